@@ -1,0 +1,97 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Strict settings shared by every target: Swift 6 mode plus the upcoming features that keep
+/// imports honest and existentials explicit (see ../shared/STYLE.md, habit 2).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    .unsafeFlags(["-require-explicit-sendable"]),
+]
+
+let package = Package(
+    name: "pals",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pals", targets: ["pals"])
+    ],
+    dependencies: [
+        // The command-line tree of `pals`.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The case register: SQLite with WAL, migrations and typed records.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The workspace configuration file (pals.yaml), parsed to a node tree so every bad key can be named.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Structured logging with the case reference as metadata.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Letter templates.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // MARK: C interop
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .systemLibrary(
+            name: "CPangoCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
+        ),
+
+        // MARK: Libraries
+        .target(
+            name: "WorkingDays",
+            resources: [.copy("Resources/bank-holidays.json")]
+        ),
+        .target(
+            name: "Casework",
+            dependencies: [
+                "WorkingDays",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "Letters",
+            dependencies: [
+                "Casework", "CPangoCairo",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(name: "Mail", dependencies: ["CCurlShim"]),
+        .target(name: "Outbox", dependencies: ["Mail"]),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "WorkingDays", "Casework", "Letters", "Mail", "Outbox",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "pals",
+            dependencies: [
+                "Engine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays"]),
+        .testTarget(name: "CaseworkTests", dependencies: ["Casework"]),
+        .testTarget(name: "LettersTests", dependencies: ["Letters"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "MailTests", dependencies: ["Mail"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine"]),
+    ]
+)
+
+for target in package.targets where target.type != .system && !["CCurlShim"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

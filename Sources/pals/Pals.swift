@@ -1,0 +1,4 @@
+@main
+struct Pals {
+    static func main() {}
+}
