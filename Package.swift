@@ -70,7 +70,8 @@ let package = Package(
                 "WorkingDays", "Casework", "Letters", "Mail", "Outbox",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Resources/Templates")]
         ),
         .executableTarget(
             name: "pals",
@@ -82,13 +83,14 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .target(name: "PalsTestKit", path: "Sources/PalsTestKit"),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays"]),
-        .testTarget(name: "CaseworkTests", dependencies: ["Casework"]),
+        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "PalsTestKit"]),
         .testTarget(name: "LettersTests", dependencies: ["Letters"], resources: [.copy("Snapshots")]),
         .testTarget(name: "MailTests", dependencies: ["Mail"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Casework", "PalsTestKit"]),
+        .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine", "PalsTestKit", "pals"]),
     ]
 )
 

@@ -1,4 +1,17 @@
+import ArgumentParser
+
+/// `pals`: the correspondence engine of a PALS and complaints team.
 @main
-struct Pals {
-    static func main() {}
+struct Pals: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pals",
+        abstract: "Correspondence for NHS PALS and complaints teams: cases, deadlines, letters and mail.",
+        discussion: """
+            Every command works on a workspace: --workspace DIR, else $PALS_WORKSPACE, else the current folder.
+            `pals init DIR` creates one.
+            """,
+        subcommands: [
+            InitCommand.self, ConfigCommand.self, CaseCommand.self,
+        ]
+    )
 }

@@ -1,0 +1,364 @@
+public import Foundation
+public import WorkingDays
+
+/// A new complaint as given in the case JSON format, validated field by field.
+///
+/// Every problem is collected, so one run of `pals case new` names them all.
+public struct CaseForm: Sendable, Equatable {
+    public var receivedAt: Date
+    public var channel: Channel
+    public var complainant: Complainant
+    public var patient: Patient?
+    public var consent: ConsentState
+    public var summary: String
+    public var service: String
+    public var officer: String
+    public var profile: ProfileID
+    public var stage: Int?
+    public var complexity: String?
+    public var agreedResponseDate: CivilDate?
+    public var acknowledgedOutsidePals: Bool
+
+    /// What the form is checked against: the workspace's officers and defaults.
+    public struct Rules: Sendable {
+        public var officers: Set<String>
+        public var defaultProfile: ProfileID
+        public var complexities: Set<String>
+        public var now: Date
+
+        public init(officers: Set<String>, defaultProfile: ProfileID, complexities: Set<String>, now: Date) {
+            self.officers = officers
+            self.defaultProfile = defaultProfile
+            self.complexities = complexities
+            self.now = now
+        }
+    }
+
+    /// The keys the case JSON format accepts at its top level.
+    public static let topLevelKeys: Set<String> = [
+        "received", "channel", "complainant", "patient", "consent", "summary", "service", "officer",
+        "profile", "stage", "complexity", "agreedResponseDate", "acknowledged",
+    ]
+    /// The keys of the complainant object.
+    public static let complainantKeys: Set<String> = [
+        "title", "firstName", "lastName", "address", "postcode", "email", "phone", "preferredContact",
+        "language", "accessibleInformation",
+    ]
+    /// The keys of the patient object.
+    public static let patientKeys: Set<String> = ["title", "firstName", "lastName"]
+
+    /// Parses and validates the case JSON; throws ``CaseFormError`` listing every problem.
+    public static func parse(json data: Data, rules: Rules) throws(CaseFormError) -> CaseForm {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw CaseFormError([.init(field: "(file)", message: "is not valid JSON: \(Self.jsonFailure(error))")])
+        }
+        guard let root = object as? [String: Any] else {
+            throw CaseFormError([.init(field: "(file)", message: "must be a JSON object with the case's fields")])
+        }
+        var reader = FieldReader(object: root, path: "")
+        let form = reader.readForm(rules: rules)
+        if let form, reader.problems.isEmpty { return form }
+        throw CaseFormError(reader.problems)
+    }
+
+    private static func jsonFailure(_ error: any Error) -> String {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        return text ?? "the text could not be parsed"
+    }
+}
+
+/// One problem with one field of a case.
+public struct CaseFieldProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The dotted path of the field, e.g. `complainant.email`.
+    public var field: String
+    /// What is wrong, phrased to follow the field name.
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// Every problem found in a case, one per field; nothing was stored.
+public struct CaseFormError: Error, LocalizedError, Sendable, Equatable {
+    public var problems: [CaseFieldProblem]
+
+    public init(_ problems: [CaseFieldProblem]) { self.problems = problems }
+
+    public var errorDescription: String? {
+        (["the case was not stored: \(problems.count) problem(s)"] + problems.map { "  \($0)" })
+            .joined(separator: "\n")
+    }
+}
+
+/// Reads typed fields out of a JSON object, recording a problem for each bad one.
+struct FieldReader {
+    let object: [String: Any]
+    let path: String
+    var problems: [CaseFieldProblem] = []
+
+    init(object: [String: Any], path: String) {
+        self.object = object
+        self.path = path
+    }
+
+    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    mutating func problem(_ key: String, _ message: String) {
+        problems.append(CaseFieldProblem(field: name(key), message: message))
+    }
+
+    mutating func rejectUnknownKeys(allowed: Set<String>) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            problem(key, "is not a field of the case format (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    private func isAbsent(_ key: String) -> Bool { object[key] == nil || object[key] is NSNull }
+
+    /// A string that must be present and not blank.
+    mutating func requiredString(_ key: String) -> String? {
+        guard !isAbsent(key) else {
+            problem(key, "is missing")
+            return nil
+        }
+        guard let value = object[key] as? String else {
+            problem(key, "must be a string")
+            return nil
+        }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            problem(key, "is empty")
+            return nil
+        }
+        return trimmed
+    }
+
+    /// A string that may be absent; blank counts as absent.
+    mutating func optionalString(_ key: String) -> String? {
+        guard !isAbsent(key) else { return nil }
+        guard let value = object[key] as? String else {
+            problem(key, "must be a string")
+            return nil
+        }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, default fallback: T?) -> T?
+    where T.RawValue == String {
+        let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let raw = isAbsent(key) ? nil : optionalString(key) else {
+            if fallback == nil, isAbsent(key) { problem(key, "is missing (one of: \(allowed))") }
+            return fallback
+        }
+        guard let value = T(rawValue: raw) else {
+            problem(key, "'\(raw)' is not one of: \(allowed)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func stringList(_ key: String) -> [String] {
+        guard !isAbsent(key) else { return [] }
+        guard let list = object[key] as? [Any], list.allSatisfy({ $0 is String }) else {
+            problem(key, "must be a list of strings")
+            return []
+        }
+        return list.compactMap { ($0 as? String)?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// Whether JSON gave `true` or `false` (Foundation boxes both booleans and numbers as NSNumber).
+    static func isBoolean(_ number: NSNumber) -> Bool {
+        String(describing: type(of: number)).contains("Boolean")
+    }
+
+    mutating func bool(_ key: String) -> Bool {
+        guard !isAbsent(key) else { return false }
+        guard let number = object[key] as? NSNumber, Self.isBoolean(number) else {
+            problem(key, "must be true or false")
+            return false
+        }
+        return number.boolValue
+    }
+
+    mutating func integer(_ key: String) -> Int? {
+        guard !isAbsent(key) else { return nil }
+        guard let number = object[key] as? NSNumber, !Self.isBoolean(number),
+            let value = Int(exactly: number.doubleValue)
+        else {
+            problem(key, "must be a whole number")
+            return nil
+        }
+        return value
+    }
+
+    mutating func civilDate(_ key: String) -> CivilDate? {
+        guard let raw = optionalString(key) else { return nil }
+        guard let date = CivilDate(iso: raw) else {
+            problem(key, "'\(raw)' is not a date in the form YYYY-MM-DD")
+            return nil
+        }
+        return date
+    }
+
+    /// An instant: a full ISO 8601 timestamp, a local `YYYY-MM-DDTHH:MM` in Europe/London, or a date.
+    mutating func instant(_ key: String, default fallback: Date) -> Date? {
+        guard let raw = optionalString(key) else { return fallback }
+        if let date = Self.parseInstant(raw) { return date }
+        problem(key, "'\(raw)' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM, optionally with a zone)")
+        return nil
+    }
+
+    static func parseInstant(_ raw: String) -> Date? {
+        let iso = ISO8601DateFormatter()
+        if let date = iso.date(from: raw) { return date }
+        let local = DateFormatter()
+        local.locale = Locale(identifier: "en_GB_POSIX")
+        local.timeZone = londonTimeZone
+        for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm"] {
+            local.dateFormat = format
+            if let date = local.date(from: raw) { return date }
+        }
+        if let day = CivilDate(iso: raw) {
+            var components = DateComponents(year: day.year, month: day.month, day: day.day, hour: 9)
+            components.timeZone = londonTimeZone
+            return Calendar(identifier: .gregorian).date(from: components)
+        }
+        return nil
+    }
+
+    mutating func nested(_ key: String, allowed: Set<String>, required: Bool) -> FieldReader? {
+        guard !isAbsent(key) else {
+            if required { problem(key, "is missing") }
+            return nil
+        }
+        guard let inner = object[key] as? [String: Any] else {
+            problem(key, "must be an object")
+            return nil
+        }
+        var reader = FieldReader(object: inner, path: name(key))
+        reader.rejectUnknownKeys(allowed: allowed)
+        return reader
+    }
+
+    mutating func readForm(rules: CaseForm.Rules) -> CaseForm? {
+        rejectUnknownKeys(allowed: CaseForm.topLevelKeys)
+        let receivedAt = instant("received", default: rules.now)
+        if let receivedAt, receivedAt > rules.now.addingTimeInterval(300) {
+            problem("received", "is in the future")
+        }
+        let channel: Channel? = choice("channel", default: nil)
+        let complainant = readComplainant()
+        let patient = readPatient()
+        let consent: ConsentState? = choice("consent", default: patient == nil ? .notNeeded : .requested)
+        if patient == nil, let consent, consent != .notNeeded {
+            problem("consent", "is '\(consent.rawValue)' but the case has no patient (omit it or give the patient)")
+        }
+        let summary = requiredString("summary")
+        let service = requiredString("service")
+        let officer = requiredString("officer")
+        if let officer, !rules.officers.contains(officer) {
+            let known = rules.officers.sorted().joined(separator: ", ")
+            problem("officer", "'\(officer)' is not an officer of this workspace (known: \(known))")
+        }
+        let profile: ProfileID? = choice("profile", default: rules.defaultProfile)
+        let stage = integer("stage")
+        if let stage, ![1, 2].contains(stage) { problem("stage", "must be 1 or 2") }
+        if let stage, let profile, !profile.hasStages, stage != 1 {
+            problem("stage", "profile '\(profile.rawValue)' has no stages")
+        }
+        let complexity = optionalString("complexity")
+        if let complexity, !rules.complexities.contains(complexity) {
+            let known = rules.complexities.sorted().joined(separator: ", ")
+            problem("complexity", "'\(complexity)' is not a configured complexity (known: \(known))")
+        }
+        let agreed = civilDate("agreedResponseDate")
+        let acknowledged = bool("acknowledged")
+
+        guard let receivedAt, let channel, let complainant, let consent, let summary, let service,
+            let officer, let profile, problems.isEmpty
+        else { return nil }
+        return CaseForm(
+            receivedAt: receivedAt, channel: channel, complainant: complainant, patient: patient,
+            consent: consent, summary: summary, service: service, officer: officer, profile: profile,
+            stage: profile.hasStages ? (stage ?? 1) : nil, complexity: complexity,
+            agreedResponseDate: agreed, acknowledgedOutsidePals: acknowledged
+        )
+    }
+
+    private mutating func readComplainant() -> Complainant? {
+        guard var person = nested("complainant", allowed: CaseForm.complainantKeys, required: true) else {
+            return nil
+        }
+        defer { problems += person.problems }
+        let title = person.optionalString("title")
+        let first = person.requiredString("firstName")
+        let last = person.requiredString("lastName")
+        let address = person.stringList("address")
+        let postcode = person.optionalString("postcode")
+        let email = person.optionalString("email")
+        if let email, !EmailSyntax.isPlausible(email) {
+            person.problem("email", "is not a valid email address")
+        }
+        let phone = person.optionalString("phone")
+        let preferred: ContactPreference? = person.choice(
+            "preferredContact", default: email == nil ? .post : .email)
+        if preferred == .email, email == nil { person.problem("email", "is missing but preferredContact is email") }
+        if preferred == .post, address.isEmpty {
+            person.problem("address", "is missing but letters go by post (preferredContact is post)")
+        }
+        let language: Language? = person.choice("language", default: .en)
+        let needs = person.stringList("accessibleInformation").compactMap { raw -> AccessibleInformationNeed? in
+            guard let need = AccessibleInformationNeed(rawValue: raw) else {
+                let known = AccessibleInformationNeed.allCases.map(\.rawValue).joined(separator: ", ")
+                person.problem("accessibleInformation", "'\(raw)' is not one of: \(known)")
+                return nil
+            }
+            return need
+        }
+        guard let first, let last, let preferred, let language else { return nil }
+        return Complainant(
+            title: title, firstName: first, lastName: last, addressLines: address, postcode: postcode,
+            email: email, phone: phone, preferredContact: preferred, language: language,
+            accessibleInformation: needs
+        )
+    }
+
+    private mutating func readPatient() -> Patient? {
+        guard var person = nested("patient", allowed: CaseForm.patientKeys, required: false) else { return nil }
+        defer { problems += person.problems }
+        let title = person.optionalString("title")
+        let first = person.requiredString("firstName")
+        let last = person.requiredString("lastName")
+        guard let first, let last else { return nil }
+        return Patient(title: title, firstName: first, lastName: last)
+    }
+}
+
+/// The time zone every civil date in pals is taken in.
+let londonTimeZone = TimeZone(identifier: "Europe/London")!
+
+/// A quick check of an email address's shape at intake; the mail layer validates fully before sending.
+public enum EmailSyntax {
+    /// Whether `address` looks like `local@domain.tld` with no spaces or control characters.
+    public static func isPlausible(_ address: String) -> Bool {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, let local = parts.first, let domain = parts.last,
+            !local.isEmpty, local.count <= 64, domain.count <= 255
+        else { return false }
+        let forbidden = CharacterSet.whitespacesAndNewlines.union(.controlCharacters)
+            .union(CharacterSet(charactersIn: "<>()[],;:\\\""))
+        guard address.unicodeScalars.allSatisfy({ !forbidden.contains($0) }) else { return false }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+            && !local.hasPrefix(".") && !local.hasSuffix(".") && !local.contains("..")
+    }
+}

@@ -1,0 +1,92 @@
+public import Casework
+public import Foundation
+import WorkingDays
+
+/// How cases are shown to an officer: as text for the terminal, or as JSON for scripts.
+public enum CaseReports {
+    /// A JSON encoder with stable output: sorted keys, ISO 8601 dates.
+    public static func jsonEncoder(pretty: Bool = true) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    /// One case with its history, as `pals case show --json` prints it.
+    public struct Detail: Encodable, Sendable {
+        public var `case`: Case
+        public var history: [CaseEvent]
+
+        public init(case record: Case, history: [CaseEvent]) {
+            self.case = record
+            self.history = history
+        }
+    }
+
+    /// `pals case show`: the case, then its history.
+    public static func text(_ record: Case, history: [CaseEvent]) -> String {
+        let person = record.complainant
+        var lines: [String] = []
+        func add(_ label: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            lines.append(label.padding(toLength: 22, withPad: " ", startingAt: 0) + value)
+        }
+        add("Reference", record.reference)
+        add("Status", record.status.rawValue)
+        add("Received", "\(record.receivedDate.iso) (\(record.channel.rawValue))")
+        add("Profile", record.profile.rawValue + (record.stage.map { ", stage \($0)" } ?? ""))
+        add("Escalated on", record.escalatedOn?.iso)
+        add("Complexity", record.complexity)
+        add("Officer", record.officer)
+        add("Service", record.service)
+        add("Agreed response date", record.agreedResponseDate?.iso)
+        add("Extensions", record.extensions > 0 ? String(record.extensions) : nil)
+        add("Complainant", person.fullName)
+        add("Address", (person.addressLines + [person.postcode].compactMap { $0 }).joined(separator: ", "))
+        add("Email", person.email)
+        add("Phone", person.phone)
+        add("Preferred contact", person.preferredContact.rawValue)
+        add("Language", person.language.rawValue)
+        add("Accessible info", person.accessibleInformation.map(\.rawValue).joined(separator: ", "))
+        add("Patient", record.patient?.fullName)
+        add("Consent", record.consent == .notNeeded ? nil : record.consent.rawValue)
+        add("Acknowledged", record.acknowledgedOutsidePals ? "outside pals (no letter)" : nil)
+        add("Closed", record.closedAt.map { CivilDate($0).iso })
+        add("Summary", record.summary)
+        if !history.isEmpty {
+            lines.append("")
+            lines.append("History")
+            let formatter = ISO8601DateFormatter()
+            for event in history {
+                lines.append("  \(formatter.string(from: event.at))  \(event.kind)  \(event.detail)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `pals case list`: one line per case.
+    public static func table(_ cases: [Case]) -> String {
+        guard !cases.isEmpty else { return "no cases" }
+        let header = ["REFERENCE", "RECEIVED", "STATUS", "OFFICER", "PROFILE", "SERVICE"]
+        let rows = cases.map {
+            [$0.reference, $0.receivedDate.iso, $0.status.rawValue, $0.officer,
+             $0.profile.rawValue + ($0.stage.map { "/\($0)" } ?? ""), $0.service]
+        }
+        return TextTable.render(header: header, rows: rows)
+    }
+}
+
+
+/// Left-aligned columns separated by two spaces.
+public enum TextTable {
+    /// Renders a header and rows; the last column is not padded.
+    public static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,171 @@
+public import Casework
+public import Foundation
+public import WorkingDays
+
+/// What the CLI and the daemon do to cases in a workspace: log, change, close, look up.
+public struct Casebook: Sendable {
+    /// The workspace the cases belong to.
+    public let workspace: Workspace
+    /// Its case register.
+    public let register: CaseRegister
+    /// The clock every "now" comes from.
+    public let clock: WallClock
+
+    public init(workspace: Workspace, clock: WallClock) throws {
+        self.workspace = workspace
+        self.register = try workspace.register()
+        self.clock = clock
+    }
+
+    private var configuration: WorkspaceConfiguration { workspace.configuration }
+
+    /// The rules a new case is checked against.
+    public var formRules: CaseForm.Rules {
+        CaseForm.Rules(
+            officers: Set(configuration.officers.map(\.id)), defaultProfile: configuration.profile,
+            complexities: Set(configuration.deadlines.targets.keys), now: clock.now()
+        )
+    }
+
+    /// Logs a complaint from the case JSON format; nothing is stored unless every field is valid.
+    public func log(json: Data) throws -> Case {
+        let form = try CaseForm.parse(json: json, rules: formRules)
+        return try register.create(form, pattern: configuration.referencePattern, now: clock.now())
+    }
+
+    /// Applies an officer's changes to a case; nothing is stored unless every change is valid.
+    @discardableResult
+    public func update(_ reference: String, _ changes: CaseChanges) throws -> Case {
+        let current = try register.get(reference)
+        let problems = changes.problems(for: current, configuration: configuration)
+        guard problems.isEmpty else { throw CaseFormError(problems) }
+        let today = CivilDate(clock.now())
+        let summary = changes.summary
+        guard !summary.isEmpty else { throw CaseChangesError.nothingToChange }
+        return try register.update(
+            reference, now: clock.now(), event: CaseEvent(at: clock.now(), kind: "updated", detail: summary)
+        ) { record in
+            changes.apply(to: &record, today: today)
+        }
+    }
+
+    /// Closes a case (status `closed`, the closing time kept for the retention policy).
+    @discardableResult
+    public func close(_ reference: String) throws -> Case {
+        let current = try register.get(reference)
+        guard current.status != .closed else { throw RegisterError.invalid(reference, "is already closed") }
+        let now = clock.now()
+        return try register.update(reference, now: now, event: CaseEvent(at: now, kind: "closed", detail: "case closed")) {
+            record in
+            record.status = .closed
+            record.closedAt = now
+        }
+    }
+}
+
+/// The changes an officer makes with `pals case update`; `nil` leaves a field as it is.
+public struct CaseChanges: Sendable {
+    public var officer: String?
+    public var status: CaseStatus?
+    public var agreedResponseDate: CivilDate?
+    public var consent: ConsentState?
+    public var stage: Int?
+    public var complexity: String?
+    public var email: String?
+    public var phone: String?
+    public var addressLines: [String]?
+    public var postcode: String?
+    public var preferredContact: ContactPreference?
+    public var language: Language?
+    public var accessibleInformation: [AccessibleInformationNeed]?
+
+    public init() {}
+
+    /// A history line naming which fields changed (never their personal values).
+    var summary: String {
+        var parts: [String] = []
+        if let officer { parts.append("officer → \(officer)") }
+        if let status { parts.append("status → \(status.rawValue)") }
+        if let agreedResponseDate { parts.append("agreed response date → \(agreedResponseDate.iso)") }
+        if let consent { parts.append("consent → \(consent.rawValue)") }
+        if let stage { parts.append("stage → \(stage)") }
+        if let complexity { parts.append("complexity → \(complexity)") }
+        if let preferredContact { parts.append("preferred contact → \(preferredContact.rawValue)") }
+        if let language { parts.append("language → \(language.rawValue)") }
+        if let accessibleInformation {
+            parts.append("accessible information → \(accessibleInformation.map(\.rawValue).joined(separator: ", "))")
+        }
+        let contact = [email.map { _ in "email" }, phone.map { _ in "phone" }, addressLines.map { _ in "address" },
+            postcode.map { _ in "postcode" }].compactMap { $0 }
+        if !contact.isEmpty { parts.append("contact details changed (\(contact.joined(separator: ", ")))") }
+        return parts.joined(separator: "; ")
+    }
+
+    func problems(for current: Case, configuration: WorkspaceConfiguration) -> [CaseFieldProblem] {
+        var problems: [CaseFieldProblem] = []
+        if let officer, configuration.officer(officer) == nil {
+            let known = configuration.officers.map(\.id).joined(separator: ", ")
+            problems.append(.init(field: "officer", message: "'\(officer)' is not an officer of this workspace (known: \(known))"))
+        }
+        if status == .closed {
+            problems.append(.init(field: "status", message: "use `pals case close` to close a case"))
+        }
+        if let stage {
+            if !current.profile.hasStages {
+                problems.append(.init(field: "stage", message: "profile '\(current.profile.rawValue)' has no stages"))
+            } else if ![1, 2].contains(stage) {
+                problems.append(.init(field: "stage", message: "must be 1 or 2"))
+            } else if stage < (current.stage ?? 1) {
+                problems.append(.init(field: "stage", message: "a case cannot go back from stage 2 to stage 1"))
+            }
+        }
+        if let consent, consent != .notNeeded, current.patient == nil {
+            problems.append(.init(field: "consent", message: "the case has no patient, so no consent is needed"))
+        }
+        if let complexity, configuration.deadlines.targets[complexity] == nil {
+            let known = configuration.deadlines.targets.keys.sorted().joined(separator: ", ")
+            problems.append(.init(field: "complexity", message: "'\(complexity)' is not a configured complexity (known: \(known))"))
+        }
+        if let email, !email.isEmpty, !EmailSyntax.isPlausible(email) {
+            problems.append(.init(field: "email", message: "is not a valid email address"))
+        }
+        let email = self.email ?? current.complainant.email
+        if (preferredContact ?? current.complainant.preferredContact) == .email, email?.isEmpty ?? true {
+            problems.append(.init(field: "email", message: "is missing but the preferred contact is email"))
+        }
+        if let agreedResponseDate, agreedResponseDate < current.receivedDate {
+            problems.append(.init(field: "agreed-response-date", message: "is before the complaint was received"))
+        }
+        return problems
+    }
+
+    func apply(to record: inout Case, today: CivilDate) {
+        if let officer { record.officer = officer }
+        if let status { record.status = status }
+        if let agreedResponseDate { record.agreedResponseDate = agreedResponseDate }
+        if let consent {
+            record.consent = consent
+            if consent == .received, record.status == .awaitingConsent { record.status = .open }
+            if consent == .requested, record.status == .open { record.status = .awaitingConsent }
+        }
+        if let stage, stage != record.stage {
+            record.stage = stage
+            if stage == 2 { record.escalatedOn = today }
+        }
+        if let complexity { record.complexity = complexity }
+        if let email { record.complainant.email = email.isEmpty ? nil : email }
+        if let phone { record.complainant.phone = phone.isEmpty ? nil : phone }
+        if let addressLines { record.complainant.addressLines = addressLines }
+        if let postcode { record.complainant.postcode = postcode.isEmpty ? nil : postcode }
+        if let preferredContact { record.complainant.preferredContact = preferredContact }
+        if let language { record.complainant.language = language }
+        if let accessibleInformation { record.complainant.accessibleInformation = accessibleInformation }
+    }
+}
+
+/// A `pals case update` that changes nothing.
+public struct CaseChangesError: Error, LocalizedError, Sendable {
+    public let message: String
+    public var errorDescription: String? { message }
+    static let nothingToChange = Self(message: "nothing to change: give at least one option (see `pals case update --help`)")
+}

@@ -1,0 +1,166 @@
+public import Foundation
+internal import Yams
+
+/// One bad key in a configuration file, with its line.
+public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The dotted key, e.g. `mail.smtp.lanes`.
+    public var key: String
+    /// The line in the file (1-based), when known.
+    public var line: Int?
+    /// What is wrong.
+    public var message: String
+
+    public var description: String {
+        if let line { return "\(key) (line \(line)): \(message)" }
+        return "\(key): \(message)"
+    }
+}
+
+/// A configuration that cannot be used; lists every bad key.
+public struct ConfigurationError: Error, LocalizedError, Sendable {
+    /// The file that was read.
+    public var file: String
+    /// Every problem found.
+    public var problems: [ConfigurationProblem]
+
+    public var errorDescription: String? {
+        (["\(file): \(problems.count) problem(s) in the configuration"] + problems.map { "  \($0)" })
+            .joined(separator: "\n")
+    }
+}
+
+/// A YAML mapping being read: typed look-ups that record a problem for each bad or unknown key.
+///
+/// Readers share one problem list, so nested sections report into the same error.
+final class ConfigurationReader {
+    private(set) var problems: [ConfigurationProblem] = []
+
+    /// Records a problem.
+    func problem(_ key: String, _ message: String, at node: Node? = nil) {
+        problems.append(ConfigurationProblem(key: key, line: node?.mark.map(\.line), message: message))
+    }
+
+    /// A section: the mapping at `key`, checked against its allowed keys.
+    func section(_ node: Node?, key: String, allowed: Set<String>) -> Section? {
+        guard let node, node.null == nil else { return nil }
+        guard let mapping = node.mapping else {
+            problem(key, "must be a mapping of keys to values", at: node)
+            return nil
+        }
+        var values: [String: Node] = [:]
+        for (keyNode, valueNode) in mapping {
+            guard let name = keyNode.string else {
+                problem(key, "has a key that is not text", at: keyNode)
+                continue
+            }
+            let path = key.isEmpty ? name : "\(key).\(name)"
+            if !allowed.contains(name) {
+                problem(path, "is not a known key (known here: \(allowed.sorted().joined(separator: ", ")))", at: keyNode)
+                continue
+            }
+            values[name] = valueNode
+        }
+        return Section(reader: self, path: key, values: values)
+    }
+
+    /// A mapping with keys that are checked against allowed keys.
+    struct Section {
+        let reader: ConfigurationReader
+        let path: String
+        let values: [String: Node]
+
+        func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+        func node(_ name: String) -> Node? {
+            guard let node = values[name], node.null == nil else { return nil }
+            return node
+        }
+
+        func section(_ name: String, allowed: Set<String>) -> Section? {
+            reader.section(node(name), key: key(name), allowed: allowed)
+        }
+
+        func string(_ name: String) -> String? {
+            guard let node = node(name) else { return nil }
+            guard node.scalar != nil, let text = node.string else {
+                reader.problem(key(name), "must be text", at: node)
+                return nil
+            }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : trimmed
+        }
+
+        func requiredString(_ name: String) -> String? {
+            guard let text = string(name) else {
+                if values[name] == nil || node(name) == nil || node(name)?.scalar != nil {
+                    reader.problem(key(name), "is missing", at: values[name])
+                }
+                return nil
+            }
+            return text
+        }
+
+        func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
+            guard let node = node(name) else { return nil }
+            guard let value = node.int else {
+                reader.problem(key(name), "must be a whole number", at: node)
+                return nil
+            }
+            guard range.contains(value) else {
+                reader.problem(key(name), "must be between \(range.lowerBound) and \(range.upperBound)", at: node)
+                return nil
+            }
+            return value
+        }
+
+        func bool(_ name: String) -> Bool? {
+            guard let node = node(name) else { return nil }
+            guard let value = node.bool else {
+                reader.problem(key(name), "must be true or false", at: node)
+                return nil
+            }
+            return value
+        }
+
+        func strings(_ name: String) -> [String]? {
+            guard let node = node(name) else { return nil }
+            if node.scalar != nil, let single = node.string { return [single] }
+            guard node.sequence != nil else {
+                reader.problem(key(name), "must be a list of text", at: node)
+                return nil
+            }
+            var result: [String] = []
+            for item in node.array() {
+                guard item.scalar != nil, let text = item.string else {
+                    reader.problem(key(name), "must be a list of text", at: item)
+                    return nil
+                }
+                result.append(text)
+            }
+            return result
+        }
+
+        func list(_ name: String) -> [Node]? {
+            guard let node = node(name) else { return nil }
+            guard node.sequence != nil else {
+                reader.problem(key(name), "must be a list", at: node)
+                return nil
+            }
+            return node.array()
+        }
+
+        func choice<T: RawRepresentable & CaseIterable>(_ name: String) -> T? where T.RawValue == String {
+            guard let raw = string(name) else { return nil }
+            guard let value = T(rawValue: raw) else {
+                let known = T.allCases.map(\.rawValue).joined(separator: ", ")
+                reader.problem(key(name), "'\(raw)' is not one of: \(known)", at: node(name))
+                return nil
+            }
+            return value
+        }
+
+        func problem(_ name: String, _ message: String) {
+            reader.problem(key(name), message, at: values[name])
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// The `pals.yaml` that `pals init` writes: every person and organisation in it is invented and
+/// marked to be replaced; it works as it is with `Examples/complaint.json`.
+let starterConfiguration = """
+    # pals workspace configuration.
+    # EVERYTHING MARKED "INVENTED" IS A PLACEHOLDER: replace it with your organisation's details
+    # before sending a real letter. `pals config check` validates this file and names every bad key.
+
+    organisation:
+      name: Example Valley NHS Trust (INVENTED - replace)
+      address:
+        - Patient Advice and Liaison Service
+        - 1 Example Road
+        - Exampleton
+        - EX1 1AA
+      phone: 01632 960000          # an Ofcom drama number: INVENTED
+      email: pals@example.org
+      web: https://example.org/complaints
+
+    manager:                       # the complaints manager: receives escalations
+      name: Morgan Example (INVENTED)
+      role: Complaints Manager
+      email: complaints.manager@example.org
+
+    signatory:                     # signs response letters
+      name: Jordan Example (INVENTED)
+      role: Chief Executive
+
+    officers:                      # complaints officers; cases name one by id
+      - id: alex
+        name: Alex Example (INVENTED)
+        email: alex.example@example.org
+        phone: 01632 960001
+      - id: sam
+        name: Sam Example (INVENTED)
+        email: sam.example@example.org
+
+    jurisdiction:
+      profile: england             # england | wales | scotland | northern-ireland | northern-ireland-mchp
+
+    casework:
+      referencePattern: "PALS-{YYYY}-{NNNN}"
+
+    deadlines:
+      amberWorkingDays: 5          # a deadline this close is amber
+      targets:                     # England's local response targets, in working days
+        standard: 25
+        complex: 40
+        very-complex: 60
+      defaultComplexity: standard
+      # profiles:                  # change a profile's statutory defaults, e.g.
+      #   wales:
+      #     responseWorkingDays: 30
+
+    closures: []                   # local closure days, e.g. [2026-12-29, 2026-12-30]
+
+    advocacy:                      # independent complaints advocacy named in acknowledgements
+      name: Example Advocacy Service (INVENTED - replace)
+      phone: 01632 960002
+      email: advocacy@example.org
+      web: https://example.org/advocacy
+
+    # ombudsman:                   # contact details of each ombudsman are built in; override here
+    #   phso: { phone: "0345 015 4033" }
+
+    mail:
+      transport: file              # file: delivered into Outbox/ without relaying; smtp: see below
+      from:
+        name: Example Valley PALS (INVENTED)
+        address: pals@example.org
+      # replyTo: complaints@example.org
+      # smtp:
+      #   url: smtp://mail.example.org:587   # STARTTLS required; smtps://host:465 for implicit TLS
+      #   username: pals
+      #   passwordFile: /etc/pals/smtp-password
+      #   caFile: /etc/ssl/certs/ca-certificates.crt
+      #   lanes: 2
+      retry:
+        firstDelay: 300            # seconds; doubles up to maxDelay
+        maxDelay: 4000
+        giveUpAfter: 432000        # 5 days
+      autoMailPerRecipientPerHour: 5
+
+    """

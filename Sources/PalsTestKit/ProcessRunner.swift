@@ -1,0 +1,103 @@
+public import Foundation
+
+/// What a finished process printed and how it exited.
+public struct ProcessResult: Sendable, CustomStringConvertible {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+
+    public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+}
+
+/// Runs programs (above all the real `pals` binary) and captures their output.
+public enum ProcessRunner {
+    /// The `pals` binary of this build: `PALS_BIN` when set, else the one beside the test bundle.
+    public static var palsBinary: URL {
+        if let path = ProcessInfo.processInfo.environment["PALS_BIN"], !path.isEmpty { return URL(filePath: path) }
+        let testBinary = URL(filePath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = testBinary.deletingLastPathComponent()
+        // On Linux the tests run from `<build>/palsPackageTests.xctest`; `pals` sits beside it.
+        for _ in 0..<4 {
+            let candidate = folder.appending(path: "pals")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return testBinary.deletingLastPathComponent().appending(path: "pals")
+    }
+
+    /// Runs `pals` with `arguments`, feeding `input` to standard input; waits for it to exit.
+    public static func pals(
+        _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
+        currentDirectory: URL? = nil
+    ) throws -> ProcessResult {
+        try run(palsBinary, arguments, input: input, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    /// Runs an executable and waits for it to exit.
+    public static func run(
+        _ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
+        currentDirectory: URL? = nil
+    ) throws -> ProcessResult {
+        let process = try start(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+        if let input { process.stdin.write(input) }
+        try? process.stdin.close()
+        return process.wait()
+    }
+
+    /// Starts an executable without waiting; the caller writes to its input and waits.
+    public static func start(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil
+    ) throws -> RunningProcess {
+        try RunningProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+    }
+}
+
+/// A started child process whose output is collected in the background.
+public final class RunningProcess: @unchecked Sendable {
+    public let process = Process()
+    public let stdin: FileHandle
+    private let out = Pipe()
+    private let err = Pipe()
+    private let collected = DispatchGroup()
+    private var stdoutData = Data()
+    private var stderrData = Data()
+
+    init(_ executable: URL, _ arguments: [String], environment: [String: String], currentDirectory: URL?) throws {
+        let input = Pipe()
+        process.executableURL = executable
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        merged.removeValue(forKey: "PALS_WORKSPACE")
+        merged.removeValue(forKey: "PALS_SMTP_URL")
+        merged.removeValue(forKey: "PALS_NOW")
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = err
+        stdin = input.fileHandleForWriting
+        try process.run()
+        let outReader = out.fileHandleForReading
+        let errReader = err.fileHandleForReading
+        collected.enter()
+        DispatchQueue.global().async {
+            self.stdoutData = outReader.readDataToEndOfFile()
+            self.collected.leave()
+        }
+        collected.enter()
+        DispatchQueue.global().async {
+            self.stderrData = errReader.readDataToEndOfFile()
+            self.collected.leave()
+        }
+    }
+
+    /// Waits for the process to exit and returns what it printed.
+    public func wait() -> ProcessResult {
+        process.waitUntilExit()
+        collected.wait()
+        return ProcessResult(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}

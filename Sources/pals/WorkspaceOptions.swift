@@ -1,0 +1,44 @@
+import ArgumentParser
+import Engine
+import Foundation
+import WorkingDays
+
+/// The `--workspace` option every command shares, and what it opens.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The workspace folder (default: $PALS_WORKSPACE, else the current folder).", valueName: "dir"))
+    var workspace: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The workspace folder, whether or not it is one yet.
+    var folder: URL {
+        Workspace.locate(explicit: workspace, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
+    }
+
+    /// Opens the workspace or fails with a message saying how to get one.
+    func open() throws -> Workspace {
+        try Workspace.open(at: folder, environment: environment)
+    }
+
+    /// Opens the workspace's cases with the process clock.
+    func casebook() throws -> Casebook {
+        try Casebook(workspace: try open(), clock: try Clock.process(environment))
+    }
+}
+
+/// The clock of this process: the system's, or a fixed instant from `PALS_NOW` (for tests and rehearsals).
+enum Clock {
+    static func process(_ environment: [String: String]) throws -> WallClock {
+        guard let raw = environment["PALS_NOW"], !raw.isEmpty else { return .system }
+        guard let instant = ISO8601DateFormatter().date(from: raw) else {
+            throw ValidationError("PALS_NOW '\(raw)' is not an ISO 8601 time such as 2026-11-25T09:00:00Z")
+        }
+        return WallClock(now: { instant })
+    }
+}
+
+/// Writes JSON to standard output with a final newline.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let data = try CaseReports.jsonEncoder().encode(value)
+    print(String(decoding: data, as: UTF8.self))
+}
