@@ -70,8 +70,7 @@ let package = Package(
                 "WorkingDays", "Casework", "Letters", "Mail", "Outbox",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            resources: [.copy("Resources/Templates")]
+            ]
         ),
         .executableTarget(
             name: "pals",
@@ -81,6 +80,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // MARK: Benchmarks (run by `make bench`, never by `make test`)
+        .executableTarget(
+            name: "deadline-bench", dependencies: ["Casework", "WorkingDays"], path: "Benchmarks/DeadlineBench"),
 
         // MARK: Tests
         .target(name: "PalsTestKit", path: "Sources/PalsTestKit"),

@@ -37,6 +37,8 @@ public struct Case: Codable, Sendable, Equatable {
     public var status: CaseStatus
     /// Whether the complaint was acknowledged outside pals (e.g. by phone) and needs no letter.
     public var acknowledgedOutsidePals: Bool
+    /// When the complaint was acknowledged (outside pals, or when the acknowledgement was sent).
+    public var acknowledgedAt: Date?
     /// When the case was closed, for the retention policy.
     public var closedAt: Date?
     /// When the case was logged in the register.
@@ -49,6 +51,11 @@ public struct Case: Codable, Sendable, Equatable {
 
     /// Whether the case is still being worked (open or waiting for consent).
     public var isOpen: Bool { status == .open || status == .awaitingConsent }
+}
+
+extension ProfileID {
+    /// Whether the profile follows a two-stage model complaints procedure (Scotland, NI MCHP).
+    public var hasStages: Bool { DeadlineProfile.defaults(for: self).hasStages }
 }
 
 /// How a complaint reached the team.

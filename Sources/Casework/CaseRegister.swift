@@ -57,6 +57,7 @@ public final class CaseRegister: Sendable {
                 t.column("extensions", .integer).notNull().defaults(to: 0)
                 t.column("status", .text).notNull()
                 t.column("acknowledgedOutsidePals", .boolean).notNull().defaults(to: false)
+                t.column("acknowledgedAt", .datetime)
                 t.column("closedAt", .datetime)
                 t.column("createdAt", .datetime).notNull()
                 t.column("updatedAt", .datetime).notNull()
@@ -103,7 +104,8 @@ public final class CaseRegister: Sendable {
                 stage: form.stage, escalatedOn: nil, complexity: form.complexity,
                 agreedResponseDate: form.agreedResponseDate, extensions: 0,
                 status: form.consent == .requested ? .awaitingConsent : .open,
-                acknowledgedOutsidePals: form.acknowledgedOutsidePals, closedAt: nil,
+                acknowledgedOutsidePals: form.acknowledgedOutsidePals,
+                acknowledgedAt: form.acknowledgedOutsidePals ? form.receivedAt : nil, closedAt: nil,
                 createdAt: now, updatedAt: now
             )
             try CaseRow(record).insert(db)
@@ -286,7 +288,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
             escalatedOn: date("escalatedOn"), complexity: row["complexity"],
             agreedResponseDate: date("agreedResponseDate"), extensions: row["extensions"],
             status: try choice("status"), acknowledgedOutsidePals: row["acknowledgedOutsidePals"],
-            closedAt: row["closedAt"], createdAt: row["createdAt"], updatedAt: row["updatedAt"]
+            acknowledgedAt: row["acknowledgedAt"], closedAt: row["closedAt"], createdAt: row["createdAt"], updatedAt: row["updatedAt"]
         )
     }
 
@@ -310,6 +312,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         container["extensions"] = record.extensions
         container["status"] = record.status.rawValue
         container["acknowledgedOutsidePals"] = record.acknowledgedOutsidePals
+        container["acknowledgedAt"] = record.acknowledgedAt
         container["closedAt"] = record.closedAt
         container["createdAt"] = record.createdAt
         container["updatedAt"] = record.updatedAt

@@ -16,7 +16,12 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = URL(filePath: directory, directoryHint: .isDirectory).standardizedFileURL
-        try Workspace.create(at: root, templates: DefaultTemplates.folder)
+        let environment = ProcessInfo.processInfo.environment
+        let executable = URL(filePath: "/proc/self/exe").resolvingSymlinksInPath()
+        guard let templates = DefaultTemplates.folder(environment: environment, executable: executable) else {
+            throw ValidationError("cannot find the default templates: set PALS_TEMPLATES to a Templates folder (with en/ and cy/)")
+        }
+        try Workspace.create(at: root, templates: templates)
         print("Created workspace \(root.path)")
         print("Next: edit \(root.appending(path: Workspace.configurationFileName).path) (replace everything marked INVENTED),")
         print("then `pals config check --workspace \(directory)`.")

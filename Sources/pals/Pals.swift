@@ -11,7 +11,7 @@ struct Pals: AsyncParsableCommand {
             `pals init DIR` creates one.
             """,
         subcommands: [
-            InitCommand.self, ConfigCommand.self, CaseCommand.self,
+            InitCommand.self, ConfigCommand.self, CaseCommand.self, DeadlinesCommand.self, HolidaysCommand.self,
         ]
     )
 }

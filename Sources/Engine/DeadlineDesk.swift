@@ -1,0 +1,141 @@
+public import Casework
+public import Foundation
+public import WorkingDays
+
+/// The workspace's deadline rules: each profile with the configured overrides, on the calendars of
+/// the bank-holiday data in force (an imported GOV.UK file, else the shipped one) and the local closures.
+public struct DeadlineDesk: Sendable {
+    /// The bank-holiday data in force.
+    public let holidayData: HolidayData
+    /// Working days before a deadline when it turns amber.
+    public let amberWorkingDays: Int
+    private let calculators: [ProfileID: DeadlineCalculator]
+
+    /// The file in a workspace that holds an imported GOV.UK feed (`pals holidays import`).
+    public static let importedHolidaysFileName = "bank-holidays.json"
+
+    /// The rules of a workspace, or the statutory defaults when `configuration` is `nil`.
+    public init(configuration: WorkspaceConfiguration?, holidayData: HolidayData) {
+        self.holidayData = holidayData
+        let configuration = configuration ?? WorkspaceConfiguration()
+        amberWorkingDays = configuration.deadlines.amberWorkingDays
+        let closures = Set(configuration.closures)
+        var calendars: [Division: WorkingDayCalendar] = [:]
+        var calculators: [ProfileID: DeadlineCalculator] = [:]
+        for id in ProfileID.allCases {
+            let profile = Self.profile(id, configuration: configuration)
+            let calendar = calendars[profile.division] ?? WorkingDayCalendar(division: profile.division, data: holidayData, closures: closures)
+            calendars[profile.division] = calendar
+            calculators[id] = DeadlineCalculator(profile: profile, calendar: calendar)
+        }
+        self.calculators = calculators
+    }
+
+    /// The rules of a workspace, reading its imported bank holidays if it has them.
+    public init(workspace: Workspace) throws {
+        self.init(configuration: workspace.configuration, holidayData: try Self.holidayData(in: workspace.root))
+    }
+
+    /// The bank-holiday data of a workspace folder: its imported file, else the shipped GOV.UK data.
+    public static func holidayData(in folder: URL?) throws -> HolidayData {
+        guard let folder else { return .shipped }
+        let file = folder.appending(path: importedHolidaysFileName)
+        guard let data = FileManager.default.contents(atPath: file.path) else { return .shipped }
+        return try HolidayData(json: data)
+    }
+
+    /// A profile's numbers: the law's defaults with the configuration's changes.
+    static func profile(_ id: ProfileID, configuration: WorkspaceConfiguration) -> DeadlineProfile {
+        var profile = DeadlineProfile.defaults(for: id)
+        profile.amberWorkingDays = configuration.deadlines.amberWorkingDays
+        if id == .england {
+            profile.responseTargets = configuration.deadlines.targets
+            profile.defaultComplexity = configuration.deadlines.defaultComplexity
+            profile.responseWorkingDays = configuration.deadlines.targets[profile.defaultComplexity] ?? profile.responseWorkingDays
+        }
+        if let overrides = configuration.deadlines.profiles[id] {
+            if let days = overrides.acknowledgeWorkingDays {
+                profile.acknowledgeWorkingDays = days
+                profile.stage2AcknowledgeWorkingDays = days
+            }
+            if let days = overrides.responseWorkingDays {
+                profile.responseWorkingDays = days
+                profile.stage2ResponseWorkingDays = days
+                if id == .england { profile.responseTargets = [:] }
+            }
+            if let days = overrides.stage1WorkingDays { profile.stage1ResolveWorkingDays = days }
+            if let days = overrides.stage1ExtendedWorkingDays { profile.stage1ExtendedWorkingDays = days }
+            if let months = overrides.backstopMonths { profile.backstopMonths = months }
+        }
+        return profile
+    }
+
+    /// The calculator of a profile.
+    public func calculator(_ id: ProfileID) -> DeadlineCalculator { calculators[id]! }
+
+    /// The deadlines of a case as they stand (agreed date, stage and escalation taken into account).
+    public func deadlines(for record: Case) throws -> CaseDeadlines {
+        let calculator = calculator(record.profile)
+        let staged = calculator.profile.hasStages
+        let input = DeadlineInput(
+            received: record.receivedDate,
+            stage: staged ? ComplaintStage(rawValue: record.stage ?? 1) : nil,
+            escalated: record.escalatedOn,
+            agreedResponse: record.agreedResponseDate,
+            complexity: record.complexity
+        )
+        return try calculator.deadlines(for: input)
+    }
+
+    /// What is due next on an open case: its acknowledgement until one is made, then its response.
+    public func nextDue(for record: Case, today: CivilDate) throws -> DueItem {
+        let deadlines = try deadlines(for: record)
+        let calculator = calculator(record.profile)
+        let kind: DueItem.Kind
+        let due: CivilDate
+        if calculator.profile.hasStages, deadlines.stage == .one {
+            (kind, due) = (.decision, deadlines.respondBy)
+        } else if record.acknowledgedAt == nil {
+            (kind, due) = (.acknowledgement, deadlines.acknowledgeBy)
+        } else {
+            (kind, due) = (.response, deadlines.respondBy)
+        }
+        let status = calculator.status(of: due, today: today)
+        return DueItem(
+            reference: record.reference, officer: record.officer, profile: record.profile, stage: record.stage,
+            deadline: kind, due: due, workingDaysRemaining: status.workingDaysRemaining, state: status.colour,
+            backstop: deadlines.backstop)
+    }
+
+    /// The open cases' next deadlines, most urgent first (overdue, then soonest due).
+    public func board(_ cases: [Case], today: CivilDate, within: Int? = nil, overdueOnly: Bool = false) throws -> [DueItem] {
+        try cases.filter(\.isOpen).map { try nextDue(for: $0, today: today) }
+            .filter { item in
+                if overdueOnly { return item.state == .red }
+                if let within { return item.state == .red || item.workingDaysRemaining <= within }
+                return true
+            }
+            .sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }
+    }
+}
+
+/// The next deadline of one case, as `pals deadlines` lists it.
+public struct DueItem: Sendable, Codable, Equatable {
+    /// Which deadline.
+    public enum Kind: String, Sendable, Codable {
+        case acknowledgement, response
+        /// A stage 1 decision of the model complaints procedure (Scotland, NI MCHP).
+        case decision
+    }
+
+    public var reference: String
+    public var officer: String
+    public var profile: ProfileID
+    public var stage: Int?
+    public var deadline: Kind
+    public var due: CivilDate
+    /// Working days from today to the due date (0 when due today; negative when overdue).
+    public var workingDaysRemaining: Int
+    public var state: DeadlineStatus.Colour
+    public var backstop: CivilDate?
+}

@@ -1,0 +1,54 @@
+public import Casework
+import Foundation
+import WorkingDays
+
+/// How deadlines are shown: the calculator's answer and the urgency board.
+public enum DeadlineReports {
+    /// `pals deadlines calc` as text.
+    public static func text(_ deadlines: CaseDeadlines) -> String {
+        var rows = [
+            ["Profile", deadlines.profile.rawValue + (deadlines.stage.map { ", stage \($0.rawValue)" } ?? "")],
+            ["Received", deadlines.received.iso],
+            ["Acknowledge by", deadlines.acknowledgeBy.iso],
+            ["Respond by", deadlines.respondBy.iso],
+        ]
+        if let backstop = deadlines.backstop { rows.append(["Backstop", backstop.iso]) }
+        rows.append(["Calendar", "\(deadlines.division.rawValue), \(deadlines.calendarVersion)"])
+        return rows.map { $0[0].padding(toLength: 16, withPad: " ", startingAt: 0) + $0[1] }.joined(separator: "\n")
+    }
+
+    /// `pals deadlines` as a table, coloured on a terminal.
+    public static func table(_ items: [DueItem], colour: Bool) -> String {
+        guard !items.isEmpty else { return "no open cases with deadlines to show" }
+        let rows = items.map { item -> [String] in
+            let state = item.state.rawValue.uppercased()
+            let shown = colour ? "\(ansi(item.state))\(state)\u{1B}[0m" : state
+            return [item.reference, item.officer, item.deadline.rawValue, item.due.iso, String(item.workingDaysRemaining), shown]
+        }
+        return TextTable.render(header: ["REFERENCE", "OFFICER", "NEXT", "DUE", "WD LEFT", "STATE"], rows: rows)
+    }
+
+    /// `pals deadlines --csv`.
+    public static func csv(_ items: [DueItem]) -> String {
+        var lines = ["reference,officer,profile,stage,deadline,due,workingDaysRemaining,state,backstop"]
+        for item in items {
+            lines.append([item.reference, item.officer, item.profile.rawValue, item.stage.map(String.init) ?? "",
+                          item.deadline.rawValue, item.due.iso, String(item.workingDaysRemaining), item.state.rawValue,
+                          item.backstop?.iso ?? ""].map(csvField).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func csvField(_ value: String) -> String {
+        guard value.contains(where: { ",\"\n\r".contains($0) }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func ansi(_ colour: DeadlineStatus.Colour) -> String {
+        switch colour {
+        case .red: "\u{1B}[31m"
+        case .amber: "\u{1B}[33m"
+        case .green: "\u{1B}[32m"
+        }
+    }
+}
