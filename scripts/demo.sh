@@ -24,4 +24,19 @@ step "pals case show $REF"
 step "pals case list --open"
 "$PALS" case list --open
 
+step "pals deadlines   (what is due next, most urgent first)"
+"$PALS" deadlines
+
+step "pals deadlines calc --profile england --received 2021-12-23   (the officer's calculator)"
+"$PALS" deadlines calc --profile england --received 2021-12-23
+
+step "pals preview acknowledgement $REF   (exactly the letter that would be sent)"
+"$PALS" preview acknowledgement "$REF"
+
+step "pals preview acknowledgement $REF --format pdf --output demo/$REF-acknowledgement.pdf"
+"$PALS" preview acknowledgement "$REF" --format pdf --output "$DEMO/$REF-acknowledgement.pdf"
+
+step "pals templates check"
+"$PALS" templates check
+
 step "Done. The demo workspace is $DEMO (try: PALS_WORKSPACE=$DEMO $PALS --help)"

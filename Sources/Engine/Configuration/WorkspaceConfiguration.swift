@@ -1,5 +1,5 @@
 public import Casework
-public import Foundation
+import Foundation
 public import WorkingDays
 internal import Yams
 

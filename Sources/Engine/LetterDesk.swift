@@ -1,0 +1,196 @@
+public import Casework
+public import Foundation
+public import Letters
+public import WorkingDays
+
+/// Turns a case into a letter and a letter into the exact message pals queues.
+///
+/// `pals preview` and `pals letter` (and the daemon's acknowledgements) all go through
+/// ``prepare(_:reference:inputs:)`` and ``compose(_:date:messageID:)``, so what an officer previews is
+/// byte for byte what is sent, bar the Date and Message-ID headers (DESIGN invariant 9).
+public struct LetterDesk: Sendable {
+    public let workspace: Workspace
+    public let library: LetterLibrary
+    public let deadlines: DeadlineDesk
+    public let register: CaseRegister
+    public let clock: WallClock
+
+    public init(casebook: Casebook) throws {
+        workspace = casebook.workspace
+        register = casebook.register
+        clock = casebook.clock
+        library = try LetterLibrary.load(from: casebook.workspace.templatesURL)
+        deadlines = try DeadlineDesk(workspace: casebook.workspace)
+    }
+
+    private var configuration: WorkspaceConfiguration { workspace.configuration }
+
+    /// Merges a letter of `kind` for a case, with the officer's inputs (`--set KEY=VALUE`).
+    public func prepare(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> PreparedLetter {
+        let record = try register.get(reference)
+        if kind == .holding { _ = try holdingExtension(for: record, inputs: inputs) }
+        let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
+        let used = library.effectiveLanguage(kind: kind, requested: language) ?? language
+        let context = try context(for: record, kind: kind, language: used, inputs: inputs)
+        let merged = try library.merge(kind: kind, language: language, context: context)
+        let largePrint = record.complainant.accessibleInformation.contains(.largePrint)
+        let delivery: PreparedLetter.Delivery
+        if record.complainant.preferredContact == .email, let email = record.complainant.email {
+            delivery = .email(email)
+        } else {
+            delivery = .post
+        }
+        return PreparedLetter(
+            reference: record.reference, kind: kind, merged: merged, delivery: delivery, largePrint: largePrint,
+            recipientName: record.complainant.fullName, letterDay: clock.today())
+    }
+
+    /// The extension a holding letter makes: its `newDate` input must be a date later than the current response date.
+    public func holdingExtension(for record: Case, inputs: [String: String]) throws -> DeadlineExtension {
+        guard let raw = inputs["newDate"], let newDate = CivilDate(iso: raw) else {
+            throw LetterDeskError(message: "a holding letter needs --set newDate=YYYY-MM-DD (the new response date)")
+        }
+        let current = try deadlines.deadlines(for: record)
+        return try deadlines.calculator(record.profile)
+            .extend(current, to: newDate, reason: inputs["reason"] ?? "", today: clock.today()).extension
+    }
+
+    /// The merge context of a case: every field of ``MergeFieldCatalog/standard`` that the case has.
+    public func context(
+        for record: Case, kind: LetterKind, language: LetterLanguage, inputs: [String: String]
+    ) throws -> MergeContext {
+        let dates = LetterDateFormatter()
+        func format(_ day: CivilDate) -> MergeValue {
+            .string(LetterDateFormatter.string(year: day.year, month: day.month, day: day.day, language: language))
+        }
+        var context = MergeContext()
+        let organisation = configuration.organisation
+        context["organisation"] = object([
+            "name": organisation.name, "addressLines": organisation.addressLines, "phone": organisation.phone,
+            "email": organisation.email, "web": organisation.web,
+        ])
+        context["manager"] = object(["name": configuration.manager.name, "role": configuration.manager.role])
+        context["signatory"] = object(["name": configuration.signatory.name, "role": configuration.signatory.role])
+        if let officer = configuration.officer(record.officer) {
+            context["officer"] = object(["name": officer.name, "email": officer.email, "phone": officer.phone ?? ""])
+        }
+        let deadlines = try deadlines.deadlines(for: record)
+        var caseFields: [String: MergeValue] = [
+            "reference": .string(record.reference), "received": format(record.receivedDate),
+            "channel": .string(record.channel.rawValue), "summary": .string(record.summary),
+            "service": .string(record.service),
+        ]
+        if let stage = record.stage { caseFields["stage"] = .string(String(stage)) }
+        context["case"] = .object(caseFields)
+        var deadlineFields: [String: MergeValue] = [
+            "acknowledgeBy": format(deadlines.acknowledgeBy), "respondBy": format(deadlines.respondBy),
+        ]
+        if let backstop = deadlines.backstop { deadlineFields["backstop"] = format(backstop) }
+        context["deadlines"] = .object(deadlineFields)
+        let person = record.complainant
+        context["recipient"] = object([
+            "salutation": person.salutationName, "fullName": person.fullName, "addressLines": person.addressLines,
+            "postcode": person.postcode ?? "", "email": person.email ?? "",
+        ])
+        context["complainant"] = object([
+            "title": person.title ?? "", "firstName": person.firstName, "lastName": person.lastName,
+            "fullName": person.fullName,
+        ])
+        if let patient = record.patient {
+            context["patient"] = object(["fullName": patient.fullName])
+        }
+        context["hasPatient"] = .bool(record.patient != nil)
+        context["consent"] = .object([
+            "needed": .bool(record.consent != .notNeeded), "requested": .bool(record.consent == .requested),
+            "received": .bool(record.consent == .received), "refused": .bool(record.consent == .refused),
+        ])
+        let advocacy = configuration.advocacy
+        context["advocacy"] = object([
+            "name": advocacy.name, "phone": advocacy.phone, "email": advocacy.email, "web": advocacy.web,
+        ])
+        let ombudsman = configuration.ombudsmen[OmbudsmanID(profile: record.profile)] ?? .init()
+        context["ombudsman"] = object([
+            "name": ombudsman.name, "shortName": ombudsman.shortName, "phone": ombudsman.phone,
+            "web": ombudsman.web, "addressLines": ombudsman.addressLines,
+        ])
+        context["jurisdiction"] = .object([
+            "england": .bool(record.profile == .england), "wales": .bool(record.profile == .wales),
+            "scotland": .bool(record.profile == .scotland),
+            "northernIreland": .bool(record.profile == .northernIreland || record.profile == .northernIrelandMCHP),
+        ])
+        context["letter"] = .object(["date": .string(dates.string(from: clock.now(), language: language))])
+        var officerInputs: [String: MergeValue] = [:]
+        for (key, value) in inputs {
+            if let day = CivilDate(iso: value) {
+                officerInputs[key] = format(day)
+            } else {
+                officerInputs[key] = .string(value)
+            }
+        }
+        context["inputs"] = .object(officerInputs)
+        return context
+    }
+
+    /// An object whose empty texts and lists are left out, so the strict merge names them if a template needs them.
+    private func object(_ fields: [String: any Sendable]) -> MergeValue {
+        var result: [String: MergeValue] = [:]
+        for (key, value) in fields {
+            if let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                result[key] = .string(text)
+            } else if let lines = value as? [String], !lines.isEmpty {
+                result[key] = .list(lines.map { .string($0) })
+            }
+        }
+        return .object(result)
+    }
+}
+
+/// A letter merged for a case, with how it reaches the complainant.
+public struct PreparedLetter: Sendable {
+    /// How the letter is delivered.
+    public enum Delivery: Sendable, Equatable {
+        /// By email to this address.
+        case email(String)
+        /// On paper: the PDF goes to the print queue.
+        case post
+    }
+
+    public let reference: String
+    public let kind: LetterKind
+    public let merged: MergedLetter
+    public let delivery: Delivery
+    /// Whether the complainant needs large print (a 16 pt PDF).
+    public let largePrint: Bool
+    /// The name on the envelope or in the To header (never logged).
+    let recipientName: String
+
+    /// The day the letter is dated; its PDF carries that day as its creation date, so the same letter
+    /// previewed and queued on one day is the same PDF.
+    let letterDay: CivilDate
+
+    /// The PDF letter (large print when the complainant needs it).
+    public func pdf() throws -> Data {
+        try merged.pdf(largePrint: largePrint, creationDate: letterDay.date(hour: 0, minute: 0))
+    }
+
+    /// The attachment's file name: the reference and the kind, never a name.
+    public var attachmentName: String { "\(reference)-\(kind.rawValue).pdf" }
+
+    /// Who the letter goes to, for the preview's header line: the email address, or "post".
+    public var recipientLine: String {
+        switch delivery {
+        case .email(let address): "\(recipientName) <\(address)>"
+        case .post: "\(recipientName) (by post)"
+        }
+    }
+}
+
+/// A letter that cannot be prepared or composed as asked.
+public struct LetterDeskError: Error, LocalizedError, Sendable {
+    public let message: String
+    public var errorDescription: String? { message }
+
+    static func notByEmail(_ reference: String) -> Self {
+        Self(message: "case \(reference): the complainant is written to by post, so there is no email to show; use --format pdf")
+    }
+}

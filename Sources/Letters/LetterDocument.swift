@@ -1,0 +1,232 @@
+import Foundation
+
+/// A merged letter as a small document: letterhead, recipient's address, date, reference,
+/// salutation, body blocks, closing and signature. Renderers turn it into text, HTML or PDF.
+///
+/// Every string is plain text (no markup, no escaping): renderers escape for their format.
+public struct LetterDocument: Sendable, Hashable {
+    /// A block of the letter's body.
+    public enum Block: Sendable, Hashable {
+        /// A heading (`# Heading` in a template).
+        case heading(String)
+        /// A paragraph (lines separated by a blank line in a template).
+        case paragraph(String)
+        /// A bulleted list (`- item` lines in a template).
+        case list([String])
+        /// Lines kept as lines, such as a postal address (`@lines` in a template).
+        case lines([String])
+    }
+
+    /// The language the letter is written in (page labels and the HTML `lang` follow it).
+    public var language: LetterLanguage
+    /// The title of the document: the letter's subject line.
+    public var title: String
+    /// The sender's letterhead lines; the first is the organisation's name.
+    public var letterhead: [String]
+    /// The recipient's postal address lines (placed in the envelope window on paper).
+    public var address: [String]
+    /// The date of the letter, already formatted.
+    public var date: String?
+    /// The reference line, e.g. "Our reference: PALS-2026-0042".
+    public var reference: String?
+    /// The salutation, e.g. "Dear Ms Jones,".
+    public var salutation: String?
+    /// The body.
+    public var blocks: [Block]
+    /// The closing, e.g. "Yours sincerely,".
+    public var closing: String?
+    /// The signature lines: name, role.
+    public var signature: [String]
+
+    /// Makes a document.
+    public init(
+        language: LetterLanguage, title: String, letterhead: [String] = [], address: [String] = [], date: String? = nil,
+        reference: String? = nil, salutation: String? = nil, blocks: [Block] = [], closing: String? = nil,
+        signature: [String] = []
+    ) {
+        self.language = language
+        self.title = title
+        self.letterhead = letterhead
+        self.address = address
+        self.date = date
+        self.reference = reference
+        self.salutation = salutation
+        self.blocks = blocks
+        self.closing = closing
+        self.signature = signature
+    }
+}
+
+/// Reads the merged text of a template into a ``LetterDocument``.
+///
+/// The markup, decided on the template's own text before any value is put in:
+/// - `@letterhead`, `@address`, `@signature` on a line of their own start a block of lines ending at a blank line,
+///   and so does `@lines` for lines inside the body (an address);
+/// - `@date …`, `@reference …`, `@salutation …`, `@closing …` set one line each;
+/// - `# …` is a heading, `- …` a list item (a following line continues the item);
+/// - any other lines form paragraphs separated by blank lines.
+///
+/// Values stand in the merged text as placeholders and are swapped in after the structure is read,
+/// with line breaks and control characters turned into spaces: a value can never be markup.
+enum LetterMarkup {
+    static let blockDirectives: Set<String> = ["@letterhead", "@address", "@signature", "@lines"]
+    static let lineDirectives: Set<String> = ["@date", "@reference", "@salutation", "@closing"]
+
+    static func document(from merged: String, values: ValueTable, language: LetterLanguage, title: String)
+        -> LetterDocument
+    {
+        var document = LetterDocument(language: language, title: title)
+        enum Open {
+            case none
+            case paragraph([String])
+            case list([String])
+            case block(String, [String])
+        }
+        var open = Open.none
+
+        func text(_ raw: Substring) -> String {
+            trim(values.resolve(raw, transform: cleanValue)[...])
+        }
+        func flush() {
+            switch open {
+            case .none: break
+            case .paragraph(let lines):
+                let joined = lines.joined(separator: " ")
+                if !joined.isEmpty { document.blocks.append(.paragraph(joined)) }
+            case .list(let items):
+                let items = items.filter { !$0.isEmpty }
+                if !items.isEmpty { document.blocks.append(.list(items)) }
+            case .block(let name, let lines):
+                let lines = lines.filter { !$0.isEmpty }
+                switch name {
+                case "@letterhead": document.letterhead += lines
+                case "@address": document.address += lines
+                case "@lines": if !lines.isEmpty { document.blocks.append(.lines(lines)) }
+                default: document.signature += lines
+                }
+            }
+            open = .none
+        }
+
+        for rawLine in split(merged[...], at: 0x0A, omittingEmpty: false) {
+            let line = trim(rawLine)[...]
+            if line.isEmpty {
+                flush()
+                continue
+            }
+            if case .block(let name, var lines) = open {
+                lines.append(text(line))
+                open = .block(name, lines)
+                continue
+            }
+            if blockDirectives.contains(String(line)) {
+                flush()
+                open = .block(String(line), [])
+                continue
+            }
+            if line.hasPrefix("@"), let space = line.firstIndex(of: " "),
+                lineDirectives.contains(String(line[..<space]))
+            {
+                flush()
+                let value = text(line[line.index(after: space)...])
+                switch line[..<space] {
+                case "@date": document.date = value
+                case "@reference": document.reference = value
+                case "@salutation": document.salutation = value
+                default: document.closing = value
+                }
+                continue
+            }
+            if line.hasPrefix("# ") {
+                flush()
+                let heading = text(line.dropFirst(2))
+                if !heading.isEmpty { document.blocks.append(.heading(heading)) }
+                continue
+            }
+            if line.hasPrefix("- ") {
+                let item = text(line.dropFirst(2))
+                if case .list(var items) = open {
+                    items.append(item)
+                    open = .list(items)
+                } else {
+                    flush()
+                    open = .list([item])
+                }
+                continue
+            }
+            switch open {
+            case .list(var items):
+                items[items.count - 1] += (items[items.count - 1].isEmpty ? "" : " ") + text(line)
+                open = .list(items)
+            case .paragraph(var lines):
+                lines.append(text(line))
+                open = .paragraph(lines)
+            default:
+                open = .paragraph([text(line)])
+            }
+        }
+        flush()
+        return document
+    }
+
+    /// Splits text at an ASCII byte (a newline, a space), scanning bytes rather than Characters.
+    static func split(_ text: Substring, at separator: UInt8, omittingEmpty: Bool) -> [Substring] {
+        var parts: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            if utf8[index] == separator {
+                if !omittingEmpty || start < index { parts.append(text[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if !omittingEmpty || start < utf8.endIndex { parts.append(text[start..<utf8.endIndex]) }
+        return parts
+    }
+
+    /// Spaces, tabs and carriage returns trimmed from both ends.
+    static func trim(_ text: Substring) -> String {
+        let utf8 = text.utf8
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isBlank($0) }), let last = utf8.lastIndex(where: { !isBlank($0) })
+        else {
+            return ""
+        }
+        return String(text[first..<utf8.index(after: last)])
+    }
+
+    /// A value as it may appear in a letter: one line, no control characters, no placeholder marks.
+    static func cleanValue(_ value: String) -> String {
+        // Fast path: printable ASCII with single inner spaces is already clean.
+        var clean = true
+        var previous: UInt8 = 0x20
+        for byte in value.utf8 {
+            if byte < 0x20 || byte > 0x7E || (byte == 0x20 && previous == 0x20) {
+                clean = false
+                break
+            }
+            previous = byte
+        }
+        if clean, previous != 0x20 { return value }
+
+        var result = ""
+        result.reserveCapacity(value.utf8.count)
+        var lastWasSpace = true
+        for scalar in value.unicodeScalars {
+            let isSpace =
+                scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+                || scalar == "\u{E000}" || scalar == "\u{E001}" || scalar == "\u{2028}" || scalar == "\u{2029}"
+            if isSpace {
+                if !lastWasSpace { result.unicodeScalars.append(" ") }
+                lastWasSpace = true
+            } else {
+                result.unicodeScalars.append(scalar)
+                lastWasSpace = false
+            }
+        }
+        if result.hasSuffix(" ") { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,144 @@
+public import Foundation
+
+/// An error of the letter library: a template library that cannot be loaded, a letter that cannot
+/// be merged strictly, or a PDF that cannot be drawn.
+///
+/// Each error carries every ``LetterProblem`` found (all missing fields, all unknown partials), not
+/// just the first. Messages name templates, lines and field names, never the values of a case.
+public struct LetterError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
+    /// What went wrong, comparable with `==` or `~=` (the cases behind it are private).
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case mergeFailed, invalidLibrary, unknownKind, templateFolder, pdfRendering
+            case missingField, emptyField, notText, missingInput
+            case unknownPartial, templateSyntax, frontMatter, unsupportedTag
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// A letter could not be merged: see the problems.
+        public static let mergeFailed = Code(.mergeFailed)
+        /// The template library is broken (bad syntax, unknown partial, bad front matter): see the problems.
+        public static let invalidLibrary = Code(.invalidLibrary)
+        /// There is no template for this kind of letter.
+        public static let unknownKind = Code(.unknownKind)
+        /// The templates folder cannot be read.
+        public static let templateFolder = Code(.templateFolder)
+        /// cairo or pango failed to make the PDF.
+        public static let pdfRendering = Code(.pdfRendering)
+        /// A field the template renders is not in the merge context.
+        public static let missingField = Code(.missingField)
+        /// A field the template renders is empty (empty text or an empty list).
+        public static let emptyField = Code(.emptyField)
+        /// A field rendered as text holds a flag, a list or an object.
+        public static let notText = Code(.notText)
+        /// An officer input the template requires (front matter `inputs:`) is missing or empty.
+        public static let missingInput = Code(.missingInput)
+        /// A template includes a partial that does not exist.
+        public static let unknownPartial = Code(.unknownPartial)
+        /// A template is not valid Mustache.
+        public static let templateSyntax = Code(.templateSyntax)
+        /// A template's front matter is malformed.
+        public static let frontMatter = Code(.frontMatter)
+        /// A template uses a Mustache feature letters do not allow (delimiters, inheritance, lambdas…).
+        public static let unsupportedTag = Code(.unsupportedTag)
+
+        /// The code's name, e.g. `missingField`.
+        public var description: String { base.rawValue }
+
+        /// Matches an error against a code in a `switch` or `catch`.
+        public static func ~= (code: Code, error: any Error) -> Bool {
+            (error as? LetterError)?.code == code
+        }
+    }
+
+    /// What went wrong overall.
+    public let code: Code
+    /// Every problem found, each with its template, line and field or partial name.
+    public let problems: [LetterProblem]
+    /// The kind of letter concerned, if any.
+    public let kind: LetterKind?
+    /// The language of the template concerned, if any.
+    public let language: LetterLanguage?
+    /// A short note for codes without problems (e.g. the folder that could not be read).
+    public let note: String?
+
+    init(
+        _ code: Code, problems: [LetterProblem] = [], kind: LetterKind? = nil, language: LetterLanguage? = nil,
+        note: String? = nil
+    ) {
+        self.code = code
+        self.problems = problems
+        self.kind = kind
+        self.language = language
+        self.note = note
+    }
+
+    /// The field names (or partial names) of all problems, in order.
+    public var names: [String] { problems.compactMap(\.name) }
+
+    /// A message a person can act on, listing every problem on its own line.
+    public var description: String {
+        var head: String
+        switch code {
+        case .mergeFailed:
+            head =
+                "The \(kind.map { "\($0.rawValue) " } ?? "")letter\(language.map { " (\($0.rawValue))" } ?? "") cannot be merged"
+            head += ": fill in or correct the fields below; nothing was produced."
+        case .invalidLibrary: head = "The letter templates cannot be loaded: correct the templates below."
+        case .unknownKind:
+            head =
+                "There is no template for the \(kind?.rawValue ?? "?") letter\(language.map { " in \($0.rawValue)" } ?? "")."
+        case .templateFolder: head = "The templates folder cannot be read"
+        case .pdfRendering: head = "The PDF could not be drawn"
+        default: head = "Letter error (\(code))"
+        }
+        if let note { head += " (\(note))" }
+        return ([head] + problems.map { "  - \($0)" }).joined(separator: "\n")
+    }
+
+    /// The same message, for the CLI.
+    public var errorDescription: String? { description }
+}
+
+/// One problem in a template or a merge: its code, where it is, and the name concerned.
+public struct LetterProblem: Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, e.g. ``LetterError/Code/missingField``.
+    public let code: LetterError.Code
+    /// The template file, relative to the templates folder, e.g. `en/holding.mustache`.
+    public let template: String
+    /// The 1-based line in that file, when known.
+    public let line: Int?
+    /// The field, partial or input concerned, e.g. `recipient.salutation`.
+    public let name: String?
+    /// More detail, never a value from a case.
+    public let detail: String?
+
+    /// Makes a problem.
+    public init(code: LetterError.Code, template: String, line: Int?, name: String?, detail: String? = nil) {
+        self.code = code
+        self.template = template
+        self.line = line
+        self.name = name
+        self.detail = detail
+    }
+
+    /// E.g. `en/holding.mustache line 12: the field inputs.reason is missing`.
+    public var description: String {
+        let place = template + (line.map { " line \($0)" } ?? "")
+        let name = self.name ?? "?"
+        let what: String
+        switch code {
+        case .missingField: what = "the field \(name) is missing"
+        case .emptyField: what = "the field \(name) is empty"
+        case .notText: what = "the field \(name) is not text and cannot be printed"
+        case .missingInput: what = "the officer input \(name) is required but was not given"
+        case .unknownPartial: what = "the partial \(name) does not exist"
+        case .templateSyntax: what = "invalid template syntax"
+        case .frontMatter: what = "invalid front matter"
+        case .unsupportedTag: what = "a Mustache feature letters do not allow"
+        default: what = code.description
+        }
+        return "\(place): \(what)" + (detail.map { " (\($0))" } ?? "")
+    }
+}

@@ -1,0 +1,59 @@
+/// The name of a kind of letter, matching a template file name (`acknowledgement`, `holding`, …).
+public struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
+    /// The template file name without extension.
+    public let rawValue: String
+
+    /// Makes a kind from a template name.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Makes a kind from a literal template name.
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    /// The acknowledgement sent automatically when a complaint is logged.
+    public static let acknowledgement: LetterKind = "acknowledgement"
+    /// The holding letter (delay notice) giving the reason for a delay and a new date.
+    public static let holding: LetterKind = "holding"
+    /// The final response, with the right to go to the ombudsman.
+    public static let resolution: LetterKind = "resolution"
+    /// The request for the patient's consent when the complainant is not the patient.
+    public static let consentRequest: LetterKind = "consent-request"
+    /// The decision on a complaint made more than 12 months after the events.
+    public static let outOfTime: LetterKind = "out-of-time"
+    /// The daily digest of deadlines sent to an officer.
+    public static let reminderDigest: LetterKind = "reminder-digest"
+
+    /// The raw name.
+    public var description: String { rawValue }
+
+    /// Orders kinds by name.
+    public static func < (lhs: LetterKind, rhs: LetterKind) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The language of a template set: English (`en`) or Welsh (`cy`).
+public enum LetterLanguage: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// English, the `en` template set.
+    case english = "en"
+    /// Welsh, the `cy` template set.
+    case welsh = "cy"
+
+    /// The language tag used in file paths (`en`, `cy`).
+    public var description: String { rawValue }
+
+    /// The BCP 47 tag for documents (`en-GB`, `cy`).
+    public var bcp47: String {
+        switch self {
+        case .english: "en-GB"
+        case .welsh: "cy"
+        }
+    }
+
+    /// "Page 2 of 3" in this language.
+    func pageLabel(_ page: Int, of total: Int) -> String {
+        switch self {
+        case .english: "Page \(page) of \(total)"
+        case .welsh: "Tudalen \(page) o \(total)"
+        }
+    }
+}

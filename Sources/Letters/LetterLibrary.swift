@@ -1,0 +1,181 @@
+public import Foundation
+import Mustache
+
+/// The letter templates of a workspace, loaded and checked: the one entry point the Engine uses to
+/// merge a case's context into a letter.
+///
+/// ```swift
+/// let library = try LetterLibrary.load(from: workspace.appendingPathComponent("Templates"))
+/// let letter = try library.merge(kind: .acknowledgement, language: .welsh, context: context)
+/// letter.subject; letter.text; letter.html; try letter.pdf(largePrint: true)
+/// ```
+///
+/// Folder layout: `en/<kind>.mustache`, `cy/<kind>.mustache`, `partials/<name>.mustache` (shared) and
+/// `partials/<lang>/<name>.mustache` (per language, preferred over a shared one). A Welsh letter of a kind
+/// that has no `cy` template falls back to the English one (see ``effectiveLanguage(kind:requested:)``).
+public struct LetterLibrary: Sendable {
+    let set: TemplateSet
+    private let mustache: [LetterLanguage: MustacheLibrary]
+    private let partialFiles: [LetterLanguage: [String: TemplateFile]]
+
+    /// Loads and checks every template under `folder`.
+    ///
+    /// - Throws: ``LetterError`` with code ``LetterError/Code/invalidLibrary`` listing every syntax error,
+    ///   front-matter error and unknown partial (with template and line), or ``LetterError/Code/templateFolder``.
+    public static func load(from folder: URL) throws(LetterError) -> LetterLibrary {
+        let set = try TemplateSet.read(folder: folder)
+        let problems = set.problems + set.partialProblems() + Self.frontMatterProblems(set)
+        guard problems.isEmpty else { throw LetterError(.invalidLibrary, problems: problems) }
+        return LetterLibrary(set: set)
+    }
+
+    private init(set: TemplateSet) {
+        self.set = set
+        var mustache: [LetterLanguage: MustacheLibrary] = [:]
+        var partialFiles: [LetterLanguage: [String: TemplateFile]] = [:]
+        for language in LetterLanguage.allCases {
+            let partials = set.partials(for: language)
+            partialFiles[language] = partials
+            var library = MustacheLibrary()
+            for (name, file) in partials {
+                if let compiled = file.compiled { library.register(compiled, named: name) }
+            }
+            mustache[language] = library
+        }
+        self.mustache = mustache
+        self.partialFiles = partialFiles
+    }
+
+    private static func frontMatterProblems(_ set: TemplateSet) -> [LetterProblem] {
+        var problems: [LetterProblem] = []
+        for language in LetterLanguage.allCases {
+            for (_, file) in (set.letters[language] ?? [:]).sorted(by: { $0.key < $1.key })
+            where file.frontMatter.subject == nil {
+                problems.append(
+                    .init(
+                        code: .frontMatter, template: file.path, line: 1, name: "subject",
+                        detail: "a letter template needs front matter with a subject line"))
+            }
+        }
+        return problems
+    }
+
+    /// The kinds of letter the library has (English templates, plus any Welsh-only ones), sorted.
+    public var kinds: [LetterKind] {
+        Set(set.letters.values.flatMap(\.keys)).sorted()
+    }
+
+    /// The languages that have their own template for `kind`.
+    public func languages(for kind: LetterKind) -> [LetterLanguage] {
+        LetterLanguage.allCases.filter { set.letters[$0]?[kind] != nil }
+    }
+
+    /// The language a letter of `kind` requested in `requested` is actually written in: the requested one
+    /// when it has a template, else English. Nil when there is no template at all.
+    ///
+    /// - Important: build the merge context (dates, labels) in this language.
+    public func effectiveLanguage(kind: LetterKind, requested: LetterLanguage) -> LetterLanguage? {
+        if set.letters[requested]?[kind] != nil { return requested }
+        if set.letters[.english]?[kind] != nil { return .english }
+        return nil
+    }
+
+    /// The front matter of the template used for `kind` in `language` (after falling back to English).
+    public func info(kind: LetterKind, language: LetterLanguage = .english) -> LetterTemplateInfo? {
+        guard let language = effectiveLanguage(kind: kind, requested: language),
+            let file = set.letters[language]?[kind]
+        else { return nil }
+        let matter = file.frontMatter
+        return LetterTemplateInfo(
+            kind: kind, language: language, subjectTemplate: matter.subject ?? "", requiredInputs: matter.inputs,
+            optionalInputs: matter.optionalInputs, isAutomatic: matter.automatic, summary: matter.summary)
+    }
+
+    /// The officer inputs (`inputs.<name>`, given without the prefix) that `kind` requires.
+    ///
+    /// - Throws: ``LetterError/Code/unknownKind`` if there is no such letter.
+    public func requiredInputs(kind: LetterKind, language: LetterLanguage = .english) throws(LetterError) -> [String] {
+        guard let info = info(kind: kind, language: language) else {
+            throw LetterError(.unknownKind, kind: kind, language: language)
+        }
+        return info.requiredInputs
+    }
+
+    /// Merges `context` into the letter of `kind` strictly and reads it into a document.
+    ///
+    /// Every field the template (or its partials) renders outside skipped sections must be present and
+    /// non-empty text, and every required officer input must be given; otherwise nothing is produced.
+    /// - Throws: ``LetterError`` with ``LetterError/Code/mergeFailed`` listing every problem with template and
+    ///   line, or ``LetterError/Code/unknownKind``.
+    public func merge(kind: LetterKind, language: LetterLanguage, context: MergeContext) throws(LetterError)
+        -> MergedLetter
+    {
+        guard let used = effectiveLanguage(kind: kind, requested: language), let file = set.letters[used]?[kind],
+            let body = file.compiled, let subject = file.compiledSubject, let partials = partialFiles[used]
+        else { throw LetterError(.unknownKind, kind: kind, language: language) }
+
+        let root = MergeValue.object(context.root)
+        var problems: [LetterProblem] = []
+        for input in file.frontMatter.inputs {
+            let value = context["inputs.\(input)"]
+            let blank: Bool
+            switch value {
+            case .string(let text): blank = text.allSatisfy(\.isWhitespace)
+            case .list(let items): blank = items.isEmpty
+            case .none: blank = true
+            default: blank = false
+            }
+            if blank {
+                problems.append(
+                    .init(
+                        code: .missingInput, template: file.path, line: 1, name: "inputs.\(input)",
+                        detail: "required by the front matter of this letter"))
+            }
+        }
+        var checker = StrictChecker(partials: partials)
+        checker.check(file.subjectNodes, in: file.path, root: root)
+        checker.check(file.nodes, in: file.path, root: root)
+        problems += checker.problems
+        guard problems.isEmpty else { throw LetterError(.mergeFailed, problems: problems, kind: kind, language: used) }
+
+        let table = ValueTable()
+        let object = table.convert(root)
+        let library = mustache[used]
+        let subjectText = table.resolve(
+            subject.render(object, library: library)[...], transform: LetterMarkup.cleanValue)
+        let title = LetterMarkup.cleanValue(subjectText)
+        let merged = body.render(object, library: library)
+        let document = LetterMarkup.document(from: merged, values: table, language: used, title: title)
+        return MergedLetter(
+            kind: kind, language: used, subject: title, isAutomatic: file.frontMatter.automatic, document: document)
+    }
+}
+
+/// A letter merged from a case: its subject and document, ready to render as text, HTML or PDF.
+public struct MergedLetter: Sendable, Hashable {
+    /// The kind of letter.
+    public let kind: LetterKind
+    /// The language it is written in (English when a Welsh template was missing).
+    public let language: LetterLanguage
+    /// The subject line: the case reference only, never a name or clinical detail.
+    public let subject: String
+    /// Whether pals sends this kind of letter by itself.
+    public let isAutomatic: Bool
+    /// The letter as a document.
+    public let document: LetterDocument
+
+    /// The letter as plain text wrapped at 72 columns, for an email's text part.
+    public var text: String { TextRenderer().render(document) }
+
+    /// The letter as a complete HTML document, for an email's HTML part; every value is escaped.
+    public var html: String { HTMLRenderer().render(document) }
+
+    /// The letter as an A4 PDF, with the address placed for a DL window envelope.
+    /// - Parameters:
+    ///   - largePrint: 16 pt text (for an accessible-information need) instead of 11 pt.
+    ///   - creationDate: the date stamped in the PDF; give one (e.g. when the letter was queued) so that
+    ///     rendering again gives the same bytes, else cairo stamps the current time.
+    public func pdf(largePrint: Bool = false, creationDate: Date? = nil) throws(LetterError) -> Data {
+        try PDFRenderer(options: .init(largePrint: largePrint, creationDate: creationDate)).render(document)
+    }
+}

@@ -1,0 +1,137 @@
+/// Every field a letter template may name: the contract between the templates and the Engine, which
+/// fills these from a case. The linter checks templates against it.
+public struct MergeFieldCatalog: Sendable {
+    /// What a field holds.
+    public enum FieldType: Sendable, Hashable {
+        /// Text, rendered with `{{path}}`.
+        case text
+        /// A flag, used as a section `{{#path}}…{{/path}}`.
+        case flag
+        /// A list of texts, rendered with `{{#path}}{{.}}{{/path}}`.
+        case textList
+        /// A list of objects whose fields are catalogued under `path.<field>`.
+        case objectList
+    }
+
+    /// One field of the catalog.
+    public struct Field: Sendable, Hashable {
+        /// The dotted path, e.g. `recipient.salutation`; `inputs.*` stands for any officer input.
+        public let path: String
+        /// What it holds.
+        public let type: FieldType
+        /// Whether it identifies a person or describes their care (never allowed in a subject line).
+        public let isPersonal: Bool
+        /// What the Engine puts there.
+        public let summary: String
+    }
+
+    /// The fields, in catalog order.
+    public let fields: [Field]
+    private let byPath: [String: Field]
+
+    /// Makes a catalog from fields.
+    public init(fields: [Field]) {
+        self.fields = fields
+        self.byPath = Dictionary(fields.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The field at `path`, if catalogued (officer inputs match `inputs.*`).
+    public func field(_ path: String) -> Field? {
+        if let field = byPath[path] { return field }
+        if path.hasPrefix("inputs."), path.split(separator: ".").count == 2 { return byPath["inputs.*"] }
+        return nil
+    }
+
+    /// Whether `path` is a catalogued field or a prefix of one (an object such as `recipient`).
+    func isKnown(_ path: String) -> Bool {
+        field(path) != nil || path == "inputs" || fields.contains { $0.path.hasPrefix(path + ".") }
+    }
+
+    /// Whether `path` or anything under it is personal.
+    func isPersonal(_ path: String) -> Bool {
+        if let field = field(path) { return field.isPersonal }
+        return fields.contains { $0.path.hasPrefix(path + ".") && $0.isPersonal }
+    }
+
+    /// The catalog of the shipped templates and the Engine's merge context.
+    public static let standard = MergeFieldCatalog(fields: [
+        .init(
+            path: "organisation.name", type: .text, isPersonal: false, summary: "The organisation (trust, board) name"),
+        .init(
+            path: "organisation.addressLines", type: .textList, isPersonal: false,
+            summary: "Its postal address, one line each"),
+        .init(path: "organisation.phone", type: .text, isPersonal: false, summary: "Its PALS/complaints telephone"),
+        .init(path: "organisation.email", type: .text, isPersonal: false, summary: "Its PALS/complaints email"),
+        .init(path: "organisation.web", type: .text, isPersonal: false, summary: "Its web address"),
+        .init(path: "manager.name", type: .text, isPersonal: false, summary: "The complaints manager"),
+        .init(path: "manager.role", type: .text, isPersonal: false, summary: "The complaints manager's role"),
+        .init(path: "signatory.name", type: .text, isPersonal: false, summary: "Who signs the letter"),
+        .init(path: "signatory.role", type: .text, isPersonal: false, summary: "The signatory's role"),
+        .init(path: "officer.name", type: .text, isPersonal: false, summary: "The named contact for the case"),
+        .init(path: "officer.email", type: .text, isPersonal: false, summary: "The named contact's email"),
+        .init(path: "officer.phone", type: .text, isPersonal: false, summary: "The named contact's telephone"),
+        .init(
+            path: "case.reference", type: .text, isPersonal: false, summary: "The case reference, e.g. PALS-2026-0042"),
+        .init(
+            path: "case.received", type: .text, isPersonal: false,
+            summary: "Date received, formatted in the letter's language"),
+        .init(
+            path: "case.channel", type: .text, isPersonal: false, summary: "How it arrived (letter, email, telephone…)"),
+        .init(path: "case.summary", type: .text, isPersonal: true, summary: "What the complaint is about"),
+        .init(path: "case.service", type: .text, isPersonal: true, summary: "The service or ward concerned"),
+        .init(path: "case.stage", type: .text, isPersonal: false, summary: "The complaints stage"),
+        .init(
+            path: "deadlines.acknowledgeBy", type: .text, isPersonal: false,
+            summary: "Acknowledgement deadline, formatted"),
+        .init(path: "deadlines.respondBy", type: .text, isPersonal: false, summary: "Target response date, formatted"),
+        .init(
+            path: "deadlines.backstop", type: .text, isPersonal: false,
+            summary: "Statutory backstop, formatted (may be absent)"),
+        .init(path: "recipient.salutation", type: .text, isPersonal: true, summary: "E.g. Ms Jones"),
+        .init(path: "recipient.fullName", type: .text, isPersonal: true, summary: "The recipient's full name"),
+        .init(
+            path: "recipient.addressLines", type: .textList, isPersonal: true,
+            summary: "Postal address lines without the postcode"),
+        .init(path: "recipient.postcode", type: .text, isPersonal: true, summary: "The postcode"),
+        .init(path: "recipient.email", type: .text, isPersonal: true, summary: "The recipient's email"),
+        .init(path: "complainant.title", type: .text, isPersonal: true, summary: "Title, e.g. Ms"),
+        .init(path: "complainant.firstName", type: .text, isPersonal: true, summary: "First name"),
+        .init(path: "complainant.lastName", type: .text, isPersonal: true, summary: "Last name"),
+        .init(path: "complainant.fullName", type: .text, isPersonal: true, summary: "Full name"),
+        .init(
+            path: "patient.fullName", type: .text, isPersonal: true, summary: "The patient, when not the complainant"),
+        .init(path: "hasPatient", type: .flag, isPersonal: false, summary: "The complainant is not the patient"),
+        .init(path: "consent.needed", type: .flag, isPersonal: false, summary: "Patient consent is needed"),
+        .init(path: "consent.requested", type: .flag, isPersonal: false, summary: "Consent has been requested"),
+        .init(path: "consent.received", type: .flag, isPersonal: false, summary: "Consent has been received"),
+        .init(path: "consent.refused", type: .flag, isPersonal: false, summary: "Consent was refused"),
+        .init(path: "advocacy.name", type: .text, isPersonal: false, summary: "The independent advocacy provider"),
+        .init(path: "advocacy.phone", type: .text, isPersonal: false, summary: "Its telephone"),
+        .init(path: "advocacy.email", type: .text, isPersonal: false, summary: "Its email"),
+        .init(path: "advocacy.web", type: .text, isPersonal: false, summary: "Its web address"),
+        .init(path: "ombudsman.name", type: .text, isPersonal: false, summary: "The ombudsman of the jurisdiction"),
+        .init(path: "ombudsman.shortName", type: .text, isPersonal: false, summary: "PHSO, PSOW, SPSO or NIPSO"),
+        .init(path: "ombudsman.phone", type: .text, isPersonal: false, summary: "Its telephone"),
+        .init(path: "ombudsman.web", type: .text, isPersonal: false, summary: "Its web address"),
+        .init(path: "ombudsman.addressLines", type: .textList, isPersonal: false, summary: "Its postal address"),
+        .init(path: "jurisdiction.england", type: .flag, isPersonal: false, summary: "England (PHSO)"),
+        .init(path: "jurisdiction.wales", type: .flag, isPersonal: false, summary: "Wales (PSOW)"),
+        .init(path: "jurisdiction.scotland", type: .flag, isPersonal: false, summary: "Scotland (SPSO)"),
+        .init(
+            path: "jurisdiction.northernIreland", type: .flag, isPersonal: false, summary: "Northern Ireland (NIPSO)"),
+        .init(path: "letter.date", type: .text, isPersonal: false, summary: "The date of the letter, formatted"),
+        .init(
+            path: "inputs.*", type: .text, isPersonal: true,
+            summary: "An officer input declared in the template's front matter"),
+        .init(path: "digest.officerName", type: .text, isPersonal: false, summary: "The officer the digest is for"),
+        .init(path: "digest.date", type: .text, isPersonal: false, summary: "The digest's date, formatted"),
+        .init(path: "digest.items", type: .objectList, isPersonal: false, summary: "Deadlines to watch"),
+        .init(path: "digest.items.reference", type: .text, isPersonal: false, summary: "Case reference"),
+        .init(path: "digest.items.deadline", type: .text, isPersonal: false, summary: "acknowledgement or response"),
+        .init(path: "digest.items.due", type: .text, isPersonal: false, summary: "Due date, formatted"),
+        .init(
+            path: "digest.items.daysRemaining", type: .text, isPersonal: false,
+            summary: "Working days left (negative when overdue)"),
+        .init(path: "digest.items.state", type: .text, isPersonal: false, summary: "RED, AMBER or GREEN"),
+    ])
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Casework
+import Engine
+import Foundation
+import Letters
+import WorkingDays
+
+/// Officer inputs given as `--set KEY=VALUE` or in an `--input FILE` (JSON object of strings).
+struct LetterInputOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("An officer input, e.g. --set reason=\"…\" --set newDate=2027-01-15.", valueName: "key=value"))
+    var settings: [String] = []
+
+    @Option(help: ArgumentHelp("A JSON file of officer inputs (an object of strings).", valueName: "file"))
+    var input: String?
+
+    func validate() throws { _ = try values() }
+
+    /// The inputs, `--set` winning over the file.
+    func values() throws -> [String: String] {
+        var values: [String: String] = [:]
+        if let input {
+            guard let data = FileManager.default.contents(atPath: input) else { throw ValidationError("cannot read --input \(input)") }
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw ValidationError("--input \(input) must hold a JSON object of strings")
+            }
+            for (key, value) in object {
+                guard let text = value as? String else { throw ValidationError("--input \(input): \(key) must be a string") }
+                values[key] = text
+            }
+        }
+        for setting in settings {
+            guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
+                throw ValidationError("--set '\(setting)' must look like KEY=VALUE")
+            }
+            values[String(setting[..<equals])] = String(setting[setting.index(after: equals)...])
+        }
+        return values
+    }
+}
+
+/// `pals preview KIND REF`: exactly what would be sent.
+struct PreviewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Show a letter for a case exactly as it would be sent: text, HTML, PDF or the raw .eml.",
+        discussion: "Kinds: acknowledgement, holding, resolution, consent-request, out-of-time. The eml form is the complete message pals would queue, bar its Date and Message-ID."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, pdf, eml }
+
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The kind of letter.") var kind: String
+    @Argument(help: "The case reference.") var reference: String
+    @Option(help: "text (default), html, pdf or eml.") var format: Format = .text
+    @Option(help: ArgumentHelp("Write to this file instead of standard output (needed for pdf on a terminal).", valueName: "file"))
+    var output: String?
+    @OptionGroup var inputs: LetterInputOptions
+
+    func run() async throws {
+        let book = try options.casebook()
+        let desk = try LetterDesk(casebook: book)
+        let letter = try desk.prepare(LetterKind(rawValue: kind), reference: reference, inputs: try inputs.values())
+        let data: Data
+        switch format {
+        case .text:
+            let header = "Subject: \(letter.merged.subject)\nTo: \(letter.recipientLine)\n" + String(repeating: "-", count: 72) + "\n"
+            data = Data((header + letter.merged.text).utf8)
+        case .html:
+            data = Data(letter.merged.html.utf8)
+        case .pdf:
+            data = try letter.pdf()
+            if output == nil, isatty(STDOUT_FILENO) == 1 {
+                throw ValidationError("a PDF is binary: give --output FILE (or redirect standard output)")
+            }
+        case .eml:
+            throw ValidationError("the eml form arrives with the mail layer")
+        }
+        if let output {
+            try PrivateFiles.write(data, to: URL(filePath: output))
+            print("Wrote \(output)")
+        } else {
+            FileHandle.standardOutput.write(data)
+            if format == .text || format == .html { print() }
+        }
+    }
+}
+
+/// `pals templates check`.
+struct TemplatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "templates",
+        abstract: "Check the workspace's letter templates.",
+        subcommands: [Check.self]
+    )
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lint every template against the case model: unknown fields and partials, personal data in subjects, missing legal content."
+        )
+
+        @OptionGroup var options: WorkspaceOptions
+        @Option(help: ArgumentHelp("Check this Templates folder instead of the workspace's.", valueName: "dir")) var folder: String?
+
+        func run() async throws {
+            let url = try folder.map { URL(filePath: $0, directoryHint: .isDirectory) } ?? options.open().templatesURL
+            let findings = TemplateLinter().lint(folder: url)
+            if findings.isEmpty {
+                print("\(url.path): the templates are clean")
+                return
+            }
+            for finding in findings { FileHandle.standardError.write(Data("\(finding)\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
+}

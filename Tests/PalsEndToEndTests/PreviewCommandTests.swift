@@ -1,0 +1,80 @@
+import Foundation
+import PalsTestKit
+import Testing
+
+@Suite("pals preview and pals templates, run as a real binary", .serialized)
+struct PreviewCommandTests {
+    @Test("the acknowledgement of the example case shows its subject, recipient and deadlines")
+    func acknowledgement() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.logExample()
+        let result = try ws.pals(["preview", "acknowledgement", reference])
+        #expect(result.status == 0, "\(result)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "Subject: Your complaint \(reference)")
+        #expect(lines.dropFirst().first == "To: Ms Eira Example <eira.example@example.org>")
+        #expect(result.stdout.contains("which we received on 23 November 2026"))
+        // 25 working days after Monday 23 November 2026, skipping Christmas and the substitute Boxing Day.
+        #expect(result.stdout.contains("response by 30 December 2026"))
+        #expect(result.stdout.contains("no later than 23 May 2027"))
+        #expect(result.stdout.contains("Bryn Example"), "the consent paragraph names the patient")
+    }
+
+    @Test("a Welsh complainant gets the Welsh letter")
+    func welsh() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.logExample()
+        #expect(try ws.pals(["case", "update", reference, "--language", "cy"]).status == 0)
+        let result = try ws.pals(["preview", "acknowledgement", reference])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("Tachwedd"))
+        #expect(result.stdout.contains("Annwyl"))
+    }
+
+    @Test("a holding letter needs its officer inputs and a later date")
+    func holdingInputs() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.logExample()
+        let missing = try ws.pals(["preview", "holding", reference, "--set", "newDate=2027-01-20"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("reason"))
+        #expect(missing.stdout.isEmpty)
+        let earlier = try ws.pals(["preview", "holding", reference, "--set", "reason=Waiting for a statement.",
+                                   "--set", "newDate=2026-12-01"])
+        #expect(earlier.status != 0)
+        #expect(earlier.stderr.contains("not later"))
+        let good = try ws.pals(["preview", "holding", reference, "--set", "reason=Waiting for a statement.",
+                                "--set", "newDate=2027-01-20"])
+        #expect(good.status == 0, "\(good)")
+        #expect(good.stdout.contains("20 January 2027"))
+        #expect(good.stdout.contains("Waiting for a statement."))
+    }
+
+    @Test("the PDF form is an A4 letter")
+    func pdf() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.logExample()
+        let file = ws.folder.appending("ack.pdf")
+        let result = try ws.pals(["preview", "acknowledgement", reference, "--format", "pdf", "--output", file.path])
+        #expect(result.status == 0, "\(result)")
+        let info = try ProcessRunner.run(URL(filePath: "/usr/bin/pdfinfo"), [file.path])
+        #expect(info.stdout.contains("595.276 x 841.89") || info.stdout.contains("595 x 842"), "\(info.stdout)")
+    }
+
+    @Test("templates check passes on the defaults and names a misspelt field")
+    func templatesCheck() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        #expect(try ws.pals(["templates", "check"]).status == 0)
+        let file = URL(filePath: ws.workspace).appending(path: "Templates/en/acknowledgement.mustache")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "{{case.received}}", with: "{{case.recieved}}").write(to: file, atomically: true, encoding: .utf8)
+        let broken = try ws.pals(["templates", "check"])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("case.recieved"))
+    }
+}
