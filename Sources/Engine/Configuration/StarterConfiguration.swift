@@ -51,6 +51,9 @@ let starterConfiguration = """
       #   wales:
       #     responseWorkingDays: 30
 
+    reminders:
+      time: "08:30"                # officers' digests and same-day reminders, working days, Europe/London
+
     closures: []                   # local closure days, e.g. [2026-12-29, 2026-12-30]
 
     advocacy:                      # independent complaints advocacy named in acknowledgements

@@ -49,7 +49,7 @@ extension WorkspaceConfiguration {
     private enum Keys {
         static let top: Set<String> = [
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
-            "closures", "advocacy", "ombudsman", "mail",
+            "closures", "advocacy", "ombudsman", "mail", "reminders",
         ]
         static let organisation: Set<String> = ["name", "address", "phone", "email", "web"]
         static let person: Set<String> = ["name", "role", "email"]
@@ -112,6 +112,15 @@ extension WorkspaceConfiguration {
             }
         }
         readMail(top)
+        if let section = top.section("reminders", allowed: ["time"]), let time = section.string("time") {
+            let parts = time.split(separator: ":").compactMap { Int($0) }
+            if parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) {
+                reminders.hour = parts[0]
+                reminders.minute = parts[1]
+            } else {
+                section.problem("time", "'\(time)' is not a time of day such as 08:30")
+            }
+        }
     }
 
     private mutating func readOfficers(_ top: ConfigurationReader.Section) {

@@ -27,6 +27,8 @@ public struct WorkspaceConfiguration: Sendable {
     public var ombudsmen: [OmbudsmanID: Contact] = OmbudsmanID.defaults
     /// `mail`: how mail leaves.
     public var mail = MailSettings()
+    /// `reminders`: when the daemon sends the officers' reminders.
+    public var reminders = ReminderSettings()
 
     public init() {}
 
@@ -84,6 +86,13 @@ public struct WorkspaceConfiguration: Sendable {
         public var stage1WorkingDays: Int?
         public var stage1ExtendedWorkingDays: Int?
         public var backstopMonths: Int?
+    }
+
+    /// When the deadline watcher sends reminders.
+    public struct ReminderSettings: Sendable, Equatable {
+        /// `reminders.time`: the time of day (Europe/London) on working days, `HH:MM` (default 08:30).
+        public var hour = 8
+        public var minute = 30
     }
 
     /// The officer with this id.

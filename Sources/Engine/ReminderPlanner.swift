@@ -1,0 +1,76 @@
+public import Casework
+public import Foundation
+public import WorkingDays
+
+/// Decides which reminders are due on a day: the officers' digests, same-day reminders and escalations.
+///
+/// Pure: it reads cases and the day, and returns what to send with an idempotency key for each, so the
+/// same day planned twice (after a restart) queues nothing new.
+public struct ReminderPlanner: Sendable {
+    /// The workspace's deadline rules.
+    public let desk: DeadlineDesk
+    /// The calendar of the office (the workspace profile's division and the local closures).
+    public let office: WorkingDayCalendar
+    /// The time of day reminders go out, in Europe/London (default 08:30).
+    public let sendAt: (hour: Int, minute: Int)
+
+    public init(desk: DeadlineDesk, configuration: WorkspaceConfiguration) {
+        self.desk = desk
+        office = desk.calculator(configuration.profile).calendar
+        sendAt = (configuration.reminders.hour, configuration.reminders.minute)
+    }
+
+    /// Whether reminders go out at `now`: a working day, at or after the configured time.
+    public func isReminderTime(_ now: Date) -> Bool {
+        let today = CivilDate(now)
+        guard office.isWorkingDay(today) else { return false }
+        return now >= today.date(hour: sendAt.hour, minute: sendAt.minute)
+    }
+
+    /// The reminders of `today` for the open cases among `cases`; nothing on a day that is not a working day.
+    public func plan(_ cases: [Case], today: CivilDate) throws -> [PlannedReminder] {
+        guard office.isWorkingDay(today) else { return [] }
+        var reminders: [PlannedReminder] = []
+        var digests: [String: [DueItem]] = [:]
+        for record in cases where record.isOpen {
+            let item = try desk.nextDue(for: record, today: today)
+            if item.state != .green { digests[record.officer, default: []].append(item) }
+            let instance = "\(record.reference)/\(item.deadline.rawValue)/\(item.due.iso)"
+            if item.due == today {
+                reminders.append(.init(kind: .dueToday, key: "due-today/\(instance)", recipient: .officer(record.officer), items: [item]))
+            } else if item.due < today {
+                reminders.append(.init(kind: .escalation, key: "escalation/\(instance)", recipient: .manager, items: [item]))
+            }
+        }
+        for (officer, items) in digests.sorted(by: { $0.key < $1.key }) {
+            let sorted = items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }
+            reminders.append(.init(kind: .digest, key: "digest/\(officer)/\(today.iso)", recipient: .officer(officer), items: sorted))
+        }
+        return reminders
+    }
+}
+
+/// One reminder to send, with the key that makes it go once.
+public struct PlannedReminder: Sendable, Equatable {
+    /// What kind of reminder.
+    public enum Kind: String, Sendable {
+        /// An officer's daily list of amber and red deadlines.
+        case digest
+        /// A deadline of a case is today and the case is still open.
+        case dueToday = "due-today"
+        /// A deadline has passed with the case still open: goes to the complaints manager.
+        case escalation
+    }
+
+    /// Who receives it.
+    public enum Recipient: Sendable, Equatable {
+        case officer(String)
+        case manager
+    }
+
+    public var kind: Kind
+    /// Once per case, deadline and threshold (digests: once per officer and day).
+    public var key: String
+    public var recipient: Recipient
+    public var items: [DueItem]
+}
