@@ -39,6 +39,8 @@ public struct Case: Codable, Sendable, Equatable {
     public var acknowledgedOutsidePals: Bool
     /// When the complaint was acknowledged (outside pals, or when the acknowledgement was sent).
     public var acknowledgedAt: Date?
+    /// Why the case needs an officer's attention (a letter failed or is on hold), or `nil`.
+    public var attention: String?
     /// When the case was closed, for the retention policy.
     public var closedAt: Date?
     /// When the case was logged in the register.

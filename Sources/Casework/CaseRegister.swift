@@ -58,6 +58,7 @@ public final class CaseRegister: Sendable {
                 t.column("status", .text).notNull()
                 t.column("acknowledgedOutsidePals", .boolean).notNull().defaults(to: false)
                 t.column("acknowledgedAt", .datetime)
+                t.column("attention", .text)
                 t.column("closedAt", .datetime)
                 t.column("createdAt", .datetime).notNull()
                 t.column("updatedAt", .datetime).notNull()
@@ -105,7 +106,7 @@ public final class CaseRegister: Sendable {
                 agreedResponseDate: form.agreedResponseDate, extensions: 0,
                 status: form.consent == .requested ? .awaitingConsent : .open,
                 acknowledgedOutsidePals: form.acknowledgedOutsidePals,
-                acknowledgedAt: form.acknowledgedOutsidePals ? form.receivedAt : nil, closedAt: nil,
+                acknowledgedAt: form.acknowledgedOutsidePals ? form.receivedAt : nil, attention: nil, closedAt: nil,
                 createdAt: now, updatedAt: now
             )
             try CaseRow(record).insert(db)
@@ -288,7 +289,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
             escalatedOn: date("escalatedOn"), complexity: row["complexity"],
             agreedResponseDate: date("agreedResponseDate"), extensions: row["extensions"],
             status: try choice("status"), acknowledgedOutsidePals: row["acknowledgedOutsidePals"],
-            acknowledgedAt: row["acknowledgedAt"], closedAt: row["closedAt"], createdAt: row["createdAt"], updatedAt: row["updatedAt"]
+            acknowledgedAt: row["acknowledgedAt"], attention: row["attention"], closedAt: row["closedAt"], createdAt: row["createdAt"], updatedAt: row["updatedAt"]
         )
     }
 
@@ -313,6 +314,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         container["status"] = record.status.rawValue
         container["acknowledgedOutsidePals"] = record.acknowledgedOutsidePals
         container["acknowledgedAt"] = record.acknowledgedAt
+        container["attention"] = record.attention
         container["closedAt"] = record.closedAt
         container["createdAt"] = record.createdAt
         container["updatedAt"] = record.updatedAt

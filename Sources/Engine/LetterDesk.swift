@@ -1,6 +1,7 @@
 public import Casework
 public import Foundation
 public import Letters
+public import Mail
 public import WorkingDays
 
 /// Turns a case into a letter and a letter into the exact message pals queues.
@@ -53,6 +54,25 @@ public struct LetterDesk: Sendable {
         let current = try deadlines.deadlines(for: record)
         return try deadlines.calculator(record.profile)
             .extend(current, to: newDate, reason: inputs["reason"] ?? "", today: clock.today()).extension
+    }
+
+    /// The exact message that would be queued for an emailed letter: text and HTML, with the PDF letter attached.
+    public func compose(
+        _ letter: PreparedLetter, date: Date, messageID: MessageIDGenerator = .random
+    ) throws -> ComposedMessage {
+        guard case .email(let address) = letter.delivery else { throw LetterDeskError.notByEmail(letter.reference) }
+        let mail = configuration.mail
+        let from = try Mailbox(displayName: mail.fromName.isEmpty ? nil : mail.fromName, address: mail.fromAddress, field: "mail.from.address")
+        let to = try Mailbox(displayName: letter.recipientName, address: address, field: "complainant.email")
+        let replyTo = try mail.replyTo.map { try Mailbox(address: $0, field: "mail.replyTo") }
+        let pdf = try letter.pdf()
+        let message = MailMessage(
+            from: from, to: [to], replyTo: replyTo, subject: letter.merged.subject, text: letter.merged.text,
+            html: letter.merged.html,
+            attachments: [MailAttachment(filename: letter.attachmentName, contentType: "application/pdf", data: pdf)],
+            autoSubmitted: letter.kind == .acknowledgement ? .autoReplied : nil
+        )
+        return try message.composed(date: date, timeZone: .europeLondon, messageID: messageID)
     }
 
     /// The merge context of a case: every field of ``MergeFieldCatalog/standard`` that the case has.

@@ -3,6 +3,7 @@ import Casework
 import Engine
 import Foundation
 import Letters
+import Mail
 import WorkingDays
 
 /// Officer inputs given as `--set KEY=VALUE` or in an `--input FILE` (JSON object of strings).
@@ -73,7 +74,7 @@ struct PreviewCommand: AsyncParsableCommand {
                 throw ValidationError("a PDF is binary: give --output FILE (or redirect standard output)")
             }
         case .eml:
-            throw ValidationError("the eml form arrives with the mail layer")
+            data = try desk.compose(letter, date: book.clock.now()).data
         }
         if let output {
             try PrivateFiles.write(data, to: URL(filePath: output))

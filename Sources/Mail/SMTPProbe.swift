@@ -1,0 +1,145 @@
+internal import CCurl
+internal import CCurlShim
+internal import Dispatch
+internal import Foundation
+
+/// What `SMTPProbe` found out about a server.
+public struct SMTPProbeReport: Sendable, Hashable {
+    /// A certificate the server presented, as libcurl describes it.
+    public struct Certificate: Sendable, Hashable {
+        /// The subject, such as `CN = mail.example.org`.
+        public let subject: String?
+        /// The issuer.
+        public let issuer: String?
+        /// When it became valid.
+        public let validFrom: String?
+        /// When it expires.
+        public let expires: String?
+    }
+
+    /// Whether the SMTP login worked.
+    public enum Authentication: Sendable, Hashable {
+        /// No credentials were configured.
+        case notConfigured
+        /// The server accepted the credentials.
+        case succeeded
+        /// The server refused them, with its reply.
+        case refused(reply: String)
+        /// The server does not offer AUTH, so nothing was tried.
+        case notOffered
+    }
+
+    /// The URL libcurl connected to.
+    public let url: String
+    /// The server's greeting line(s).
+    public let greeting: String?
+    /// Whether the session ran over TLS (STARTTLS or implicit).
+    public let tls: Bool
+    /// The TLS version, such as `TLSv1.3`, when libcurl said it.
+    public let tlsVersion: String?
+    /// The cipher, such as `TLS_AES_256_GCM_SHA384`, when libcurl said it.
+    public let cipher: String?
+    /// The certificate chain, server first.
+    public let certificates: [Certificate]
+    /// The EHLO extensions offered (after STARTTLS when TLS is used), such as `SIZE 10240000` or `AUTH PLAIN LOGIN`.
+    public let extensions: [String]
+    /// Whether the login worked.
+    public let authentication: Authentication
+}
+
+/// Checks an SMTP server without sending mail: TLS, certificate, EHLO extensions and AUTH (`pals smtp check`).
+public enum SMTPProbe {
+    /// Connects as a delivery would (same TLS rules), logs in if credentials are set, sends NOOP and QUIT.
+    /// - Throws: ``MailError/Code/probeFailed`` when the server cannot be reached or TLS fails, with the reason;
+    ///   ``MailError/Code/insecureConfiguration`` before connecting when the settings are unsafe.
+    public static func check(_ configuration: SMTPConfiguration) async throws(MailError) -> SMTPProbeReport {
+        let plan = try configuration.plan()
+        let queue = DispatchQueue(label: "pals.mail.smtp-probe")
+        let result: Result<SMTPProbeReport, MailError> = await withCheckedContinuation { continuation in
+            queue.async {
+                do throws(MailError) {
+                    continuation.resume(returning: .success(try run(plan)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    private static func run(_ plan: SMTPPlan) throws(MailError) -> SMTPProbeReport {
+        let easy = try CurlEasy(plan: plan, certificateInfo: true)
+        let configuration = plan.configuration
+        let context = TransferContext(
+            body: Data(), commandTimeout: configuration.commandTimeout,
+            finalReplyTimeout: configuration.finalReplyTimeout)
+        context.keepsInfo = true
+        let pointer = Unmanaged.passUnretained(context).toOpaque()
+        let handle = easy.handle
+        _ = ccurl_setopt_long(handle, CURLOPT_UPLOAD, 0)
+        // With no recipient and no upload, libcurl's SMTP sends the custom request as a plain command.
+        _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
+        _ = ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, pointer)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, pointer)
+        let code = withExtendedLifetime(context) { curl_easy_perform(handle) }
+
+        let authentication: SMTPProbeReport.Authentication
+        let extensions = (context.ehloReply ?? []).dropFirst().map { String($0.dropFirst(4)) }
+        if configuration.credentials == nil {
+            authentication = .notConfigured
+        } else if code == CURLE_LOGIN_DENIED || code == CURLE_AUTH_ERROR {
+            authentication = .refused(reply: context.replyText ?? easy.curlMessage(code))
+        } else if context.authAnswered == 235 {
+            authentication = .succeeded
+        } else {
+            authentication = .notOffered
+        }
+        if code != CURLE_OK && code != CURLE_LOGIN_DENIED && code != CURLE_AUTH_ERROR {
+            var responseCode = 0
+            _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
+            let outcome = CurlEasy.classify(
+                curlCode: code, responseCode: responseCode, context: context, curlMessage: easy.curlMessage(code),
+                configuration: configuration)
+            let reason: String
+            switch outcome {
+            case .temporaryFailure(_, let reply), .permanentFailure(_, let reply): reason = reply
+            case .uncertain(let text): reason = text
+            case .delivered(let reply): reason = reply
+            }
+            throw MailError(.probeFailed, field: "url", value: configuration.url, reason: reason)
+        }
+
+        var version: String?
+        var cipher: String?
+        for line in context.info where line.hasPrefix("SSL connection using ") {
+            let parts = line.dropFirst("SSL connection using ".count).components(separatedBy: " / ")
+            version = parts.first
+            cipher = parts.count > 1 ? parts[1] : nil
+        }
+        return SMTPProbeReport(
+            url: plan.curlURL, greeting: context.greeting?.joined(separator: " "), tls: plan.useTLS,
+            tlsVersion: version, cipher: cipher, certificates: certificates(handle), extensions: extensions,
+            authentication: authentication)
+    }
+
+    private static func certificates(_ handle: UnsafeMutableRawPointer) -> [SMTPProbeReport.Certificate] {
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        guard ccurl_getinfo_certinfo(handle, &info) == CURLE_OK, let info, let lists = info.pointee.certinfo else {
+            return []
+        }
+        return (0..<Int(info.pointee.num_of_certs)).map { index in
+            var fields: [String: String] = [:]
+            var node = lists[index]
+            while let current = node {
+                let entry = String(cString: current.pointee.data)
+                if let colon = entry.firstIndex(of: ":") {
+                    fields[String(entry[..<colon])] = String(entry[entry.index(after: colon)...])
+                }
+                node = current.pointee.next
+            }
+            return SMTPProbeReport.Certificate(
+                subject: fields["Subject"], issuer: fields["Issuer"], validFrom: fields["Start date"],
+                expires: fields["Expire date"])
+        }
+    }
+}

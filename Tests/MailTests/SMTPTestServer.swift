@@ -1,0 +1,230 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The folder of shared test scripts (Tests/Support).
+let supportFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Support")
+
+/// Decodes the Python scripts' snake_case JSON into camelCase properties.
+let snakeCaseDecoder: JSONDecoder = {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return decoder
+}()
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A fresh temporary folder, removed by the caller.
+func makeTemporaryFolder(_ name: String = "mail-test") throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Runs a program and returns its standard output; throws with its standard error when it fails.
+@discardableResult
+func run(_ executable: String, _ arguments: [String]) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw TestSetupError(
+            description: "\(executable) \(arguments.joined(separator: " ")) failed: "
+                + String(decoding: errorData, as: UTF8.self))
+    }
+    return data
+}
+
+/// A self-signed certificate for 127.0.0.1 and localhost, made with `openssl req -x509` at test time.
+struct TestCertificate {
+    let certificate: String
+    let key: String
+
+    static func make(in folder: URL) throws -> TestCertificate {
+        let cert = folder.appendingPathComponent("cert.pem").path
+        let key = folder.appendingPathComponent("key.pem").path
+        try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                "-subj", "/CN=localhost/O=pals test", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            ])
+        return TestCertificate(certificate: cert, key: key)
+    }
+}
+
+/// What the aiosmtpd server saved about one message.
+struct ReceivedMessage: Decodable {
+    let mailFrom: String
+    let rcptTos: [String]
+    let connection: Int
+    let tls: Bool
+    let authUser: String?
+    let size: Int
+    var data = Data()
+
+    enum CodingKeys: String, CodingKey { case mailFrom, rcptTos, connection, tls, authUser, size }
+}
+
+/// Tests/Support/smtp_server.py (aiosmtpd) running on a free loopback port as a subprocess.
+final class SMTPTestServer {
+    let port: Int
+    let folder: URL
+    let mailFolder: URL
+    private let process: Process
+
+    /// Starts the server and waits (polling, 15 s deadline) until it has written its ready file.
+    init(_ arguments: [String] = []) async throws {
+        folder = try makeTemporaryFolder("smtp-server")
+        mailFolder = folder.appendingPathComponent("mail")
+        let ready = folder.appendingPathComponent("ready.json")
+        let log = folder.appendingPathComponent("server.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments =
+            [
+                supportFolder.appendingPathComponent("smtp_server.py").path, "--mail-dir", mailFolder.path,
+                "--ready-file", ready.path,
+            ] + arguments
+        let logHandle = try FileHandle(forWritingTo: log)
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        try process.run()
+
+        let deadline = ContinuousClock.now + .seconds(15)
+        while true {
+            if let data = try? Data(contentsOf: ready),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let port = object["port"] as? Int
+            {
+                self.port = port
+                return
+            }
+            if !process.isRunning {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                throw TestSetupError(
+                    description: "the aiosmtpd test server exited (is python3-aiosmtpd installed?):\n\(text)")
+            }
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                throw TestSetupError(description: "the aiosmtpd test server was not ready within 15 s")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// `smtp://127.0.0.1:PORT`, or smtps:// for implicit TLS.
+    func url(_ scheme: String = "smtp") -> String { "\(scheme)://127.0.0.1:\(port)" }
+
+    /// How many connections the server accepted.
+    var connections: Int {
+        let text = (try? String(contentsOf: mailFolder.appendingPathComponent("connections"), encoding: .utf8)) ?? "0"
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// Every RCPT address the server was sent, accepted or not.
+    var rcptAddresses: [String] {
+        let text = (try? String(contentsOf: mailFolder.appendingPathComponent("events.jsonl"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                object["event"] as? String == "rcpt"
+            else { return nil }
+            return object["address"] as? String
+        }
+    }
+
+    /// The messages saved so far, in the order received.
+    func messages() throws -> [ReceivedMessage] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path)) ?? []
+        return try names.filter { $0.hasPrefix("msg-") && $0.hasSuffix(".json") }.sorted().map { name in
+            let json = mailFolder.appendingPathComponent(name)
+            var message = try snakeCaseDecoder.decode(ReceivedMessage.self, from: Data(contentsOf: json))
+            message.data = try Data(contentsOf: json.deletingPathExtension().appendingPathExtension("eml"))
+            return message
+        }
+    }
+
+    /// The path of the n-th saved message (from 1).
+    func messagePath(_ number: Int) -> String {
+        mailFolder.appendingPathComponent(String(format: "msg-%04d.eml", number)).path
+    }
+
+    /// Stops the server: SIGTERM, then SIGKILL if it has not exited within 5 s.
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    deinit { stop() }
+}
+
+/// Runs `body` with a started aiosmtpd server, and stops the server afterwards.
+func withSMTPServer<T>(
+    _ arguments: [String] = [], _ body: (SMTPTestServer) async throws -> T
+) async throws -> T {
+    let server = try await SMTPTestServer(arguments)
+    defer { server.stop() }
+    return try await body(server)
+}
+
+/// A message as Python's `email` package (policy=default) sees it, from Tests/Support/smtp_parse.py.
+struct ParsedMessage: Decodable {
+    struct Address: Decodable, Equatable {
+        let displayName: String
+        let addrSpec: String
+    }
+
+    struct Part: Decodable {
+        let contentType: String
+        let charset: String?
+        let transferEncoding: String?
+        let filename: String?
+        let legacyFilename: String?
+        let text: String?
+        let size: Int?
+        let savedAs: String?
+    }
+
+    let headerNames: [String]
+    let headers: [String: [String]]
+    let from: [Address]
+    let to: [Address]
+    let cc: [Address]
+    let replyTo: [Address]
+    let defects: [String]
+    let parts: [Part]
+
+    /// Parses the .eml at `path`, saving binary parts into `attachments` if given.
+    static func parse(_ path: String, attachments: URL? = nil) throws -> ParsedMessage {
+        let output = try run(
+            "/usr/bin/python3",
+            [supportFolder.appendingPathComponent("smtp_parse.py").path, path] + (attachments.map { [$0.path] } ?? []))
+        return try snakeCaseDecoder.decode(ParsedMessage.self, from: output)
+    }
+
+    /// Parses message bytes (written to a temporary file first).
+    static func parse(_ data: Data, attachments: URL? = nil) throws -> ParsedMessage {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("parse-\(UUID().uuidString).eml")
+        try data.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try parse(file.path, attachments: attachments)
+    }
+}
