@@ -12,7 +12,7 @@ struct Pals: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, ConfigCommand.self, CaseCommand.self, DeadlinesCommand.self, HolidaysCommand.self,
-            PreviewCommand.self, TemplatesCommand.self,
+            PreviewCommand.self, TemplatesCommand.self, SmtpCommand.self,
         ]
     )
 }

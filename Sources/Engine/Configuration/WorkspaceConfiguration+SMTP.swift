@@ -1,0 +1,21 @@
+public import Foundation
+public import Mail
+
+extension WorkspaceConfiguration {
+    /// The SMTP settings of `mail.smtp`, with the password read from `passwordFile` or the `passwordEnv` variable.
+    public func smtpConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SMTPConfiguration {
+        let settings = mail.smtp
+        var credentials: SMTPCredentials?
+        if let username = settings.username {
+            credentials = try SMTPCredentials.load(
+                username: username, passwordFile: settings.passwordFile, passwordEnv: settings.passwordEnv,
+                environment: environment)
+        }
+        var smtp = SMTPConfiguration(url: settings.url, credentials: credentials, caFile: settings.caFile)
+        smtp.lanes = settings.lanes
+        smtp.connectTimeout = .seconds(settings.connectTimeout)
+        smtp.commandTimeout = .seconds(settings.commandTimeout)
+        smtp.finalReplyTimeout = .seconds(settings.finalReplyTimeout)
+        return smtp
+    }
+}
