@@ -80,9 +80,14 @@ let package = Package(
             dependencies: [
                 "Engine", "Casework", "WorkingDays", "Letters", "Mail", "Outbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // A tool that queues and sends test messages, killed at random by the outbox crash test.
+        .executableTarget(name: "OutboxStress", dependencies: ["Outbox", "Mail"]),
 
         // MARK: Benchmarks (run by `make bench`, never by `make test`)
         .executableTarget(
@@ -93,8 +98,8 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "PalsTestKit"]),
         .testTarget(name: "LettersTests", dependencies: ["Letters"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "MailTests", dependencies: ["Mail"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "PalsTestKit"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Mail", "PalsTestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Casework", "PalsTestKit"]),
         .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine", "PalsTestKit", "pals"]),
     ]

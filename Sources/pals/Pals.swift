@@ -12,7 +12,8 @@ struct Pals: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, ConfigCommand.self, CaseCommand.self, DeadlinesCommand.self, HolidaysCommand.self,
-            PreviewCommand.self, TemplatesCommand.self, SmtpCommand.self,
+            PreviewCommand.self, TemplatesCommand.self, LetterCommand.self,
+            OutboxCommand.self, ArchiveCommand.self, SmtpCommand.self, DaemonCommand.self, StatusCommand.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Outbox
 import WorkingDays
 
 /// The `--workspace` option every command shares, and what it opens.
@@ -18,6 +19,13 @@ struct WorkspaceOptions: ParsableArguments {
     /// Opens the workspace or fails with a message saying how to get one.
     func open() throws -> Workspace {
         try Workspace.open(at: folder, environment: environment)
+    }
+
+    /// Opens the workspace's outbox with the process clock.
+    func outbox() throws -> Outbox {
+        let workspace = try open()
+        let clock = try Clock.process(environment)
+        return try Outbox(folder: workspace.outboxURL, clock: OutboxClock { clock.now() })
     }
 
     /// Opens the workspace's cases with the process clock.

@@ -1,4 +1,5 @@
 import Foundation
+import PalsTestKit
 import Testing
 
 @testable import Mail

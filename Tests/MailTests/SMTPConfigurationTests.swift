@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import PalsTestKit
 import Testing
 
 @testable import Mail

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PalsTestKit
 import Testing
 
 @testable import Mail
@@ -213,10 +214,9 @@ struct SMTPDeliveryAiosmtpdTests {
         try await withSMTPServer(["--delay-rcpt", "4"]) { server in
             var configuration = loopback(server)
             configuration.commandTimeout = .seconds(1)
-            let started = ContinuousClock.now
+            // Without the timeout the server's late reply would deliver the message; the outcome names the 1 s limit.
             let outcome = try await deliverOne(configuration, try simpleMessage().outgoing()[0])
             #expect(outcome == .temporaryFailure(code: nil, reply: "timed out after 1 s waiting for the reply to RCPT"))
-            #expect(ContinuousClock.now - started < .seconds(4))
         }
     }
 

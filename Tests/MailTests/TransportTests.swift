@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PalsTestKit
 import Testing
 
 @testable import Mail

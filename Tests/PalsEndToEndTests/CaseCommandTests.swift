@@ -26,8 +26,11 @@ struct TestWorkspace {
         return try ProcessRunner.pals(arguments + ["--workspace", workspace], input: input, environment: environment)
     }
 
-    func logExample() throws -> String {
-        let result = try pals(["case", "new", "--file", exampleComplaint.path])
+    /// Logs the example complaint (optionally with another email address) and returns its reference.
+    func logExample(email: String? = nil) throws -> String {
+        var text = try String(contentsOf: exampleComplaint, encoding: .utf8)
+        if let email { text = text.replacingOccurrences(of: "eira.example@example.org", with: email) }
+        let result = try pals(["case", "new", "--file", "-"], input: Data(text.utf8))
         #expect(result.status == 0, "\(result)")
         return result.stdout.trimmingCharacters(in: .newlines)
     }

@@ -1,24 +1,24 @@
-import Foundation
+public import Foundation
 import Glibc
-import Testing
 
 /// The folder of shared test scripts (Tests/Support).
-let supportFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Support")
+public let supportFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Tests/Support")
 
 /// Decodes the Python scripts' snake_case JSON into camelCase properties.
-let snakeCaseDecoder: JSONDecoder = {
+public let snakeCaseDecoder: JSONDecoder = {
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     return decoder
 }()
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// A fresh temporary folder, removed by the caller.
-func makeTemporaryFolder(_ name: String = "mail-test") throws -> URL {
+public func makeTemporaryFolder(_ name: String = "mail-test") throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
@@ -26,7 +26,7 @@ func makeTemporaryFolder(_ name: String = "mail-test") throws -> URL {
 
 /// Runs a program and returns its standard output; throws with its standard error when it fails.
 @discardableResult
-func run(_ executable: String, _ arguments: [String]) throws -> Data {
+public func runTool(_ executable: String, _ arguments: [String]) throws -> Data {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -47,14 +47,14 @@ func run(_ executable: String, _ arguments: [String]) throws -> Data {
 }
 
 /// A self-signed certificate for 127.0.0.1 and localhost, made with `openssl req -x509` at test time.
-struct TestCertificate {
-    let certificate: String
-    let key: String
+public struct TestCertificate {
+    public let certificate: String
+    public let key: String
 
-    static func make(in folder: URL) throws -> TestCertificate {
+    public static func make(in folder: URL) throws -> TestCertificate {
         let cert = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
-        try run(
+        try runTool(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
@@ -65,27 +65,28 @@ struct TestCertificate {
 }
 
 /// What the aiosmtpd server saved about one message.
-struct ReceivedMessage: Decodable {
-    let mailFrom: String
-    let rcptTos: [String]
-    let connection: Int
-    let tls: Bool
-    let authUser: String?
-    let size: Int
-    var data = Data()
+public struct ReceivedMessage: Decodable {
+    public let mailFrom: String
+    public let rcptTos: [String]
+    public let connection: Int
+    public let tls: Bool
+    public let authUser: String?
+    public let size: Int
+    public var data = Data()
 
     enum CodingKeys: String, CodingKey { case mailFrom, rcptTos, connection, tls, authUser, size }
 }
 
 /// Tests/Support/smtp_server.py (aiosmtpd) running on a free loopback port as a subprocess.
-final class SMTPTestServer {
-    let port: Int
-    let folder: URL
-    let mailFolder: URL
+public final class SMTPTestServer: @unchecked Sendable {
+    // @unchecked: the process is only stopped by stop(); everything else is immutable or read from files.
+    public let port: Int
+    public let folder: URL
+    public let mailFolder: URL
     private let process: Process
 
     /// Starts the server and waits (polling, 15 s deadline) until it has written its ready file.
-    init(_ arguments: [String] = []) async throws {
+    public init(_ arguments: [String] = []) async throws {
         folder = try makeTemporaryFolder("smtp-server")
         mailFolder = folder.appendingPathComponent("mail")
         let ready = folder.appendingPathComponent("ready.json")
@@ -126,16 +127,16 @@ final class SMTPTestServer {
     }
 
     /// `smtp://127.0.0.1:PORT`, or smtps:// for implicit TLS.
-    func url(_ scheme: String = "smtp") -> String { "\(scheme)://127.0.0.1:\(port)" }
+    public func url(_ scheme: String = "smtp") -> String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// How many connections the server accepted.
-    var connections: Int {
+    public var connections: Int {
         let text = (try? String(contentsOf: mailFolder.appendingPathComponent("connections"), encoding: .utf8)) ?? "0"
         return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     /// Every RCPT address the server was sent, accepted or not.
-    var rcptAddresses: [String] {
+    public var rcptAddresses: [String] {
         let text = (try? String(contentsOf: mailFolder.appendingPathComponent("events.jsonl"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -146,7 +147,7 @@ final class SMTPTestServer {
     }
 
     /// The messages saved so far, in the order received.
-    func messages() throws -> [ReceivedMessage] {
+    public func messages() throws -> [ReceivedMessage] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path)) ?? []
         return try names.filter { $0.hasPrefix("msg-") && $0.hasSuffix(".json") }.sorted().map { name in
             let json = mailFolder.appendingPathComponent(name)
@@ -156,16 +157,29 @@ final class SMTPTestServer {
         }
     }
 
+    /// The Message-IDs of every complete message received, with how many times each came.
+    public func receivedMessageIDs() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path)) ?? []
+        for name in names where name.hasSuffix(".json") && name.hasPrefix("msg-") {
+            let eml = mailFolder.appendingPathComponent(String(name.dropLast(5)) + ".eml")
+            guard let data = FileManager.default.contents(atPath: eml.path) else { continue }
+            counts[messageID(in: data) ?? "(none)", default: 0] += 1
+        }
+        return counts
+    }
+
     /// The path of the n-th saved message (from 1).
-    func messagePath(_ number: Int) -> String {
+    public func messagePath(_ number: Int) -> String {
         mailFolder.appendingPathComponent(String(format: "msg-%04d.eml", number)).path
     }
 
-    /// Stops the server: SIGTERM, then SIGKILL if it has not exited within 5 s.
-    func stop() {
+    /// Stops the server: SIGTERM, then SIGKILL if it has not exited within a second (it waits for open
+    /// connections, and a transport may keep one).
+    public func stop() {
         if process.isRunning {
             process.terminate()
-            let deadline = Date().addingTimeInterval(5)
+            let deadline = Date().addingTimeInterval(1)
             while process.isRunning && Date() < deadline { usleep(20_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
@@ -177,7 +191,7 @@ final class SMTPTestServer {
 }
 
 /// Runs `body` with a started aiosmtpd server, and stops the server afterwards.
-func withSMTPServer<T>(
+public func withSMTPServer<T>(
     _ arguments: [String] = [], _ body: (SMTPTestServer) async throws -> T
 ) async throws -> T {
     let server = try await SMTPTestServer(arguments)
@@ -186,45 +200,61 @@ func withSMTPServer<T>(
 }
 
 /// A message as Python's `email` package (policy=default) sees it, from Tests/Support/smtp_parse.py.
-struct ParsedMessage: Decodable {
-    struct Address: Decodable, Equatable {
-        let displayName: String
-        let addrSpec: String
+public struct ParsedMessage: Decodable {
+    public struct Address: Decodable, Equatable {
+        public let displayName: String
+        public let addrSpec: String
+
+        public init(displayName: String, addrSpec: String) {
+            self.displayName = displayName
+            self.addrSpec = addrSpec
+        }
     }
 
-    struct Part: Decodable {
-        let contentType: String
-        let charset: String?
-        let transferEncoding: String?
-        let filename: String?
-        let legacyFilename: String?
-        let text: String?
-        let size: Int?
-        let savedAs: String?
+    public struct Part: Decodable {
+        public let contentType: String
+        public let charset: String?
+        public let transferEncoding: String?
+        public let filename: String?
+        public let legacyFilename: String?
+        public let text: String?
+        public let size: Int?
+        public let savedAs: String?
     }
 
-    let headerNames: [String]
-    let headers: [String: [String]]
-    let from: [Address]
-    let to: [Address]
-    let cc: [Address]
-    let replyTo: [Address]
-    let defects: [String]
-    let parts: [Part]
+    public let headerNames: [String]
+    public let headers: [String: [String]]
+    public let from: [Address]
+    public let to: [Address]
+    public let cc: [Address]
+    public let replyTo: [Address]
+    public let defects: [String]
+    public let parts: [Part]
 
     /// Parses the .eml at `path`, saving binary parts into `attachments` if given.
-    static func parse(_ path: String, attachments: URL? = nil) throws -> ParsedMessage {
-        let output = try run(
+    public static func parse(_ path: String, attachments: URL? = nil) throws -> ParsedMessage {
+        let output = try runTool(
             "/usr/bin/python3",
             [supportFolder.appendingPathComponent("smtp_parse.py").path, path] + (attachments.map { [$0.path] } ?? []))
         return try snakeCaseDecoder.decode(ParsedMessage.self, from: output)
     }
 
     /// Parses message bytes (written to a temporary file first).
-    static func parse(_ data: Data, attachments: URL? = nil) throws -> ParsedMessage {
+    public static func parse(_ data: Data, attachments: URL? = nil) throws -> ParsedMessage {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("parse-\(UUID().uuidString).eml")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         return try parse(file.path, attachments: attachments)
     }
+}
+
+/// The Message-ID header of raw message bytes.
+public func messageID(in data: Data) -> String? {
+    let text = String(decoding: data.prefix(65536), as: UTF8.self)
+    for line in text.components(separatedBy: "\r\n").prefix(while: { !$0.isEmpty }) {
+        if line.lowercased().hasPrefix("message-id:") {
+            return line.dropFirst("message-id:".count).trimmingCharacters(in: .whitespaces)
+        }
+    }
+    return nil
 }

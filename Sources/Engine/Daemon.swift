@@ -1,0 +1,247 @@
+public import Casework
+public import Foundation
+public import Logging
+import Letters
+import Mail
+public import Outbox
+public import ServiceLifecycle
+import WorkingDays
+
+/// The daemon's work, one pass at a time: acknowledge new cases, send reminders, send the outbox.
+///
+/// `pals daemon` runs each pass in a loop as a service; `pals daemon --once` runs each once, for cron.
+public final class Daemon: Sendable {
+    public let postroom: Postroom
+    let planner: ReminderPlanner
+    let sender: OutboxSender
+    let logger: Logger
+    private let guardrail: AutoReplyGuard
+
+    public init(postroom: Postroom, lanes: Int? = nil, logger: Logger) throws {
+        self.postroom = postroom
+        self.logger = logger
+        let configuration = postroom.casebook.workspace.configuration
+        planner = ReminderPlanner(desk: postroom.letters.deadlines, configuration: configuration)
+        sender = try postroom.sender(lanes: lanes)
+        guardrail = AutoReplyGuard(perRecipientPerHour: configuration.mail.autoMailPerRecipientPerHour)
+    }
+
+    private var casebook: Casebook { postroom.casebook }
+    private var now: Date { casebook.clock.now() }
+
+    // MARK: Intake
+
+    /// Queues the acknowledgement of every open case that has none yet; returns how many were queued.
+    @discardableResult
+    public func intakePass() -> Int {
+        let pending: [Case]
+        do {
+            pending = try casebook.register.cases(CaseFilter(openOnly: true)).filter {
+                $0.acknowledgedAt == nil && !$0.acknowledgedOutsidePals
+            }
+        } catch {
+            logger.error("cannot read the register", metadata: ["error": "\(error)"])
+            return 0
+        }
+        var queued = 0
+        for record in pending where acknowledge(record) { queued += 1 }
+        return queued
+    }
+
+    /// Acknowledges one case; a problem flags the case and tells its officer once.
+    private func acknowledge(_ record: Case) -> Bool {
+        let reference = record.reference
+        let stage = record.stage ?? 1
+        do {
+            let letter = try postroom.letters.prepare(.acknowledgement, reference: reference, inputs: [:])
+            if case .email(let address) = letter.delivery {
+                if let refusal = AutoReplyGuard.refusal(for: address) {
+                    return flag(record, "automatic acknowledgement not sent: \(refusal)", key: "intake-refused/\(reference)")
+                }
+                guard guardrail.allow(address, at: now) else {
+                    logger.notice("acknowledgement waits: automatic mail cap reached for the recipient", metadata: ["case": "\(reference)"])
+                    return false
+                }
+            }
+            try postroom.queue(letter, key: "acknowledgement/\(reference)/stage-\(stage)")
+            let at = now
+            try casebook.register.update(reference, now: at, event: CaseEvent(at: at, kind: "acknowledged", detail: "stage \(stage) acknowledgement queued automatically")) {
+                $0.acknowledgedAt = at
+            }
+            return true
+        } catch {
+            return flag(record, "automatic acknowledgement not made: \(error.localizedDescription)", key: "intake-failed/\(reference)")
+        }
+    }
+
+    private func flag(_ record: Case, _ reason: String, key: String) -> Bool {
+        logger.warning("acknowledgement not made", metadata: ["case": "\(record.reference)"])
+        do {
+            if record.attention != reason {
+                let at = now
+                try casebook.register.update(record.reference, now: at, event: CaseEvent(at: at, kind: "attention", detail: reason)) {
+                    $0.attention = reason
+                }
+            }
+            try postroom.alertOfficer(
+                reference: record.reference, key: key, subject: "Acknowledgement needed: \(record.reference)",
+                body: "pals could not acknowledge case \(record.reference) by itself.\n\n\(reason)\n\nPlease acknowledge it (`pals preview acknowledgement \(record.reference)`) or mark it with `pals case update`.")
+        } catch {
+            logger.error("cannot flag the case", metadata: ["case": "\(record.reference)", "error": "\(error)"])
+        }
+        return false
+    }
+
+    // MARK: Deadline watcher
+
+    /// Queues the reminders due now (on a working day at or after the configured time); returns how many were new.
+    @discardableResult
+    public func watcherPass() -> Int {
+        let at = now
+        guard planner.isReminderTime(at) else { return 0 }
+        let configuration = casebook.workspace.configuration
+        do {
+            let today = CivilDate(at)
+            let reminders = try planner.plan(casebook.register.cases(CaseFilter(openOnly: true)), today: today)
+            var queued = 0
+            for reminder in reminders where try postroom.outbox.item(forKey: reminder.key) == nil {
+                switch (reminder.kind, reminder.recipient) {
+                case (.digest, .officer(let id)):
+                    guard let officer = configuration.officer(id) else { continue }
+                    try postroom.queueDigest(for: officer, items: reminder.items, key: reminder.key)
+                case (_, let recipient):
+                    let item = reminder.items[0]
+                    let to: (address: String, name: String)?
+                    switch recipient {
+                    case .officer(let id): to = configuration.officer(id).map { ($0.email, $0.name) }
+                    case .manager: to = configuration.manager.email.map { ($0, configuration.manager.name) }
+                    }
+                    guard let to else { continue }
+                    let (subject, body) = Self.notice(reminder.kind, item)
+                    try postroom.notify(to: to.address, name: to.name, key: reminder.key, subject: subject, body: body,
+                                        labels: ["case": item.reference, "kind": reminder.kind.rawValue])
+                }
+                queued += 1
+                logger.info("reminder queued", metadata: ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)"])
+            }
+            return queued
+        } catch {
+            logger.error("deadline watcher failed", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+
+    static func notice(_ kind: PlannedReminder.Kind, _ item: DueItem) -> (String, String) {
+        switch kind {
+        case .escalation:
+            return ("Overdue: \(item.reference) \(item.deadline.rawValue)",
+                    "The \(item.deadline.rawValue) deadline of case \(item.reference) (officer \(item.officer)) was \(item.due.iso) and the case is still open.\n\nSee `pals case show \(item.reference)` and `pals deadlines --overdue`.")
+        default:
+            return ("Due today: \(item.reference) \(item.deadline.rawValue)",
+                    "The \(item.deadline.rawValue) deadline of case \(item.reference) is today, \(item.due.iso), and the case is still open.\n\nSee `pals case show \(item.reference)`.")
+        }
+    }
+
+    // MARK: Sender
+
+    /// Recovers interrupted sends (they go on hold), once at start.
+    public func recover() async {
+        let events = await sender.recover()
+        if !events.isEmpty { logger.warning("recovered interrupted sends", metadata: ["messages": "\(events.count)"]) }
+    }
+
+    /// Sends everything due now.
+    @discardableResult
+    public func senderPass() async -> OutboxSender.Report {
+        await sender.sendDue()
+    }
+
+    /// One pass of every service, in dependency order: intake, watcher, sender.
+    public func once() async -> OutboxSender.Report {
+        await recover()
+        intakePass()
+        watcherPass()
+        return await sender.drain()
+    }
+
+    // MARK: Services
+
+    /// The daemon's services for a ``ServiceGroup``: intake, deadline watcher, sender.
+    public func services(interval: Duration = .seconds(1)) -> [any Service] {
+        [
+            LoopService(name: "intake", interval: interval) { [self] in intakePass() },
+            LoopService(name: "deadline-watcher", interval: .seconds(30)) { [self] in watcherPass() },
+            SenderService(daemon: self, interval: interval),
+        ]
+    }
+}
+
+/// A service that runs a pass, waits, and runs it again until the daemon shuts down.
+struct LoopService: Service, CustomStringConvertible {
+    let name: String
+    let interval: Duration
+    let pass: @Sendable () async -> Void
+    var description: String { name }
+
+    init(name: String, interval: Duration, pass: @escaping @Sendable () async -> Void) {
+        self.name = name
+        self.interval = interval
+        self.pass = pass
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            await pass()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
+
+/// The outbox sender as a service: recovers, then sends what is due; a pass in flight always finishes.
+struct SenderService: Service, CustomStringConvertible {
+    let daemon: Daemon
+    let interval: Duration
+    var description: String { "sender" }
+
+    func run() async throws {
+        await daemon.recover()
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            // The pass runs to its end even when a shutdown starts: the SMTP transaction in flight finishes.
+            await daemon.senderPass()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
+
+/// Loop protection for automatic mail: never to machine addresses, and at most N per recipient per hour.
+final class AutoReplyGuard: Sendable {
+    private let limit: Int
+    private let sent = Mutex<[String: [Date]]>([:])
+
+    init(perRecipientPerHour: Int) { limit = perRecipientPerHour }
+
+    /// Why an address must never get automatic mail (mailer-daemon, postmaster, noreply…), or `nil`.
+    static func refusal(for address: String) -> String? {
+        let local = address.split(separator: "@").first.map { $0.lowercased() } ?? ""
+        let machine = ["mailer-daemon", "postmaster", "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "bounce", "bounces"]
+        if machine.contains(local) || local.hasPrefix("noreply") || local.hasPrefix("no-reply") {
+            return "the complainant's address (\(local)@…) is an automatic mailbox"
+        }
+        return nil
+    }
+
+    /// Whether one more automatic message may go to `address` now (and counts it when so).
+    func allow(_ address: String, at now: Date) -> Bool {
+        sent.withLock { sent in
+            let recent = (sent[address.lowercased()] ?? []).filter { now.timeIntervalSince($0) < 3600 }
+            guard recent.count < limit else {
+                sent[address.lowercased()] = recent
+                return false
+            }
+            sent[address.lowercased()] = recent + [now]
+            return true
+        }
+    }
+}
+
+import Synchronization

@@ -1,0 +1,253 @@
+public import Casework
+public import Foundation
+public import Letters
+public import Mail
+public import Outbox
+public import Logging
+import WorkingDays
+
+/// Where a workspace's letters become queued messages and queued messages become sent mail.
+///
+/// It joins the casebook, the letter desk and the outbox: queueing records the letter in the case history;
+/// every move of a message is recorded there too, and a message that fails or goes on hold flags its case
+/// and sends its officer an alert (never an alert about an alert).
+public struct Postroom: Sendable {
+    public let casebook: Casebook
+    public let letters: LetterDesk
+    public let outbox: Outbox
+    let logger: Logger
+
+    /// The file transport's folder in `Outbox/`: where mail goes when `mail.transport` is `file`.
+    public static let localDeliveryFolder = "local"
+    /// The print queue in `Outbox/`: PDF letters for complainants who are written to by post.
+    public static let printFolder = "print"
+
+    public init(casebook: Casebook, logger: Logger = Logger(label: "pals")) throws {
+        self.casebook = casebook
+        letters = try LetterDesk(casebook: casebook)
+        let clock = casebook.clock
+        outbox = try Outbox(folder: casebook.workspace.outboxURL, clock: OutboxClock { clock.now() })
+        self.logger = logger
+    }
+
+    private var configuration: WorkspaceConfiguration { casebook.workspace.configuration }
+    private var register: CaseRegister { casebook.register }
+
+    // MARK: Queueing letters
+
+    /// What queueing a letter did.
+    public enum Queued: Sendable {
+        /// An email was queued (or had been queued before under the same key).
+        case email(OutboxItem, isNew: Bool)
+        /// A PDF was put in the print queue for posting.
+        case print(URL, isNew: Bool)
+    }
+
+    /// Queues a letter for a case: by email when the complainant prefers email, else as a PDF in the print
+    /// queue with the officer told. The key makes it happen once; the case history records it.
+    @discardableResult
+    public func queue(_ letter: PreparedLetter, key: String) throws -> Queued {
+        let now = casebook.clock.now()
+        switch letter.delivery {
+        case .email:
+            let composed = try letters.compose(letter, date: now)
+            let labels = ["case": letter.reference, "kind": letter.kind.rawValue, "subject": letter.merged.subject]
+            let results = try composed.outgoing().map { message in
+                try outbox.queue(message: message, key: key, labels: labels)
+            }
+            let result = results[0]
+            if result.isNew {
+                try register.record(
+                    CaseEvent(at: now, kind: "letter-queued", detail: "\(letter.kind.rawValue) queued by email as \(result.item.id)"),
+                    for: letter.reference)
+                logger.info("letter queued", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)", "message": "\(result.item.id)"])
+            }
+            return .email(result.item, isNew: result.isNew)
+        case .post:
+            let folder = casebook.workspace.outboxURL.appending(path: Self.printFolder)
+            try PrivateFiles.makeFolder(folder)
+            let file = folder.appending(path: Self.printFileName(key: key, letter: letter))
+            if FileManager.default.fileExists(atPath: file.path) { return .print(file, isNew: false) }
+            try PrivateFiles.write(try letter.pdf(), to: file)
+            try register.record(
+                CaseEvent(at: now, kind: "letter-printed", detail: "\(letter.kind.rawValue) placed in the print queue as \(file.lastPathComponent)"),
+                for: letter.reference)
+            try alertOfficer(
+                reference: letter.reference, key: "print/\(key)",
+                subject: "Letter to post: \(letter.reference)",
+                body: "A \(letter.kind.rawValue) letter for case \(letter.reference) is waiting in the print queue:\n\n  \(file.path)\n\nPlease print it and post it today.")
+            logger.info("letter placed in the print queue", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
+            return .print(file, isNew: true)
+        }
+    }
+
+    /// The print queue's file name for a letter: sortable, and naming only the reference and the kind.
+    static func printFileName(key: String, letter: PreparedLetter) -> String {
+        let safe = key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        return "\(letter.reference)-\(letter.kind.rawValue)-\(String(safe)).pdf"
+    }
+
+    /// Sends a short notice to a case's officer (an alert, a print request); never about an alert.
+    public func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
+        let record = try register.get(reference)
+        guard let officer = configuration.officer(record.officer) else { return }
+        try notify(to: officer.email, name: officer.name, key: key, subject: subject, body: body,
+                   labels: ["case": reference, "kind": "alert"])
+    }
+
+    /// Queues a plain-text notice to staff (alerts, reminders), marked Auto-Submitted: auto-generated.
+    public func notify(to address: String, name: String?, key: String, subject: String, body: String, labels: [String: String]) throws {
+        let mail = configuration.mail
+        let message = MailMessage(
+            from: try Mailbox(displayName: mail.fromName.isEmpty ? nil : mail.fromName, address: mail.fromAddress, field: "mail.from.address"),
+            to: [try Mailbox(displayName: name, address: address, field: "officer email")],
+            subject: subject, text: body, autoSubmitted: .autoGenerated)
+        let composed = try message.composed(date: casebook.clock.now())
+        var labels = labels
+        labels["subject"] = subject
+        for outgoing in composed.outgoing() {
+            _ = try outbox.queue(message: outgoing, key: key, labels: labels)
+        }
+    }
+
+    /// Queues a letter an officer writes (`pals letter`): a holding letter moves the agreed response date, a
+    /// resolution marks the case responded. Running the same command twice on one day queues it once.
+    @discardableResult
+    public func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
+        let fingerprint = inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+        let key = "letter/\(reference)/\(kind.rawValue)/\(casebook.clock.today().iso)/\(Self.hash(fingerprint))"
+        if let existing = try outbox.item(forKey: key) { return .email(existing, isNew: false) }
+        let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
+        let record = try register.get(reference)
+        let holding = kind == .holding ? try letters.holdingExtension(for: record, inputs: inputs) : nil
+        let result = try queue(letter, key: key)
+        let isNew: Bool
+        switch result {
+        case .email(_, let new), .print(_, let new): isNew = new
+        }
+        guard isNew else { return result }
+        let now = casebook.clock.now()
+        if let holding {
+            try register.update(reference, now: now, event: CaseEvent(at: now, kind: "extended", detail: "response date moved to \(holding.newDate.iso) by a holding letter")) {
+                $0.agreedResponseDate = holding.newDate
+                $0.extensions += 1
+            }
+        } else if kind == .resolution {
+            try register.update(reference, now: now, event: CaseEvent(at: now, kind: "responded", detail: "resolution letter queued")) {
+                $0.status = .responded
+            }
+        }
+        return result
+    }
+
+    /// A short stable hash (FNV-1a, hex) of a text.
+    static func hash(_ text: String) -> String {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01b3
+        }
+        return String(value, radix: 16)
+    }
+
+    // MARK: Sending
+
+    /// The transport the configuration chooses: the file transport into `Outbox/local/`, or SMTP through libcurl.
+    public func transport() throws -> any MailTransport {
+        let mail = configuration.mail
+        switch mail.transport {
+        case .file:
+            return FileTransport(folder: casebook.workspace.outboxURL.appending(path: Self.localDeliveryFolder))
+        case .smtp:
+            return try CurlSMTPTransport(configuration: try configuration.smtpConfiguration())
+        }
+    }
+
+    /// The retry policy of the configuration.
+    public var retryPolicy: BackoffRetryPolicy {
+        let retry = configuration.mail.retry
+        return BackoffRetryPolicy(
+            firstBackoff: .seconds(retry.firstDelay), maximumBackoff: .seconds(retry.maxDelay),
+            lifetime: .seconds(retry.giveUpAfter))
+    }
+
+    /// A sender over the configured transport whose every move is recorded on the case.
+    public func sender(
+        lanes: Int? = nil, batchSize: Int = 10, transport: (any MailTransport)? = nil,
+        observe: (@Sendable (OutboxEvent) -> Void)? = nil
+    ) throws -> OutboxSender {
+        let chosen = try transport ?? self.transport()
+        let postroom = self
+        return try OutboxSender(
+            outbox: outbox, transport: chosen, policy: retryPolicy, lanes: lanes ?? configuration.mail.smtp.lanes,
+            batchSize: batchSize,
+            observer: { event in
+                postroom.record(event)
+                observe?(event)
+            })
+    }
+
+    /// Records a move of a message on its case; flags the case and alerts the officer when it failed or is held.
+    func record(_ event: OutboxEvent) {
+        guard let reference = event.labels["case"] else { return }
+        let kind = event.labels["kind"] ?? "message"
+        let now = casebook.clock.now()
+        let reason = event.reason ?? event.reply ?? ""
+        var metadata: Logger.Metadata = ["case": "\(reference)", "kind": "\(kind)", "message": "\(event.id)"]
+        do {
+            switch event.kind {
+            case .delivered:
+                try register.update(reference, now: now, event: CaseEvent(at: now, kind: "letter-sent", detail: "\(kind) \(event.id) accepted: \(Self.short(event.reply ?? ""))")) { record in
+                    if record.attention?.contains(event.id) == true { record.attention = nil }
+                }
+                logger.info("message delivered", metadata: metadata)
+            case .deferred:
+                try register.record(CaseEvent(at: now, kind: "letter-deferred", detail: "\(kind) \(event.id) will be retried: \(Self.short(reason))"), for: reference)
+                metadata["next"] = "\(event.nextAttempt.map { ISO8601DateFormatter().string(from: $0) } ?? "")"
+                logger.notice("message deferred", metadata: metadata)
+            case .failed, .held:
+                let state = event.kind == .failed ? "failed" : "on hold"
+                try register.update(reference, now: now, event: CaseEvent(at: now, kind: "letter-\(event.kind == .failed ? "failed" : "held")", detail: "\(kind) \(event.id) \(state): \(Self.short(reason))")) { record in
+                    record.attention = "\(kind) \(event.id) \(state)"
+                }
+                logger.warning("message \(state)", metadata: metadata)
+                if kind != "alert" {
+                    try alertOfficer(
+                        reference: reference, key: "alert/\(event.id)/\(event.kind.rawValue)",
+                        subject: "Undelivered \(kind): \(reference)",
+                        body: """
+                            The \(kind) for case \(reference) is \(state).
+
+                            Message: \(event.id)
+                            Reason: \(Self.short(reason))
+
+                            See `pals outbox show \(event.id)`; `pals outbox retry` or `release` sends it again, `cancel` drops it.
+                            """)
+                }
+            }
+        } catch {
+            logger.error("could not record a message move on its case", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+
+    /// A server reply shortened to one line.
+    public static func short(_ reply: String) -> String {
+        let line = reply.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > 200 ? String(line.prefix(200)) + "…" : line
+    }
+}
+
+extension Postroom {
+    /// Queues an officer's daily digest of amber and red deadlines (the `reminder-digest` letter).
+    public func queueDigest(for officer: WorkspaceConfiguration.Officer, items: [DueItem], key: String) throws {
+        let merged = try letters.mergeDigest(officerName: officer.name, items: items)
+        let mail = casebook.workspace.configuration.mail
+        let message = MailMessage(
+            from: try Mailbox(displayName: mail.fromName.isEmpty ? nil : mail.fromName, address: mail.fromAddress, field: "mail.from.address"),
+            to: [try Mailbox(displayName: officer.name, address: officer.email, field: "officer email")],
+            subject: merged.subject, text: merged.text, html: merged.html, autoSubmitted: .autoGenerated)
+        for outgoing in try message.composed(date: casebook.clock.now()).outgoing() {
+            _ = try outbox.queue(message: outgoing, key: key, labels: ["kind": "reminder-digest", "officer": officer.id])
+        }
+    }
+}

@@ -1,0 +1,63 @@
+public import Casework
+public import Foundation
+public import Outbox
+import WorkingDays
+
+/// What `pals status` reports.
+public struct WorkspaceStatus: Encodable, Sendable {
+    /// The daemon's state.
+    public struct DaemonState: Encodable, Sendable {
+        public var running: Bool
+        public var pid: Int32?
+    }
+
+    /// One message, as the status names it.
+    public struct Message: Encodable, Sendable {
+        public var id: String
+        public var `case`: String?
+        public var kind: String?
+        public var at: Date
+    }
+
+    public var daemon: DaemonState
+    public var outbox: [String: Int]
+    public var oldestQueued: Message?
+    public var lastDelivery: Message?
+    public var nextDeadlines: [DueItem]
+    public var casesNeedingAttention: [String]
+
+    /// Reads the status of a workspace.
+    public static func read(casebook: Casebook, outbox: Outbox) throws -> WorkspaceStatus {
+        let pid = DaemonLock.runningDaemon(in: casebook.workspace)
+        var counts: [String: Int] = [:]
+        for (state, count) in outbox.counts() { counts[state.rawValue] = count }
+        let oldest = try outbox.oldestQueued().map { Message(id: $0.id, case: $0.labels["case"], kind: $0.labels["kind"], at: $0.queuedAt) }
+        let last = try outbox.archive.list().last.map { item in
+            Message(id: item.id, case: item.labels["case"], kind: item.labels["kind"],
+                    at: item.history.last { $0.state == .sent }?.at ?? item.queuedAt)
+        }
+        let open = try casebook.register.cases(CaseFilter(openOnly: true))
+        let desk = try DeadlineDesk(workspace: casebook.workspace)
+        let board = try desk.board(open, today: casebook.clock.today())
+        return WorkspaceStatus(
+            daemon: DaemonState(running: pid != nil, pid: pid), outbox: counts, oldestQueued: oldest, lastDelivery: last,
+            nextDeadlines: Array(board.prefix(5)), casesNeedingAttention: open.filter { $0.attention != nil }.map(\.reference))
+    }
+
+    /// The status for a terminal.
+    public var text: String {
+        let formatter = ISO8601DateFormatter()
+        var lines = ["Daemon      " + (daemon.running ? "running (pid \(daemon.pid ?? -1))" : "not running")]
+        let order = ["queued", "active", "deferred", "hold", "failed", "cancelled", "sent"]
+        lines.append("Outbox      " + order.map { "\($0) \(outbox[$0] ?? 0)" }.joined(separator: ", "))
+        lines.append("Oldest      " + (oldestQueued.map { "\($0.id) (\($0.case ?? "-"), queued \(formatter.string(from: $0.at)))" } ?? "nothing queued"))
+        lines.append("Last sent   " + (lastDelivery.map { "\($0.id) (\($0.case ?? "-"), \(formatter.string(from: $0.at)))" } ?? "nothing sent yet"))
+        if !casesNeedingAttention.isEmpty {
+            lines.append("Attention   " + casesNeedingAttention.joined(separator: ", "))
+        }
+        lines.append("")
+        lines.append("Next deadlines")
+        lines.append(DeadlineReports.table(nextDeadlines, colour: false))
+        return lines.joined(separator: "\n")
+    }
+}

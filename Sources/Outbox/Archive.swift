@@ -1,0 +1,109 @@
+public import Foundation
+
+/// The sent-items archive of an ``Outbox``: the Maildir `sent/` (cur/ with the seen flag) and its metadata in
+/// `sent/meta/`; plus export (for a subject access request) and purge (for retention).
+public struct OutboxArchive: Sendable {
+    /// The outbox the archive belongs to.
+    public let outbox: Outbox
+
+    /// The archive of `outbox`.
+    public init(outbox: Outbox) {
+        self.outbox = outbox
+    }
+
+    /// Sent messages whose labels include every pair of `labels`, sent at or after `since`, oldest first.
+    public func list(labels: [String: String] = [:], since: Date? = nil) throws(OutboxError) -> [OutboxItem] {
+        try outbox.list(state: .sent, labels: labels).filter { item in
+            guard let since else { return true }
+            return (item.history.last(where: { $0.state == .sent })?.at ?? item.created) >= since
+        }
+    }
+
+    /// A sent message by id (its metadata and, in ``OutboxItem/file``, its Maildir file).
+    /// - Throws: ``OutboxError`` `notFound` (also when the message exists but was not sent), `purged`.
+    public func show(_ id: String) throws(OutboxError) -> OutboxItem {
+        let item = try outbox.show(id)
+        guard item.state == .sent else {
+            throw OutboxError(.notFound, id: id, state: item.state, reason: "the message is not in the sent archive")
+        }
+        return item
+    }
+
+    /// What ``export(labels:to:includeUnsent:)`` wrote.
+    public struct ExportReport: Sendable, Hashable {
+        /// The ids exported, oldest first.
+        public var ids: [String]
+        /// The folder written to.
+        public var folder: URL
+    }
+
+    /// Copies every message whose labels match (of a case, say), with its metadata, into `folder`, as
+    /// `<id>.eml` and `<id>.json` (files 0600, folder 0700), for a subject access request.
+    /// - Parameters:
+    ///   - labels: the labels to match, such as `["case": "PALS-2026-0042"]`; must not be empty.
+    ///   - folder: where to write; made if missing.
+    ///   - includeUnsent: also export messages that are queued, deferred, held, failed or cancelled.
+    public func export(labels: [String: String], to folder: URL, includeUnsent: Bool = true) throws(OutboxError)
+        -> ExportReport
+    {
+        guard !labels.isEmpty else {
+            throw OutboxError(
+                .invalidRequest, reason: "give at least one label to export by (such as the case reference)")
+        }
+        let items = includeUnsent ? try outbox.list(labels: labels) : try list(labels: labels)
+        let path = folder.standardizedFileURL.path
+        try Files.makeFolder(path)
+        for item in items {
+            guard let source = item.file?.path, let data = try Files.read(source) else { continue }
+            try Files.writeAtomically(data, to: path + "/\(item.id).eml")
+            try Files.writeAtomically(try outbox.encode(item), to: path + "/\(item.id).json")
+        }
+        Files.syncFolder(path)
+        return ExportReport(ids: items.map(\.id), folder: folder)
+    }
+
+    /// What ``purge(where:sentBefore:dryRun:)`` removed (or would remove).
+    public struct PurgeReport: Sendable, Hashable {
+        /// The ids purged (or that would be), oldest first.
+        public var ids: [String]
+        /// True when nothing was removed.
+        public var dryRun: Bool
+    }
+
+    /// Removes finished messages (sent, failed or cancelled) whose labels satisfy `predicate`, leaving a tombstone
+    /// `purged/<id>` so their idempotency keys are never queued again.
+    /// - Parameters:
+    ///   - predicate: chooses by labels; the caller decides, say, which cases closed before a date.
+    ///   - sentBefore: only messages whose last change of state is before this time, when given.
+    ///   - dryRun: report what would be removed and remove nothing.
+    /// - Important: messages still queued, deferred, on hold or being sent are never purged.
+    @discardableResult
+    public func purge(
+        where predicate: ([String: String]) -> Bool, sentBefore: Date? = nil, dryRun: Bool
+    ) throws(OutboxError) -> PurgeReport {
+        var chosen: [OutboxItem] = []
+        for state in [OutboxState.sent, .failed, .cancelled] {
+            for item in try outbox.list(state: state) where predicate(item.labels) {
+                if let sentBefore, (item.history.last?.at ?? item.created) >= sentBefore { continue }
+                chosen.append(item)
+            }
+        }
+        chosen.sort { $0.id < $1.id }
+        if !dryRun {
+            for item in chosen {
+                try Files.writeAtomically(Data(), to: outbox.purgedPath + "/\(item.id)")
+                Files.syncFolder(outbox.purgedPath)
+                if let file = item.file?.path { Files.remove(file) }
+                let metaFolder = item.state == .sent ? outbox.folderPath(.sent) : outbox.folderPath(item.state)
+                Files.remove(metaFolder + "/\(item.id).json")
+            }
+            for folder in [
+                outbox.folderPath(.sent), outbox.sentRoot + "/cur", outbox.folderPath(.failed),
+                outbox.folderPath(.cancelled),
+            ] {
+                Files.syncFolder(folder)
+            }
+        }
+        return PurgeReport(ids: chosen.map(\.id), dryRun: dryRun)
+    }
+}

@@ -1,0 +1,298 @@
+internal import Foundation
+internal import Mail
+
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
+
+/// A sender process's own folder in `active/`, `active/<owner>/`, with its `.lock` held (flock) for as long as
+/// this object lives. Another sender that can take the lock knows the owner died and recovers the folder.
+final class ActiveLease: Sendable {
+    let owner: String
+    let folder: String
+    private let lock: FileLock
+
+    init(outbox: Outbox) throws(OutboxError) {
+        let owner = "p\(getpid())-" + String(UInt64.random(in: 0..<(1 << 40)), radix: 36)
+        // Made under a hidden name and renamed once locked, so a visible owner folder always has a held lock
+        // while its process lives.
+        let staging = outbox.activeRoot + "/.new-" + owner
+        try Files.makeFolder(staging)
+        guard let lock = try FileLock.tryLock(staging + "/.lock", create: true) else {
+            throw OutboxError(.storage, path: staging, reason: "could not lock a new sender folder")
+        }
+        let folder = outbox.activeRoot + "/" + owner
+        guard rename(staging, folder) == 0 else { throw Files.failure("publish the sender folder", folder) }
+        Files.syncFolder(outbox.activeRoot)
+        self.owner = owner
+        self.folder = folder
+        self.lock = lock
+    }
+
+    deinit {
+        // Leave the folder for recovery if messages are still in it (a cancelled batch); else tidy it away.
+        guard Files.messageIDs(in: folder).isEmpty else { return }
+        for name in Files.names(in: folder) where name != ".lock" { Files.remove(folder + "/" + name) }
+        Files.remove(folder + "/.lock")
+        rmdir(folder)
+    }
+}
+
+/// Where a settled message goes.
+struct Settlement: Sendable {
+    var item: OutboxItem
+    var event: OutboxEvent
+}
+
+extension Outbox {
+    // MARK: Choosing
+
+    /// Messages due now: all of `queued/` and the deferred ones whose time has come, oldest first.
+    func dueMessages(now: Date) -> [(id: String, state: OutboxState)] {
+        var due = Files.messageIDs(in: folderPath(.queued)).map { (id: $0, state: OutboxState.queued) }
+        let deferred = folderPath(.deferred)
+        for id in Files.messageIDs(in: deferred) {
+            guard let item = try? metadata(of: id, in: deferred) else { continue }
+            if (item.nextAttempt ?? .distantPast) <= now { due.append((id, .deferred)) }
+        }
+        return due.sorted { $0.id < $1.id }
+    }
+
+    /// The earliest `nextAttempt` among deferred messages.
+    func nextDeferredDue() -> Date? {
+        let deferred = folderPath(.deferred)
+        return Files.messageIDs(in: deferred).compactMap { try? metadata(of: $0, in: deferred)?.nextAttempt }.min()
+    }
+
+    // MARK: Claiming
+
+    /// Claims messages for a sender by renaming each `.eml` into its `active/<owner>/` folder (whoever's rename
+    /// succeeds owns it), then writes their `active` sidecars; returns the claimed messages and their bytes.
+    ///
+    /// - Important: the `active` sidecars are durable before this returns, so recovery treats every claimed
+    ///   message as possibly handed to the server from here on.
+    func claim(_ candidates: [(id: String, state: OutboxState)], into lease: ActiveLease) -> [(OutboxItem, Data)] {
+        var moved: [(String, String)] = []
+        for (id, state) in candidates {
+            let source = folderPath(state)
+            if case .moved? = try? Files.move(source + "/\(id).eml", lease.folder + "/\(id).eml", id: id) {
+                moved.append((id, source))
+            }
+        }
+        guard !moved.isEmpty else { return [] }
+        let now = clock.now()
+        var claimed: [(OutboxItem, Data, String)] = []
+        for (id, source) in moved {
+            do {
+                guard var item = try metadata(of: id, in: source) else {
+                    throw OutboxError(.corrupt, id: id, reason: "the message has no metadata file")
+                }
+                guard let data = try Files.read(lease.folder + "/\(id).eml") else { throw notFound(id) }
+                item.enter(.active, at: now, reason: nil)
+                try Files.writeAtomically(try encode(item), to: lease.folder + "/\(id).json")
+                item.file = URL(fileURLWithPath: lease.folder + "/\(id).eml")
+                claimed.append((item, data, source))
+            } catch {
+                // Unreadable: put it on hold for an officer rather than guess.
+                park(id: id, from: lease.folder, reason: "could not be prepared for sending: \(error)")
+            }
+        }
+        Files.syncFolder(lease.folder)
+        for (item, _, source) in claimed { Files.remove(source + "/\(item.id).json") }
+        return claimed.map { ($0.0, $0.1) }
+    }
+
+    /// Moves a message that has no usable metadata to `hold/` with a minimal record.
+    private func park(id: String, from folder: String, reason: String) {
+        let now = clock.now()
+        var item = OutboxItem(
+            id: id, key: "", labels: [:], sender: "", recipient: "", messageID: nil, size: 0, created: now,
+            queuedAt: now, state: .hold, nextAttempt: nil, attempts: [], lastReply: nil, history: [],
+            archiveFile: nil, revision: 1_000_000)
+        if let data = try? Files.read(folder + "/\(id).eml") {
+            item.messageID = HeaderScan.messageID(in: data)
+            item.size = data.count
+        }
+        item.enter(.hold, at: now, reason: reason)
+        // The caller owns `folder` (its own lease, or a dead sender's whose lock it holds): sidecar first.
+        let hold = folderPath(.hold)
+        guard let data = try? encode(item), (try? Files.writeAtomically(data, to: hold + "/\(id).json")) != nil
+        else { return }
+        Files.syncFolder(hold)
+        guard case .moved? = try? Files.move(folder + "/\(id).eml", hold + "/\(id).eml", id: id) else { return }
+        Files.syncFolder(hold)
+        Files.remove(folder + "/\(id).json")
+    }
+
+    // MARK: Settling
+
+    /// Moves claimed messages to where their outcomes send them. Three phases, each made durable before the next:
+    /// destination sidecars (with the outcome), then the `.eml` renames, then removal of the `active` sidecars.
+    func settle(_ settlements: [Settlement], from lease: ActiveLease) {
+        var metaFolders: Set<String> = []
+        var written: [Settlement] = []
+        for settlement in settlements {
+            let item = settlement.item
+            let folder = folderPath(item.state)
+            do {
+                try Files.writeAtomically(try encode(item), to: folder + "/\(item.id).json")
+                metaFolders.insert(folder)
+                written.append(settlement)
+            } catch {
+                // The message stays in active/ with its active sidecar: the next recovery holds it.
+                continue
+            }
+        }
+        for folder in metaFolders { Files.syncFolder(folder) }
+        var emlFolders: Set<String> = [lease.folder]
+        for settlement in written {
+            let item = settlement.item
+            let target = emlPath(of: item)
+            _ = try? Files.move(lease.folder + "/\(item.id).eml", target, id: item.id)
+            emlFolders.insert((target as NSString).deletingLastPathComponent)
+        }
+        for folder in emlFolders { Files.syncFolder(folder) }
+        for settlement in written { Files.remove(lease.folder + "/\(settlement.item.id).json") }
+    }
+
+    /// Where a settled message's `.eml` goes.
+    func emlPath(of item: OutboxItem) -> String {
+        if item.state == .sent, let file = item.archiveFile { return sentRoot + "/" + file }
+        return folderPath(item.state) + "/\(item.id).eml"
+    }
+
+    /// A Maildir name in `cur/` with the seen flag: `<seconds>.<id>.<host>:2,S`.
+    func archiveName(for id: String, at time: Date) -> String {
+        "cur/\(Int(time.timeIntervalSince1970)).\(id).\(Files.hostName):2,S"
+    }
+
+    // MARK: Recovery
+
+    static let interruptedReason = "interrupted while sending; the server may have accepted it"
+
+    /// Recovers the `active/<owner>/` folders of senders that died (their lock is free), except `ownFolder`,
+    /// and finishes queueing of staged messages whose key was claimed. Returns what it moved.
+    func recover(except ownFolder: String?) -> [OutboxEvent] {
+        var events: [OutboxEvent] = []
+        for name in Files.names(in: activeRoot) {
+            let folder = activeRoot + "/" + name
+            if folder == ownFolder { continue }
+            let lockPath = folder + "/.lock"
+            var lock: FileLock?
+            if Files.exists(lockPath) {
+                guard let taken = try? FileLock.tryLock(lockPath, create: false) else { continue }  // alive
+                lock = taken
+            } else if name.hasPrefix(".new-") {
+                continue  // being made right now
+            }
+            for id in Files.messageIDs(in: folder) {
+                if let event = recoverMessage(id, in: folder) { events.append(event) }
+            }
+            for leftover in Files.names(in: folder) where leftover != ".lock" { Files.remove(folder + "/" + leftover) }
+            Files.remove(lockPath)
+            rmdir(folder)
+            _ = lock
+        }
+        recoverIncoming()
+        removeStaleTemporaries()
+        return events
+    }
+
+    /// Removes `.tmp-…` files (writes cut short by a crash) older than an hour from the shared folders.
+    func removeStaleTemporaries() {
+        let cutoff = clock.now().addingTimeInterval(-3600).timeIntervalSince1970
+        let folders = Self.parked.map { folderPath($0) } + [folderPath(.sent), keysPath, incomingPath, purgedPath]
+        for folder in folders {
+            for name in Files.names(in: folder) where name.hasPrefix(".tmp-") {
+                var info = stat()
+                guard stat(folder + "/" + name, &info) == 0 else { continue }
+                if Double(info.st_mtim.tv_sec) < cutoff { Files.remove(folder + "/" + name) }
+            }
+        }
+    }
+
+    /// One message found in a dead sender's folder.
+    private func recoverMessage(_ id: String, in folder: String) -> OutboxEvent? {
+        let eml = folder + "/\(id).eml"
+        let active = try? readItem(folder + "/\(id).json")
+        let others = copies(of: id).filter { $0.state != .active }
+        if let active {
+            // Was the outcome already written (the sender died between the sidecar and the rename)? Finish the move.
+            let settled: Set<OutboxState> = [.sent, .deferred, .failed, .hold]
+            if var done = others.filter({ settled.contains($0.state) && $0.revision > active.revision })
+                .max(by: { $0.revision < $1.revision })
+            {
+                guard case .moved? = try? Files.move(eml, emlPath(of: done), id: id) else { return nil }
+                Files.syncFolder((emlPath(of: done) as NSString).deletingLastPathComponent)
+                Files.remove(folder + "/\(id).json")
+                done.file = URL(fileURLWithPath: emlPath(of: done))
+                return OutboxEvent(done, at: clock.now())
+            }
+            var item = active
+            item.nextAttempt = nil
+            item.enter(.hold, at: clock.now(), reason: Self.interruptedReason)
+            return moveRecovered(item, from: folder)
+        }
+        if let source = others.filter({ $0.state == .queued || $0.state == .deferred })
+            .max(by: { $0.revision < $1.revision })
+        {
+            // Claimed but never handed to the transport (its active sidecar was never written): put it back.
+            let target = folderPath(source.state)
+            if case .moved? = try? Files.move(eml, target + "/\(id).eml", id: id) { Files.syncFolder(target) }
+            return nil
+        }
+        park(id: id, from: folder, reason: Self.interruptedReason + " (its metadata was lost)")
+        guard let held = try? readItem(folderPath(.hold) + "/\(id).json") else { return nil }
+        return OutboxEvent(held, at: clock.now())
+    }
+
+    /// Moves a message out of a dead sender's folder. The recoverer holds that folder's lock, so it owns the
+    /// message: the sidecar is written first, as when a sender settles (a crash here is finished next time).
+    private func moveRecovered(_ item: OutboxItem, from folder: String) -> OutboxEvent? {
+        let target = folderPath(item.state)
+        guard let data = try? encode(item), (try? Files.writeAtomically(data, to: target + "/\(item.id).json")) != nil
+        else { return nil }
+        Files.syncFolder(target)
+        guard case .moved? = try? Files.move(folder + "/\(item.id).eml", target + "/\(item.id).eml", id: item.id)
+        else { return nil }
+        Files.syncFolder(target)
+        Files.remove(folder + "/\(item.id).json")
+        var moved = item
+        moved.file = URL(fileURLWithPath: target + "/\(item.id).eml")
+        return OutboxEvent(moved, at: clock.now())
+    }
+
+    /// Staged messages in `incoming/`: published if their key names them (the claimer died before publishing),
+    /// removed if their key names another message (they lost the race), left alone otherwise (still being queued,
+    /// or an orphan of a process that died before claiming its key: removed after a day).
+    func recoverIncoming() {
+        let now = clock.now()
+        for id in Set(
+            Files.names(in: incomingPath).compactMap { name -> String? in
+                guard !name.hasPrefix(".") else { return nil }
+                if name.hasSuffix(".json") { return String(name.dropLast(5)) }
+                if name.hasSuffix(".eml") { return String(name.dropLast(4)) }
+                return nil
+            })
+        {
+            guard
+                let item = try? readItem(incomingPath + "/\(id).json") ?? readItem(folderPath(.queued) + "/\(id).json"),
+                let keyPath = try? keyPath(for: item.key)
+            else { continue }
+            let owner = (try? Files.read(keyPath)).flatMap { $0 }.map {
+                String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            if owner == id {
+                for suffix in [".json", ".eml"] {
+                    _ = try? Files.move(incomingPath + "/\(id)" + suffix, folderPath(.queued) + "/\(id)" + suffix)
+                }
+                Files.syncFolder(folderPath(.queued))
+            } else if owner != nil || now.timeIntervalSince(item.created) > 86_400 {
+                Files.remove(incomingPath + "/\(id).eml")
+                Files.remove(incomingPath + "/\(id).json")
+            }
+        }
+    }
+}

@@ -1,0 +1,537 @@
+public import Foundation
+public import Mail
+
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
+
+/// A durable outbox and sent-items archive kept in plain folders, moved between states by atomic renames.
+///
+/// Postfix's queue and Maildir are the models: an operator can inspect everything with `ls` and `cat`.
+///
+/// ## Layout
+/// ```
+/// Outbox/
+///   queued/      <id>.eml + <id>.json   waiting, due now
+///   active/      <owner>/<id>.eml + <id>.json, one folder per running sender process, holding its flock'd
+///                <owner>/.lock; a message is renamed here just before it is handed to the transport
+///   deferred/    <id>.eml + <id>.json   temporary failure; `nextAttempt` in the JSON says when it is due
+///   hold/        <id>.eml + <id>.json   waiting for an officer (uncertain outcome, interrupted send, held by hand)
+///   failed/      <id>.eml + <id>.json   permanent failure, or retried for longer than the policy allows
+///   cancelled/   <id>.eml + <id>.json   taken out of the queue by an officer, kept for the record
+///   sent/        a Maildir: tmp/ new/ cur/; sent messages are cur/<secs>.<id>.<host>:2,S (seen flag)
+///     meta/      <id>.json for each sent message (outside tmp/new/cur, so mail clients ignore it)
+///   keys/        one file per idempotency key (the key percent-encoded), holding the message id
+///   incoming/    messages being queued, before their key is claimed
+///   purged/      <id>: an empty tombstone for each message purged from the archive
+/// ```
+/// Folders are 0700 and files 0600. Every file is written to a hidden temporary name (`.tmp-…`), fsynced and
+/// renamed into place; folders are fsynced after renames.
+///
+/// ## Messages and metadata
+/// Each message is a complete `.eml` file (the exact bytes handed to the transport, CRLF line ends). Its
+/// metadata is the sidecar `<id>.json` beside it: id, idempotency key, labels, envelope sender and
+/// recipient, Message-ID, size, created, `queuedAt` (start of the retry lifetime), state, `nextAttempt`,
+/// `attempts` (time, outcome, SMTP code and reply of each), `lastReply`, `history` (every state entered,
+/// when and why), `archiveFile` (sent only) and `revision` (incremented at each write).
+///
+/// Ids are `yyyyMMddTHHmmssSSSZ-` plus 12 random hex digits: they sort by queueing time and are safe file names.
+///
+/// ## Rules that make it crash-safe
+/// - **The `.eml` file's folder is the message's state.** A `.json` without its `.eml` beside it is a leftover of an
+///   interrupted move and is ignored (the copy with the highest `revision` is the truth when the sidecar is missing).
+/// - **A move out of a shared folder renames the `.eml` first**: the rename is the claim, and whoever's rename
+///   succeeds owns the message (two senders, or a sender and an officer, never both act on it); the owner then
+///   writes the new sidecar and removes the old one.
+/// - **A sender settling a message it owns writes the destination sidecar first** (with the outcome), then renames
+///   the `.eml`, then removes its `active/` sidecar; recovery finishes such a move rather than guessing.
+/// - **Recovery** (when a sender starts, for every `active/<owner>/` whose lock is free, i.e. whose process died):
+///   a message whose outcome was already written is moved on to it; a message that was claimed but whose `active`
+///   sidecar was never written (so it was never handed to the transport) goes back where it came from; every
+///   other message goes to `hold/` with "interrupted while sending; the server may have accepted it". Nothing found
+///   in `active/` is ever resent automatically.
+/// - **Idempotency**: `queue` writes the message to `incoming/`, then claims the key with `link(2)` of a complete
+///   file (atomic, fails if the key exists), then renames the message into `queued/`. A key whose message is still in
+///   `incoming/` (its claimer died) is completed by the next caller with the same rename.
+public final class Outbox: Sendable {
+    /// The outbox folder.
+    public let folder: URL
+    /// Where "now" comes from.
+    public let clock: OutboxClock
+    let root: String
+
+    /// Opens (creating it if needed) the outbox in `folder`.
+    /// - Parameters:
+    ///   - folder: the `Outbox/` folder; made with mode 0700 when missing, with its subfolders.
+    ///   - clock: the time used for ids, attempts, due dates and history.
+    public init(folder: URL, clock: OutboxClock) throws(OutboxError) {
+        self.folder = folder.standardizedFileURL
+        self.clock = clock
+        self.root = self.folder.path
+        for path in [root] + Self.layout.map({ root + "/" + $0 }) {
+            try Files.makeFolder(path)
+        }
+    }
+
+    static let layout = [
+        "queued", "active", "deferred", "hold", "failed", "cancelled", "sent", "sent/tmp", "sent/new", "sent/cur",
+        "sent/meta", "keys", "incoming", "purged",
+    ]
+
+    /// States kept in a flat folder of `<id>.eml` + `<id>.json`.
+    static let parked: [OutboxState] = [.queued, .deferred, .hold, .failed, .cancelled]
+
+    /// The archive of sent messages.
+    public var archive: OutboxArchive { OutboxArchive(outbox: self) }
+
+    // MARK: Paths
+
+    func folderPath(_ state: OutboxState) -> String {
+        switch state {
+        case .sent: root + "/sent/meta"
+        default: root + "/" + state.rawValue
+        }
+    }
+    var activeRoot: String { root + "/active" }
+    var incomingPath: String { root + "/incoming" }
+    var keysPath: String { root + "/keys" }
+    var purgedPath: String { root + "/purged" }
+    var sentRoot: String { root + "/sent" }
+
+    static let encoder: @Sendable () -> JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+    static let decoder: @Sendable () -> JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    func encode(_ item: OutboxItem) throws(OutboxError) -> Data {
+        do {
+            return try Self.encoder().encode(item)
+        } catch {
+            throw OutboxError(.storage, id: item.id, reason: "could not encode the metadata: \(error)")
+        }
+    }
+
+    /// Reads and decodes a sidecar; nil when the file is missing.
+    func readItem(_ path: String) throws(OutboxError) -> OutboxItem? {
+        guard let data = try Files.read(path) else { return nil }
+        do {
+            return try Self.decoder().decode(OutboxItem.self, from: data)
+        } catch {
+            throw OutboxError(.corrupt, path: path, reason: "the metadata cannot be decoded: \(error)")
+        }
+    }
+
+    /// Every readable copy of a message's sidecar, wherever it is.
+    func copies(of id: String) -> [OutboxItem] {
+        var paths = Self.parked.map { folderPath($0) + "/\(id).json" } + [folderPath(.sent) + "/\(id).json"]
+        for owner in Files.names(in: activeRoot) where !owner.hasPrefix(".") {
+            paths.append(activeRoot + "/\(owner)/\(id).json")
+        }
+        return paths.compactMap { try? readItem($0) }
+    }
+
+    /// The sidecar beside the `.eml` in `folder`, else the copy with the highest revision anywhere.
+    func metadata(of id: String, in folder: String) throws(OutboxError) -> OutboxItem? {
+        if let item = try readItem(folder + "/\(id).json") { return item }
+        return copies(of: id).max(by: { $0.revision < $1.revision })
+    }
+
+    // MARK: Finding messages
+
+    /// Where a message's `.eml` is.
+    struct Location: Sendable {
+        var state: OutboxState
+        /// The `.eml` file.
+        var eml: String
+        /// The folder of its sidecar.
+        var metaFolder: String
+    }
+
+    /// Finds a message's `.eml`; tries again when a concurrent move made it slip between two looks.
+    func locate(_ id: String) -> Location? {
+        for _ in 0..<5 {
+            if let found = locateOnce(id) { return found }
+        }
+        return nil
+    }
+
+    private func locateOnce(_ id: String) -> Location? {
+        for state in Self.parked {
+            let eml = folderPath(state) + "/\(id).eml"
+            if Files.exists(eml) { return Location(state: state, eml: eml, metaFolder: folderPath(state)) }
+        }
+        for owner in Files.names(in: activeRoot) where !owner.hasPrefix(".") {
+            let eml = activeRoot + "/\(owner)/\(id).eml"
+            if Files.exists(eml) { return Location(state: .active, eml: eml, metaFolder: activeRoot + "/\(owner)") }
+        }
+        if let eml = sentFile(of: id) {
+            return Location(state: .sent, eml: eml, metaFolder: folderPath(.sent))
+        }
+        return nil
+    }
+
+    /// The Maildir file of a sent message: the recorded name, else any `cur/` or `new/` file naming the id
+    /// (a mail client may have changed its flags).
+    func sentFile(of id: String, recorded: String? = nil) -> String? {
+        var recordedName = recorded
+        if recordedName == nil, let item = try? readItem(folderPath(.sent) + "/\(id).json") {
+            recordedName = item.archiveFile
+        }
+        guard let recordedName else { return nil }
+        if Files.exists(sentRoot + "/" + recordedName) { return sentRoot + "/" + recordedName }
+        for sub in ["cur", "new"] {
+            if let name = Files.names(in: sentRoot + "/" + sub).first(where: { $0.contains(".\(id).") }) {
+                return sentRoot + "/\(sub)/\(name)"
+            }
+        }
+        return nil
+    }
+
+    /// The metadata of the message at `location`, with its state and file filled in.
+    func item(at location: Location, id: String) throws(OutboxError) -> OutboxItem {
+        guard var item = try metadata(of: id, in: location.metaFolder) else {
+            return try orphan(at: location, id: id)
+        }
+        item.state = location.state
+        item.file = URL(fileURLWithPath: location.eml)
+        return item
+    }
+
+    /// A message whose sidecar is lost: shown (never hidden) with what its `.eml` says and a reason saying so.
+    private func orphan(at location: Location, id: String) throws(OutboxError) -> OutboxItem {
+        guard let data = try Files.read(location.eml) else { throw notFound(id) }
+        let created = Self.date(fromID: id) ?? Date(timeIntervalSince1970: 0)
+        var item = OutboxItem(
+            id: id, key: "", labels: [:], sender: "", recipient: "", messageID: HeaderScan.messageID(in: data),
+            size: data.count, created: created, queuedAt: created, state: location.state, nextAttempt: nil,
+            attempts: [], lastReply: nil, history: [], archiveFile: nil, revision: 0)
+        item.history = [.init(at: created, state: location.state, reason: "its metadata file is missing")]
+        item.file = URL(fileURLWithPath: location.eml)
+        return item
+    }
+
+    /// The queueing time encoded in an id.
+    static func date(fromID id: String) -> Date? {
+        let digits = Array(id.prefix(18)).filter(\.isNumber)
+        guard digits.count == 17, let value = Int(String(digits)) else { return nil }
+        var parts = DateComponents()
+        parts.timeZone = TimeZone(identifier: "UTC")
+        parts.year = value / 10_000_000_000_000
+        parts.month = value / 100_000_000_000 % 100
+        parts.day = value / 1_000_000_000 % 100
+        parts.hour = value / 10_000_000 % 100
+        parts.minute = value / 100_000 % 100
+        parts.second = value / 1000 % 100
+        parts.nanosecond = value % 1000 * 1_000_000
+        return Calendar(identifier: .gregorian).date(from: parts)
+    }
+
+    func checkID(_ id: String) throws(OutboxError) {
+        guard MessageIDs.isValid(id) else {
+            throw OutboxError(
+                .invalidID, reason: "an outbox id has only letters, digits and '-' (got \(id.debugDescription))")
+        }
+    }
+
+    func notFound(_ id: String) -> OutboxError {
+        if Files.exists(purgedPath + "/\(id)") {
+            return OutboxError(.purged, id: id, reason: "the message was purged from the archive")
+        }
+        return OutboxError(.notFound, id: id, reason: "no message has this id")
+    }
+
+    // MARK: Queueing
+
+    /// What ``queue(message:key:labels:)`` did.
+    public struct QueueResult: Sendable, Hashable {
+        /// The message queued now, or the one already queued under the key (in whatever state it is now).
+        public let item: OutboxItem
+        /// True when this call queued the message; false when the key was already used.
+        public let isNew: Bool
+    }
+
+    /// Queues a message once per idempotency key.
+    ///
+    /// Queueing a key that was used before (whatever became of its message, sent included) queues nothing and
+    /// returns the existing message; two processes queueing the same key at the same moment queue one message.
+    /// - Parameters:
+    ///   - message: the envelope and the bytes to send.
+    ///   - key: the idempotency key, such as `ack/PALS-2026-0042/1` (1 to 200 characters).
+    ///   - labels: free-form labels kept with the message, such as `["case": "PALS-2026-0042", "kind": "ack"]`.
+    /// - Throws: ``OutboxError`` (`invalidKey`, `invalidMessage`, `storage`, or `purged` when the key's
+    ///   message was purged from the archive).
+    @discardableResult
+    public func queue(message: OutgoingMessage, key: String, labels: [String: String] = [:]) throws(OutboxError)
+        -> QueueResult
+    {
+        let keyPath = try keyPath(for: key)
+        guard !message.data.isEmpty else {
+            throw OutboxError(.invalidMessage, reason: "the message has no bytes")
+        }
+        if let existing = try existingItem(forKeyAt: keyPath) { return QueueResult(item: existing, isNew: false) }
+
+        let now = clock.now()
+        var id = MessageIDs.make(at: now)
+        var item = OutboxItem(
+            id: id, key: key, labels: labels, sender: message.envelope.sender.address,
+            recipient: message.envelope.recipient.address, messageID: HeaderScan.messageID(in: message.data),
+            size: message.data.count, created: now, queuedAt: now, state: .queued, nextAttempt: nil, attempts: [],
+            lastReply: nil, history: [], archiveFile: nil, revision: 0)
+        item.enter(.queued, at: now, reason: nil)
+
+        // 1. Stage the complete message where no sender looks (the sidecar's link(2) also proves the id unused).
+        while try !Files.writeExclusively(try encode(item), to: incomingPath + "/\(id).json") {
+            id = MessageIDs.make(at: now)
+            item.id = id
+        }
+        let stagedJSON = incomingPath + "/\(id).json"
+        let stagedEML = incomingPath + "/\(id).eml"
+        try Files.writeAtomically(message.data, to: stagedEML)
+        Files.syncFolder(incomingPath)
+
+        // 2. Claim the key: link(2) of a complete file fails if the key exists.
+        let temporary = try Files.writeTemporary(Data((id + "\n").utf8), besides: keyPath)
+        let linked = link(temporary, keyPath) == 0
+        let linkError = errno
+        Files.remove(temporary)
+        guard linked else {
+            Files.remove(stagedEML)
+            Files.remove(stagedJSON)
+            guard linkError == EEXIST else { throw Files.failure("claim the key", keyPath, code: linkError) }
+            guard let existing = try existingItem(forKeyAt: keyPath) else {
+                throw OutboxError(.storage, path: keyPath, reason: "the key is claimed but names no message")
+            }
+            return QueueResult(item: existing, isNew: false)
+        }
+        Files.syncFolder(keysPath)
+
+        // 3. Publish it.
+        try publish(id)
+        item.file = URL(fileURLWithPath: folderPath(.queued) + "/\(id).eml")
+        return QueueResult(item: item, isNew: true)
+    }
+
+    /// Moves a staged message from `incoming/` into `queued/` (sidecar first); a lost race is fine.
+    private func publish(_ id: String) throws(OutboxError) {
+        let queued = folderPath(.queued)
+        let sidecar = try Files.move(incomingPath + "/\(id).json", queued + "/\(id).json", id: id)
+        let message = try Files.move(incomingPath + "/\(id).eml", queued + "/\(id).eml", id: id)
+        if case .moved = sidecar {
+            Files.syncFolder(queued)
+        } else if case .moved = message {
+            Files.syncFolder(queued)
+        }
+    }
+
+    /// The message already queued under the key at `keyPath`, completing its queueing if its claimer died.
+    private func existingItem(forKeyAt keyPath: String) throws(OutboxError) -> OutboxItem? {
+        guard let data = try Files.read(keyPath) else { return nil }
+        let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard MessageIDs.isValid(id) else {
+            throw OutboxError(.corrupt, path: keyPath, reason: "the key file does not hold a message id")
+        }
+        try publish(id)
+        guard let location = locate(id) else { throw notFound(id) }
+        return try item(at: location, id: id)
+    }
+
+    /// The key's file: the key percent-encoded (letters, digits, `-`, `_` and inner `.` kept).
+    func keyPath(for key: String) throws(OutboxError) -> String {
+        guard !key.isEmpty, key.utf8.count <= 200 else {
+            throw OutboxError(.invalidKey, reason: "an idempotency key has 1 to 200 bytes (got \(key.utf8.count))")
+        }
+        var name = ""
+        for (index, byte) in key.utf8.enumerated() {
+            let plain =
+                (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
+                || byte == 45 || byte == 95 || (byte == 46 && index > 0)
+            if plain {
+                name.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                name += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return keysPath + "/" + name
+    }
+
+    // MARK: Looking
+
+    /// A message by id, in whatever state it is.
+    /// - Throws: ``OutboxError`` `notFound`, `purged` or `invalidID`.
+    public func show(_ id: String) throws(OutboxError) -> OutboxItem {
+        try checkID(id)
+        guard let location = locate(id) else { throw notFound(id) }
+        return try item(at: location, id: id)
+    }
+
+    /// The message queued under an idempotency key, if any.
+    public func item(forKey key: String) throws(OutboxError) -> OutboxItem? {
+        try existingItem(forKeyAt: try keyPath(for: key))
+    }
+
+    /// The messages in a state (all states when nil) whose labels include every pair of `labels`, oldest first.
+    public func list(state: OutboxState? = nil, labels: [String: String] = [:]) throws(OutboxError) -> [OutboxItem] {
+        var found: [OutboxItem] = []
+        for current in state.map({ [$0] }) ?? OutboxState.allCases {
+            for (id, location) in locations(in: current) {
+                guard let item = try? item(at: location, id: id) else { continue }
+                if labels.allSatisfy({ item.labels[$0.key] == $0.value }) { found.append(item) }
+            }
+        }
+        return found.sorted { $0.id < $1.id }
+    }
+
+    /// The messages of a state, by id.
+    func locations(in state: OutboxState) -> [(String, Location)] {
+        switch state {
+        case .active:
+            return Files.names(in: activeRoot).filter { !$0.hasPrefix(".") }.flatMap { owner in
+                let folder = activeRoot + "/" + owner
+                return Files.messageIDs(in: folder).map {
+                    ($0, Location(state: .active, eml: folder + "/\($0).eml", metaFolder: folder))
+                }
+            }
+        case .sent:
+            return Files.names(in: folderPath(.sent)).compactMap { name in
+                guard !name.hasPrefix("."), name.hasSuffix(".json") else { return nil }
+                let id = String(name.dropLast(5))
+                guard let eml = sentFile(of: id) else { return nil }
+                return (id, Location(state: .sent, eml: eml, metaFolder: folderPath(.sent)))
+            }
+        default:
+            let folder = folderPath(state)
+            return Files.messageIDs(in: folder).map {
+                ($0, Location(state: state, eml: folder + "/\($0).eml", metaFolder: folder))
+            }
+        }
+    }
+
+    /// How many messages are in each state (every state is present, zero included).
+    public func counts() -> [OutboxState: Int] {
+        var counts: [OutboxState: Int] = [:]
+        for state in OutboxState.allCases {
+            switch state {
+            case .sent:
+                counts[state] = ["cur", "new"].reduce(0) { total, sub in
+                    total + Files.names(in: sentRoot + "/" + sub).filter { !$0.hasPrefix(".") }.count
+                }
+            default:
+                counts[state] = locations(in: state).count
+            }
+        }
+        return counts
+    }
+
+    /// The oldest message waiting to be sent (in `queued/` or `deferred/`), if any.
+    public func oldestQueued() throws(OutboxError) -> OutboxItem? {
+        let waiting = (locations(in: .queued) + locations(in: .deferred)).sorted { $0.0 < $1.0 }
+        for (id, location) in waiting {
+            if let item = try? item(at: location, id: id) { return item }
+        }
+        return nil
+    }
+
+    /// The bytes of a message's `.eml`.
+    public func data(of id: String) throws(OutboxError) -> Data {
+        let item = try show(id)
+        guard let path = item.file?.path, let data = try Files.read(path) else { throw notFound(id) }
+        return data
+    }
+
+    // MARK: Operator actions
+
+    /// Puts a deferred, failed or held message back in the queue, due now (its retry lifetime starts again).
+    @discardableResult
+    public func retry(_ id: String) throws(OutboxError) -> OutboxItem {
+        try transfer(
+            id, operation: "retry", from: [.deferred, .failed, .hold], to: .queued, reason: "retried by an operator"
+        ) {
+            $0.nextAttempt = nil
+            $0.queuedAt = $1
+        }
+    }
+
+    /// Stops a queued or deferred message from being sent until it is released.
+    @discardableResult
+    public func hold(_ id: String, reason: String = "held by an operator") throws(OutboxError) -> OutboxItem {
+        try transfer(id, operation: "hold", from: [.queued, .deferred], to: .hold, reason: reason) { _, _ in }
+    }
+
+    /// Puts a held message back in the queue, due now.
+    ///
+    /// - Important: for a message held because its outcome was uncertain, this is the officer's explicit decision
+    ///   to send it again (the recipient may get it twice).
+    @discardableResult
+    public func release(_ id: String) throws(OutboxError) -> OutboxItem {
+        try transfer(id, operation: "release", from: [.hold], to: .queued, reason: "released by an operator") {
+            $0.nextAttempt = nil
+            $0.queuedAt = $1
+        }
+    }
+
+    /// Takes a message that was not sent out of the queue, keeping it in `cancelled/` for the record.
+    @discardableResult
+    public func cancel(_ id: String, reason: String = "cancelled by an operator") throws(OutboxError) -> OutboxItem {
+        try transfer(
+            id, operation: "cancel", from: [.queued, .deferred, .hold, .failed], to: .cancelled, reason: reason
+        ) {
+            $0.nextAttempt = nil
+            _ = $1
+        }
+    }
+
+    /// Moves a message between shared folders: the `.eml` rename is the claim, then the sidecar follows.
+    private func transfer(
+        _ id: String, operation: String, from allowed: [OutboxState], to target: OutboxState, reason: String,
+        update: (inout OutboxItem, Date) -> Void
+    ) throws(OutboxError) -> OutboxItem {
+        try checkID(id)
+        for _ in 0..<5 {
+            guard let location = locate(id) else { throw notFound(id) }
+            guard allowed.contains(location.state) else {
+                throw OutboxError(
+                    .wrongState, id: id, state: location.state,
+                    reason: Self.refusal(operation, state: location.state, allowed: allowed))
+            }
+            let targetFolder = folderPath(target)
+            guard case .moved = try Files.move(location.eml, targetFolder + "/\(id).eml", id: id) else {
+                continue  // it moved under us (a sender or another officer): look again
+            }
+            let now = clock.now()
+            guard var item = try metadata(of: id, in: location.metaFolder) else {
+                throw OutboxError(.corrupt, id: id, path: location.eml, reason: "the message has no metadata file")
+            }
+            update(&item, now)
+            item.enter(target, at: now, reason: reason)
+            try Files.writeAtomically(try encode(item), to: targetFolder + "/\(id).json")
+            Files.syncFolder(targetFolder)
+            Files.remove(location.metaFolder + "/\(id).json")
+            Files.syncFolder(location.metaFolder)
+            item.file = URL(fileURLWithPath: targetFolder + "/\(id).eml")
+            return item
+        }
+        throw OutboxError(
+            .storage, id: id, reason: "the message kept moving while trying to \(operation) it; try again")
+    }
+
+    static func refusal(_ operation: String, state: OutboxState, allowed: [OutboxState]) -> String {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        switch state {
+        case .sent:
+            let done = ["retry": "retried", "hold": "held", "release": "released", "cancel": "cancelled"][operation]
+            return "the message was sent; a sent message cannot be \(done ?? operation)"
+        case .active: return "the message is being sent right now; try again when the attempt has finished"
+        default: return "cannot \(operation) a message that is \(state.rawValue) (only one that is \(list))"
+        }
+    }
+}

@@ -1,0 +1,258 @@
+public import Foundation
+public import Mail
+
+/// A message moved by a sender (or by recovery), for the caller to flag the case and alert the officer.
+public struct OutboxEvent: Sendable, Hashable {
+    /// Where the message went.
+    public enum Kind: String, Sendable, Hashable {
+        /// Accepted by the server; now in the sent archive.
+        case delivered
+        /// A temporary failure; it will be tried again at ``OutboxEvent/nextAttempt``.
+        case deferred
+        /// Given up (a permanent failure, or retried too long); in `failed/`.
+        case failed
+        /// On hold for an officer (uncertain outcome, or interrupted while sending).
+        case held
+    }
+
+    /// Where the message went.
+    public let kind: Kind
+    /// The message id.
+    public let id: String
+    /// Its idempotency key.
+    public let key: String
+    /// Its labels, such as `case` and `kind`.
+    public let labels: [String: String]
+    /// The server's last reply (or the transport's reason), if any.
+    public let reply: String?
+    /// Why the message is where it is now (the reply, the retry policy's reason, the hold reason).
+    public let reason: String?
+    /// How many attempts the message has had.
+    public let attempts: Int
+    /// For a deferred message, when it is due again.
+    public let nextAttempt: Date?
+    /// When the move happened.
+    public let at: Date
+
+    init(_ item: OutboxItem, at time: Date) {
+        switch item.state {
+        case .sent: kind = .delivered
+        case .deferred: kind = .deferred
+        case .failed: kind = .failed
+        default: kind = .held
+        }
+        id = item.id
+        key = item.key
+        labels = item.labels
+        reply = item.lastReply
+        reason = item.reason
+        attempts = item.attempts.count
+        nextAttempt = item.nextAttempt
+        at = time
+    }
+}
+
+/// Called for every message a sender (or its recovery) moves; awaited before the sender goes on.
+///
+/// - Important: at most once per move: if the process dies between a move and its call, the call is lost.
+///   Reconcile at start-up with ``Outbox/list(state:labels:)`` of `.failed` and `.hold`.
+public typealias OutboxObserver = @Sendable (OutboxEvent) async -> Void
+
+/// Sends due messages of an ``Outbox`` through a ``MailTransport`` and moves each by its outcome.
+///
+/// Queued and due deferred messages are taken oldest first, in batches of `batchSize` (a batch goes to the
+/// transport in one call, so a reused connection carries several messages); up to `lanes` batches are in
+/// flight at once. Each message is renamed into this sender's `active/<owner>/` folder just before its batch
+/// is handed over; the rename is the claim, so two lanes or two sender processes never send the same message.
+/// Outcomes: delivered → the sent Maildir with the reply; temporary or permanent failure → the ``RetryPolicy``
+/// chooses `deferred/` or `failed/`; uncertain → `hold/` (never resent without an officer).
+public final class OutboxSender: Sendable {
+    /// The outbox sent from.
+    public let outbox: Outbox
+    /// How many batches may be in flight at once.
+    public let lanes: Int
+    /// How many messages go to the transport in one call.
+    public let batchSize: Int
+    private let transport: any MailTransport
+    private let policy: any RetryPolicy
+    private let observer: OutboxObserver?
+    private let lease: ActiveLease
+
+    /// A sender; it takes its own folder in `active/` (with a lock held until it is released).
+    /// - Parameters:
+    ///   - outbox: where the messages are.
+    ///   - transport: what delivers them (``CurlSMTPTransport`` in production, ``InMemoryTransport`` in tests).
+    ///   - policy: when to retry a failure (Postfix-like by default).
+    ///   - lanes: how many batches may be in flight at once (1 to 64).
+    ///   - batchSize: how many messages go to the transport in one call (1 to 1000). A larger batch reuses a
+    ///     connection more, but if the process dies mid-batch every message of the batch goes on hold.
+    ///   - observer: told of every move.
+    public init(
+        outbox: Outbox, transport: some MailTransport, policy: some RetryPolicy = .postfix, lanes: Int = 1,
+        batchSize: Int = 10, observer: OutboxObserver? = nil
+    ) throws(OutboxError) {
+        self.outbox = outbox
+        self.transport = transport
+        self.policy = policy
+        self.lanes = min(max(lanes, 1), 64)
+        self.batchSize = min(max(batchSize, 1), 1000)
+        self.observer = observer
+        self.lease = try ActiveLease(outbox: outbox)
+    }
+
+    /// What a pass or a drain did.
+    public struct Report: Sendable, Hashable {
+        /// Messages accepted by the server.
+        public var delivered = 0
+        /// Messages deferred after a temporary failure.
+        public var deferred = 0
+        /// Messages that failed.
+        public var failed = 0
+        /// Messages put on hold.
+        public var held = 0
+        /// Every message moved.
+        public var total: Int { delivered + deferred + failed + held }
+
+        /// An empty report.
+        public init() {}
+
+        mutating func count(_ event: OutboxEvent) {
+            switch event.kind {
+            case .delivered: delivered += 1
+            case .deferred: deferred += 1
+            case .failed: failed += 1
+            case .held: held += 1
+            }
+        }
+
+        static func + (lhs: Report, rhs: Report) -> Report {
+            var sum = lhs
+            sum.delivered += rhs.delivered
+            sum.deferred += rhs.deferred
+            sum.failed += rhs.failed
+            sum.held += rhs.held
+            return sum
+        }
+    }
+
+    /// Recovers what senders that died left in `active/`: finished moves are completed, claimed-but-unsent messages
+    /// go back, and everything else goes on hold (never resent). Tells the observer of each move.
+    @discardableResult
+    public func recover() async -> [OutboxEvent] {
+        let events = outbox.recover(except: lease.folder)
+        for event in events { await observer?(event) }
+        return events
+    }
+
+    /// Sends every message due now, once; returns what happened.
+    @discardableResult
+    public func sendDue() async -> Report {
+        let due = outbox.dueMessages(now: outbox.clock.now())
+        guard !due.isEmpty else { return Report() }
+        let batches = stride(from: 0, to: due.count, by: batchSize).map {
+            Array(due[$0..<min($0 + batchSize, due.count)])
+        }
+        return await withTaskGroup(of: Report.self) { group in
+            var next = 0
+            var report = Report()
+            while next < min(lanes, batches.count) {
+                let batch = batches[next]
+                group.addTask { await self.send(batch) }
+                next += 1
+            }
+            while let done = await group.next() {
+                report = report + done
+                if next < batches.count, !Task.isCancelled {
+                    let batch = batches[next]
+                    group.addTask { await self.send(batch) }
+                    next += 1
+                }
+            }
+            return report
+        }
+    }
+
+    /// Runs ``recover()`` then passes of ``sendDue()`` until a pass finds nothing due.
+    @discardableResult
+    public func drain() async -> Report {
+        await recover()
+        var report = Report()
+        while !Task.isCancelled {
+            let pass = await sendDue()
+            report = report + pass
+            if pass.total == 0 { break }
+        }
+        return report
+    }
+
+    /// Recovers, then sends what is due every `interval` until the task is cancelled.
+    public func run<C: Clock>(every interval: Duration, clock: C) async throws where C.Duration == Duration {
+        await recover()
+        while !Task.isCancelled {
+            await sendDue()
+            try await clock.sleep(for: interval)
+        }
+    }
+
+    /// Claims one batch, hands it to the transport, and settles every message by its outcome.
+    private func send(_ batch: [(id: String, state: OutboxState)]) async -> Report {
+        guard !Task.isCancelled else { return Report() }  // shutting down: claim nothing more
+        let claimed = outbox.claim(batch, into: lease)
+        guard !claimed.isEmpty else { return Report() }
+        var settlements: [Settlement] = []
+        var outgoing: [OutgoingMessage] = []
+        var sending: [OutboxItem] = []
+        for (item, data) in claimed {
+            do throws(OutboxError) {
+                outgoing.append(try item.outgoing(data: data))
+                sending.append(item)
+            } catch {
+                settlements.append(settle(item, .permanentFailure(code: nil, reply: error.reason)))
+            }
+        }
+        let results = outgoing.isEmpty ? [] : await transport.deliver(outgoing)
+        for (index, item) in sending.enumerated() {
+            let outcome =
+                index < results.count && results[index].label == item.id
+                ? results[index].outcome
+                : .uncertain(reason: "the transport returned no result for this message")
+            settlements.append(settle(item, outcome))
+        }
+        outbox.settle(settlements, from: lease)
+        var report = Report()
+        for settlement in settlements {
+            report.count(settlement.event)
+            await observer?(settlement.event)
+        }
+        return report
+    }
+
+    /// Where one outcome sends a message, with the attempt recorded.
+    private func settle(_ claimed: OutboxItem, _ outcome: DeliveryOutcome) -> Settlement {
+        var item = claimed
+        let now = outbox.clock.now()
+        item.attempts.append(OutboxItem.Attempt(at: now, outcome))
+        item.nextAttempt = nil
+        switch outcome {
+        case .delivered(let reply):
+            item.lastReply = reply
+            item.archiveFile = outbox.archiveName(for: item.id, at: now)
+            item.enter(.sent, at: now, reason: reply)
+        case .uncertain(let reason):
+            item.lastReply = reason
+            item.enter(.hold, at: now, reason: reason)
+        case .temporaryFailure(_, let reply), .permanentFailure(_, let reply):
+            item.lastReply = reply
+            let attempts = item.attempts.filter { $0.at >= item.queuedAt }.count
+            switch policy.decide(after: outcome, attempt: attempts, queuedAt: item.queuedAt, now: now) {
+            case .retry(let time):
+                item.nextAttempt = time
+                item.enter(.deferred, at: now, reason: reply)
+            case .fail(let reason):
+                item.enter(.failed, at: now, reason: reason)
+            }
+        }
+        item.file = URL(fileURLWithPath: outbox.emlPath(of: item))
+        return Settlement(item: item, event: OutboxEvent(item, at: now))
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import PalsTestKit
+import Testing
+
+/// A running `pals daemon` on a test workspace, stopped by the test.
+final class DaemonProcess {
+    let process: RunningProcess
+
+    init(_ ws: TestWorkspace, smtp: SMTPTestServer, extra: [String: String] = [:]) throws {
+        var environment = ["PALS_SMTP_URL": smtp.url()]
+        for (key, value) in extra { environment[key] = value }
+        process = try ProcessRunner.start(
+            ProcessRunner.palsBinary, ["daemon", "--workspace", ws.workspace, "--interval", "0.2"], environment: environment)
+    }
+
+    /// Sends a signal and waits for the exit.
+    func stop(_ signal: Int32 = SIGTERM) -> ProcessResult {
+        kill(process.process.processIdentifier, signal)
+        return process.wait()
+    }
+}
+
+/// Polls `condition` every 50 ms until it holds or `seconds` pass.
+func eventually(within seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(50_000)
+    }
+    return try condition()
+}
+
+@Suite("pals daemon, run as a real binary with aiosmtpd", .serialized)
+struct DaemonTests {
+    func acknowledgements(_ server: SMTPTestServer, _ reference: String) throws -> Int {
+        try server.messages().filter { String(decoding: $0.data, as: UTF8.self).contains("Subject: Your complaint \(reference)") }.count
+    }
+
+    @Test("a new case is acknowledged at the server within seconds, marked auto-replied")
+    func acknowledgesNewCase() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let daemon = try DaemonProcess(ws, smtp: server)
+            let reference = try ws.logExample()
+            #expect(try eventually { try acknowledgements(server, reference) == 1 })
+            let message = try #require(try server.messages().first { $0.rcptTos == ["eira.example@example.org"] })
+            let text = String(decoding: message.data, as: UTF8.self)
+            #expect(text.contains("Auto-Submitted: auto-replied"))
+            #expect(text.contains("Subject: Your complaint \(reference)"))
+            let stopped = daemon.stop()
+            #expect(stopped.status == 0, "\(stopped)")
+            #expect(!stopped.stderr.contains("Eira"), "logs never name the complainant")
+            let show = try ws.pals(["case", "show", reference])
+            #expect(show.stdout.contains("letter-sent"))
+        }
+    }
+
+    @Test("restarting or killing the daemon at any point sends no second acknowledgement")
+    func restartsSendOnce() async throws {
+        try await withSMTPServer(["--delay-after-dot", "0.05"]) { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            var references: [String] = []
+            for round in 0..<4 {
+                let daemon = try DaemonProcess(ws, smtp: server)
+                references.append(try ws.logExample(email: "person\(references.count)@example.org"))
+                references.append(try ws.logExample(email: "person\(references.count)@example.org"))
+                usleep(UInt32(50_000 * round))
+                _ = daemon.stop(round % 2 == 0 ? SIGKILL : SIGTERM)
+            }
+            let last = try DaemonProcess(ws, smtp: server)
+            let settled = try eventually(within: 30) {
+                let list = try ws.pals(["outbox", "list", "--json"])
+                let items = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+                return items.allSatisfy { ["hold", "failed"].contains($0["state"] as? String ?? "") }
+            }
+            #expect(settled)
+            _ = last.stop()
+            let held = try ws.pals(["outbox", "list", "--state", "hold", "--json"])
+            let heldCases = Set((try JSONSerialization.jsonObject(with: Data(held.stdout.utf8)) as? [[String: Any]] ?? [])
+                .compactMap { $0["case"] as? String })
+            for reference in references {
+                let count = try acknowledgements(server, reference)
+                #expect(count <= 1, "\(reference) acknowledged \(count) times")
+                if count == 0 { #expect(heldCases.contains(reference), "\(reference) neither sent nor held") }
+            }
+        }
+    }
+
+    @Test("SIGTERM mid-batch finishes the transaction in flight, exits 0 and loses nothing")
+    func sigtermLosesNothing() async throws {
+        try await withSMTPServer(["--delay-after-dot", "0.1"]) { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let references = try (0..<12).map { try ws.logExample(email: "person\($0)@example.org") }
+            let daemon = try DaemonProcess(ws, smtp: server)
+            #expect(try eventually { try server.messages().count >= 2 })
+            let stopped = daemon.stop(SIGTERM)
+            #expect(stopped.status == 0, "\(stopped)")
+            let list = try ws.pals(["outbox", "list", "--json"])
+            let items = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+            #expect(items.allSatisfy { $0["state"] as? String == "queued" }, "nothing active or held after a clean stop: \(items)")
+            let again = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(again.status == 0, "\(again)")
+            for reference in references {
+                #expect(try acknowledgements(server, reference) == 1, "\(reference)")
+            }
+        }
+    }
+
+    @Test("a complainant written to by post gets a PDF in the print queue and the officer is told")
+    func postalAcknowledgement() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let data = try String(contentsOf: exampleComplaint, encoding: .utf8)
+                .replacingOccurrences(of: #""preferredContact": "email""#, with: #""preferredContact": "post""#)
+            let result = try ws.pals(["case", "new", "--file", "-"], input: Data(data.utf8))
+            let reference = result.stdout.trimmingCharacters(in: .newlines)
+            let once = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(once.status == 0, "\(once)")
+            let printQueue = URL(filePath: ws.workspace).appending(path: "Outbox/print")
+            let files = try FileManager.default.contentsOfDirectory(atPath: printQueue.path)
+            #expect(files.count == 1)
+            #expect(files.first?.hasPrefix("\(reference)-acknowledgement") == true)
+            let alerts = try server.messages().filter { $0.rcptTos == ["alex.example@example.org"] }
+            #expect(alerts.count == 1)
+            #expect(try acknowledgements(server, reference) == 0)
+            let again = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(again.status == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: printQueue.path).count == 1)
+        }
+    }
+
+    @Test("no automatic reply to an automatic mailbox, nor to a case acknowledged by phone")
+    func loopProtection() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
+            let noreply = text.replacingOccurrences(of: "eira.example@example.org", with: "noreply@example.org")
+            let robot = try ws.pals(["case", "new", "--file", "-"], input: Data(noreply.utf8)).stdout.trimmingCharacters(in: .newlines)
+            let phoned = text.replacingOccurrences(of: #""complexity": "standard""#, with: #""complexity": "standard", "acknowledged": true"#)
+            let byPhone = try ws.pals(["case", "new", "--file", "-"], input: Data(phoned.utf8)).stdout.trimmingCharacters(in: .newlines)
+            let once = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(once.status == 0, "\(once)")
+            #expect(try server.messages().allSatisfy { !$0.rcptTos.contains("noreply@example.org") })
+            #expect(try acknowledgements(server, byPhone) == 0)
+            let show = try ws.pals(["case", "show", robot])
+            #expect(show.stdout.contains("automatic mailbox"))
+        }
+    }
+
+    @Test("status reports the daemon, the outbox and the next deadlines")
+    func status() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let reference = try ws.logExample()
+            let before = try ws.pals(["status", "--json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+            #expect((object["daemon"] as? [String: Any])?["running"] as? Bool == false)
+            #expect(((object["nextDeadlines"] as? [[String: Any]])?.first)?["reference"] as? String == reference)
+            let daemon = try DaemonProcess(ws, smtp: server)
+            #expect(try eventually { try acknowledgements(server, reference) == 1 })
+            let during = try ws.pals(["status"])
+            #expect(during.stdout.contains("running (pid"))
+            #expect(during.stdout.contains("Last sent   2"), "\(during.stdout)")
+            let second = try ws.pals(["daemon"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(second.status != 0)
+            #expect(second.stderr.contains("already runs"))
+            #expect(daemon.stop().status == 0)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import PalsTestKit
+import Testing
+
+@Suite("pals letter, outbox and archive, run as a real binary", .serialized)
+struct OutboxCommandTests {
+    func jsonList(_ result: ProcessResult) throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]], "\(result)")
+    }
+
+    @Test("preview --format eml is byte for byte the queued message, bar Date and Message-ID")
+    func previewIsWhatIsSent() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.logExample()
+        let inputs = ["--set", "reason=We are waiting for a statement.", "--set", "newDate=2027-01-20"]
+        let preview = try ws.pals(["preview", "holding", reference, "--format", "eml"] + inputs)
+        #expect(preview.status == 0, "\(preview)")
+        let queued = try ws.pals(["letter", "holding", reference] + inputs)
+        #expect(queued.status == 0, "\(queued)")
+        let items = try jsonList(try ws.pals(["outbox", "list", "--json"]))
+        let id = try #require(items.first?["id"] as? String)
+        let eml = try ws.pals(["outbox", "show", id, "--eml"])
+        func stripped(_ text: String) -> [Substring] {
+            text.split(separator: "\r\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("Date:") && !$0.hasPrefix("Message-ID:") }
+        }
+        #expect(stripped(preview.stdout) == stripped(eml.stdout))
+        #expect(preview.stdout.contains("Subject: Your complaint \(reference)"))
+    }
+
+    @Test("a holding letter is queued once, moves the agreed date and counts the extension")
+    func holdingLetter() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.logExample()
+        let inputs = ["--set", "reason=We are waiting for a statement.", "--set", "newDate=2027-01-20"]
+        #expect(try ws.pals(["letter", "holding", reference] + inputs).status == 0)
+        let twice = try ws.pals(["letter", "holding", reference] + inputs)
+        #expect(twice.stdout.contains("Already queued"))
+        let show = try ws.pals(["case", "show", reference, "--json"])
+        let record = try #require((try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["case"] as? [String: Any])
+        #expect(record["agreedResponseDate"] as? String == "2027-01-20")
+        #expect(record["extensions"] as? Int == 1)
+        let items = try jsonList(try ws.pals(["outbox", "list", "--json"]))
+        #expect(items.count == 1)
+        for key in ["id", "state", "case", "kind", "to", "attempts", "nextAttempt", "lastReply"] {
+            #expect(items[0].keys.contains(key), "outbox list --json lacks \(key)")
+        }
+        #expect(items[0]["kind"] as? String == "holding")
+    }
+
+    @Test("flush delivers through the file transport into the archive; list, show and export find it")
+    func flushAndArchive() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.logExample()
+        #expect(try ws.pals(["letter", "consent-request", reference]).status == 0)
+        let flush = try ws.pals(["outbox", "flush"])
+        #expect(flush.status == 0, "\(flush)")
+        #expect(flush.stdout.contains("delivered 1"))
+        let archived = try jsonList(try ws.pals(["archive", "list", "--case", reference, "--json"]))
+        #expect(archived.count == 1)
+        for key in ["id", "case", "kind", "to", "subject", "sentAt"] {
+            #expect(archived[0].keys.contains(key), "archive list --json lacks \(key)")
+        }
+        let id = try #require(archived.first?["id"] as? String)
+        #expect(try ws.pals(["archive", "show", id]).stdout.contains("Subject: Your complaint \(reference)"))
+        let export = ws.folder.appending("sar")
+        let exported = try ws.pals(["archive", "export", reference, "--to", export.path])
+        #expect(exported.status == 0, "\(exported)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: export.path).contains { $0.hasSuffix(".eml") })
+        let sentFolder = URL(filePath: ws.workspace).appending(path: "Outbox/sent/cur")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sentFolder.path).count == 1)
+        let purge = try ws.pals(["archive", "purge", "--closed-before", "2026-01-01"])
+        #expect(purge.status != 0, "a date within the retention period is refused")
+    }
+
+    @Test("retry, hold, release and cancel do what they say and refuse what they should")
+    func operatorActions() async throws {
+        try await withSMTPServer(["--rcpt-reply", "eira.example@example.org=550 5.1.1 no such user"]) { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let reference = try ws.logExample()
+            #expect(try ws.pals(["letter", "consent-request", reference]).status == 0)
+            let id = try #require(try jsonList(try ws.pals(["outbox", "list", "--json"])).first?["id"] as? String)
+            #expect(try ws.pals(["outbox", "release", id]).status != 0, "a queued message cannot be released")
+            #expect(try ws.pals(["outbox", "hold", id]).status == 0)
+            #expect(try ws.pals(["outbox", "retry", id]).status == 0)
+            let flush = try ws.pals(["outbox", "flush"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(flush.stdout.contains("failed 1"), "\(flush)")
+            let failed = try jsonList(try ws.pals(["outbox", "list", "--state", "failed", "--json"]))
+            #expect(failed.first?["id"] as? String == id)
+            #expect((failed.first?["lastReply"] as? String)?.contains("550") == true)
+            let show = try ws.pals(["case", "show", reference])
+            #expect(show.stdout.contains("Needs attention"), "a failed letter flags its case")
+            let alerts = try jsonList(try ws.pals(["archive", "list", "--json"]))
+            #expect(alerts.contains { $0["kind"] as? String == "alert" && $0["to"] as? String == "alex.example@example.org" },
+                    "the officer is alerted: \(alerts)")
+            #expect(try ws.pals(["outbox", "cancel", id]).status == 0)
+            #expect(try ws.pals(["outbox", "cancel", id]).status != 0, "a cancelled message cannot be cancelled again")
+            #expect(try ws.pals(["outbox", "show", "20991231T000000000Z-000000000000"]).status != 0)
+        }
+    }
+}
