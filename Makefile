@@ -8,7 +8,7 @@ BUILD_FLAGS ?=
 DEBIAN_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libpango1.0-dev libcairo2-dev fonts-dejavu-core \
 	tzdata python3-aiosmtpd poppler-utils openssl ca-certificates pkg-config
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test demo bench clean
 
 all: build
 
@@ -28,6 +28,10 @@ test: build
 ## demo: make a demo workspace, log an invented complaint and show what pals did
 demo: build
 	scripts/demo.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/pals"
+
+## bench: run every benchmark against its peer and rewrite BENCHMARKS.md (not part of `make test`)
+bench: build
+	python3 Benchmarks/run.py
 
 clean:
 	rm -rf .build demo

@@ -92,6 +92,9 @@ let package = Package(
         // MARK: Benchmarks (run by `make bench`, never by `make test`)
         .executableTarget(
             name: "deadline-bench", dependencies: ["Casework", "WorkingDays"], path: "Benchmarks/DeadlineBench"),
+        .executableTarget(
+            name: "pals-bench", dependencies: ["Engine", "Casework", "WorkingDays", "Letters", "Mail", "Outbox"],
+            path: "Benchmarks/PalsBench"),
 
         // MARK: Tests
         .target(name: "PalsTestKit", path: "Sources/PalsTestKit"),

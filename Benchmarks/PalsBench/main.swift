@@ -1,0 +1,1 @@
+print("pals-bench: placeholder")
