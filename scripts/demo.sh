@@ -39,4 +39,29 @@ step "pals preview acknowledgement $REF --format pdf --output demo/$REF-acknowle
 step "pals templates check"
 "$PALS" templates check
 
+step "pals daemon --once   (acknowledges the new case: queued, then delivered by the file transport into Outbox/local/)"
+"$PALS" daemon --once
+
+step "pals archive list   (the sent-items archive: a Maildir in Outbox/sent/)"
+"$PALS" archive list
+
+step "pals letter holding $REF --set reason=… --set newDate=…   (an officer's letter; moves the agreed date)"
+NEW_DATE=$("$PALS" deadlines calc --profile england --received "$(date +%F)" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["backstop"])')
+"$PALS" letter holding "$REF" --set "reason=We are waiting for a statement from the emergency department team." --set "newDate=$NEW_DATE"
+
+step "pals outbox list"
+"$PALS" outbox list
+
+step "pals outbox flush"
+"$PALS" outbox flush
+
+step "pals case show $REF   (the case history records every letter)"
+"$PALS" case show "$REF"
+
+step "pals status"
+"$PALS" status
+
+step "ls Outbox/"
+ls "$DEMO/Outbox"
+
 step "Done. The demo workspace is $DEMO (try: PALS_WORKSPACE=$DEMO $PALS --help)"

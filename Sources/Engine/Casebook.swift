@@ -150,7 +150,12 @@ public struct CaseChanges: Sendable {
         }
         if let stage, stage != record.stage {
             record.stage = stage
-            if stage == 2 { record.escalatedOn = today }
+            if stage == 2 {
+                // Stage 2 starts its own clock, and its own acknowledgement (sent by the daemon's intake).
+                record.escalatedOn = today
+                record.acknowledgedAt = nil
+                record.acknowledgedOutsidePals = false
+            }
         }
         if let complexity { record.complexity = complexity }
         if let email { record.complainant.email = email.isEmpty ? nil : email }

@@ -21,7 +21,7 @@ struct LetterCommand: AsyncParsableCommand {
     @OptionGroup var inputs: LetterInputOptions
 
     func run() async throws {
-        let postroom = try Postroom(casebook: try options.casebook())
+        let postroom = try options.postroom()
         let result = try postroom.sendLetter(LetterKind(rawValue: kind), reference: reference, inputs: try inputs.values())
         switch result {
         case .email(let item, let isNew):
@@ -111,7 +111,7 @@ struct OutboxCommand: AsyncParsableCommand {
         @OptionGroup var options: WorkspaceOptions
 
         func run() async throws {
-            let postroom = try Postroom(casebook: try options.casebook())
+            let postroom = try options.postroom()
             let due = try postroom.outbox.list(state: .queued).count
             let progress = ProgressLine(total: due, enabled: isatty(STDERR_FILENO) == 1)
             let sender = try postroom.sender(observe: { _ in progress.step() })

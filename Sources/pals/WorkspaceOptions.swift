@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Logging
 import Outbox
 import WorkingDays
 
@@ -26,6 +27,11 @@ struct WorkspaceOptions: ParsableArguments {
         let workspace = try open()
         let clock = try Clock.process(environment)
         return try Outbox(folder: workspace.outboxURL, clock: OutboxClock { clock.now() })
+    }
+
+    /// The workspace's postroom for a one-off command: only warnings are logged (to standard error).
+    func postroom() throws -> Postroom {
+        try Postroom(casebook: try casebook(), logger: Logger(label: "pals") { LineLogHandler(label: $0, format: .human, level: .warning) })
     }
 
     /// Opens the workspace's cases with the process clock.

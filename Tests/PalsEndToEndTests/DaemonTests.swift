@@ -173,4 +173,53 @@ struct DaemonTests {
             #expect(daemon.stop().status == 0)
         }
     }
+
+    @Test("escalating a Scottish case to stage 2 sends the stage 2 acknowledgement, once")
+    func stageTwoAcknowledgement() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
+                .replacingOccurrences(of: #""complexity": "standard""#, with: #""profile": "scotland""#)
+            let reference = try ws.pals(["case", "new", "--file", "-"], input: Data(text.utf8)).stdout
+                .trimmingCharacters(in: .newlines)
+            let environment = ["PALS_SMTP_URL": server.url(), "PALS_NOW": "2026-11-25T07:00:00Z"]
+            #expect(try ws.pals(["daemon", "--once"], environment: environment).status == 0)
+            #expect(try acknowledgements(server, reference) == 1)
+            #expect(try ws.pals(["case", "update", reference, "--stage", "2"]).status == 0)
+            #expect(try ws.pals(["daemon", "--once"], environment: environment).status == 0)
+            #expect(try ws.pals(["daemon", "--once"], environment: environment).status == 0)
+            #expect(try acknowledgements(server, reference) == 2)
+            let show = try ws.pals(["case", "show", reference])
+            #expect(show.stdout.contains("stage 2 acknowledgement queued"))
+        }
+    }
+
+    @Test("at reminder time on a working day each officer gets one digest, and only once")
+    func digest() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            // Received 28 October: the response (25 working days) is due on 2 December, inside the amber window.
+            let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
+                .replacingOccurrences(of: "2026-11-23T10:15:00Z", with: "2026-10-28T10:00:00Z")
+            #expect(try ws.pals(["case", "new", "--file", "-"], input: Data(text.utf8)).status == 0)
+            let early = ["PALS_SMTP_URL": server.url(), "PALS_NOW": "2026-11-25T08:00:00Z"]
+            #expect(try ws.pals(["daemon", "--once"], environment: early).status == 0)
+            func digests() throws -> Int {
+                try server.messages().filter {
+                    $0.rcptTos == ["alex.example@example.org"]
+                        && String(decoding: $0.data, as: UTF8.self).contains("Subject: Complaint deadlines for")
+                }.count
+            }
+            #expect(try digests() == 0, "08:00 is before reminders.time")
+            let later = ["PALS_SMTP_URL": server.url(), "PALS_NOW": "2026-11-25T09:00:00Z"]
+            #expect(try ws.pals(["daemon", "--once"], environment: later).status == 0)
+            #expect(try ws.pals(["daemon", "--once"], environment: later).status == 0)
+            #expect(try digests() == 1)
+            let saturday = ["PALS_SMTP_URL": server.url(), "PALS_NOW": "2026-11-28T09:00:00Z"]
+            #expect(try ws.pals(["daemon", "--once"], environment: saturday).status == 0)
+            #expect(try digests() == 1, "no reminders on a Saturday")
+        }
+    }
 }
