@@ -78,6 +78,8 @@ public struct CaseChanges: Sendable {
     public var preferredContact: ContactPreference?
     public var language: Language?
     public var accessibleInformation: [AccessibleInformationNeed]?
+    /// Clears the "needs attention" flag once an officer has dealt with a failed or held letter.
+    public var clearAttention = false
 
     public init() {}
 
@@ -95,6 +97,7 @@ public struct CaseChanges: Sendable {
         if let accessibleInformation {
             parts.append("accessible information → \(accessibleInformation.map(\.rawValue).joined(separator: ", "))")
         }
+        if clearAttention { parts.append("attention cleared") }
         let contact = [email.map { _ in "email" }, phone.map { _ in "phone" }, addressLines.map { _ in "address" },
             postcode.map { _ in "postcode" }].compactMap { $0 }
         if !contact.isEmpty { parts.append("contact details changed (\(contact.joined(separator: ", ")))") }
@@ -165,6 +168,7 @@ public struct CaseChanges: Sendable {
         if let preferredContact { record.complainant.preferredContact = preferredContact }
         if let language { record.complainant.language = language }
         if let accessibleInformation { record.complainant.accessibleInformation = accessibleInformation }
+        if clearAttention { record.attention = nil }
     }
 }
 

@@ -99,6 +99,8 @@ struct CaseCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("en or cy.", valueName: "code")) var language: String?
         @Option(help: ArgumentHelp("Accessible-information needs, comma-separated (large-print, easy-read, braille, audio; empty for none).", valueName: "needs"))
         var accessibleInformation: String?
+        @Flag(help: "Clear the \"needs attention\" flag once a failed or held letter has been dealt with.")
+        var clearAttention = false
 
         func validate() throws {
             _ = try changes()
@@ -128,6 +130,7 @@ struct CaseCommand: AsyncParsableCommand {
                     try optionChoice(String($0).trimmingCharacters(in: .whitespaces), "--accessible-information")!
                 }
             }
+            changes.clearAttention = clearAttention
             return changes
         }
 

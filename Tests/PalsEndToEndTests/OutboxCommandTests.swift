@@ -97,6 +97,8 @@ struct OutboxCommandTests {
             #expect(alerts.contains { $0["kind"] as? String == "alert" && $0["to"] as? String == "alex.example@example.org" },
                     "the officer is alerted: \(alerts)")
             #expect(try ws.pals(["outbox", "cancel", id]).status == 0)
+            #expect(try ws.pals(["case", "update", reference, "--clear-attention"]).status == 0)
+            #expect(!(try ws.pals(["case", "show", reference]).stdout.contains("Needs attention")))
             #expect(try ws.pals(["outbox", "cancel", id]).status != 0, "a cancelled message cannot be cancelled again")
             #expect(try ws.pals(["outbox", "show", "20991231T000000000Z-000000000000"]).status != 0)
         }
