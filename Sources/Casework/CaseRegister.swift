@@ -64,6 +64,7 @@ public final class CaseRegister: Sendable {
                 t.column("updatedAt", .datetime).notNull()
             }
             try db.create(index: "cases_on_status_officer", on: "cases", columns: ["status", "officer"])
+            try db.execute(sql: "CREATE INDEX cases_awaiting_acknowledgement ON cases(status) WHERE acknowledgedAt IS NULL AND acknowledgedOutsidePals = 0")
             try db.create(table: "case_events") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("reference", .text).notNull().indexed()
@@ -139,6 +140,9 @@ public final class CaseRegister: Sendable {
             }
             if let officer = filter.officer { request = request.filter(Column("officer") == officer) }
             if let status = filter.status { request = request.filter(Column("status") == status.rawValue) }
+            if filter.awaitingAcknowledgement {
+                request = request.filter(Column("acknowledgedAt") == nil && Column("acknowledgedOutsidePals") == false)
+            }
             return try request.order(Column("receivedAt"), Column("reference")).fetchAll(db).map(\.record)
         }
     }
@@ -208,11 +212,14 @@ public struct CaseFilter: Sendable {
     public var officer: String?
     /// Only cases in this state.
     public var status: CaseStatus?
+    /// Only cases with no acknowledgement yet (neither sent by pals nor made outside it).
+    public var awaitingAcknowledgement: Bool
 
-    public init(openOnly: Bool = false, officer: String? = nil, status: CaseStatus? = nil) {
+    public init(openOnly: Bool = false, officer: String? = nil, status: CaseStatus? = nil, awaitingAcknowledgement: Bool = false) {
         self.openOnly = openOnly
         self.officer = officer
         self.status = status
+        self.awaitingAcknowledgement = awaitingAcknowledgement
     }
 }
 

@@ -16,6 +16,8 @@ public final class Daemon: Sendable {
     let sender: OutboxSender
     let logger: Logger
     private let guardrail: AutoReplyGuard
+    /// The last day whose reminders were all queued; the watcher rests until the next day.
+    private let remindersDone = Mutex<CivilDate?>(nil)
 
     public init(postroom: Postroom, lanes: Int? = nil, logger: Logger) throws {
         self.postroom = postroom
@@ -36,9 +38,7 @@ public final class Daemon: Sendable {
     public func intakePass() -> Int {
         let pending: [Case]
         do {
-            pending = try casebook.register.cases(CaseFilter(openOnly: true)).filter {
-                $0.acknowledgedAt == nil && !$0.acknowledgedOutsidePals
-            }
+            pending = try casebook.register.cases(CaseFilter(openOnly: true, awaitingAcknowledgement: true))
         } catch {
             logger.error("cannot read the register", metadata: ["error": "\(error)"])
             return 0
@@ -98,10 +98,10 @@ public final class Daemon: Sendable {
     @discardableResult
     public func watcherPass() -> Int {
         let at = now
-        guard planner.isReminderTime(at) else { return 0 }
+        let today = CivilDate(at)
+        guard planner.isReminderTime(at), remindersDone.withLock({ $0 != today }) else { return 0 }
         let configuration = casebook.workspace.configuration
         do {
-            let today = CivilDate(at)
             let reminders = try planner.plan(casebook.register.cases(CaseFilter(openOnly: true)), today: today)
             var queued = 0
             for reminder in reminders where try postroom.outbox.item(forKey: reminder.key) == nil {
@@ -124,6 +124,7 @@ public final class Daemon: Sendable {
                 queued += 1
                 logger.info("reminder queued", metadata: ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)"])
             }
+            remindersDone.withLock { $0 = today }
             return queued
         } catch {
             logger.error("deadline watcher failed", metadata: ["error": "\(error)"])

@@ -73,6 +73,19 @@ struct OutboxCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: sentFolder.path).count == 1)
         let purge = try ws.pals(["archive", "purge", "--closed-before", "2026-01-01"])
         #expect(purge.status != 0, "a date within the retention period is refused")
+
+        // Everything holding personal data is private to its owner: files 0600, folders 0700.
+        let root = URL(filePath: ws.workspace)
+        let walker = try #require(FileManager.default.enumerator(atPath: root.path))
+        var checked = 0
+        for case let path as String in walker where !path.hasPrefix("Templates") {
+            let attributes = try FileManager.default.attributesOfItem(atPath: root.appending(path: path).path)
+            let mode = (attributes[.posixPermissions] as? Int ?? 0) & 0o777
+            let isFolder = attributes[.type] as? FileAttributeType == .typeDirectory
+            #expect(mode == (isFolder ? 0o700 : 0o600), "\(path) has mode \(String(mode, radix: 8))")
+            checked += 1
+        }
+        #expect(checked > 20)
     }
 
     @Test("retry, hold, release and cancel do what they say and refuse what they should")
