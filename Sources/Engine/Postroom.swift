@@ -128,7 +128,7 @@ public struct Postroom: Sendable {
         guard isNew else { return result }
         let now = casebook.clock.now()
         if let holding {
-            try register.update(reference, now: now, event: CaseEvent(at: now, kind: "extended", detail: "response date moved to \(holding.newDate.iso) by a holding letter")) {
+            try register.update(reference, now: now, event: CaseEvent(at: now, kind: "extended", detail: "response date moved to \(holding.newDate.iso) by a holding letter (extension \(record.extensions + 1)): \(holding.reason)")) {
                 $0.agreedResponseDate = holding.newDate
                 $0.extensions += 1
             }
