@@ -24,7 +24,8 @@ public final class Daemon: Sendable {
         self.logger = logger
         let configuration = postroom.casebook.workspace.configuration
         planner = ReminderPlanner(desk: postroom.letters.deadlines, configuration: configuration)
-        sender = try postroom.sender(lanes: lanes)
+        // Small batches: a shutdown waits for the batches in flight, and a kill puts at most a batch on hold.
+        sender = try postroom.sender(lanes: lanes, batchSize: 4)
         guardrail = AutoReplyGuard(perRecipientPerHour: configuration.mail.autoMailPerRecipientPerHour)
     }
 
@@ -151,10 +152,11 @@ public final class Daemon: Sendable {
         if !events.isEmpty { logger.warning("recovered interrupted sends", metadata: ["messages": "\(events.count)"]) }
     }
 
-    /// Sends everything due now.
+    /// Sends everything due now; when the daemon starts shutting down, claims no new batch and lets the
+    /// batches in flight finish their SMTP transactions.
     @discardableResult
     public func senderPass() async -> OutboxSender.Report {
-        await sender.sendDue()
+        await sender.sendDue(while: { !Task.isShuttingDownGracefully })
     }
 
     /// One pass of every service, in dependency order: intake, watcher, sender.

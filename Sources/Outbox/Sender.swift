@@ -145,8 +145,10 @@ public final class OutboxSender: Sendable {
     }
 
     /// Sends every message due now, once; returns what happened.
+    /// - Parameter keepGoing: asked before each batch is claimed; once it answers false (a daemon shutting down),
+    ///   no new batch is claimed and the batches in flight finish.
     @discardableResult
-    public func sendDue() async -> Report {
+    public func sendDue(while keepGoing: @escaping @Sendable () -> Bool = { true }) async -> Report {
         let due = outbox.dueMessages(now: outbox.clock.now())
         guard !due.isEmpty else { return Report() }
         let batches = stride(from: 0, to: due.count, by: batchSize).map {
@@ -155,14 +157,14 @@ public final class OutboxSender: Sendable {
         return await withTaskGroup(of: Report.self) { group in
             var next = 0
             var report = Report()
-            while next < min(lanes, batches.count) {
+            while next < min(lanes, batches.count), keepGoing() {
                 let batch = batches[next]
                 group.addTask { await self.send(batch) }
                 next += 1
             }
             while let done = await group.next() {
                 report = report + done
-                if next < batches.count, !Task.isCancelled {
+                if next < batches.count, !Task.isCancelled, keepGoing() {
                     let batch = batches[next]
                     group.addTask { await self.send(batch) }
                     next += 1

@@ -88,19 +88,24 @@ struct DaemonTests {
         }
     }
 
-    @Test("SIGTERM mid-batch finishes the transaction in flight, exits 0 and loses nothing")
+    @Test("SIGTERM mid-batch finishes the transaction in flight, claims no more, exits 0 and loses nothing")
     func sigtermLosesNothing() async throws {
-        try await withSMTPServer(["--delay-after-dot", "0.1"]) { server in
+        try await withSMTPServer(["--delay-after-dot", "0.2"]) { server in
             let ws = try TestWorkspace()
             defer { ws.folder.remove() }
-            let references = try (0..<12).map { try ws.logExample(email: "person\($0)@example.org") }
+            let references = try (0..<30).map { try ws.logExample(email: "person\($0)@example.org") }
             let daemon = try DaemonProcess(ws, smtp: server)
-            #expect(try eventually { try server.messages().count >= 2 })
+            #expect(try eventually { try server.messages().count >= 3 })
             let stopped = daemon.stop(SIGTERM)
             #expect(stopped.status == 0, "\(stopped)")
             let list = try ws.pals(["outbox", "list", "--json"])
             let items = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
             #expect(items.allSatisfy { $0["state"] as? String == "queued" }, "nothing active or held after a clean stop: \(items)")
+            #expect(!items.isEmpty, "the daemon stopped claiming messages when asked to stop")
+            let sentBeforeStop = try references.map { try acknowledgements(server, $0) }
+            #expect(sentBeforeStop.allSatisfy { $0 <= 1 })
+            let queuedAcknowledgements = items.filter { $0["kind"] as? String == "acknowledgement" }.count
+            #expect(sentBeforeStop.reduce(0, +) + queuedAcknowledgements == references.count, "every acknowledgement is sent or queued")
             let again = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(again.status == 0, "\(again)")
             for reference in references {
