@@ -16,6 +16,10 @@ public final class Daemon: Sendable {
     let sender: OutboxSender
     let logger: Logger
     private let guardrail: AutoReplyGuard
+    /// How the attention flag of a case intake could not acknowledge begins.
+    static let intakeFlag = "automatic acknowledgement not"
+    /// Cases already logged as waiting for the automatic-mail cap (logged once each).
+    private let capped = Mutex<Set<String>>([])
     /// The last day whose reminders were all queued; the watcher rests until the next day.
     private let remindersDone = Mutex<CivilDate?>(nil)
 
@@ -45,7 +49,10 @@ public final class Daemon: Sendable {
             return 0
         }
         var queued = 0
-        for record in pending where acknowledge(record) { queued += 1 }
+        // A case intake could not acknowledge waits for its officer (who clears the flag once it is fixed).
+        for record in pending where !(record.attention?.hasPrefix(Self.intakeFlag) ?? false) && acknowledge(record) {
+            queued += 1
+        }
         return queued
     }
 
@@ -57,10 +64,12 @@ public final class Daemon: Sendable {
             let letter = try postroom.letters.prepare(.acknowledgement, reference: reference, inputs: [:])
             if case .email(let address) = letter.delivery {
                 if let refusal = AutoReplyGuard.refusal(for: address) {
-                    return flag(record, "automatic acknowledgement not sent: \(refusal)", key: "intake-refused/\(reference)")
+                    return flag(record, "\(Self.intakeFlag) sent: \(refusal)", key: "intake-refused/\(reference)/\(Postroom.hash(refusal))")
                 }
                 guard guardrail.allow(address, at: now) else {
-                    logger.notice("acknowledgement waits: automatic mail cap reached for the recipient", metadata: ["case": "\(reference)"])
+                    if capped.withLock({ $0.insert(reference).inserted }) {
+                        logger.notice("acknowledgement waits: automatic mail cap reached for the recipient", metadata: ["case": "\(reference)"])
+                    }
                     return false
                 }
             }
@@ -71,7 +80,7 @@ public final class Daemon: Sendable {
             }
             return true
         } catch {
-            return flag(record, "automatic acknowledgement not made: \(error.localizedDescription)", key: "intake-failed/\(reference)")
+            return flag(record, "\(Self.intakeFlag) made: \(error.localizedDescription)", key: "intake-failed/\(reference)/\(Postroom.hash(error.localizedDescription))")
         }
     }
 
@@ -86,7 +95,7 @@ public final class Daemon: Sendable {
             }
             try postroom.alertOfficer(
                 reference: record.reference, key: key, subject: "Acknowledgement needed: \(record.reference)",
-                body: "pals could not acknowledge case \(record.reference) by itself.\n\n\(reason)\n\nPlease acknowledge it (`pals preview acknowledgement \(record.reference)`) or mark it with `pals case update`.")
+                body: "pals could not acknowledge case \(record.reference) by itself.\n\n\(reason)\n\nPlease acknowledge it yourself (`pals preview acknowledgement \(record.reference)`, `pals letter acknowledgement \(record.reference)`), or fix the case and run `pals case update \(record.reference) --clear-attention` so pals tries again.")
         } catch {
             logger.error("cannot flag the case", metadata: ["case": "\(record.reference)", "error": "\(error)"])
         }

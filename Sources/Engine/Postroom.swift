@@ -132,6 +132,10 @@ public struct Postroom: Sendable {
                 $0.agreedResponseDate = holding.newDate
                 $0.extensions += 1
             }
+        } else if kind == .acknowledgement {
+            try register.update(reference, now: now, event: CaseEvent(at: now, kind: "acknowledged", detail: "acknowledgement queued by an officer")) {
+                $0.acknowledgedAt = now
+            }
         } else if kind == .resolution {
             try register.update(reference, now: now, event: CaseEvent(at: now, kind: "responded", detail: "resolution letter queued")) {
                 $0.status = .responded
@@ -141,7 +145,7 @@ public struct Postroom: Sendable {
     }
 
     /// A short stable hash (FNV-1a, hex) of a text.
-    static func hash(_ text: String) -> String {
+    public static func hash(_ text: String) -> String {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             value ^= UInt64(byte)
