@@ -1,0 +1,1022 @@
+#!/usr/bin/env python3
+"""`make bench`: every benchmark of issue 8, pals against its peer, side by side; rewrites BENCHMARKS.md.
+
+Run from anywhere: python3 Benchmarks/run.py [--only FIGURE[,FIGURE…]] [--rounds N] [--keep]
+FIGURE is one of compose, smtp, deadlines, latency, memory, durability (see Benchmarks/README.md).
+With --only, the table is printed but BENCHMARKS.md is left alone (it always holds a complete run).
+
+What it does, in order:
+  1. installs what is missing: the Debian packages postfix (for smtp-sink and smtp-source; preseeded as
+     "No configuration" and stopped, so nothing listens on port 25) and python3-aiosmtpd, and Jinja2 for the
+     Python peers (pip, else Debian's python3-jinja2);
+  2. builds pals, pals-bench, deadline-bench and OutboxStress in release mode;
+  3. runs each figure for several rounds, pals and its peer alternately in each round, and records the
+     median and the spread (min–max) of the rounds;
+  4. writes BENCHMARKS.md with the machine, the date and the table.
+
+Every server is started here on 127.0.0.1 on a free port and stopped at the end; no traffic leaves loopback.
+Every person in the data is invented. Work files live in a temporary folder, removed at the end (--keep
+keeps it).
+"""
+import argparse
+import atexit
+import collections
+import datetime
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "Benchmarks")
+PEERS = os.path.join(BENCH, "peers")
+HOLIDAYS = os.path.join(ROOT, "Sources", "WorkingDays", "Resources", "bank-holidays.json")
+SMTP_SINK = "/usr/sbin/smtp-sink"
+SMTP_SOURCE = "/usr/sbin/smtp-source"
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiosmtpd
+
+# The fixed "now" of every pals run that reads the register: a Wednesday, a working day, after the reminder time.
+NOW = "2026-11-25T10:00:00Z"
+TODAY = "2026-11-25"
+
+# Sizes named by issue 8.
+SMTP_MESSAGES = 2000
+DEADLINE_DATES = 1_000_000
+REGISTER_CASES = 100_000
+SENT_MESSAGES = 10_000
+CRASH_MESSAGES = 5000
+CRASH_KILLS = 40
+LATENCY_CASES = 200
+LATENCY_CASES_AT_SIZE = 50
+COMPOSE_SECONDS = 2.0
+WARM_RUNS = 10
+
+STARTED = time.monotonic()
+LOAD_AT_START = os.getloadavg()
+FIGURES = ["compose", "smtp", "deadlines", "latency", "memory", "durability"]
+
+
+# MARK: Output
+
+
+def log(text):
+    minutes, seconds = divmod(int(time.monotonic() - STARTED), 60)
+    print("[%2d:%02d] %s" % (minutes, seconds, text), flush=True)
+
+
+def fail(text):
+    log("FAILED: " + text)
+    raise SystemExit(1)
+
+
+# MARK: Processes and servers
+
+_children = []
+
+
+def _stop_children():
+    for process in reversed(_children):
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    _children.clear()
+
+
+atexit.register(_stop_children)
+for _signal in (signal.SIGTERM, signal.SIGINT):
+    signal.signal(_signal, lambda number, frame: sys.exit(128 + number))
+
+
+def start(command, **options):
+    process = subprocess.Popen(command, **options)
+    _children.append(process)
+    return process
+
+
+def stop(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process in _children:
+        _children.remove(process)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    fail("nothing listens on 127.0.0.1:%d" % port)
+
+
+def run(command, env=None, input=None, check=True, capture=True, timeout=900):
+    result = subprocess.run(command, env=env, input=input, capture_output=capture, timeout=timeout)
+    if check and result.returncode != 0:
+        raise RuntimeError("%s exited %d: %s" % (" ".join(command), result.returncode,
+                                                  (result.stderr or b"").decode(errors="replace")[-2000:]))
+    return result
+
+
+def run_json(command, env=None, timeout=900):
+    out = run(command, env=env, timeout=timeout).stdout.decode()
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def timed(command, env=None, stdout=subprocess.DEVNULL, input=None):
+    """Wall time of a process from start to exit, and its peak RSS (KiB) from wait4's rusage."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.PIPE,
+                               stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL)
+    if input is not None:
+        process.stdin.write(input)
+        process.stdin.close()
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError("%s exited %d: %s" % (" ".join(command), process.returncode,
+                                                  stderr.decode(errors="replace")[-2000:]))
+    return elapsed, usage.ru_maxrss, stderr.decode(errors="replace")
+
+
+def one_core(command):
+    """Pins a command to CPU 0 (Linux taskset), for the "per second on one core" figures."""
+    return (["taskset", "-c", "0"] + command) if shutil.which("taskset") else command
+
+
+def drop_caches():
+    try:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
+class Recorder:
+    """Benchmarks/servers/recorder.py: a loopback SMTP server logging the arrival time of each message."""
+
+    def __init__(self, folder):
+        os.makedirs(folder, exist_ok=True)
+        self.log_path = os.path.join(folder, "arrivals.jsonl")
+        ready = os.path.join(folder, "ready.json")
+        for path in (self.log_path, ready):
+            if os.path.exists(path):
+                os.remove(path)
+        self.process = start([SYSTEM_PYTHON, os.path.join(BENCH, "servers", "recorder.py"),
+                              "--ready-file", ready, "--log", self.log_path],
+                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(folder, "recorder.err"), "ab"))
+        deadline = time.monotonic() + 20
+        while not os.path.exists(ready):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                fail("the SMTP recorder did not start (see %s)" % os.path.join(folder, "recorder.err"))
+            time.sleep(0.05)
+        with open(ready) as f:
+            self.port = json.load(f)["port"]
+        self.url = "smtp://127.0.0.1:%d" % self.port
+        open(self.log_path, "a").close()
+        self._reader = open(self.log_path, encoding="utf-8")
+        self._partial = ""
+
+    def new_arrivals(self):
+        """Arrivals logged since the last call."""
+        text = self._partial + self._reader.read()
+        lines = text.split("\n")
+        self._partial = lines.pop()
+        return [json.loads(line) for line in lines if line]
+
+    def all_arrivals(self):
+        with open(self.log_path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def stop(self):
+        stop(self.process)
+
+
+# MARK: Statistics
+
+
+def summary(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values),
+            "rounds": values}
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, int(round(fraction * (len(ordered) - 1)))))
+    return ordered[index]
+
+
+class Table:
+    """The rows of BENCHMARKS.md: each with pals' rounds, the peer's, and which way is better."""
+
+    def __init__(self):
+        self.rows = []
+        self.notes = []
+        self.failures = []
+
+    def add(self, figure, what, unit, better, pals, peer_name=None, peer=None, note=""):
+        self.rows.append({"figure": figure, "what": what, "unit": unit, "better": better,
+                          "pals": summary(pals) if isinstance(pals, list) else pals,
+                          "peer_name": peer_name,
+                          "peer": summary(peer) if isinstance(peer, list) else peer, "note": note})
+        row = self.rows[-1]
+        log("  %s: pals %s %s%s" % (what, fmt(row["pals"]), unit,
+                                     "" if not row["peer"] else " | %s %s (ratio %s)" % (
+                                         peer_name, fmt(row["peer"]), ratio(row))))
+
+
+def number(value):
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return "{:,}".format(value)
+    magnitude = abs(value)
+    if magnitude >= 100_000:
+        return "{:,.0f}".format(value)
+    if magnitude >= 1000:
+        return "{:,.0f}".format(value)
+    if magnitude >= 100:
+        return "%.0f" % value
+    if magnitude >= 10:
+        return "%.1f" % value
+    if magnitude >= 1:
+        return "%.2f" % value
+    return "%.3f" % value
+
+
+def fmt(stats):
+    if stats is None:
+        return "—"
+    if stats["n"] == 1 or stats["min"] == stats["max"]:
+        return number(stats["median"])
+    return "%s (%s–%s)" % (number(stats["median"]), number(stats["min"]), number(stats["max"]))
+
+
+def ratio(row):
+    """How many times better pals is: pals/peer when higher is better, peer/pals when lower is better."""
+    if not row["pals"] or not row["peer"] or not row["pals"]["median"] or not row["peer"]["median"]:
+        return "—"
+    pals, peer = row["pals"]["median"], row["peer"]["median"]
+    value = pals / peer if row["better"] == "higher" else peer / pals
+    return "%.2f×" % value
+
+
+# MARK: Setup
+
+
+def have_package(name):
+    result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True)
+    return result.returncode == 0 and b"install ok installed" in result.stdout
+
+
+_apt_updated = False
+
+
+def apt_install(packages):
+    global _apt_updated
+    missing = [p for p in packages if not have_package(p)]
+    if not missing:
+        return []
+    if os.geteuid() != 0 and not shutil.which("sudo"):
+        fail("need root (or sudo) to install %s" % " ".join(missing))
+    prefix = [] if os.geteuid() == 0 else ["sudo"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if "postfix" in missing:
+        # "No configuration": installs smtp-sink and smtp-source without setting up a mail server.
+        subprocess.run(prefix + ["debconf-set-selections"], input=b"postfix postfix/main_mailer_type select No configuration\n",
+                       env=env, check=False)
+    if not _apt_updated:
+        log("apt-get update")
+        run(prefix + ["apt-get", "update", "-qq"], env=env, timeout=600)
+        _apt_updated = True
+    log("installing Debian packages: %s" % " ".join(missing))
+    run(prefix + ["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + missing, env=env, timeout=1200)
+    return missing
+
+
+def port_25_listening():
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[1].endswith(":0019") and fields[3] == "0A":
+                        return True
+        except OSError:
+            pass
+    return False
+
+
+def stop_postfix_service():
+    """The benchmark needs only postfix's test programs: its mail service must not run or listen on port 25."""
+    status = subprocess.run(["postfix", "status"], capture_output=True)
+    if status.returncode == 0:
+        log("stopping the postfix service (only smtp-sink and smtp-source are used)")
+        subprocess.run(["postfix", "stop"], capture_output=True)
+    if port_25_listening():
+        log("note: something listens on port 25; the benchmark does not use it")
+
+
+def python_with(module, python):
+    return subprocess.run([python, "-c", "import %s" % module], capture_output=True).returncode == 0
+
+
+def setup(figures):
+    notes = []
+    packages = []
+    if "smtp" in figures:
+        packages.append("postfix")
+    if {"latency", "durability"} & set(figures):
+        packages.append("python3-aiosmtpd")
+    installed = apt_install(packages)
+    if installed:
+        notes.append("installed Debian packages: %s" % ", ".join(installed))
+    if "smtp" in figures:
+        stop_postfix_service()
+        for tool in (SMTP_SINK, SMTP_SOURCE):
+            if not os.path.exists(tool):
+                fail("%s is missing (Debian package postfix)" % tool)
+
+    # The Python peers: this interpreter with Jinja2, installing it if needed.
+    python = sys.executable
+    if not python_with("jinja2", python):
+        log("Jinja2 is missing: pip install jinja2")
+        pip = subprocess.run([python, "-m", "pip", "install", "--quiet", "jinja2"], capture_output=True)
+        if pip.returncode == 0 and python_with("jinja2", python):
+            notes.append("installed Jinja2 with pip")
+        else:
+            apt_install(["python3-jinja2"])
+            python = SYSTEM_PYTHON
+            notes.append("installed Debian's python3-jinja2; the peers run on %s" % python)
+    return python, notes
+
+
+def build():
+    products = ["pals", "pals-bench", "deadline-bench", "OutboxStress"]
+    for product in products:
+        log("swift build -c release --product %s" % product)
+        result = subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT,
+                                capture_output=True)
+        if result.returncode != 0:
+            sys.stdout.write(result.stdout.decode(errors="replace")[-4000:])
+            sys.stdout.write(result.stderr.decode(errors="replace")[-4000:])
+            fail("the release build of %s failed" % product)
+    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT,
+                              capture_output=True, check=True).stdout.decode().strip()
+    return {product: os.path.join(bin_path, product) for product in products}
+
+
+def first_line(command):
+    try:
+        output = subprocess.run(command, capture_output=True, timeout=30)
+        text = (output.stdout or output.stderr).decode(errors="replace").strip()
+        return text.splitlines()[0] if text else "?"
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def machine(python):
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = "?"
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                memory = "%.1f GiB" % (int(line.split()[1]) / 1024 / 1024)
+    debian = "?"
+    if os.path.exists("/etc/debian_version"):
+        with open("/etc/debian_version") as f:
+            debian = f.read().strip()
+    versions = {
+        "swift": first_line(["swift", "--version"]),
+        "python": first_line([python, "--version"]),
+        "jinja2": first_line([python, "-c", "import jinja2; print(jinja2.__version__)"]),
+        "numpy": first_line([python, "-c", "import numpy; print(numpy.__version__)"]) if python_with("numpy", python) else "not installed",
+        "libcurl": first_line(["curl-config", "--version"]),
+        "postfix": first_line(["postconf", "-dh", "mail_version"]) if shutil.which("postconf") else "?",
+    }
+    return {"load": "%.2f %.2f %.2f" % LOAD_AT_START, "cores": os.cpu_count(), "cpu": model, "memory": memory, "kernel": platform.release(),
+            "debian": debian, "versions": versions}
+
+
+def pals_env(workspace, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PALS_")}
+    env.update(PALS_WORKSPACE=workspace, PALS_NOW=NOW)
+    env.update(extra)
+    return env
+
+
+# MARK: Workspaces
+
+
+class Fixture:
+    """The workspaces every figure shares, made once: a small one with one case, a large register."""
+
+    def __init__(self, binaries, work):
+        self.bin = binaries
+        self.work = work
+        self._small = None
+        self._large = None
+        self._outbox_filled = False
+
+    def pals(self, *arguments):
+        return [self.bin["pals"]] + list(arguments)
+
+    def bench(self, *arguments):
+        return [self.bin["pals-bench"]] + list(arguments)
+
+    def new_workspace(self, name):
+        folder = os.path.join(self.work, name)
+        if os.path.exists(folder):
+            shutil.rmtree(folder)
+        run(self.pals("init", folder), env=pals_env(folder))
+        return folder
+
+    @property
+    def small(self):
+        """A workspace with one case: the example complaint (invented), whose acknowledgement is the letter."""
+        if self._small is None:
+            folder = self.new_workspace("small")
+            with open(os.path.join(ROOT, "Examples", "complaint.json"), "rb") as f:
+                complaint = f.read()
+            reference = run(self.pals("case", "new", "--file", "-"), env=pals_env(folder), input=complaint).stdout
+            self._small = (folder, reference.decode().strip())
+        return self._small
+
+    @property
+    def large(self):
+        """A workspace whose register holds 100,000 open, acknowledged cases (all green on TODAY)."""
+        if self._large is None:
+            folder = self.new_workspace("large")
+            log("logging %s invented cases through CaseRegister.create" % "{:,}".format(REGISTER_CASES))
+            result = run_json(self.bench("register", folder, str(REGISTER_CASES), NOW), env=pals_env(folder),
+                              timeout=1800)
+            self._large = (folder, "PALS-2026-0001", result)
+        return self._large
+
+    def fill_outbox(self):
+        folder = self.large[0]
+        if not self._outbox_filled:
+            log("filling the large workspace's Outbox with %s sent messages" % "{:,}".format(SENT_MESSAGES))
+            result = run_json(self.bench("fill-outbox", folder, str(SENT_MESSAGES)), env=pals_env(folder),
+                              timeout=1800)
+            if result["sent"] != SENT_MESSAGES:
+                raise RuntimeError("fill-outbox sent %d of %d" % (result["sent"], SENT_MESSAGES))
+            self._outbox_filled = result
+        return self._outbox_filled
+
+
+# MARK: Figures
+
+
+def figure_compose(fx, table, rounds, python):
+    title = "1. Merge and compose (one core)"
+    log(title)
+    folder, reference = fx.small
+    context = os.path.join(fx.work, "context.json")
+    with open(context, "wb") as f:
+        f.write(run(fx.bench("context", folder, reference), env=pals_env(folder)).stdout)
+    # The peer's text and HTML are checked against pals' own, so both sides build the same letter.
+    with open(context, encoding="utf-8") as f:
+        spec = json.load(f)
+    peer_text = run([python, os.path.join(PEERS, "letter_mime.py"), "once", context]).stdout.decode()
+    same_text = peer_text == spec["text"]
+    table.notes.append("Merge and compose: the peer's text part is %s pals' text part (both wrap at 72 columns); "
+                       "the peer's HTML template reproduces pals' HTML." % ("identical to" if same_text else "NOT identical to"))
+    modes = ["merge", "mime", "prepare-mime", "pdf", "full"]
+    pals = collections.defaultdict(list)
+    peer = collections.defaultdict(list)
+    sizes = {}
+    for round_number in range(rounds):
+        log("  round %d/%d" % (round_number + 1, rounds))
+        for mode in modes:
+            result = run_json(one_core(fx.bench("compose", folder, reference, str(COMPOSE_SECONDS), mode)),
+                              env=pals_env(folder))
+            pals[mode].append(result["per_second"])
+            sizes[mode] = result["bytes"]
+            if mode in ("merge", "mime"):
+                result = run_json(one_core([python, os.path.join(PEERS, "letter_mime.py"), mode, context,
+                                            str(COMPOSE_SECONDS)]))
+                peer[mode].append(result["per_second"])
+                if mode == "mime":
+                    peer_size = result["bytes"]
+    unit = "letters/s"
+    table.add(title, "merge only (strict check + Mustache + markup → document) from a ready context", unit, "higher",
+              pals["merge"], "Jinja2 render of the same markup (autoescape, StrictUndefined)", peer["merge"])
+    table.add(title, "**letter+MIME (text+HTML)**: merge, text (wrapped), HTML, MIME message from a ready context",
+              unit, "higher", pals["mime"],
+              "Jinja2 text + HTML templates + EmailMessage (policy.default) as_bytes()", peer["mime"])
+    table.add(title, "letter+MIME incl. LetterDesk.prepare (register read, deadlines, context)", unit, "higher",
+              pals["prepare-mime"], note="no peer (the peer reads no register)")
+    table.add(title, "PDF letters (cairo + pango, A4, DejaVu Sans 11 pt)", unit, "higher", pals["pdf"],
+              note="no peer (no PDF library in the Python standard library)")
+    table.add(title, "the queued message: prepare + compose with the PDF attached (%s bytes)" % "{:,}".format(
+        sizes["full"]), unit, "higher", pals["full"], note="no peer")
+    table.notes.append("Merge and compose: the MIME message without attachment is %s bytes (pals) and %s bytes "
+                       "(peer); the PDF is %s bytes." % ("{:,}".format(sizes["mime"]), "{:,}".format(peer_size),
+                                                         "{:,}".format(sizes["pdf"])))
+
+
+def figure_smtp(fx, table, rounds, python):
+    title = "2. SMTP throughput to smtp-sink on loopback"
+    log(title)
+    folder, reference = fx.small
+    eml = os.path.join(fx.work, "ack.eml")
+    info = run_json(fx.bench("eml", folder, reference, eml), env=pals_env(folder))
+    # smtp-source -F reads lines and appends CRLF itself: give it the same message with LF line ends.
+    eml_lf = os.path.join(fx.work, "ack-lf.eml")
+    with open(eml, "rb") as f, open(eml_lf, "wb") as out:
+        out.write(f.read().replace(b"\r\n", b"\n"))
+    size = info["bytes"]
+    port = free_port()
+    sink = start([SMTP_SINK, "-u", "nobody", "127.0.0.1:%d" % port, "256"], stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        url = "smtp://127.0.0.1:%d" % port
+        results = collections.defaultdict(list)
+
+        def source(sessions):
+            elapsed, _, _ = timed([SMTP_SOURCE, "-d", "-s", str(sessions), "-m", str(SMTP_MESSAGES), "-F", eml_lf,
+                                   "-f", "pals-bench@riverside.example", "-t", "complainant@example.org",
+                                   "-M", "bench.invalid", "127.0.0.1:%d" % port])
+            return SMTP_MESSAGES / elapsed
+
+        for round_number in range(rounds):
+            log("  round %d/%d" % (round_number + 1, rounds))
+            for lanes in (1, 4):
+                result = run_json(fx.bench("smtp", url, eml, str(SMTP_MESSAGES), str(lanes)))
+                if result["delivered"] != SMTP_MESSAGES:
+                    raise RuntimeError("pals delivered %d of %d" % (result["delivered"], SMTP_MESSAGES))
+                results["pals-%d" % lanes].append(result["per_second"])
+            result = run_json([python, os.path.join(PEERS, "smtp_send.py"), "127.0.0.1", str(port), eml,
+                               str(SMTP_MESSAGES)])
+            if result["delivered"] != SMTP_MESSAGES:
+                raise RuntimeError("smtplib delivered %d of %d" % (result["delivered"], SMTP_MESSAGES))
+            results["smtplib"].append(result["per_second"])
+            results["source-1"].append(source(1))
+            results["source-4"].append(source(4))
+            outbox = os.path.join(fx.work, "smtp-outbox-%d" % round_number)
+            result = run_json(fx.bench("outbox-smtp", outbox, url, eml, str(SMTP_MESSAGES), "4"))
+            if result["delivered"] != SMTP_MESSAGES:
+                raise RuntimeError("the outbox delivered %d of %d" % (result["delivered"], SMTP_MESSAGES))
+            results["outbox-4"].append(result["per_second"])
+            shutil.rmtree(outbox, ignore_errors=True)
+    finally:
+        stop(sink)
+    unit = "messages/s"
+    what = "%s messages of %s bytes (the real acknowledgement, %s-byte PDF attached)" % (
+        "{:,}".format(SMTP_MESSAGES), "{:,}".format(size), "{:,}".format(info["pdf_bytes"]))
+    table.notes.append("SMTP: " + what + "; one envelope per message. smtp-source sends the same message "
+                       "(-F, -d keeps the connection) and is timed from process start to exit.")
+    table.add(title, "pals CurlSMTPTransport, one reused connection", unit, "higher", results["pals-1"],
+              "Python smtplib, one reused connection", results["smtplib"])
+    table.add(title, "pals CurlSMTPTransport, one reused connection", unit, "higher", results["pals-1"],
+              "smtp-source -s 1 -d (the ceiling)", results["source-1"])
+    table.add(title, "pals CurlSMTPTransport, 4 lanes", unit, "higher", results["pals-4"],
+              "smtp-source -s 4 -d (the ceiling)", results["source-4"])
+    table.add(title, "pals Outbox → SMTP (OutboxSender: claim, send, archive; 4 lanes, batches of 10)", unit,
+              "higher", results["outbox-4"], "pals CurlSMTPTransport, 4 lanes (no outbox)", results["pals-4"],
+              note="the cost of durability: the ratio is outbox/transport")
+
+
+def figure_deadlines(fx, table, rounds, python):
+    title = "3. Deadlines"
+    log(title)
+    has_numpy = python_with("numpy", python)
+    pals, pure, vector = [], [], []
+    checksum = None
+    peer_checksums = set()
+    for round_number in range(rounds):
+        log("  round %d/%d: 1,000,000 dates" % (round_number + 1, rounds))
+        result = run(one_core([fx.bin["deadline-bench"]]))
+        line = result.stdout.decode().strip().splitlines()[-1]
+        pals.append(DEADLINE_DATES / float(line.split(" in ")[1].split(" s")[0]))
+        total = int(result.stderr.decode().split("checksum")[1].strip())
+        checksum = total // 7  # deadline-bench sums 7 rounds
+        result = run_json(one_core([python, os.path.join(PEERS, "deadlines.py"), "pure", HOLIDAYS,
+                                    str(DEADLINE_DATES)]))
+        pure.append(result["per_second"])
+        peer_checksums.add(result["checksum"])
+        if has_numpy:
+            result = run_json(one_core([python, os.path.join(PEERS, "deadlines.py"), "numpy", HOLIDAYS,
+                                        str(DEADLINE_DATES)]))
+            vector.append(result["per_second"])
+            peer_checksums.add(result["checksum"])
+    agree = peer_checksums == {checksum}
+    table.notes.append("Deadlines: the Python peers' checksum (sum of the day numbers of every acknowledge-by, "
+                       "respond-by and backstop date) %s deadline-bench's (%d)." % (
+                           "equals" if agree else "DIFFERS FROM", checksum))
+    unit = "dates/s"
+    if has_numpy:
+        table.add(title, "1,000,000 receipt dates through DeadlineCalculator (deadline-bench, median of 7 passes)",
+                  unit, "higher", pals, "numpy busday_offset + datetime64 months (vectorised)", vector)
+    table.add(title, "1,000,000 receipt dates through DeadlineCalculator (deadline-bench, median of 7 passes)", unit,
+              "higher", pals, "pure Python, precomputed working-day table", pure,
+              note="" if has_numpy else "numpy not installed: no vectorised peer")
+
+    folder, reference, created = fx.large
+    table.add(title, "logging 100,000 cases through CaseRegister.create (set-up, one process)", "cases/s",
+              "higher", [created["per_second"]], note="one run; no peer")
+    board_pals, board_peer = [], []
+    pals_out = os.path.join(fx.work, "deadlines-pals.json")
+    peer_out = os.path.join(fx.work, "deadlines-peer.json")
+    for round_number in range(rounds):
+        log("  round %d/%d: pals deadlines --json over 100,000 cases" % (round_number + 1, rounds))
+        with open(pals_out, "wb") as out:
+            board_pals.append(timed(fx.pals("deadlines", "--json"), env=pals_env(folder), stdout=out)[0])
+        with open(peer_out, "wb") as out:
+            board_peer.append(timed([python, os.path.join(PEERS, "deadline_board.py"),
+                                     os.path.join(folder, "register.sqlite"), HOLIDAYS, TODAY], stdout=out)[0])
+    with open(pals_out, "rb") as a, open(peer_out, "rb") as b:
+        same = a.read() == b.read()
+    with open(pals_out, encoding="utf-8") as f:
+        listed = len(json.load(f))
+    if listed != REGISTER_CASES:
+        raise RuntimeError("pals deadlines listed %d cases, not %d" % (listed, REGISTER_CASES))
+    table.notes.append("`pals deadlines --json`: %s cases listed; the Python peer's output is %s." % (
+        "{:,}".format(listed), "byte-for-byte identical" if same else "NOT identical"))
+    table.add(title, "`pals deadlines --json`, 100,000 open cases, process start to exit", "s", "lower", board_pals,
+              "Python: sqlite3 + the same arithmetic + json.dumps", board_peer)
+
+    log("  idle daemon pass (pals daemon --once) over 100,000 cases")
+    passes = []
+    timed(fx.pals("daemon", "--once"), env=pals_env(folder))  # the first pass after logging: reads everything once
+    for round_number in range(rounds):
+        elapsed, _, stderr = timed(fx.pals("daemon", "--once"), env=pals_env(folder))
+        if "delivered=0" not in stderr:
+            raise RuntimeError("the idle pass sent something: %s" % stderr[-500:])
+        passes.append(elapsed)
+    queued = os.listdir(os.path.join(folder, "Outbox", "queued"))
+    if queued:
+        raise RuntimeError("the idle pass queued %d messages" % len(queued))
+    table.add(title, "one idle daemon pass (`pals daemon --once`: intake, watcher, sender), 100,000 cases",
+              "s", "lower", passes, note="no peer; nothing to send (all acknowledged, all green)")
+
+
+def figure_latency(fx, table, rounds, python):
+    title = "4. Latency a person feels"
+    log(title)
+    folder, reference, _ = fx.large
+    context = os.path.join(fx.work, "context-large.json")
+    with open(context, "wb") as f:
+        f.write(run(fx.bench("context", folder, reference), env=pals_env(folder)).stdout)
+    preview = fx.pals("preview", "acknowledgement", reference)
+    peer = [python, os.path.join(PEERS, "letter_mime.py"), "once", context]
+    cold_pals, cold_peer, warm_pals, warm_peer = [], [], [], []
+    can_drop = drop_caches()
+    for round_number in range(rounds):
+        log("  round %d/%d: pals preview, cold and warm" % (round_number + 1, rounds))
+        if can_drop:
+            drop_caches()
+            cold_pals.append(timed(preview, env=pals_env(folder))[0])
+            drop_caches()
+            cold_peer.append(timed(peer)[0])
+        warm_a, warm_b = [], []
+        for _ in range(WARM_RUNS):
+            warm_a.append(timed(preview, env=pals_env(folder))[0])
+            warm_b.append(timed(peer)[0])
+        warm_pals.append(statistics.median(warm_a))
+        warm_peer.append(statistics.median(warm_b))
+    unit = "ms"
+    ms = lambda values: [v * 1000 for v in values]
+    peer_name = "python3 + Jinja2 rendering the same letter's text from its context (no config, no register)"
+    if can_drop:
+        table.add(title, "`pals preview acknowledgement REF` (100,000-case register), cold: page cache dropped",
+                  unit, "lower", ms(cold_pals), peer_name, ms(cold_peer))
+    else:
+        table.notes.append("Preview cold: not measured (cannot write /proc/sys/vm/drop_caches).")
+    table.add(title, "`pals preview acknowledgement REF`, warm (median of %d runs per round)" % WARM_RUNS, unit,
+              "lower", ms(warm_pals), peer_name, ms(warm_peer))
+
+    small = fx.new_workspace("latency")
+    samples, new_case = acknowledgement_latency(fx, small, LATENCY_CASES, "lat")
+    table.add(title, "new case → acknowledgement accepted by the SMTP server, %d cases, `pals daemon --interval 0.1`"
+              ": median" % LATENCY_CASES, unit, "lower", [statistics.median(samples) * 1000],
+              note="no peer; %d samples, spread min–max %s–%s ms" % (
+                  len(samples), number(min(samples) * 1000), number(max(samples) * 1000)))
+    table.add(title, "… p99", unit, "lower", [percentile(samples, 0.99) * 1000], note="no peer")
+    table.add(title, "… of which `pals case new` (process start to exit): median", unit, "lower",
+              [statistics.median(new_case) * 1000], note="no peer")
+    samples, _ = acknowledgement_latency(fx, folder, LATENCY_CASES_AT_SIZE, "size")
+    table.add(title, "new case → acknowledgement accepted, with 100,000 open cases in the register (%d cases): median"
+              % LATENCY_CASES_AT_SIZE, unit, "lower", [statistics.median(samples) * 1000],
+              note="no peer; spread %s–%s ms" % (number(min(samples) * 1000), number(max(samples) * 1000)))
+
+
+def acknowledgement_latency(fx, folder, count, tag):
+    """Logs `count` cases one after another with a daemon running; returns the case-to-acceptance times."""
+    recorder = Recorder(os.path.join(fx.work, "recorder-%s" % tag))
+    env = pals_env(folder, PALS_SMTP_URL=recorder.url)
+    daemon_log = open(os.path.join(fx.work, "daemon-%s.log" % tag), "wb")
+    daemon = start(fx.pals("daemon", "--interval", "0.1"), env=env, stdout=daemon_log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while b"daemon started" not in open(daemon_log.name, "rb").read():
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the daemon did not start: %s" % open(daemon_log.name, "rb").read()[-1000:])
+            time.sleep(0.05)
+        time.sleep(0.5)
+        samples, new_case = [], []
+        log("  %d new cases, one at a time, each until its acknowledgement arrives%s" % (
+            count, " (100,000 cases in the register)" if tag == "size" else ""))
+        for index in range(count):
+            email = "%s-%d@example.org" % (tag, index)
+            case = {
+                "channel": "email",
+                "complainant": {"title": "Mx", "firstName": "Alys", "lastName": "Example-%d" % index,
+                                "email": email, "preferredContact": "email"},
+                "summary": "INVENTED: a benchmark complaint about parking at the main entrance.",
+                "service": "Estates", "officer": "alex",
+            }
+            started = time.time()
+            elapsed, _, _ = timed(fx.pals("case", "new", "--file", "-"), env=env, input=json.dumps(case).encode())
+            new_case.append(elapsed)
+            arrived = None
+            wait_until = time.monotonic() + 60
+            while arrived is None:
+                for arrival in recorder.new_arrivals():
+                    if email in arrival["rcpt"]:
+                        arrived = arrival["t"]
+                if arrived is None:
+                    if time.monotonic() > wait_until:
+                        raise RuntimeError("the acknowledgement to %s did not arrive in 60 s" % email)
+                    time.sleep(0.002)
+            samples.append(arrived - started)
+            if (index + 1) % 50 == 0:
+                log("    %d/%d, median so far %.0f ms" % (index + 1, count, statistics.median(samples) * 1000))
+        return samples, new_case
+    finally:
+        stop(daemon)
+        daemon_log.close()
+        recorder.stop()
+
+
+def proc_status(pid, field):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def figure_memory(fx, table, rounds, python):
+    title = "5. Memory"
+    log(title)
+    folder, _, _ = fx.large
+    fx.fill_outbox()
+    sent = sum(len(files) for _, _, files in os.walk(os.path.join(folder, "Outbox", "sent")))
+    peaks, times = [], []
+    for round_number in range(rounds):
+        elapsed, peak, stderr = timed(fx.pals("daemon", "--once"), env=pals_env(folder))
+        peaks.append(peak / 1024)
+        times.append(elapsed)
+    table.add(title, "peak RSS of `pals daemon --once`: 100,000 cases, Outbox with %s sent messages" %
+              "{:,}".format(SENT_MESSAGES), "MiB", "lower", peaks,
+              note="no peer; wait4 ru_maxrss; %s files under Outbox/sent" % "{:,}".format(sent))
+    table.add(title, "… the same pass's time (compare the idle pass without the sent archive, figure 3)", "s",
+              "lower", times, note="no peer")
+    # A running daemon, sampled: VmHWM after several passes of every service.
+    log("  a running daemon (--interval 1) sampled for 8 s")
+    daemon = start(fx.pals("daemon", "--interval", "1"), env=pals_env(folder), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(8)
+        hwm = proc_status(daemon.pid, "VmHWM")
+        rss = proc_status(daemon.pid, "VmRSS")
+    finally:
+        stop(daemon)
+    if hwm:
+        table.add(title, "running `pals daemon --interval 1` after 8 s: VmHWM (VmRSS %s MiB)" % number(rss / 1024),
+                  "MiB", "lower", [hwm / 1024], note="no peer; one sample")
+    elapsed, peak, _ = timed(fx.pals("deadlines", "--json"), env=pals_env(folder))
+    _, peer_peak, _ = timed([python, os.path.join(PEERS, "deadline_board.py"), os.path.join(folder, "register.sqlite"),
+                             HOLIDAYS, TODAY])
+    table.add(title, "peak RSS of `pals deadlines --json`, 100,000 cases", "MiB", "lower", [peak / 1024],
+              "the Python peer of figure 3", [peer_peak / 1024], note="one run each")
+
+
+def figure_durability(fx, table, rounds, python):
+    title = "6. Durability at size (outbox crash test)"
+    log(title)
+    work = os.path.join(fx.work, "crash")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    outbox = os.path.join(work, "Outbox")
+    stress = fx.bin["OutboxStress"]
+    queue_time, _, _ = timed([stress, "queue", outbox, str(CRASH_MESSAGES)])
+    recorder = Recorder(os.path.join(work, "server"))
+    chance = random.Random(8)
+    runs = []  # (started, ended, killed)
+    kills = 0
+    started_all = time.monotonic()
+    log("  %s messages queued in %.1f s; sending with up to %d SIGKILLs" % (
+        "{:,}".format(CRASH_MESSAGES), queue_time, CRASH_KILLS))
+    try:
+        finished = False
+        while not finished:
+            if time.monotonic() - started_all > 900:
+                raise RuntimeError("the crash test did not finish in 15 minutes")
+            began = time.time()
+            process = subprocess.Popen([stress, "send", outbox, recorder.url, "8"], stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE)
+            if kills < CRASH_KILLS:
+                delay = chance.uniform(0.010, 0.150)
+                try:
+                    process.wait(timeout=delay)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                    kills += 1
+                    runs.append((began, time.time(), True))
+                    continue
+            out, err = process.communicate(timeout=900)
+            runs.append((began, time.time(), False))
+            if process.returncode != 0:
+                raise RuntimeError("OutboxStress send exited %d: %s" % (process.returncode, err.decode()[-500:]))
+            if True:  # a sender that exits by itself has drained the queue (or retries are pending)
+                audit = run_json(fx.bench("outbox-audit", outbox))
+                counts = audit["counts"]
+                finished = all(counts.get(state, 0) == 0 for state in ("queued", "active", "deferred"))
+        total = time.monotonic() - started_all
+        time.sleep(0.3)
+        arrivals = recorder.all_arrivals()
+    finally:
+        recorder.stop()
+    received = collections.Counter(a["message_id"] for a in arrivals)
+    sent = {item["key"]: item for item in audit["sent"]}
+    held = {item["key"]: item for item in audit["held"]}
+    keys = collections.Counter([item["key"] for item in audit["sent"]] + [item["key"] for item in audit["held"]])
+    lost = sum(1 for index in range(CRASH_MESSAGES) if keys["stress-%d" % index] == 0)
+    duplicates = sum(count - 1 for count in received.values() if count > 1) + sum(
+        count - 1 for count in keys.values() if count > 1)
+    archived_not_received = sum(1 for item in sent.values() if received[item["message_id"]] != 1)
+    held_received = sum(1 for item in held.values() if received[item["message_id"]] >= 1)
+    # Restart to first delivery: after each kill, from the new process's start to the server's next arrival.
+    times = sorted(a["t"] for a in arrivals)
+    recovery = []
+    for (began, ended, _), previous in zip(runs[1:], runs[:-1]):
+        if not previous[2]:
+            continue
+        first = next((t for t in times if began <= t <= ended), None)
+        if first is not None:
+            recovery.append((first - began) * 1000)
+    table.add(title, "messages lost (must be 0) of %s, %d SIGKILLs, %d sender runs" % (
+        "{:,}".format(CRASH_MESSAGES), kills, len(runs)), "messages", "lower", [lost], note="no peer")
+    table.add(title, "duplicates (a message received twice, or twice in archive + hold)", "messages", "lower",
+              [duplicates], note="no peer; archived but not received exactly once: %d" % archived_not_received)
+    table.add(title, "held for an officer (interrupted mid-send; never resent)", "messages", "lower", [len(held)],
+              note="no peer; of which the server had received %d. A kill holds the whole batch in flight "
+                   "(OutboxStress sends batches of 8)" % held_received)
+    if recovery:
+        table.add(title, "restart after a kill → first delivery (process start, recovery, claim, SMTP)", "ms",
+                  "lower", recovery, note="no peer; %d restarts delivered before their own kill or end" % len(recovery))
+    table.add(title, "whole crash test: queueing %s (%.1f s) excluded, sending through all kills" % (
+        "{:,}".format(CRASH_MESSAGES), queue_time), "s", "lower", [total], note="no peer")
+    if lost or duplicates:
+        table.failures.append("durability: %d lost, %d duplicates" % (lost, duplicates))
+
+
+# MARK: BENCHMARKS.md
+
+
+def write_markdown(path, table, info, notes, started_at, elapsed, rounds):
+    lines = []
+    add = lines.append
+    add("# Benchmarks")
+    add("")
+    add("Written by `make bench` (`python3 Benchmarks/run.py`): do not edit by hand; run it again. "
+        "See [Benchmarks/README.md](Benchmarks/README.md) for what each figure measures and how to run one alone.")
+    add("")
+    add("- **Date**: %s (UTC); the run took %d min %02d s" % (started_at.strftime("%Y-%m-%d %H:%M"),
+                                                             elapsed // 60, elapsed % 60))
+    add("- **Machine**: %s cores, %s, %s memory; Linux %s, Debian %s; load average before the run %s" % (
+        info["cores"], info["cpu"], info["memory"], info["kernel"], info["debian"], info["load"]))
+    add("- **Software**: %s" % "; ".join("%s: %s" % item for item in info["versions"].items()))
+    add("- **Method**: %d rounds; in each round pals and its peer run one after the other. Each cell is the "
+        "median of the rounds with the spread (min–max) in brackets. **Ratio > 1× means pals is ahead**: "
+        "pals/peer where higher is better, peer/pals where lower is better. \"One core\" figures are pinned to "
+        "CPU 0 with taskset." % rounds)
+    add("")
+    current = None
+    for row in table.rows:
+        if row["figure"] != current:
+            current = row["figure"]
+            add("")
+            add("## %s" % current)
+            add("")
+            add("| what | unit | pals | peer | peer's figure | ratio | note |")
+            add("|---|---|---|---|---|---|---|")
+        add("| %s | %s%s | %s | %s | %s | %s | %s |" % (
+            row["what"], row["unit"], " (lower is better)" if row["better"] == "lower" else "", fmt(row["pals"]),
+            row["peer_name"] or "no peer", fmt(row["peer"]) if row["peer"] else "—",
+            ratio(row) if row["peer"] else "—", row["note"]))
+    add("")
+    add("## Checks made during the run")
+    add("")
+    for note in table.notes + notes:
+        add("- " + note)
+    for failure in table.failures:
+        add("- **FAILED**: " + failure)
+    add("")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", help="comma-separated figures: " + ", ".join(FIGURES))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("PALS_BENCH_ROUNDS", "5")))
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    options = parser.parse_args()
+    figures = FIGURES if not options.only else [f.strip() for f in options.only.split(",")]
+    for figure in figures:
+        if figure not in FIGURES:
+            parser.error("unknown figure %s (choose from %s)" % (figure, ", ".join(FIGURES)))
+    started_at = datetime.datetime.now(datetime.timezone.utc)
+    log("pals benchmarks: %s; %d rounds" % (", ".join(figures), options.rounds))
+    python, notes = setup(figures)
+    binaries = build()
+    info = machine(python)
+    log("machine: %s cores, %s, %s" % (info["cores"], info["cpu"], info["memory"]))
+    work = tempfile.mkdtemp(prefix="pals-bench-")
+    log("work folder: %s" % work)
+    fixture = Fixture(binaries, work)
+    table = Table()
+    runners = {"compose": figure_compose, "smtp": figure_smtp, "deadlines": figure_deadlines,
+               "latency": figure_latency, "memory": figure_memory, "durability": figure_durability}
+    # SMTP first writes the message file that figure 1 names; order the figures as the issue does.
+    order = [f for f in ["smtp", "compose", "deadlines", "latency", "memory", "durability"] if f in figures]
+    try:
+        for figure in order:
+            try:
+                runners[figure](fixture, table, options.rounds, python)
+            except Exception as error:  # one figure failing must not stop the others
+                log("figure %s failed: %s" % (figure, error))
+                table.failures.append("%s: %s" % (figure, str(error)[:500]))
+    finally:
+        _stop_children()
+        if options.keep:
+            log("kept %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    table.rows.sort(key=lambda row: row["figure"])  # stable: figures in the issue's order, rows as added
+    elapsed = int(time.monotonic() - STARTED)
+    if options.only:
+        target = os.path.join(work + "-BENCHMARKS.md")
+        write_markdown(target, table, info, notes, started_at, elapsed, options.rounds)
+        with open(target, encoding="utf-8") as f:
+            print(f.read())
+        os.remove(target)
+        log("--only: BENCHMARKS.md left as it was")
+    else:
+        write_markdown(os.path.join(ROOT, "BENCHMARKS.md"), table, info, notes, started_at, elapsed, options.rounds)
+        log("wrote BENCHMARKS.md")
+    log("done in %d min %02d s" % (elapsed // 60, elapsed % 60))
+    if table.failures:
+        for failure in table.failures:
+            log("FAILED: " + failure)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
