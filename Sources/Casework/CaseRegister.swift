@@ -132,8 +132,22 @@ public final class CaseRegister: Sendable {
 
     /// Cases matching `filter`, oldest first.
     public func cases(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> [Case] {
+        try read { db in try Self.request(CaseRow.all(), filter).fetchAll(db).map(\.record) }
+    }
+
+    /// The schedules of the cases matching `filter`, oldest first: the columns deadlines need, no personal data.
+    public func schedules(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> [CaseSchedule] {
         try read { db in
-            var request = CaseRow.all()
+            let columns = [
+                "reference", "officer", "status", "receivedAt", "profile", "stage", "escalatedOn", "complexity",
+                "agreedResponseDate", "acknowledgedAt", "attention",
+            ].map { Column($0) }
+            return try Self.request(ScheduleRow.all().select(columns), filter).fetchAll(db).map(\.schedule)
+        }
+    }
+
+    private static func request<Record>(_ base: QueryInterfaceRequest<Record>, _ filter: CaseFilter) -> QueryInterfaceRequest<Record> {
+            var request = base
             if filter.openOnly {
                 request = request.filter([CaseStatus.open.rawValue, CaseStatus.awaitingConsent.rawValue]
                     .contains(Column("status")))
@@ -143,8 +157,7 @@ public final class CaseRegister: Sendable {
             if filter.awaitingAcknowledgement {
                 request = request.filter(Column("acknowledgedAt") == nil && Column("acknowledgedOutsidePals") == false)
             }
-            return try request.order(Column("receivedAt"), Column("reference")).fetchAll(db).map(\.record)
-        }
+            return request.order(Column("receivedAt"), Column("reference"))
     }
 
     /// The history of a case, oldest first.
@@ -325,6 +338,25 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         container["closedAt"] = record.closedAt
         container["createdAt"] = record.createdAt
         container["updatedAt"] = record.updatedAt
+    }
+}
+
+/// How a ``CaseSchedule`` is read: the deadline columns of a case row.
+private struct ScheduleRow: FetchableRecord, TableRecord {
+    static let databaseTableName = "cases"
+    var schedule: CaseSchedule
+
+    init(row: Row) throws {
+        func date(_ column: String) -> CivilDate? { (row[column] as String?).flatMap(CivilDate.init(iso:)) }
+        let reference: String = row["reference"]
+        guard let status = CaseStatus(rawValue: row["status"]), let profile = ProfileID(rawValue: row["profile"]) else {
+            throw RegisterError.invalid(reference, "unknown status or profile in the register")
+        }
+        schedule = CaseSchedule(
+            reference: reference, officer: row["officer"], status: status, receivedAt: row["receivedAt"],
+            profile: profile, stage: row["stage"], escalatedOn: date("escalatedOn"), complexity: row["complexity"],
+            agreedResponseDate: date("agreedResponseDate"), acknowledgedAt: row["acknowledgedAt"],
+            attention: row["attention"])
     }
 }
 

@@ -112,7 +112,7 @@ public final class Daemon: Sendable {
         guard planner.isReminderTime(at), remindersDone.withLock({ $0 != today }) else { return 0 }
         let configuration = casebook.workspace.configuration
         do {
-            let reminders = try planner.plan(casebook.register.cases(CaseFilter(openOnly: true)), today: today)
+            let reminders = try planner.plan(casebook.register.schedules(CaseFilter(openOnly: true)), today: today)
             var queued = 0
             for reminder in reminders where try postroom.outbox.item(forKey: reminder.key) == nil {
                 switch (reminder.kind, reminder.recipient) {

@@ -75,6 +75,11 @@ public struct DeadlineDesk: Sendable {
 
     /// The deadlines of a case as they stand (agreed date, stage and escalation taken into account).
     public func deadlines(for record: Case) throws -> CaseDeadlines {
+        try deadlines(for: record.schedule)
+    }
+
+    /// The deadlines of a case's schedule.
+    public func deadlines(for record: CaseSchedule) throws -> CaseDeadlines {
         let calculator = calculator(record.profile)
         let staged = calculator.profile.hasStages
         let input = DeadlineInput(
@@ -88,7 +93,7 @@ public struct DeadlineDesk: Sendable {
     }
 
     /// What is due next on an open case: its acknowledgement until one is made, then its response.
-    public func nextDue(for record: Case, today: CivilDate) throws -> DueItem {
+    public func nextDue(for record: CaseSchedule, today: CivilDate) throws -> DueItem {
         let deadlines = try deadlines(for: record)
         let calculator = calculator(record.profile)
         let kind: DueItem.Kind
@@ -108,7 +113,7 @@ public struct DeadlineDesk: Sendable {
     }
 
     /// The open cases' next deadlines, most urgent first (overdue, then soonest due).
-    public func board(_ cases: [Case], today: CivilDate, within: Int? = nil, overdueOnly: Bool = false) throws -> [DueItem] {
+    public func board(_ cases: [CaseSchedule], today: CivilDate, within: Int? = nil, overdueOnly: Bool = false) throws -> [DueItem] {
         try cases.filter(\.isOpen).map { try nextDue(for: $0, today: today) }
             .filter { item in
                 if overdueOnly { return item.state == .red }

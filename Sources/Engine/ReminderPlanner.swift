@@ -28,7 +28,7 @@ public struct ReminderPlanner: Sendable {
     }
 
     /// The reminders of `today` for the open cases among `cases`; nothing on a day that is not a working day.
-    public func plan(_ cases: [Case], today: CivilDate) throws -> [PlannedReminder] {
+    public func plan(_ cases: [CaseSchedule], today: CivilDate) throws -> [PlannedReminder] {
         guard office.isWorkingDay(today) else { return [] }
         var reminders: [PlannedReminder] = []
         var digests: [String: [DueItem]] = [:]

@@ -36,7 +36,7 @@ public struct WorkspaceStatus: Encodable, Sendable {
             Message(id: item.id, case: item.labels["case"], kind: item.labels["kind"],
                     at: item.history.last { $0.state == .sent }?.at ?? item.queuedAt)
         }
-        let open = try casebook.register.cases(CaseFilter(openOnly: true))
+        let open = try casebook.register.schedules(CaseFilter(openOnly: true))
         let desk = try DeadlineDesk(workspace: casebook.workspace)
         let board = try desk.board(open, today: casebook.clock.today())
         return WorkspaceStatus(

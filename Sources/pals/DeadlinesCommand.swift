@@ -35,7 +35,7 @@ struct DeadlinesCommand: AsyncParsableCommand {
         func run() async throws {
             let book = try options.casebook()
             let desk = try DeadlineDesk(workspace: book.workspace)
-            let cases = try book.register.cases(CaseFilter(openOnly: true, officer: officer))
+            let cases = try book.register.schedules(CaseFilter(openOnly: true, officer: officer))
             let items = try desk.board(cases, today: book.clock.today(), within: within, overdueOnly: overdue)
             if json {
                 try printJSON(items)

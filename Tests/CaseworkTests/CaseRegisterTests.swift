@@ -48,6 +48,7 @@ struct CaseRegisterTests {
         #expect(read.patient?.fullName == "Bryn Example")
         #expect(read.receivedDate == CivilDate(iso: "2026-11-23"))
         #expect(try register.events(for: read.reference).map(\.kind) == ["logged"])
+        #expect(try register.schedules() == [read.schedule], "the schedule projection reads the same columns")
     }
 
     @Test("references count up per year in the configured pattern")
