@@ -20,6 +20,8 @@ public final class Daemon: Sendable {
     static let intakeFlag = "automatic acknowledgement not"
     /// Cases already logged as waiting for the automatic-mail cap (logged once each).
     private let capped = Mutex<Set<String>>([])
+    /// Set when intake or the watcher queued mail, so the sender goes at once instead of at its next tick.
+    private let mailWaiting = Mutex(false)
     /// The last day whose reminders were all queued; the watcher rests until the next day.
     private let remindersDone = Mutex<CivilDate?>(nil)
 
@@ -53,6 +55,7 @@ public final class Daemon: Sendable {
         for record in pending where !(record.attention?.hasPrefix(Self.intakeFlag) ?? false) && acknowledge(record) {
             queued += 1
         }
+        if queued > 0 { mailWaiting.withLock { $0 = true } }
         return queued
     }
 
@@ -135,6 +138,7 @@ public final class Daemon: Sendable {
                 logger.info("reminder queued", metadata: ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)"])
             }
             remindersDone.withLock { $0 = today }
+            if queued > 0 { mailWaiting.withLock { $0 = true } }
             return queued
         } catch {
             logger.error("deadline watcher failed", metadata: ["error": "\(error)"])
@@ -166,6 +170,21 @@ public final class Daemon: Sendable {
     @discardableResult
     public func senderPass() async -> OutboxSender.Report {
         await sender.sendDue(while: { !Task.isShuttingDownGracefully })
+    }
+
+    /// Waits up to `interval` for the next sender pass, returning early when intake or the watcher queued mail
+    /// or the daemon starts shutting down.
+    func waitForMail(upTo interval: Duration) async {
+        let step = Duration.milliseconds(25)
+        var waited = Duration.zero
+        while waited < interval, !Task.isShuttingDownGracefully, !Task.isCancelled {
+            if mailWaiting.withLock({ waiting in
+                defer { waiting = false }
+                return waiting
+            }) { return }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: step) }
+            waited += step
+        }
     }
 
     /// One pass of every service, in dependency order: intake, watcher, sender.
@@ -218,9 +237,9 @@ struct SenderService: Service, CustomStringConvertible {
     func run() async throws {
         await daemon.recover()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            // The pass runs to its end even when a shutdown starts: the SMTP transaction in flight finishes.
+            // A shutdown stops the pass from claiming more; the SMTP transactions in flight finish.
             await daemon.senderPass()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await daemon.waitForMail(upTo: interval)
         }
     }
 }
