@@ -30,7 +30,9 @@ public struct Casebook: Sendable {
     /// Logs a complaint from the case JSON format; nothing is stored unless every field is valid.
     public func log(json: Data) throws -> Case {
         let form = try CaseForm.parse(json: json, rules: formRules)
-        return try register.create(form, pattern: configuration.referencePattern, now: clock.now())
+        let logged = try register.create(form, pattern: configuration.referencePattern, now: clock.now())
+        DaemonLock.nudge(workspace)
+        return logged
     }
 
     /// Applies an officer's changes to a case; nothing is stored unless every change is valid.
@@ -42,11 +44,13 @@ public struct Casebook: Sendable {
         let today = CivilDate(clock.now())
         let summary = changes.summary
         guard !summary.isEmpty else { throw CaseChangesError.nothingToChange }
-        return try register.update(
+        let updated = try register.update(
             reference, now: clock.now(), event: CaseEvent(at: clock.now(), kind: "updated", detail: summary)
         ) { record in
             changes.apply(to: &record, today: today)
         }
+        DaemonLock.nudge(workspace)
+        return updated
     }
 
     /// Closes a case (status `closed`, the closing time kept for the retention policy).

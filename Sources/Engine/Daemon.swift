@@ -5,6 +5,7 @@ import Letters
 import Mail
 public import Outbox
 public import ServiceLifecycle
+import UnixSignals
 import WorkingDays
 
 /// The daemon's work, one pass at a time: acknowledge new cases, send reminders, send the outbox.
@@ -21,7 +22,9 @@ public final class Daemon: Sendable {
     /// Cases already logged as waiting for the automatic-mail cap (logged once each).
     private let capped = Mutex<Set<String>>([])
     /// Set when intake or the watcher queued mail, so the sender goes at once instead of at its next tick.
-    private let mailWaiting = Mutex(false)
+    private let mailWaiting = WakeFlag()
+    /// Set when `pals case new` (or an escalation) signalled SIGUSR1, so intake looks at once.
+    private let casesWaiting = WakeFlag()
     /// The last day whose reminders were all queued; the watcher rests until the next day.
     private let remindersDone = Mutex<CivilDate?>(nil)
 
@@ -55,7 +58,7 @@ public final class Daemon: Sendable {
         for record in pending where !(record.attention?.hasPrefix(Self.intakeFlag) ?? false) && acknowledge(record) {
             queued += 1
         }
-        if queued > 0 { mailWaiting.withLock { $0 = true } }
+        if queued > 0 { mailWaiting.raise() }
         return queued
     }
 
@@ -138,7 +141,7 @@ public final class Daemon: Sendable {
                 logger.info("reminder queued", metadata: ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)"])
             }
             remindersDone.withLock { $0 = today }
-            if queued > 0 { mailWaiting.withLock { $0 = true } }
+            if queued > 0 { mailWaiting.raise() }
             return queued
         } catch {
             logger.error("deadline watcher failed", metadata: ["error": "\(error)"])
@@ -172,20 +175,27 @@ public final class Daemon: Sendable {
         await sender.sendDue(while: { !Task.isShuttingDownGracefully })
     }
 
-    /// Waits up to `interval` for the next sender pass, returning early when intake or the watcher queued mail
-    /// or the daemon starts shutting down.
-    func waitForMail(upTo interval: Duration) async {
+    /// Tells intake that a case was logged or changed (the daemon's SIGUSR1), so it looks at once.
+    public func casesChanged() {
+        casesWaiting.raise()
+    }
+
+    /// Waits up to `interval`, returning early when `flag` is raised (and lowering it) or the daemon shuts down.
+    static func wait(upTo interval: Duration, for flag: WakeFlag) async {
         let step = Duration.milliseconds(25)
         var waited = Duration.zero
         while waited < interval, !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if mailWaiting.withLock({ waiting in
-                defer { waiting = false }
-                return waiting
-            }) { return }
+            if flag.take() { return }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: step) }
             waited += step
         }
     }
+
+    /// Waits for the next sender pass: `interval`, or less when intake or the watcher queued mail.
+    func waitForMail(upTo interval: Duration) async { await Self.wait(upTo: interval, for: mailWaiting) }
+
+    /// Waits for the next intake pass: `interval`, or less when a new case was signalled.
+    func waitForCases(upTo interval: Duration) async { await Self.wait(upTo: interval, for: casesWaiting) }
 
     /// One pass of every service, in dependency order: intake, watcher, sender.
     public func once() async -> OutboxSender.Report {
@@ -200,7 +210,8 @@ public final class Daemon: Sendable {
     /// The daemon's services for a ``ServiceGroup``: intake, deadline watcher, sender.
     public func services(interval: Duration = .seconds(1)) -> [any Service] {
         [
-            LoopService(name: "intake", interval: interval) { [self] in intakePass() },
+            WakeService(daemon: self),
+            IntakeService(daemon: self, interval: interval),
             LoopService(name: "deadline-watcher", interval: .seconds(30)) { [self] in watcherPass() },
             SenderService(daemon: self, interval: interval),
         ]
@@ -228,6 +239,32 @@ struct LoopService: Service, CustomStringConvertible {
     }
 }
 
+/// Intake as a service: acknowledges new cases every `interval`, or at once when a new case is signalled.
+struct IntakeService: Service, CustomStringConvertible {
+    let daemon: Daemon
+    let interval: Duration
+    var description: String { "intake" }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            daemon.intakePass()
+            await daemon.waitForCases(upTo: interval)
+        }
+    }
+}
+
+/// Listens for SIGUSR1, which `pals case new` sends to a running daemon so a new case is acknowledged at once.
+struct WakeService: Service, CustomStringConvertible {
+    let daemon: Daemon
+    var description: String { "wake-on-SIGUSR1" }
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sigusr1).cancelOnGracefulShutdown() {
+            daemon.casesChanged()
+        }
+    }
+}
+
 /// The outbox sender as a service: recovers, then sends what is due; a pass in flight always finishes.
 struct SenderService: Service, CustomStringConvertible {
     let daemon: Daemon
@@ -240,6 +277,21 @@ struct SenderService: Service, CustomStringConvertible {
             // A shutdown stops the pass from claiming more; the SMTP transactions in flight finish.
             await daemon.senderPass()
             await daemon.waitForMail(upTo: interval)
+        }
+    }
+}
+
+/// A flag one service raises and another takes, to start its next pass early.
+final class WakeFlag: Sendable {
+    private let raised = Mutex(false)
+
+    func raise() { raised.withLock { $0 = true } }
+
+    /// Whether the flag was raised since the last take; lowers it.
+    func take() -> Bool {
+        raised.withLock { value in
+            defer { value = false }
+            return value
         }
     }
 }

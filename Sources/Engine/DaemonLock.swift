@@ -33,6 +33,12 @@ public final class DaemonLock: Sendable {
         close(descriptor)
     }
 
+    /// Tells the daemon running on a workspace, if any, that cases changed (SIGUSR1), so it acknowledges at once.
+    public static func nudge(_ workspace: Workspace) {
+        guard let pid = runningDaemon(in: workspace), pid > 0 else { return }
+        kill(pid, SIGUSR1)
+    }
+
     /// The pid of the daemon running on a workspace, or `nil` when none holds the lock.
     public static func runningDaemon(in workspace: Workspace) -> Int32? {
         let path = workspace.root.appending(path: fileName).path

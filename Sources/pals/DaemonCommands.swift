@@ -37,6 +37,8 @@ struct DaemonCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: format) }
         let logger = Logger(label: "pals.daemon")
         let book = try options.casebook()
+        // `pals case new` sends SIGUSR1 to the lock holder; its default action would end the daemon.
+        signal(SIGUSR1, SIG_IGN)
         let lock = try DaemonLock.acquire(in: book.workspace)
         defer { lock.release() }
         let postroom = try Postroom(casebook: book, logger: logger)

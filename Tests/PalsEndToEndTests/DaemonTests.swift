@@ -6,11 +6,11 @@ import Testing
 final class DaemonProcess {
     let process: RunningProcess
 
-    init(_ ws: TestWorkspace, smtp: SMTPTestServer, extra: [String: String] = [:]) throws {
+    init(_ ws: TestWorkspace, smtp: SMTPTestServer, interval: String = "0.2", extra: [String: String] = [:]) throws {
         var environment = ["PALS_SMTP_URL": smtp.url()]
         for (key, value) in extra { environment[key] = value }
         process = try ProcessRunner.start(
-            ProcessRunner.palsBinary, ["daemon", "--workspace", ws.workspace, "--interval", "0.2"], environment: environment)
+            ProcessRunner.palsBinary, ["daemon", "--workspace", ws.workspace, "--interval", interval], environment: environment)
     }
 
     /// Sends a signal and waits for the exit.
@@ -53,6 +53,21 @@ struct DaemonTests {
             #expect(!stopped.stderr.contains("Eira"), "logs never name the complainant")
             let show = try ws.pals(["case", "show", reference])
             #expect(show.stdout.contains("letter-sent"))
+        }
+    }
+
+    @Test("pals case new wakes a running daemon, which acknowledges at once rather than at its next tick")
+    func newCaseWakesDaemon() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let first = try ws.logExample(email: "first@example.org")
+            let daemon = try DaemonProcess(ws, smtp: server, interval: "60")
+            #expect(try eventually { try acknowledgements(server, first) == 1 }, "the first pass at start-up")
+            let second = try ws.logExample(email: "second@example.org")
+            #expect(try eventually(within: 15) { try acknowledgements(server, second) == 1 },
+                    "acknowledged well before the 60 s tick")
+            #expect(daemon.stop().status == 0)
         }
     }
 
