@@ -1,6 +1,6 @@
 public import Foundation
 internal import GRDB
-public import WorkingDays
+import WorkingDays
 
 /// The case register: every complaint and its history, in one SQLite file (WAL, created 0600).
 ///

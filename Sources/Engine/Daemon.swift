@@ -1,5 +1,5 @@
-public import Casework
-public import Foundation
+import Casework
+import Foundation
 public import Logging
 import Letters
 import Mail

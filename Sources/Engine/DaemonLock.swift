@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The daemon's lock: `daemon.lock` in the workspace, held with flock(2) while a daemon runs, holding its pid.
 ///

@@ -73,6 +73,24 @@ public struct DeadlineDesk: Sendable {
     /// The calculator of a profile.
     public func calculator(_ id: ProfileID) -> DeadlineCalculator { calculators[id]! }
 
+    /// `pals deadlines calc`: the deadlines of a date of receipt (for stage 2, the date of escalation).
+    public func calculate(
+        profile id: ProfileID, stage: Int?, received: CivilDate, complexity: String?
+    ) throws -> CaseDeadlines {
+        let calculator = calculator(id)
+        if let stage, !calculator.profile.hasStages {
+            throw DeadlineDeskError(message: "profile \(id.rawValue) has no stages (--stage \(stage))")
+        }
+        let chosen = try stage.map { value -> ComplaintStage in
+            guard let stage = ComplaintStage(rawValue: value) else { throw DeadlineDeskError(message: "the stage must be 1 or 2") }
+            return stage
+        }
+        let input = DeadlineInput(
+            received: received, stage: calculator.profile.hasStages ? (chosen ?? .one) : nil,
+            escalated: chosen == .two ? received : nil, agreedResponse: nil, complexity: complexity)
+        return try calculator.deadlines(for: input)
+    }
+
     /// The deadlines of a case as they stand (agreed date, stage and escalation taken into account).
     public func deadlines(for record: Case) throws -> CaseDeadlines {
         try deadlines(for: record.schedule)
@@ -122,6 +140,12 @@ public struct DeadlineDesk: Sendable {
             }
             .sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }
     }
+}
+
+/// A deadline question that cannot be answered as asked.
+public struct DeadlineDeskError: Error, LocalizedError, Sendable {
+    public let message: String
+    public var errorDescription: String? { message }
 }
 
 /// The next deadline of one case, as `pals deadlines` lists it.

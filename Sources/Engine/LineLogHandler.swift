@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// A log handler that writes one line per event to standard error: for people (`human`) or as JSON lines (`json`).

@@ -1,10 +1,10 @@
-public import Casework
+import Casework
 public import Foundation
 public import Letters
 public import Mail
 public import Outbox
 public import Logging
-import WorkingDays
+public import WorkingDays
 
 /// Where a workspace's letters become queued messages and queued messages become sent mail.
 ///
@@ -142,6 +142,27 @@ public struct Postroom: Sendable {
             }
         }
         return result
+    }
+
+    /// How long a closed case's correspondence is kept: 10 years after closure.
+    public static let retentionMonths = 120
+
+    /// `pals archive purge`: removes the correspondence of cases closed before `day`. A day within the retention
+    /// period is refused unless `force`; returns the ids removed (or that would be, for a dry run) and the cases.
+    public func purgeClosed(before day: CivilDate, dryRun: Bool, force: Bool) throws -> (ids: [String], cases: Int) {
+        let limit = casebook.clock.today().adding(months: -Self.retentionMonths)
+        if day > limit, !force {
+            throw LetterDeskError(message: "--closed-before \(day.iso) is within the 10-year retention period (cases closed before \(limit.iso) may be purged); add --force to override")
+        }
+        let closed = Set(try register.cases(CaseFilter(status: .closed)).filter {
+            guard let at = $0.closedAt else { return false }
+            return CivilDate(at) < day
+        }.map(\.reference))
+        let report = try outbox.archive.purge(where: { labels in labels["case"].map(closed.contains) ?? false }, dryRun: dryRun)
+        if !dryRun, !report.ids.isEmpty {
+            logger.notice("archive purged", metadata: ["messages": "\(report.ids.count)", "cases": "\(closed.count)"])
+        }
+        return (report.ids, closed.count)
     }
 
     /// A short stable hash (FNV-1a, hex) of a text.

@@ -1,4 +1,4 @@
-public import Casework
+import Casework
 public import Foundation
 public import Outbox
 import WorkingDays

@@ -72,18 +72,7 @@ struct DeadlinesCommand: AsyncParsableCommand {
             let desk = DeadlineDesk(
                 configuration: workspace?.configuration,
                 holidayData: try DeadlineDesk.holidayData(in: workspace?.root))
-            let calculator = desk.calculator(id)
-            if let stage, !calculator.profile.hasStages {
-                throw ValidationError("profile \(id.rawValue) has no stages (--stage \(stage))")
-            }
-            let stageValue = try stage.map { value -> ComplaintStage in
-                guard let stage = ComplaintStage(rawValue: value) else { throw ValidationError("--stage must be 1 or 2") }
-                return stage
-            }
-            let input = DeadlineInput(
-                received: day, stage: calculator.profile.hasStages ? (stageValue ?? .one) : nil,
-                escalated: stageValue == .two ? day : nil, agreedResponse: nil, complexity: complexity)
-            let deadlines = try calculator.deadlines(for: input)
+            let deadlines = try desk.calculate(profile: id, stage: stage, received: day, complexity: complexity)
             if json {
                 let data = try CaseReports.jsonEncoder().encode(deadlines)
                 print(String(decoding: data, as: UTF8.self))

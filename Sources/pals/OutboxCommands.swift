@@ -196,19 +196,9 @@ struct ArchiveCommand: AsyncParsableCommand {
             guard let day = CivilDate(iso: closedBefore) else {
                 throw ValidationError("--closed-before '\(closedBefore)' is not a date in the form YYYY-MM-DD")
             }
-            let book = try options.casebook()
-            let retentionLimit = book.clock.today().adding(months: -120)
-            if day > retentionLimit, !force {
-                throw ValidationError("--closed-before \(day.iso) is within the 10-year retention period (closed before \(retentionLimit.iso) may be purged); add --force to override")
-            }
-            let closed = Set(try book.register.cases(CaseFilter(status: .closed)).filter {
-                guard let at = $0.closedAt else { return false }
-                return CivilDate(at) < day
-            }.map(\.reference))
-            let outbox = try options.outbox()
-            let report = try outbox.archive.purge(where: { labels in labels["case"].map(closed.contains) ?? false }, dryRun: dryRun)
-            print("\(dryRun ? "Would purge" : "Purged") \(report.ids.count) message(s) of \(closed.count) closed case(s)")
-            for id in report.ids { print("  \(id)") }
+            let purged = try options.postroom().purgeClosed(before: day, dryRun: dryRun, force: force)
+            print("\(dryRun ? "Would purge" : "Purged") \(purged.ids.count) message(s) of \(purged.cases) closed case(s)")
+            for id in purged.ids { print("  \(id)") }
         }
     }
 }
