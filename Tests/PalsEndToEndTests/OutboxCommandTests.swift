@@ -73,6 +73,7 @@ struct OutboxCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: sentFolder.path).count == 1)
         let purge = try ws.pals(["archive", "purge", "--closed-before", "2026-01-01"])
         #expect(purge.status != 0, "a date within the retention period is refused")
+        #expect(purge.stderr.contains("retention"))
 
         // Everything holding personal data is private to its owner: files 0600, folders 0700.
         let root = URL(filePath: ws.workspace)
@@ -115,5 +116,23 @@ struct OutboxCommandTests {
             #expect(try ws.pals(["outbox", "cancel", id]).status != 0, "a cancelled message cannot be cancelled again")
             #expect(try ws.pals(["outbox", "show", "20991231T000000000Z-000000000000"]).status != 0)
         }
+    }
+
+    @Test("purge removes only the correspondence of cases closed before the date, and a dry run removes nothing")
+    func purgeClosedCases() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let closed = try ws.logExample()
+        let open = try ws.logExample(email: "other@example.org")
+        for reference in [closed, open] { #expect(try ws.pals(["letter", "consent-request", reference]).status == 0) }
+        #expect(try ws.pals(["outbox", "flush"]).status == 0)
+        #expect(try ws.pals(["case", "close", closed]).status == 0)
+        let dry = try ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force", "--dry-run"])
+        #expect(dry.stdout.contains("Would purge 1 message(s) of 1 closed case(s)"), "\(dry)")
+        #expect(try jsonList(try ws.pals(["archive", "list", "--json"])).count == 2)
+        let real = try ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force"])
+        #expect(real.stdout.contains("Purged 1 message(s)"), "\(real)")
+        let left = try jsonList(try ws.pals(["archive", "list", "--json"]))
+        #expect(left.map { $0["case"] as? String } == [open])
     }
 }
