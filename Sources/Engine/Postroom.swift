@@ -64,9 +64,8 @@ public struct Postroom: Sendable {
             }
             return .email(result.item, isNew: result.isNew)
         case .post:
-            let folder = casebook.workspace.outboxURL.appending(path: Self.printFolder)
-            try PrivateFiles.makeFolder(folder)
-            let file = folder.appending(path: Self.printFileName(key: key, letter: letter))
+            try PrivateFiles.makeFolder(casebook.workspace.outboxURL.appending(path: Self.printFolder))
+            let file = printFile(key: key, reference: letter.reference, kind: letter.kind)
             if FileManager.default.fileExists(atPath: file.path) { return .print(file, isNew: false) }
             try PrivateFiles.write(try letter.pdf(), to: file)
             try register.record(
@@ -81,10 +80,10 @@ public struct Postroom: Sendable {
         }
     }
 
-    /// The print queue's file name for a letter: sortable, and naming only the reference and the kind.
-    static func printFileName(key: String, letter: PreparedLetter) -> String {
-        let safe = key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        return "\(letter.reference)-\(letter.kind.rawValue)-\(String(safe)).pdf"
+    /// A letter's file in the print queue: named by the reference, the kind and the key, never by a person.
+    func printFile(key: String, reference: String, kind: LetterKind) -> URL {
+        let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+        return casebook.workspace.outboxURL.appending(path: "\(Self.printFolder)/\(reference)-\(kind.rawValue)-\(safe).pdf")
     }
 
     /// Sends a short notice to a case's officer (an alert, a print request); never about an alert.
@@ -117,6 +116,8 @@ public struct Postroom: Sendable {
         let fingerprint = inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
         let key = "letter/\(reference)/\(kind.rawValue)/\(casebook.clock.today().iso)/\(Self.hash(fingerprint))"
         if let existing = try outbox.item(forKey: key) { return .email(existing, isNew: false) }
+        let printed = printFile(key: key, reference: reference, kind: kind)
+        if FileManager.default.fileExists(atPath: printed.path) { return .print(printed, isNew: false) }
         let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
         let record = try register.get(reference)
         let holding = kind == .holding ? try letters.holdingExtension(for: record, inputs: inputs) : nil

@@ -26,8 +26,8 @@ struct LetterCommand: AsyncParsableCommand {
         switch result {
         case .email(let item, let isNew):
             print(isNew ? "Queued \(kind) for \(reference) as \(item.id) to \(item.recipient)" : "Already queued as \(item.id) (\(item.state.rawValue))")
-        case .print(let file, _):
-            print("Placed \(kind) for \(reference) in the print queue: \(file.path)")
+        case .print(let file, let isNew):
+            print(isNew ? "Placed \(kind) for \(reference) in the print queue: \(file.path)" : "Already in the print queue: \(file.path)")
         }
     }
 }
