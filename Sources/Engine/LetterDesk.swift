@@ -85,8 +85,10 @@ public struct LetterDesk: Sendable {
         }
         var context = MergeContext()
         let organisation = configuration.organisation
+        let welsh = language == .welsh
         context["organisation"] = object([
-            "name": organisation.name, "addressLines": organisation.addressLines, "phone": organisation.phone,
+            "name": welsh ? organisation.nameCy ?? organisation.name : organisation.name,
+            "addressLines": organisation.addressLines, "phone": organisation.phone,
             "email": organisation.email, "web": organisation.web,
         ])
         context["manager"] = object(["name": configuration.manager.name, "role": configuration.manager.role])
@@ -126,11 +128,12 @@ public struct LetterDesk: Sendable {
         ])
         let advocacy = configuration.advocacy
         context["advocacy"] = object([
-            "name": advocacy.name, "phone": advocacy.phone, "email": advocacy.email, "web": advocacy.web,
+            "name": welsh ? advocacy.nameCy ?? advocacy.name : advocacy.name, "phone": advocacy.phone, "email": advocacy.email, "web": advocacy.web,
         ])
         let ombudsman = configuration.ombudsmen[OmbudsmanID(profile: record.profile)] ?? .init()
         context["ombudsman"] = object([
-            "name": ombudsman.name, "shortName": ombudsman.shortName, "phone": ombudsman.phone,
+            "name": welsh ? ombudsman.nameCy ?? ombudsman.name : ombudsman.name,
+            "shortName": welsh ? ombudsman.shortNameCy ?? ombudsman.shortName : ombudsman.shortName, "phone": ombudsman.phone,
             "web": ombudsman.web, "addressLines": ombudsman.addressLines,
         ])
         context["jurisdiction"] = .object([

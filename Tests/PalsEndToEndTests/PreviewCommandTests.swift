@@ -77,4 +77,33 @@ struct PreviewCommandTests {
         #expect(broken.status != 0)
         #expect(broken.stderr.contains("case.recieved"))
     }
+
+    @Test("a Welsh letter names the organisation and the ombudsman in Welsh when the configuration has the names")
+    func welshNames() throws {
+        let ws = try TestWorkspace()
+        defer { ws.folder.remove() }
+        let configuration = URL(filePath: ws.workspace).appending(path: "pals.yaml")
+        let yaml = try String(contentsOf: configuration, encoding: .utf8).replacingOccurrences(
+            of: "  name: Example Valley NHS Trust (INVENTED - replace)\n",
+            with: "  name: Example Valley NHS Trust (INVENTED - replace)\n  nameCy: Ymddiriedolaeth GIG Cwm Enghraifft\n")
+        try yaml.write(to: configuration, atomically: true, encoding: .utf8)
+        #expect(try ws.pals(["config", "check"]).status == 0)
+        let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
+            .replacingOccurrences(of: #""complexity": "standard""#, with: #""profile": "wales""#)
+            .replacingOccurrences(of: #""language": "en""#, with: #""language": "cy""#)
+        let reference = try ws.pals(["case", "new", "--file", "-"], input: Data(text.utf8)).stdout
+            .trimmingCharacters(in: .newlines)
+        let inputs = ["--set", "consideration=Adolygwyd y cofnodion.", "--set", "findings=Roedd oedi.",
+                      "--set", "actions=Bydd y tîm yn newid y drefn."]
+        let welsh = try ws.pals(["preview", "resolution", reference] + inputs)
+        #expect(welsh.status == 0, "\(welsh)")
+        let flat = welsh.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("Ombwdsmon Gwasanaethau Cyhoeddus Cymru (OGCC)"))
+        #expect(flat.contains("Ymddiriedolaeth GIG Cwm Enghraifft"))
+        #expect(try ws.pals(["case", "update", reference, "--language", "en"]).status == 0)
+        let english = try ws.pals(["preview", "resolution", reference] + inputs)
+        let flatEnglish = english.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flatEnglish.contains("Public Services Ombudsman for Wales (PSOW)"))
+        #expect(flatEnglish.contains("Example Valley NHS Trust"))
+    }
 }

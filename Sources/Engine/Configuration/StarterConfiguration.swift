@@ -7,6 +7,7 @@ let starterConfiguration = """
 
     organisation:
       name: Example Valley NHS Trust (INVENTED - replace)
+      # nameCy: …                  # the Welsh name, for Welsh letters (also ombudsman.<id>.nameCy, advocacy.nameCy)
       address:
         - Patient Advice and Liaison Service
         - 1 Example Road

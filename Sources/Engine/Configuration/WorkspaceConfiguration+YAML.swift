@@ -51,10 +51,10 @@ extension WorkspaceConfiguration {
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
             "closures", "advocacy", "ombudsman", "mail", "reminders",
         ]
-        static let organisation: Set<String> = ["name", "address", "phone", "email", "web"]
+        static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
         static let person: Set<String> = ["name", "role", "email"]
         static let officer: Set<String> = ["id", "name", "email", "phone"]
-        static let contact: Set<String> = ["name", "shortName", "address", "phone", "email", "web"]
+        static let contact: Set<String> = ["name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web"]
         static let deadlines: Set<String> = ["amberWorkingDays", "targets", "defaultComplexity", "profiles"]
         static let overrides: Set<String> = [
             "acknowledgeWorkingDays", "responseWorkingDays", "stage1WorkingDays", "stage1ExtendedWorkingDays",
@@ -72,6 +72,7 @@ extension WorkspaceConfiguration {
     private mutating func read(_ top: ConfigurationReader.Section) {
         if let section = top.section("organisation", allowed: Keys.organisation) {
             organisation.name = section.requiredString("name") ?? ""
+            organisation.nameCy = section.string("nameCy")
             organisation.addressLines = section.strings("address") ?? []
             organisation.phone = section.string("phone") ?? ""
             organisation.email = section.string("email") ?? ""
@@ -221,6 +222,8 @@ extension WorkspaceConfiguration {
         var contact = base
         contact.name = section.string("name") ?? base.name
         contact.shortName = section.string("shortName") ?? base.shortName
+        contact.nameCy = section.string("nameCy") ?? base.nameCy
+        contact.shortNameCy = section.string("shortNameCy") ?? base.shortNameCy
         contact.addressLines = section.strings("address") ?? base.addressLines
         contact.phone = section.string("phone") ?? base.phone
         contact.email = section.string("email") ?? base.email

@@ -35,6 +35,8 @@ public struct WorkspaceConfiguration: Sendable {
     /// The organisation writing the letters.
     public struct Organisation: Sendable, Equatable {
         public var name = ""
+        /// `organisation.nameCy`: the Welsh name, used in Welsh letters.
+        public var nameCy: String?
         public var addressLines: [String] = []
         public var phone = ""
         public var email = ""
@@ -61,6 +63,9 @@ public struct WorkspaceConfiguration: Sendable {
     public struct Contact: Sendable, Equatable {
         public var name = ""
         public var shortName = ""
+        /// The Welsh name and short name, used in Welsh letters when given.
+        public var nameCy: String?
+        public var shortNameCy: String?
         public var addressLines: [String] = []
         public var phone = ""
         public var email = ""
@@ -121,6 +126,7 @@ public enum OmbudsmanID: String, Sendable, CaseIterable {
             email: "", web: "www.ombudsman.org.uk"),
         .psow: .init(
             name: "Public Services Ombudsman for Wales", shortName: "PSOW",
+            nameCy: "Ombwdsmon Gwasanaethau Cyhoeddus Cymru", shortNameCy: "OGCC",
             addressLines: ["1 Ffordd yr Hen Gae", "Pencoed", "CF35 5LJ"], phone: "0300 790 0203",
             email: "ask@ombudsman.wales", web: "www.ombudsman.wales"),
         .spso: .init(
