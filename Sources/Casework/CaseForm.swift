@@ -154,8 +154,11 @@ struct FieldReader {
     mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, default fallback: T?) -> T?
     where T.RawValue == String {
         let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-        guard let raw = isAbsent(key) ? nil : optionalString(key) else {
-            if fallback == nil, isAbsent(key) { problem(key, "is missing (one of: \(allowed))") }
+        // Absent, null and blank all mean "not given": the default, or a problem when there is none.
+        guard let raw = optionalString(key) else {
+            if fallback == nil, object[key] == nil || object[key] is NSNull || object[key] is String {
+                problem(key, "is missing (one of: \(allowed))")
+            }
             return fallback
         }
         guard let value = T(rawValue: raw) else {

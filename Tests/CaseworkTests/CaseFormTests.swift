@@ -38,6 +38,7 @@ struct CaseFormTests {
         (["officer": "nobody"], "officer"),
         (["profile": "atlantis"], "profile"),
         (["channel": "pigeon"], "channel"),
+        (["channel": "  "], "channel"),
         (["stage": 3, "profile": "scotland"], "stage"),
         (["consent": "requested"], "consent"),
         (["complainant": ["firstName": "Eira", "lastName": "Example", "preferredContact": "post"]], "complainant.address"),
