@@ -100,7 +100,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "PalsTestKit", path: "Sources/PalsTestKit"),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays"]),
-        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "PalsTestKit"]),
+        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Mail", "PalsTestKit"]),
         .testTarget(name: "LettersTests", dependencies: ["Letters"], resources: [.copy("Snapshots")]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "PalsTestKit"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Mail", "PalsTestKit"]),

@@ -267,7 +267,8 @@ func register(_ arguments: [String]) throws {
          "service": "Emergency Department", "officer": "\(officers[0])", "acknowledged": true}
         """
     let rules = CaseForm.Rules(
-        officers: Set(officers), defaultProfile: .england, complexities: Set(complexities), now: now)
+        officers: Set(officers), defaultProfile: .england, complexities: Set(complexities), now: now,
+        isEmailAddress: { (try? EmailAddress($0)) != nil })
     let base = try CaseForm.parse(json: Data(template.utf8), rules: rules)
     let start = monotonic.now
     for number in first..<(first + count) {

@@ -25,12 +25,19 @@ public struct CaseForm: Sendable, Equatable {
         public var defaultProfile: ProfileID
         public var complexities: Set<String>
         public var now: Date
+        /// Whether a text is a valid email address (the mail layer's RFC 5321 check, passed in because
+        /// Casework does not depend on Mail).
+        public var isEmailAddress: @Sendable (String) -> Bool
 
-        public init(officers: Set<String>, defaultProfile: ProfileID, complexities: Set<String>, now: Date) {
+        public init(
+            officers: Set<String>, defaultProfile: ProfileID, complexities: Set<String>, now: Date,
+            isEmailAddress: @escaping @Sendable (String) -> Bool
+        ) {
             self.officers = officers
             self.defaultProfile = defaultProfile
             self.complexities = complexities
             self.now = now
+            self.isEmailAddress = isEmailAddress
         }
     }
 
@@ -259,7 +266,7 @@ struct FieldReader {
             problem("received", "is in the future")
         }
         let channel: Channel? = choice("channel", default: nil)
-        let complainant = readComplainant()
+        let complainant = readComplainant(isEmailAddress: rules.isEmailAddress)
         let patient = readPatient()
         let consent: ConsentState? = choice("consent", default: patient == nil ? .notNeeded : .requested)
         if patient == nil, let consent, consent != .notNeeded {
@@ -297,7 +304,7 @@ struct FieldReader {
         )
     }
 
-    private mutating func readComplainant() -> Complainant? {
+    private mutating func readComplainant(isEmailAddress: (String) -> Bool) -> Complainant? {
         guard var person = nested("complainant", allowed: CaseForm.complainantKeys, required: true) else {
             return nil
         }
@@ -308,7 +315,7 @@ struct FieldReader {
         let address = person.stringList("address")
         let postcode = person.optionalString("postcode")
         let email = person.optionalString("email")
-        if let email, !EmailSyntax.isPlausible(email) {
+        if let email, !isEmailAddress(email) {
             person.problem("email", "is not a valid email address")
         }
         let phone = person.optionalString("phone")
@@ -348,20 +355,3 @@ struct FieldReader {
 
 /// The time zone every civil date in pals is taken in.
 let londonTimeZone = TimeZone(identifier: "Europe/London")!
-
-/// A quick check of an email address's shape at intake; the mail layer validates fully before sending.
-public enum EmailSyntax {
-    /// Whether `address` looks like `local@domain.tld` with no spaces or control characters.
-    public static func isPlausible(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, let local = parts.first, let domain = parts.last,
-            !local.isEmpty, local.count <= 64, domain.count <= 255
-        else { return false }
-        let forbidden = CharacterSet.whitespacesAndNewlines.union(.controlCharacters)
-            .union(CharacterSet(charactersIn: "<>()[],;:\\\""))
-        guard address.unicodeScalars.allSatisfy({ !forbidden.contains($0) }) else { return false }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
-            && !local.hasPrefix(".") && !local.hasSuffix(".") && !local.contains("..")
-    }
-}

@@ -1,5 +1,6 @@
 public import Casework
 public import Foundation
+import Mail
 public import WorkingDays
 
 /// What the CLI and the daemon do to cases in a workspace: log, change, close, look up.
@@ -23,7 +24,8 @@ public struct Casebook: Sendable {
     public var formRules: CaseForm.Rules {
         CaseForm.Rules(
             officers: Set(configuration.officers.map(\.id)), defaultProfile: configuration.profile,
-            complexities: Set(configuration.deadlines.targets.keys), now: clock.now()
+            complexities: Set(configuration.deadlines.targets.keys), now: clock.now(),
+            isEmailAddress: EmailAddress.isValid
         )
     }
 
@@ -133,7 +135,7 @@ public struct CaseChanges: Sendable {
             let known = configuration.deadlines.targets.keys.sorted().joined(separator: ", ")
             problems.append(.init(field: "complexity", message: "'\(complexity)' is not a configured complexity (known: \(known))"))
         }
-        if let email, !email.isEmpty, !EmailSyntax.isPlausible(email) {
+        if let email, !email.isEmpty, !EmailAddress.isValid(email) {
             problems.append(.init(field: "email", message: "is not a valid email address"))
         }
         let email = self.email ?? current.complainant.email
@@ -181,4 +183,9 @@ public struct CaseChangesError: Error, LocalizedError, Sendable {
     public let message: String
     public var errorDescription: String? { message }
     static let nothingToChange = Self(message: "nothing to change: give at least one option (see `pals case update --help`)")
+}
+
+extension EmailAddress {
+    /// Whether `text` is an address pals can send to (RFC 5321, ASCII).
+    static func isValid(_ text: String) -> Bool { (try? EmailAddress(text)) != nil }
 }

@@ -1,5 +1,6 @@
 import Casework
 import Foundation
+import Mail
 import PalsTestKit
 import Testing
 import WorkingDays
@@ -23,7 +24,8 @@ func complaintJSON(_ changes: [String: Any] = [:]) -> Data {
 
 let rules = CaseForm.Rules(
     officers: ["alex", "sam"], defaultProfile: .england, complexities: ["standard", "complex"],
-    now: ISO8601DateFormatter().date(from: "2026-11-25T09:00:00Z")!)
+    now: ISO8601DateFormatter().date(from: "2026-11-25T09:00:00Z")!,
+    isEmailAddress: { (try? EmailAddress($0)) != nil })
 
 @Suite("The case register")
 struct CaseRegisterTests {

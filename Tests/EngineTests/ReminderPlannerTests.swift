@@ -20,7 +20,7 @@ struct ReminderPlannerTests {
              "complainant": {"firstName": "Eira", "lastName": "Example", "address": ["1 Invented Street"]}}
             """
         let rules = CaseForm.Rules(officers: ["alex"], defaultProfile: .england, complexities: ["standard"],
-                                   now: CivilDate(iso: "2026-12-31")!.date())
+                                   now: CivilDate(iso: "2026-12-31")!.date(), isEmailAddress: { _ in true })
         _ = try register.create(CaseForm.parse(json: Data(json.utf8), rules: rules), pattern: .standard, now: rules.now)
         let planner = ReminderPlanner(desk: DeadlineDesk(configuration: configuration, holidayData: .shipped), configuration: configuration)
         var sent: Set<String> = []

@@ -1,5 +1,6 @@
 public import Foundation
 internal import Casework
+internal import Mail
 internal import WorkingDays
 internal import Yams
 
@@ -134,7 +135,7 @@ extension WorkspaceConfiguration {
             let id = section.requiredString("id")
             let name = section.requiredString("name")
             let email = section.requiredString("email")
-            if let email, !EmailSyntax.isPlausible(email) { section.problem("email", "'\(email)' is not a valid email address") }
+            if let email, !EmailAddress.isValid(email) { section.problem("email", "'\(email)' is not a valid email address") }
             if let id, officers.contains(where: { $0.id == id }) { section.problem("id", "'\(id)' is used by two officers") }
             if let id, let name, let email {
                 officers.append(Officer(id: id, name: name, email: email, phone: section.string("phone")))
@@ -188,14 +189,14 @@ extension WorkspaceConfiguration {
         if let from = section.section("from", allowed: Keys.from) {
             mail.fromName = from.string("name") ?? ""
             mail.fromAddress = from.requiredString("address") ?? ""
-            if !mail.fromAddress.isEmpty, !EmailSyntax.isPlausible(mail.fromAddress) {
+            if !mail.fromAddress.isEmpty, !EmailAddress.isValid(mail.fromAddress) {
                 from.problem("address", "'\(mail.fromAddress)' is not a valid email address")
             }
         } else {
             section.problem("from", "is missing (the team address mail is sent from)")
         }
         mail.replyTo = section.string("replyTo")
-        if let replyTo = mail.replyTo, !EmailSyntax.isPlausible(replyTo) {
+        if let replyTo = mail.replyTo, !EmailAddress.isValid(replyTo) {
             section.problem("replyTo", "'\(replyTo)' is not a valid email address")
         }
         mail.autoMailPerRecipientPerHour =
