@@ -1,5 +1,6 @@
 public import Casework
 public import Foundation
+import Outbox
 
 /// A folder holding one team's pals: `pals.yaml`, `Templates/`, `Outbox/` and the case register.
 public struct Workspace: Sendable {
@@ -80,34 +81,26 @@ public struct WorkspaceError: Error, LocalizedError, Sendable {
     }
 }
 
-/// Files and folders only the owner can read: 0600 and 0700, written atomically.
+/// Files and folders only the owner can read: 0600 and 0700, written atomically (the outbox's file rules).
 public enum PrivateFiles {
-    /// Creates a folder (and its parents) with mode 0700.
+    /// Creates a folder (and its parents) with mode 0700; an existing folder is made 0700.
     public static func makeFolder(_ url: URL) throws {
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try Files.makeFolder(url.path)
+        } catch {
+            throw WorkspaceError(message: "cannot create the folder \(url.path): \(error.reason)")
+        }
         chmod(url.path, 0o700)
     }
 
-    /// Writes `data` to a temporary name beside `url`, flushes it, and renames it into place (mode 0600).
+    /// Writes `data` to a temporary name beside `url`, flushes it, renames it into place (mode 0600) and
+    /// flushes the folder.
     public static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appending(path: ".\(url.lastPathComponent).\(getpid()).tmp")
-        let fd = open(temporary.path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var ok = true
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { ok = false; break }
-                offset += written
-            }
+        do {
+            try Files.writeAtomically(data, to: url.path)
+        } catch {
+            throw WorkspaceError(message: "cannot write \(url.path): \(error.reason)")
         }
-        let code = errno
-        if ok { ok = fsync(fd) == 0 }
-        close(fd)
-        guard ok, rename(temporary.path, url.path) == 0 else {
-            unlink(temporary.path)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-        }
+        Files.syncFolder(url.deletingLastPathComponent().path)
     }
 }

@@ -1,4 +1,4 @@
-internal import Foundation
+package import Foundation
 
 #if canImport(Glibc)
     internal import Glibc
@@ -7,8 +7,8 @@ internal import Foundation
 #endif
 
 /// POSIX file operations with the outbox's rules: files 0600, folders 0700, writes to a temporary name
-/// then fsync then rename, folders fsynced after renames.
-enum Files {
+/// then fsync then rename, folders fsynced after renames. Shared (`package`) with the Engine's workspace files.
+package enum Files {
     /// The result of a rename that may lose a race.
     enum Move: Sendable {
         /// The file was moved.
@@ -24,7 +24,7 @@ enum Files {
     }
 
     /// Makes a folder (and missing parents) with mode 0700.
-    static func makeFolder(_ path: String) throws(OutboxError) {
+    package static func makeFolder(_ path: String) throws(OutboxError) {
         var info = stat()
         if stat(path, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
@@ -75,7 +75,7 @@ enum Files {
     }
 
     /// Writes `data` to `path` atomically: temporary file, fsync, rename. The caller fsyncs the folder.
-    static func writeAtomically(_ data: Data, to path: String) throws(OutboxError) {
+    package static func writeAtomically(_ data: Data, to path: String) throws(OutboxError) {
         let temporary = try writeTemporary(data, besides: path)
         guard rename(temporary, path) == 0 else {
             let error = failure("rename into place", path)
@@ -111,7 +111,7 @@ enum Files {
     }
 
     /// fsyncs a folder so the renames into or out of it survive a power cut.
-    static func syncFolder(_ path: String) {
+    package static func syncFolder(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if descriptor >= 0 {
             fsync(descriptor)
