@@ -29,7 +29,7 @@ public struct LetterDesk: Sendable {
     /// Merges a letter of `kind` for a case, with the officer's inputs (`--set KEY=VALUE`).
     public func prepare(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> PreparedLetter {
         let record = try register.get(reference)
-        if kind == .holding { _ = try holdingExtension(for: record, inputs: inputs) }
+        let holding = kind == .holding ? try holdingExtension(for: record, inputs: inputs) : nil
         let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
         let used = library.effectiveLanguage(kind: kind, requested: language) ?? language
         let context = try context(for: record, kind: kind, language: used, inputs: inputs)
@@ -43,11 +43,11 @@ public struct LetterDesk: Sendable {
         }
         return PreparedLetter(
             reference: record.reference, kind: kind, merged: merged, delivery: delivery, largePrint: largePrint,
-            recipientName: record.complainant.fullName, letterDay: clock.today())
+            recipientName: record.complainant.fullName, holding: holding, letterDay: clock.today())
     }
 
     /// The extension a holding letter makes: its `newDate` input must be a date later than the current response date.
-    public func holdingExtension(for record: Case, inputs: [String: String]) throws -> DeadlineExtension {
+    func holdingExtension(for record: Case, inputs: [String: String]) throws -> DeadlineExtension {
         guard let raw = inputs["newDate"], let newDate = CivilDate(iso: raw) else {
             throw LetterDeskError(message: "a holding letter needs --set newDate=YYYY-MM-DD (the new response date)")
         }
@@ -62,7 +62,7 @@ public struct LetterDesk: Sendable {
     ) throws -> ComposedMessage {
         guard case .email(let address) = letter.delivery else { throw LetterDeskError.notByEmail(letter.reference) }
         let mail = configuration.mail
-        let from = try Mailbox(displayName: mail.fromName.isEmpty ? nil : mail.fromName, address: mail.fromAddress, field: "mail.from.address")
+        let from = try configuration.teamMailbox()
         let to = try Mailbox(displayName: letter.recipientName, address: address, field: "complainant.email")
         let replyTo = try mail.replyTo.map { try Mailbox(address: $0, field: "mail.replyTo") }
         let pdf = try letter.pdf()
@@ -186,6 +186,8 @@ public struct PreparedLetter: Sendable {
     public let largePrint: Bool
     /// The name on the envelope or in the To header (never logged).
     let recipientName: String
+    /// For a holding letter, the extension it makes (checked when the letter was prepared).
+    public let holding: DeadlineExtension?
 
     /// The day the letter is dated; its PDF carries that day as its creation date, so the same letter
     /// previewed and queued on one day is the same PDF.

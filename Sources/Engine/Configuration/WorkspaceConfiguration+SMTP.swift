@@ -18,4 +18,9 @@ extension WorkspaceConfiguration {
         smtp.finalReplyTimeout = .seconds(settings.finalReplyTimeout)
         return smtp
     }
+
+    /// The team address mail is sent from (`mail.from`), with its display name.
+    public func teamMailbox() throws -> Mailbox {
+        try Mailbox(displayName: mail.fromName.isEmpty ? nil : mail.fromName, address: mail.fromAddress, field: "mail.from.address")
+    }
 }
