@@ -11,7 +11,7 @@ final class AutoReplyGuard: Sendable {
     /// Why an address must never get automatic mail (mailer-daemon, postmaster, noreply…), or `nil`.
     static func refusal(for address: String) -> String? {
         let local = address.split(separator: "@").first.map { $0.lowercased() } ?? ""
-        let machine = ["mailer-daemon", "postmaster", "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "bounce", "bounces"]
+        let machine = ["mailer-daemon", "postmaster", "no_reply", "donotreply", "do-not-reply", "bounce", "bounces"]
         if machine.contains(local) || local.hasPrefix("noreply") || local.hasPrefix("no-reply") {
             return "the complainant's address (\(local)@…) is an automatic mailbox"
         }

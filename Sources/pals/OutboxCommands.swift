@@ -5,6 +5,7 @@ import Foundation
 import Letters
 import Mail
 import Outbox
+import Synchronization
 import WorkingDays
 
 /// `pals letter KIND REF`: queue a letter an officer writes.
@@ -290,11 +291,10 @@ struct ArchiveRow: Encodable {
 }
 
 /// A one-line progress bar on standard error, when it is a terminal.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     private let total: Int
     private let enabled: Bool
-    private var done = 0
-    private let lock = NSLock()
+    private let done = Mutex(0)
 
     init(total: Int, enabled: Bool) {
         self.total = total
@@ -302,14 +302,14 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     func step() {
-        lock.lock()
-        defer { lock.unlock() }
-        done += 1
-        guard enabled, total > 0 else { return }
-        let width = 30
-        let filled = min(width, done * width / total)
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
+        done.withLock { count in
+            count += 1
+            guard enabled, total > 0 else { return }
+            let width = 30
+            let filled = min(width, count * width / total)
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(count)/\(total)".utf8))
+        }
     }
 
     func finish() {

@@ -92,7 +92,8 @@ final class ConfigurationReader {
 
         func requiredString(_ name: String) -> String? {
             guard let text = string(name) else {
-                if values[name] == nil || node(name) == nil || node(name)?.scalar != nil {
+                // Absent, null or blank; a value that is not text was already reported by string().
+                if node(name)?.scalar != nil || node(name) == nil {
                     reader.problem(key(name), "is missing", at: values[name])
                 }
                 return nil
