@@ -169,6 +169,59 @@ struct DaemonTests {
             #expect(try acknowledgements(server, byPhone) == 0)
             let show = try ws.pals(["case", "show", robot])
             #expect(show.stdout.contains("automatic mailbox"))
+            #expect(once.stderr.contains("acknowledgement not made"))
+            let again = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(!again.stderr.contains("acknowledgement not made"), "a flagged case waits for its officer: \(again.stderr)")
+        }
+    }
+
+    @Test("at most autoMailPerRecipientPerHour acknowledgements go to one address; the rest wait, unflagged")
+    func perRecipientCap() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let references = try (0..<7).map { _ in try ws.logExample() }
+            let once = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(once.status == 0, "\(once)")
+            let sent = try references.map { try acknowledgements(server, $0) }
+            #expect(sent.reduce(0, +) == 5, "the starter configuration caps automatic mail at 5 an hour: \(sent)")
+            let waiting = try ws.pals(["deadlines", "--json"])
+            #expect(waiting.stdout.contains("acknowledgement"), "the two that wait still show their acknowledgement due")
+            #expect(!(try ws.pals(["status"]).stdout.contains("Attention")), "waiting for the cap flags nothing")
+        }
+    }
+
+    @Test("an officer's own acknowledgement marks the case, so the daemon sends none")
+    func officerAcknowledgement() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let reference = try ws.logExample()
+            #expect(try ws.pals(["letter", "acknowledgement", reference]).status == 0)
+            let show = try ws.pals(["case", "show", reference, "--json"])
+            let record = (try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["case"] as? [String: Any]
+            #expect(record?["acknowledgedAt"] != nil)
+            #expect(try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()]).status == 0)
+            #expect(try acknowledgements(server, reference) == 1, "the officer's letter, and no automatic one")
+        }
+    }
+
+    @Test("--log-format json writes one JSON object a line, naming the case and never the complainant")
+    func jsonLogs() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let reference = try ws.logExample()
+            let once = try ws.pals(["daemon", "--once", "--log-format", "json"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(once.status == 0, "\(once)")
+            let lines = once.stderr.split(separator: "\n")
+            #expect(!lines.isEmpty)
+            let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+            #expect(objects.count == lines.count, "every line is a JSON object: \(once.stderr)")
+            #expect(objects.contains { $0["case"] == reference && $0["message"] != nil })
+            for name in ["Eira", "Bryn", "Invented Street", "eira.example"] {
+                #expect(!once.stderr.contains(name), "logs name no one: \(name)")
+            }
         }
     }
 

@@ -135,4 +135,20 @@ struct OutboxCommandTests {
         let left = try jsonList(try ws.pals(["archive", "list", "--json"]))
         #expect(left.map { $0["case"] as? String } == [open])
     }
+
+    @Test("pals smtp check reports the server's extensions and needs an SMTP transport")
+    func smtpCheck() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let fileTransport = try ws.pals(["smtp", "check"])
+            #expect(fileTransport.status != 0)
+            #expect(fileTransport.stderr.contains("mail.transport is 'file'"))
+            let check = try ws.pals(["smtp", "check"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(check.status == 0, "\(check)")
+            #expect(check.stdout.contains("SMTPUTF8"))
+            #expect(check.stdout.contains("Authentication  not configured"))
+            #expect(server.receivedMessageIDs().isEmpty, "a check sends no mail")
+        }
+    }
 }
