@@ -86,7 +86,9 @@ public final class Daemon: Sendable {
             }
             return true
         } catch {
-            return flag(record, "\(Self.intakeFlag) made: \(error.localizedDescription)", key: "intake-failed/\(reference)/\(Postroom.hash(error.localizedDescription))")
+            // A mail error's log form leaves out the address it concerns; the case reference names the case.
+            let reason = (error as? MailError)?.description ?? error.localizedDescription
+            return flag(record, "\(Self.intakeFlag) made: \(reason)", key: "intake-failed/\(reference)/\(Postroom.hash(reason))")
         }
     }
 

@@ -26,7 +26,7 @@ struct LetterCommand: AsyncParsableCommand {
         let result = try postroom.sendLetter(LetterKind(rawValue: kind), reference: reference, inputs: try inputs.values())
         switch result {
         case .email(let item, let isNew):
-            print(isNew ? "Queued \(kind) for \(reference) as \(item.id) to \(item.recipient)" : "Already queued as \(item.id) (\(item.state.rawValue))")
+            print(isNew ? "Queued \(kind) for \(reference) as \(item.id)" : "Already queued as \(item.id) (\(item.state.rawValue))")
         case .print(let file, let isNew):
             print(isNew ? "Placed \(kind) for \(reference) in the print queue: \(file.path)" : "Already in the print queue: \(file.path)")
         }
