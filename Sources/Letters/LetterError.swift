@@ -9,9 +9,9 @@ public struct LetterError: Error, Sendable, Hashable, CustomStringConvertible, L
     /// What went wrong, comparable with `==` or `~=` (the cases behind it are private).
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case mergeFailed, invalidLibrary, unknownKind, templateFolder, pdfRendering
-            case missingField, emptyField, notText, missingInput
-            case unknownPartial, templateSyntax, frontMatter, unsupportedTag
+            case mergeFailed, invalidLibrary, unknownKind, templateFolder, pdfRendering, badInputs
+            case missingField, emptyField, notText, missingInput, unknownInput
+            case unknownPartial, templateSyntax, frontMatter, unsupportedTag, nestedTooDeep
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -34,6 +34,13 @@ public struct LetterError: Error, Sendable, Hashable, CustomStringConvertible, L
         public static let notText = Code(.notText)
         /// An officer input the template requires (front matter `inputs:`) is missing or empty.
         public static let missingInput = Code(.missingInput)
+        /// The officer inputs given for a letter are wrong: some required ones are missing, or some are not
+        /// inputs of that letter at all. See the problems (``missingInput``, ``unknownInput``).
+        public static let badInputs = Code(.badInputs)
+        /// An officer input was given that the letter does not take (a misspelling, usually).
+        public static let unknownInput = Code(.unknownInput)
+        /// Sections and partials are nested deeper than ``LetterLibrary/maximumNesting`` allows.
+        public static let nestedTooDeep = Code(.nestedTooDeep)
         /// A template includes a partial that does not exist.
         public static let unknownPartial = Code(.unknownPartial)
         /// A template is not valid Mustache.
@@ -89,11 +96,22 @@ public struct LetterError: Error, Sendable, Hashable, CustomStringConvertible, L
         case .unknownKind:
             head =
                 "There is no template for the \(kind?.rawValue ?? "?") letter\(language.map { " in \($0.rawValue)" } ?? "")."
+        case .badInputs:
+            // The officer reads this: name each input, not the template file it is declared in.
+            let lines = problems.map { problem in
+                let name = problem.name ?? "?"
+                return problem.code == .unknownInput
+                    ? "  - \(name) is not an input of this letter" : "  - \(name) is required but was not given"
+            }
+            var text = "The \(kind.map { "\($0.rawValue) " } ?? "")letter cannot be prepared: nothing was produced."
+            text += "\n" + lines.joined(separator: "\n")
+            if let note { text += "\n" + note }
+            return text
         case .templateFolder: head = "The templates folder cannot be read"
         case .pdfRendering: head = "The PDF could not be drawn"
         default: head = "Letter error (\(code))"
         }
-        if let note { head += " (\(note))" }
+        if let note { head += code == .unknownKind ? " \(note)" : " (\(note))" }
         return ([head] + problems.map { "  - \($0)" }).joined(separator: "\n")
     }
 
@@ -133,6 +151,8 @@ public struct LetterProblem: Sendable, Hashable, CustomStringConvertible {
         case .emptyField: what = "the field \(name) is empty"
         case .notText: what = "the field \(name) is not text and cannot be printed"
         case .missingInput: what = "the officer input \(name) is required but was not given"
+        case .unknownInput: what = "\(name) is not an input of this letter"
+        case .nestedTooDeep: what = "sections and partials are nested too deep"
         case .unknownPartial: what = "the partial \(name) does not exist"
         case .templateSyntax: what = "invalid template syntax"
         case .frontMatter: what = "invalid front matter"

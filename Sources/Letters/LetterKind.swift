@@ -23,12 +23,49 @@ public struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cust
     public static let outOfTime: LetterKind = "out-of-time"
     /// The daily digest of deadlines sent to an officer.
     public static let reminderDigest: LetterKind = "reminder-digest"
+    /// A progress update: what has been done, next steps, the unchanged date.
+    public static let update: LetterKind = "update"
+    /// The explanation sent when England's six-month backstop has passed without a response.
+    public static let lateResponse: LetterKind = "late-response"
 
     /// The raw name.
     public var description: String { rawValue }
 
     /// Orders kinds by name.
     public static func < (lhs: LetterKind, rhs: LetterKind) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// What a letter does in the life of a case; the Engine decides from it (and the case's state) whether
+    /// the letter may be written now.
+    public enum Purpose: Sendable, Hashable, CaseIterable {
+        /// Confirms a complaint was received (``LetterKind/acknowledgement``).
+        case acknowledgement
+        /// Says the response is still to come: ``LetterKind/holding``, ``LetterKind/update``,
+        /// ``LetterKind/lateResponse``.
+        case progress
+        /// Asks for the patient's consent (``LetterKind/consentRequest``).
+        case consentRequest
+        /// Decides whether a late complaint will be looked into (``LetterKind/outOfTime``).
+        case timeLimitDecision
+        /// The final response (``LetterKind/resolution``).
+        case finalResponse
+        /// Goes to staff, never to a complainant (``LetterKind/reminderDigest``).
+        case staff
+        /// A kind the workspace added itself: pals knows nothing of what it says.
+        case other
+    }
+
+    /// What this kind of letter does; ``Purpose/other`` for a kind pals does not ship.
+    public var purpose: Purpose {
+        switch self {
+        case .acknowledgement: .acknowledgement
+        case .holding, .update, .lateResponse: .progress
+        case .consentRequest: .consentRequest
+        case .outOfTime: .timeLimitDecision
+        case .resolution: .finalResponse
+        case .reminderDigest: .staff
+        default: .other
+        }
+    }
 }
 
 /// The language of a template set: English (`en`) or Welsh (`cy`).

@@ -14,6 +14,11 @@ import Mustache
 /// `partials/<lang>/<name>.mustache` (per language, preferred over a shared one). A Welsh letter of a kind
 /// that has no `cy` template falls back to the English one (see ``effectiveLanguage(kind:requested:)``).
 public struct LetterLibrary: Sendable {
+    /// The deepest a letter may nest sections and partials (each section or partial inclusion is one level,
+    /// followed from the letter through its partials). Deeper templates are refused when the library loads,
+    /// so the strict merge checks every level of every letter it merges.
+    public static let maximumNesting = 32
+
     let set: TemplateSet
     private let mustache: [LetterLanguage: MustacheLibrary]
     private let partialFiles: [LetterLanguage: [String: TemplateFile]]
@@ -65,6 +70,40 @@ public struct LetterLibrary: Sendable {
         Set(set.letters.values.flatMap(\.keys)).sorted()
     }
 
+    /// The kinds an officer can write for a case: every kind but those that go to staff (the reminder digest).
+    public var caseLetterKinds: [LetterKind] { kinds.filter { $0.purpose != .staff } }
+
+    /// The error for a kind the library has no template for, listing the kinds it has.
+    public func unknownKind(_ kind: LetterKind) -> LetterError {
+        let known = caseLetterKinds.map(\.rawValue).joined(separator: ", ")
+        return LetterError(
+            .unknownKind, kind: kind, language: nil,
+            note: known.isEmpty ? "The templates folder has no letters." : "The letters are: \(known).")
+    }
+
+    /// Checks the officer inputs given for a letter against its front matter, all at once: every required
+    /// input that is missing or blank, and every given input the letter does not take.
+    ///
+    /// - Throws: ``LetterError/Code/badInputs`` whose problems are ``LetterError/Code/missingInput`` and
+    ///   ``LetterError/Code/unknownInput`` (in that order), with a note listing the letter's inputs; or
+    ///   ``LetterError/Code/unknownKind`` listing the kinds there are.
+    public func checkInputs(kind: LetterKind, language: LetterLanguage, given: [String: String]) throws(LetterError) {
+        guard let info = info(kind: kind, language: language), let file = set.letters[info.language]?[kind] else {
+            throw unknownKind(kind)
+        }
+        var problems: [LetterProblem] = []
+        for input in info.requiredInputs where given[input]?.allSatisfy(\.isWhitespace) ?? true {
+            problems.append(.init(code: .missingInput, template: file.path, line: 1, name: input))
+        }
+        let known = Set(info.requiredInputs + info.optionalInputs)
+        for name in given.keys.sorted() where !known.contains(name) {
+            problems.append(.init(code: .unknownInput, template: file.path, line: 1, name: name))
+        }
+        guard problems.isEmpty else {
+            throw LetterError(.badInputs, problems: problems, kind: kind, language: info.language, note: info.inputsLine)
+        }
+    }
+
     /// The languages that have their own template for `kind`.
     public func languages(for kind: LetterKind) -> [LetterLanguage] {
         LetterLanguage.allCases.filter { set.letters[$0]?[kind] != nil }
@@ -95,9 +134,7 @@ public struct LetterLibrary: Sendable {
     ///
     /// - Throws: ``LetterError/Code/unknownKind`` if there is no such letter.
     public func requiredInputs(kind: LetterKind, language: LetterLanguage = .english) throws(LetterError) -> [String] {
-        guard let info = info(kind: kind, language: language) else {
-            throw LetterError(.unknownKind, kind: kind, language: language)
-        }
+        guard let info = info(kind: kind, language: language) else { throw unknownKind(kind) }
         return info.requiredInputs
     }
 
@@ -112,7 +149,7 @@ public struct LetterLibrary: Sendable {
     {
         guard let used = effectiveLanguage(kind: kind, requested: language), let file = set.letters[used]?[kind],
             let body = file.compiled, let subject = file.compiledSubject, let partials = partialFiles[used]
-        else { throw LetterError(.unknownKind, kind: kind, language: language) }
+        else { throw unknownKind(kind) }
 
         let root = MergeValue.object(context.root)
         var problems: [LetterProblem] = []

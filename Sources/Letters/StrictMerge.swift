@@ -35,6 +35,13 @@ struct StrictChecker {
         return nil
     }
 
+    /// The line a node starts on.
+    static func line(_ node: TemplateNode) -> Int {
+        switch node {
+        case .variable(_, let line), .section(_, let line, _, _), .partial(_, let line): line
+        }
+    }
+
     /// Whether a value counts as false for a section (`{{#x}}` skipped, `{{^x}}` rendered).
     static func isFalsy(_ value: MergeValue?) -> Bool {
         switch value {
@@ -54,7 +61,13 @@ struct StrictChecker {
     }
 
     private mutating func walk(_ nodes: [TemplateNode], template: String, stack: [MergeValue], depth: Int) {
-        guard depth < 64 else { return }
+        // The library refuses deeper templates when it loads; should one get here, fail closed, never skip.
+        guard depth <= LetterLibrary.maximumNesting else {
+            add(
+                .nestedTooDeep, template, nodes.first.map(Self.line) ?? 1, "",
+                "nested more than \(LetterLibrary.maximumNesting) deep; nothing below was checked")
+            return
+        }
         for node in nodes {
             switch node {
             case .variable(let name, let line):

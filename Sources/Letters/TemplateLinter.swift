@@ -28,6 +28,8 @@ public struct LintFinding: Sendable, Hashable, CustomStringConvertible {
         public static let undeclaredInput = Code("undeclaredInput")
         /// A flag, list or object rendered as text.
         public static let notText = Code("notText")
+        /// Sections and partials nested deeper than ``LetterLibrary/maximumNesting``.
+        public static let nestedTooDeep = Code("nestedTooDeep")
         /// A line starting with `@` that is not a known directive.
         public static let unknownDirective = Code("unknownDirective")
     }
@@ -76,6 +78,7 @@ public struct TemplateLinter: Sendable {
                 switch problem.code {
                 case .frontMatter: .frontMatter
                 case .unknownPartial: .unknownPartial
+                case .nestedTooDeep: .nestedTooDeep
                 default: .syntax
                 }
             add(
@@ -224,7 +227,8 @@ public struct TemplateLinter: Sendable {
         _ nodes: [TemplateNode], file: String, scopes: [Scope], partials: [String: TemplateFile], declared: Set<String>,
         usage: inout Usage, depth: Int, add: (LintFinding) -> Void
     ) {
-        guard depth < 32 else { return }
+        // Deeper templates are reported as nestedTooDeep (from the template set's problems) and not walked further.
+        guard depth <= LetterLibrary.maximumNesting else { return }
         func resolve(_ name: String, line: Int) -> String? {
             if name == "." {
                 if let scope = scopes.last(where: \.allowsDot) { return scope.prefix }

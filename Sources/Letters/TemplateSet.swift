@@ -52,6 +52,45 @@ struct TemplateSet: Sendable {
         sharedPartials.merging(languagePartials[language] ?? [:]) { _, own in own }
     }
 
+    /// Letters whose sections and partials, followed through the partials they include, are nested deeper than
+    /// ``LetterLibrary/maximumNesting``: one problem per letter, at the tag that goes past the limit.
+    func nestingProblems() -> [LetterProblem] {
+        let limit = LetterLibrary.maximumNesting
+        var problems: [LetterProblem] = []
+        for language in LetterLanguage.allCases {
+            let available = partials(for: language)
+            for (kind, letter) in (letters[language] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                var found: LetterProblem?
+                func walk(_ nodes: [TemplateNode], file: String, depth: Int, path: [String]) {
+                    for node in nodes where found == nil {
+                        let line: Int
+                        let inner: (nodes: [TemplateNode], file: String, path: [String])
+                        switch node {
+                        case .variable: continue
+                        case .section(_, let at, _, let children): (line, inner) = (at, (children, file, path))
+                        case .partial(let name, let at):
+                            // A partial that includes itself is reported by partialProblems().
+                            guard let partial = available[name], !path.contains(name) else { continue }
+                            (line, inner) = (at, (partial.nodes, partial.path, path + [name]))
+                        }
+                        guard depth < limit else {
+                            found = LetterProblem(
+                                code: .nestedTooDeep, template: file, line: line, name: nil,
+                                detail:
+                                    "the \(language.rawValue)/\(kind.rawValue) letter nests sections and partials more than \(limit) deep here; letters allow at most \(limit)"
+                            )
+                            return
+                        }
+                        walk(inner.nodes, file: inner.file, depth: depth + 1, path: inner.path)
+                    }
+                }
+                walk(letter.nodes, file: letter.path, depth: 0, path: [])
+                if let found { problems.append(found) }
+            }
+        }
+        return problems
+    }
+
     /// Unknown partials and partials that include themselves, for every letter of every language.
     func partialProblems() -> [LetterProblem] {
         var problems: [LetterProblem] = []
@@ -91,6 +130,7 @@ struct TemplateSet: Sendable {
                 visit(root)
             }
         }
+        for problem in nestingProblems() { add(problem) }
         return problems
     }
 }

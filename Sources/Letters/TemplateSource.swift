@@ -27,6 +27,15 @@ public struct LetterTemplateInfo: Sendable, Hashable {
     public let isAutomatic: Bool
     /// A one-line description of the letter, if the template gives one.
     public let summary: String?
+
+    /// The letter's inputs in one line, e.g. `Its inputs: reason, newDate (required); apology (optional).`
+    public var inputsLine: String {
+        var parts: [String] = []
+        if !requiredInputs.isEmpty { parts.append("\(requiredInputs.joined(separator: ", ")) (required)") }
+        if !optionalInputs.isEmpty { parts.append("\(optionalInputs.joined(separator: ", ")) (optional)") }
+        if parts.isEmpty { return "The \(kind.rawValue) letter takes no inputs." }
+        return "The \(kind.rawValue) letter's inputs: \(parts.joined(separator: "; ")). Give each with --set NAME=VALUE."
+    }
 }
 
 /// A node of a template as the strict merge and the linter see it, with its line in the file.
@@ -96,7 +105,9 @@ struct TemplateFile: Sendable {
             subjectNodes = TagScanner.scan(subject, firstLine: frontMatter.subjectLine, path: path, problems: &problems)
             compiledSubject = compile(subject, path: path, firstLine: frontMatter.subjectLine, problems: &problems)
         }
-        let compiled = compile(body, path: path, firstLine: bodyFirstLine, problems: &problems)
+        // swift-mustache parses and renders nested sections recursively: never hand it a template too deep.
+        let tooDeep = problems.contains { $0.template == path && $0.code == .nestedTooDeep }
+        let compiled = tooDeep ? nil : compile(body, path: path, firstLine: bodyFirstLine, problems: &problems)
         return TemplateFile(
             path: path, frontMatter: frontMatter, body: body, bodyFirstLine: bodyFirstLine, nodes: nodes,
             subjectNodes: subjectNodes, compiled: compiled, compiledSubject: compiledSubject
@@ -174,6 +185,9 @@ enum TagScanner {
         var line = firstLine
         // Stack of open sections: (name, line, inverted, children so far).
         var stack: [(name: String, line: Int, inverted: Bool, children: [TemplateNode])] = [("", firstLine, false, [])]
+        // Sections opened beyond the nesting limit: counted (so their closing tags match) but not nested, so a
+        // hostile template cannot make the tree, or the walks over it, deeper than the limit.
+        var overflow = 0
         let open = UInt8(ascii: "{")
         let close = UInt8(ascii: "}")
         let newline = UInt8(ascii: "\n")
@@ -235,9 +249,23 @@ enum TagScanner {
                     report(.templateSyntax, tagLine, n, "invalid section name")
                     continue
                 }
+                guard stack.count <= LetterLibrary.maximumNesting else {
+                    if overflow == 0 {
+                        report(
+                            .nestedTooDeep, tagLine, n,
+                            "sections are nested more than \(LetterLibrary.maximumNesting) deep; letters allow at most \(LetterLibrary.maximumNesting)"
+                        )
+                    }
+                    overflow += 1
+                    continue
+                }
                 stack.append((n, tagLine, sigil == "^", []))
             case "/":
                 let n = name(dropping: 1)
+                if overflow > 0 {
+                    overflow -= 1
+                    continue
+                }
                 guard stack.count > 1 else {
                     report(.templateSyntax, tagLine, n, "closes a section that was never opened")
                     continue
