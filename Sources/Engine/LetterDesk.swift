@@ -27,11 +27,19 @@ public struct LetterDesk: Sendable {
     private var configuration: WorkspaceConfiguration { workspace.configuration }
 
     /// Merges a letter of `kind` for a case, with the officer's inputs (`--set KEY=VALUE`).
+    ///
+    /// Refuses, before merging anything: a kind there is no template for (listing the kinds there are), a
+    /// letter the case's state forbids (``refusal(of:for:)``), and inputs the letter does not take or lacks
+    /// (all of them named at once, with the letter's inputs).
     public func prepare(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> PreparedLetter {
         let record = try register.get(reference)
-        let holding = kind == .holding ? try holdingExtension(for: record, inputs: inputs) : nil
         let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
-        let used = library.effectiveLanguage(kind: kind, requested: language) ?? language
+        guard let used = library.effectiveLanguage(kind: kind, requested: language) else {
+            throw library.unknownKind(kind)
+        }
+        if let refusal = Self.refusal(of: kind, for: record) { throw refusal }
+        try library.checkInputs(kind: kind, language: used, given: inputs)
+        let holding = kind == .holding ? try holdingExtension(for: record, inputs: inputs) : nil
         let context = try context(for: record, kind: kind, language: used, inputs: inputs)
         let merged = try library.merge(kind: kind, language: language, context: context)
         let largePrint = record.complainant.accessibleInformation.contains(.largePrint)
@@ -83,19 +91,8 @@ public struct LetterDesk: Sendable {
         func format(_ day: CivilDate) -> MergeValue {
             .string(LetterDateFormatter.string(year: day.year, month: day.month, day: day.day, language: language))
         }
-        var context = MergeContext()
-        let organisation = configuration.organisation
-        let welsh = language == .welsh
-        context["organisation"] = object([
-            "name": welsh ? organisation.nameCy ?? organisation.name : organisation.name,
-            "addressLines": organisation.addressLines, "phone": organisation.phone,
-            "email": organisation.email, "web": organisation.web,
-        ])
-        context["manager"] = object(["name": configuration.manager.name, "role": configuration.manager.role])
-        context["signatory"] = object(["name": configuration.signatory.name, "role": configuration.signatory.role])
-        if let officer = configuration.officer(record.officer) {
-            context["officer"] = object(["name": officer.name, "email": officer.email, "phone": officer.phone ?? ""])
-        }
+        var context = Self.configurationContext(
+            configuration, officer: configuration.officer(record.officer), profile: record.profile, language: language)
         let deadlines = try deadlines.deadlines(for: record)
         var caseFields: [String: MergeValue] = [
             "reference": .string(record.reference), "received": format(record.receivedDate),
@@ -106,6 +103,7 @@ public struct LetterDesk: Sendable {
         context["case"] = .object(caseFields)
         var deadlineFields: [String: MergeValue] = [
             "acknowledgeBy": format(deadlines.acknowledgeBy), "respondBy": format(deadlines.respondBy),
+            "respondByHasPassed": .bool(deadlines.respondBy < clock.today()),
         ]
         if let backstop = deadlines.backstop { deadlineFields["backstop"] = format(backstop) }
         context["deadlines"] = .object(deadlineFields)
@@ -126,16 +124,6 @@ public struct LetterDesk: Sendable {
             "needed": .bool(record.consent != .notNeeded), "requested": .bool(record.consent == .requested),
             "received": .bool(record.consent == .received), "refused": .bool(record.consent == .refused),
         ])
-        let advocacy = configuration.advocacy
-        context["advocacy"] = object([
-            "name": welsh ? advocacy.nameCy ?? advocacy.name : advocacy.name, "phone": advocacy.phone, "email": advocacy.email, "web": advocacy.web,
-        ])
-        let ombudsman = configuration.ombudsmen[OmbudsmanID(profile: record.profile)] ?? .init()
-        context["ombudsman"] = object([
-            "name": welsh ? ombudsman.nameCy ?? ombudsman.name : ombudsman.name,
-            "shortName": welsh ? ombudsman.shortNameCy ?? ombudsman.shortName : ombudsman.shortName, "phone": ombudsman.phone,
-            "web": ombudsman.web, "addressLines": ombudsman.addressLines,
-        ])
         context["jurisdiction"] = .object([
             "england": .bool(record.profile == .england), "wales": .bool(record.profile == .wales),
             "scotland": .bool(record.profile == .scotland),
@@ -154,8 +142,49 @@ public struct LetterDesk: Sendable {
         return context
     }
 
+    /// The part of the merge context that comes from the workspace's configuration rather than from the case:
+    /// the organisation, manager, signatory, the case's officer (when there is one), advocacy and ombudsman.
+    /// `pals config check` merges templates' printed fields against it, so it checks what letters will need.
+    public static func configurationContext(
+        _ configuration: WorkspaceConfiguration, officer: WorkspaceConfiguration.Officer?, profile: ProfileID,
+        language: LetterLanguage
+    ) -> MergeContext {
+        var context = MergeContext()
+        let organisation = configuration.organisation
+        let welsh = language == .welsh
+        context["organisation"] = object([
+            "name": welsh ? organisation.nameCy ?? organisation.name : organisation.name,
+            "addressLines": organisation.addressLines, "phone": organisation.phone,
+            "email": organisation.email, "web": organisation.web,
+        ])
+        context["manager"] = object(["name": configuration.manager.name, "role": configuration.manager.role])
+        context["signatory"] = object(["name": configuration.signatory.name, "role": configuration.signatory.role])
+        if let officer {
+            context["officer"] = object(["name": officer.name, "email": officer.email, "phone": officer.phone ?? ""])
+        }
+        let advocacy = configuration.advocacy
+        context["advocacy"] = object([
+            "name": welsh ? advocacy.nameCy ?? advocacy.name : advocacy.name, "phone": advocacy.phone,
+            "email": advocacy.email, "web": advocacy.web,
+        ])
+        let ombudsman = configuration.ombudsmen[OmbudsmanID(profile: profile)] ?? .init()
+        context["ombudsman"] = object([
+            "name": welsh ? ombudsman.nameCy ?? ombudsman.name : ombudsman.name,
+            "shortName": welsh ? ombudsman.shortNameCy ?? ombudsman.shortName : ombudsman.shortName,
+            "phone": ombudsman.phone, "web": ombudsman.web, "addressLines": ombudsman.addressLines,
+        ])
+        return context
+    }
+
+    /// The top-level names ``configurationContext(_:officer:profile:language:)`` fills.
+    public static let configurationRoots: Set<String> = [
+        "organisation", "manager", "signatory", "officer", "advocacy", "ombudsman",
+    ]
+
     /// An object whose empty texts and lists are left out, so the strict merge names them if a template needs them.
-    private func object(_ fields: [String: any Sendable]) -> MergeValue {
+    private func object(_ fields: [String: any Sendable]) -> MergeValue { Self.object(fields) }
+
+    private static func object(_ fields: [String: any Sendable]) -> MergeValue {
         var result: [String: MergeValue] = [:]
         for (key, value) in fields {
             if let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -212,10 +241,40 @@ public struct PreparedLetter: Sendable {
 
 /// A letter that cannot be prepared or composed as asked.
 public struct LetterDeskError: Error, LocalizedError, Sendable {
+    /// What went wrong, comparable with `==` or `~=`.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable { case other, notByEmail, notAllowed }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// Anything else (see the message).
+        public static let other = Code(.other)
+        /// The complainant is written to by post, so there is no email.
+        public static let notByEmail = Code(.notByEmail)
+        /// The case's state forbids this kind of letter now (see ``LetterDesk/refusal(of:for:)``).
+        public static let notAllowed = Code(.notAllowed)
+
+        public var description: String { base.rawValue }
+
+        /// Matches an error against a code in a `switch` or `catch`.
+        public static func ~= (code: Code, error: any Error) -> Bool { (error as? LetterDeskError)?.code == code }
+    }
+
+    public let code: Code
+    /// What went wrong and what to do, for the person who asked.
     public let message: String
     public var errorDescription: String? { message }
 
-    static func notByEmail(_ reference: String) -> Self {
-        Self(message: "case \(reference): the complainant is written to by post, so there is no email to show; use --format pdf")
+    public init(message: String) { self.init(.other, message: message) }
+
+    init(_ code: Code, message: String) {
+        self.code = code
+        self.message = message
     }
+
+    static func notByEmail(_ reference: String) -> Self {
+        Self(.notByEmail, message: "case \(reference): the complainant is written to by post, so there is no email to show; use --format pdf")
+    }
+
+    static func notAllowed(_ message: String) -> Self { Self(.notAllowed, message: message) }
 }

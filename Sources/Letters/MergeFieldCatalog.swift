@@ -85,6 +85,9 @@ public struct MergeFieldCatalog: Sendable {
             summary: "Acknowledgement deadline, formatted"),
         .init(path: "deadlines.respondBy", type: .text, isPersonal: false, summary: "Target response date, formatted"),
         .init(
+            path: "deadlines.respondByHasPassed", type: .flag, isPersonal: false,
+            summary: "The target response date is before the letter's date (so a holding letter says it was missed)"),
+        .init(
             path: "deadlines.backstop", type: .text, isPersonal: false,
             summary: "Statutory backstop, formatted (may be absent)"),
         .init(path: "recipient.salutation", type: .text, isPersonal: true, summary: "E.g. Ms Jones"),

@@ -39,18 +39,63 @@ struct LetterInputOptions: ParsableArguments {
     }
 }
 
+/// The kinds of letter and their inputs, for the help of `pals preview` and `pals letter`.
+enum LetterKindsHelp {
+    /// `lead`, then (when help is asked for) each kind of letter with its inputs, read from the templates of
+    /// the workspace pals is run in (or pointed at with --workspace), else from the default templates.
+    static func discussion(_ lead: String) -> String {
+        let arguments = CommandLine.arguments
+        guard arguments.contains(where: { ["--help", "-h", "help"].contains($0) }) else { return lead }
+        let environment = ProcessInfo.processInfo.environment
+        var explicit: String?
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--workspace", index + 1 < arguments.count { explicit = arguments[index + 1] }
+            if argument.hasPrefix("--workspace=") { explicit = String(argument.dropFirst("--workspace=".count)) }
+        }
+        let workspace = Workspace.locate(
+            explicit: explicit, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
+        let own = workspace.appending(path: "Templates", directoryHint: .isDirectory)
+        let executable = URL(filePath: "/proc/self/exe").resolvingSymlinksInPath()
+        let folders = [own, DefaultTemplates.folder(environment: environment, executable: executable)].compactMap { $0 }
+        for folder in folders where FileManager.default.fileExists(atPath: folder.path) {
+            guard let library = try? LetterLibrary.load(from: folder) else { continue }
+            return lead + "\n\n" + table(library, folder: folder)
+        }
+        return lead + "\n\nNo templates were found to list the kinds of letter: run `pals templates check`."
+    }
+
+    /// One line per kind: its name and inputs.
+    static func table(_ library: LetterLibrary, folder: URL) -> String {
+        let kinds = library.caseLetterKinds
+        let width = (kinds.map(\.rawValue.count).max() ?? 0) + 2
+        var lines = ["Kinds of letter and their inputs (from \(folder.path)):"]
+        for kind in kinds {
+            guard let info = library.info(kind: kind) else { continue }
+            var parts: [String] = []
+            if !info.requiredInputs.isEmpty { parts.append(info.requiredInputs.joined(separator: ", ") + " (required)") }
+            if !info.optionalInputs.isEmpty { parts.append(info.optionalInputs.joined(separator: ", ") + " (optional)") }
+            let inputs = parts.isEmpty ? "no inputs" : parts.joined(separator: "; ")
+            let name = kind.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+            lines.append("  \(name)\(inputs)\(info.isAutomatic ? " (also sent automatically)" : "")")
+        }
+        lines.append("Give inputs with --set NAME=VALUE (dates as YYYY-MM-DD), or in an --input JSON file.")
+        return lines.joined(separator: "\n")
+    }
+}
+
 /// `pals preview KIND REF`: exactly what would be sent.
 struct PreviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
         abstract: "Show a letter for a case exactly as it would be sent: text, HTML, PDF or the raw .eml.",
-        discussion: "Kinds: acknowledgement, holding, resolution, consent-request, out-of-time. The eml form is the complete message pals would queue, bar its Date and Message-ID."
+        discussion: LetterKindsHelp.discussion(
+            "The eml form is the complete message pals would queue, bar its Date and Message-ID. A letter the case's state forbids (e.g. a holding letter after the final response) is refused here as it would be by `pals letter`.")
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, pdf, eml }
 
     @OptionGroup var options: WorkspaceOptions
-    @Argument(help: "The kind of letter.") var kind: String
+    @Argument(help: "The kind of letter (listed above).") var kind: String
     @Argument(help: "The case reference.") var reference: String
     @Option(help: "text (default), html, pdf or eml.") var format: Format = .text
     @Option(help: ArgumentHelp("Write to this file instead of standard output (needed for pdf on a terminal).", valueName: "file"))

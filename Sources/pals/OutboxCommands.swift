@@ -13,11 +13,11 @@ struct LetterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "letter",
         abstract: "Queue a letter for a case (as `pals preview` shows it) and record it in the case history.",
-        discussion: "A holding letter (--set reason=… --set newDate=YYYY-MM-DD) moves the agreed response date."
+        discussion: LetterKindsHelp.discussion("A holding letter (--set reason=… --set newDate=YYYY-MM-DD) moves the agreed response date.")
     )
 
     @OptionGroup var options: WorkspaceOptions
-    @Argument(help: "The kind of letter: holding, resolution, consent-request, out-of-time, acknowledgement.") var kind: String
+    @Argument(help: "The kind of letter (listed above).") var kind: String
     @Argument(help: "The case reference.") var reference: String
     @OptionGroup var inputs: LetterInputOptions
 

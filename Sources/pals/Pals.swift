@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 /// `pals`: the correspondence engine of a PALS and complaints team.
 @main
@@ -10,6 +11,7 @@ struct Pals: AsyncParsableCommand {
             Every command works on a workspace: --workspace DIR, else $PALS_WORKSPACE, else the current folder.
             `pals init DIR` creates one.
             """,
+        version: PalsVersion.current,
         subcommands: [
             InitCommand.self, ConfigCommand.self, CaseCommand.self, DeadlinesCommand.self, HolidaysCommand.self,
             PreviewCommand.self, TemplatesCommand.self, LetterCommand.self,

@@ -45,6 +45,8 @@ enum Fixtures {
             "case.summary": "Invented summary of a complaint about a clinic appointment", "case.service": "Outpatients",
             "case.stage": "2",
             "deadlines.acknowledgeBy": date(26, 11, 2026), "deadlines.respondBy": date(8, 1, 2027),
+            // The letter is dated 25 November 2026, before the response date.
+            "deadlines.respondByHasPassed": false,
             "recipient.salutation": welsh ? "Mr Llŷr" : "Ms Jones",
             "recipient.fullName": welsh ? "Mr Dafydd Llŷr" : "Ms Eve Jones",
             "recipient.addressLines": welsh

@@ -1,0 +1,189 @@
+import Casework
+import Engine
+import Foundation
+import Letters
+import PalsTestKit
+import Testing
+import WorkingDays
+
+/// DESIGN invariant 13 and issue 11 item 8: no letter a case's state forbids, decided in one place
+/// (``LetterDesk/refusal(of:for:)``) and applied by ``LetterDesk/prepare(_:reference:inputs:)``.
+@Suite("Letters a case's state forbids")
+struct LetterRulesTests {
+    static let packageRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// Valid inputs for each kind the shipped templates have.
+    static let inputs: [LetterKind: [String: String]] = [
+        .holding: ["reason": "We are waiting for a statement.", "newDate": "2027-01-20"],
+        .resolution: ["consideration": "We read the notes.", "findings": "There was a delay.", "actions": "Training."],
+        .outOfTime: ["decision": "We will look into it.", "reason": "You were unwell."],
+    ]
+
+    /// A workspace with the shipped templates and one logged example case, at a fixed time.
+    struct Desk {
+        let folder: TemporaryFolder
+        let casebook: Casebook
+        let desk: LetterDesk
+        let reference: String
+
+        init(now: String = "2026-11-25T09:00:00Z") throws {
+            folder = try TemporaryFolder("letter-rules")
+            let root = folder.appending("ws")
+            try Workspace.create(at: root, templates: LetterRulesTests.packageRoot.appending(path: "Templates"))
+            let instant = ISO8601DateFormatter().date(from: now)!
+            casebook = try Casebook(
+                workspace: Workspace.open(at: root, environment: [:]), clock: WallClock(now: { instant }))
+            let json = try Data(contentsOf: LetterRulesTests.packageRoot.appending(path: "Examples/complaint.json"))
+            reference = try casebook.log(json: json).reference
+            desk = try LetterDesk(casebook: casebook)
+        }
+
+        /// Changes the case directly in the register (as the CLI's commands would have).
+        func set(_ change: @escaping @Sendable (inout Case) -> Void) throws {
+            let now = casebook.clock.now()
+            try casebook.register.update(reference, now: now, event: CaseEvent(at: now, kind: "test", detail: "test")) {
+                change(&$0)
+            }
+        }
+
+        /// The refusal `prepare` gives, or nil when it prepared the letter.
+        func refusal(_ kind: LetterKind) -> LetterDeskError? {
+            do {
+                _ = try desk.prepare(kind, reference: reference, inputs: LetterRulesTests.inputs[kind] ?? [:])
+                return nil
+            } catch let error as LetterDeskError {
+                return error
+            } catch {
+                Issue.record("\(kind) failed for another reason: \(error)")
+                return nil
+            }
+        }
+    }
+
+    @Test("the rule, for every state and kind of letter")
+    func table() throws {
+        let desk = try Desk()
+        defer { desk.folder.remove() }
+        var record = try desk.casebook.register.get(desk.reference)
+        let kinds: [LetterKind] = [
+            .acknowledgement, .holding, .update, .lateResponse, .consentRequest, .outOfTime, .resolution,
+            .reminderDigest, "apology-meeting",
+        ]
+        func allowed(_ status: CaseStatus, acknowledged: Bool = false) -> [LetterKind] {
+            record.status = status
+            record.acknowledgedAt = acknowledged ? Date(timeIntervalSince1970: 1_795_000_000) : nil
+            return kinds.filter { LetterDesk.refusal(of: $0, for: record) == nil }
+        }
+        #expect(
+            allowed(.open)
+                == [.acknowledgement, .holding, .update, .lateResponse, .consentRequest, .outOfTime, .resolution,
+                    "apology-meeting"])
+        #expect(
+            allowed(.awaitingConsent, acknowledged: true)
+                == [.holding, .update, .lateResponse, .consentRequest, .outOfTime, .resolution, "apology-meeting"])
+        #expect(allowed(.responded, acknowledged: true) == ["apology-meeting"], "only a kind pals does not know")
+        #expect(allowed(.closed, acknowledged: true) == [])
+        #expect(allowed(.withdrawn, acknowledged: true) == [])
+        record.status = .open
+        record.acknowledgedOutsidePals = true
+        #expect(LetterDesk.refusal(of: .acknowledgement, for: record)?.code == .notAllowed)
+    }
+
+    @Test("a holding letter after the final response is refused, saying why and how to reopen")
+    func holdingAfterResolution() throws {
+        let desk = try Desk()
+        defer { desk.folder.remove() }
+        #expect(desk.refusal(.holding) == nil, "allowed while the case is open")
+        try desk.set { $0.status = .responded }
+        let refusal = try #require(desk.refusal(.holding))
+        #expect(refusal.code == .notAllowed)
+        #expect(refusal.message.contains("case \(desk.reference) has had its final response (status responded)"))
+        #expect(refusal.message.contains("says the response is still to come"))
+        #expect(refusal.message.contains("reopen it with `pals case update \(desk.reference) --status open`"))
+    }
+
+    @Test("a second resolution is refused")
+    func resolutionTwice() throws {
+        let desk = try Desk()
+        defer { desk.folder.remove() }
+        #expect(desk.refusal(.resolution) == nil)
+        try desk.set { $0.status = .responded }
+        let refusal = try #require(desk.refusal(.resolution))
+        #expect(refusal.message.contains("its final response has already been sent"))
+    }
+
+    @Test("every letter on a closed case is refused until it is reopened")
+    func closedCase() throws {
+        let desk = try Desk()
+        defer { desk.folder.remove() }
+        try desk.casebook.close(desk.reference)
+        for kind in desk.desk.library.caseLetterKinds {
+            let refusal = try #require(desk.refusal(kind), "\(kind)")
+            #expect(
+                refusal.message
+                    == "case \(desk.reference) is closed: reopen it with `pals case update \(desk.reference) --status open` before writing if the complaint is being looked at again"
+            )
+        }
+        var reopen = CaseChanges()
+        reopen.status = .open
+        try desk.casebook.update(desk.reference, reopen)
+        #expect(desk.refusal(.holding) == nil, "a reopened case takes letters again")
+    }
+
+    @Test("an automatic acknowledgement is refused once an officer has acknowledged the case")
+    func acknowledgementAfterOfficer() throws {
+        let desk = try Desk()
+        defer { desk.folder.remove() }
+        #expect(desk.refusal(.acknowledgement) == nil)
+        let at = desk.casebook.clock.now()
+        try desk.set { $0.acknowledgedAt = at }
+        let refusal = try #require(desk.refusal(.acknowledgement))
+        #expect(refusal.message.contains("was already acknowledged on 2026-11-25"))
+    }
+
+    @Test("the reminder digest is never written for a case")
+    func digestForCase() throws {
+        let desk = try Desk()
+        defer { desk.folder.remove() }
+        let refusal = try #require(desk.refusal(.reminderDigest))
+        #expect(refusal.message.contains("goes to officers"))
+    }
+
+    @Test("prepare names every missing input at once and refuses inputs the letter does not take")
+    func inputs() throws {
+        let desk = try Desk()
+        defer { desk.folder.remove() }
+        do {
+            _ = try desk.desk.prepare(.holding, reference: desk.reference, inputs: [:])
+            Issue.record("prepared a holding letter without inputs")
+        } catch let error as LetterError {
+            #expect(error.code == .badInputs)
+            #expect(error.names == ["reason", "newDate"])
+        }
+        do {
+            var inputs = Self.inputs[.holding]!
+            inputs["newdate"] = "2027-01-20"
+            _ = try desk.desk.prepare(.holding, reference: desk.reference, inputs: inputs)
+            Issue.record("prepared a holding letter with a misspelt input")
+        } catch let error as LetterError {
+            #expect(error.names == ["newdate"])
+            #expect(error.description.contains("reason, newDate (required)"))
+        }
+    }
+
+    @Test("the holding letter says the old date was missed only once it has passed")
+    func holdingWordingFollowsTheClock() throws {
+        // The example case's response date is 30 December 2026.
+        for (now, past) in [("2026-11-25T09:00:00Z", false), ("2026-12-30T09:00:00Z", false), ("2026-12-31T09:00:00Z", true)] {
+            let desk = try Desk(now: now)
+            defer { desk.folder.remove() }
+            var inputs = Self.inputs[.holding]!
+            inputs["newDate"] = "2027-02-20"
+            let letter = try desk.desk.prepare(.holding, reference: desk.reference, inputs: inputs)
+            let flat = letter.merged.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(flat.contains("30 December 2026, the date we gave you"), "\(flat)")
+            #expect(flat.contains(past ? "we have not been able to finish" : "we will not be able to finish"), "\(now)")
+        }
+    }
+}
