@@ -34,6 +34,7 @@ let starterConfiguration = """
       - id: sam
         name: Sam Example (INVENTED)
         email: sam.example@example.org
+        phone: 01632 960003        # letters give the officer's phone: every officer needs one
 
     jurisdiction:
       profile: england             # england | wales | scotland | northern-ireland | northern-ireland-mchp

@@ -11,6 +11,13 @@ extension WorkspaceConfiguration {
                 username: username, passwordFile: settings.passwordFile, passwordEnv: settings.passwordEnv,
                 environment: environment)
         }
+        return smtpConfiguration(credentials: credentials)
+    }
+
+    /// The SMTP settings of `mail.smtp` with the given credentials (`pals config check` passes stand-ins, to
+    /// check how real ones would be sent without reading the password).
+    func smtpConfiguration(credentials: SMTPCredentials?) -> SMTPConfiguration {
+        let settings = mail.smtp
         var smtp = SMTPConfiguration(url: settings.url, credentials: credentials, caFile: settings.caFile)
         smtp.lanes = settings.lanes
         smtp.connectTimeout = .seconds(settings.connectTimeout)
