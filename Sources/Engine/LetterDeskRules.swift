@@ -20,7 +20,8 @@ extension LetterDesk {
         let purpose = kind.purpose
         if purpose == .staff {
             return .notAllowed(
-                "the \(kind.rawValue) goes to officers, never to a complainant: pals sends it by itself (`pals daemon`)")
+                "the \(kind.rawValue) goes to officers, never to a complainant: pals sends it by itself (`pals daemon`)"
+            )
         }
         switch record.status {
         case .closed:
@@ -40,16 +41,19 @@ extension LetterDesk {
             case .staff: return nil  // handled above
             }
             return .notAllowed(
-                "case \(reference) has had its final response (status responded): \(why). If the complaint is being looked at again, \(reopen)")
+                "case \(reference) has had its final response (status responded): \(why). If the complaint is being looked at again, \(reopen)"
+            )
         case .open, .awaitingConsent:
             guard purpose == .acknowledgement else { return nil }
             if record.acknowledgedOutsidePals {
                 return .notAllowed(
-                    "case \(reference) was acknowledged outside pals (e.g. by telephone), so no acknowledgement letter is sent; `pals case show \(reference)` shows its history")
+                    "case \(reference) was acknowledged outside pals (e.g. by telephone), so no acknowledgement letter is sent; `pals case show \(reference)` shows its history"
+                )
             }
             if let at = record.acknowledgedAt {
                 return .notAllowed(
-                    "case \(reference) was already acknowledged on \(CivilDate(at).iso), so a second acknowledgement is not sent; `pals archive list --case \(reference)` shows the one that was")
+                    "case \(reference) was already acknowledged on \(CivilDate(at).iso), so a second acknowledgement is not sent; `pals archive list --case \(reference)` shows the one that was"
+                )
             }
             return nil
         }

@@ -77,8 +77,10 @@ struct LetterRulesTests {
         }
         #expect(
             allowed(.open)
-                == [.acknowledgement, .holding, .update, .lateResponse, .consentRequest, .outOfTime, .resolution,
-                    "apology-meeting"])
+                == [
+                    .acknowledgement, .holding, .update, .lateResponse, .consentRequest, .outOfTime, .resolution,
+                    "apology-meeting",
+                ])
         #expect(
             allowed(.awaitingConsent, acknowledged: true)
                 == [.holding, .update, .lateResponse, .consentRequest, .outOfTime, .resolution, "apology-meeting"])
@@ -175,7 +177,9 @@ struct LetterRulesTests {
     @Test("the holding letter says the old date was missed only once it has passed")
     func holdingWordingFollowsTheClock() throws {
         // The example case's response date is 30 December 2026.
-        for (now, past) in [("2026-11-25T09:00:00Z", false), ("2026-12-30T09:00:00Z", false), ("2026-12-31T09:00:00Z", true)] {
+        for (now, past) in [
+            ("2026-11-25T09:00:00Z", false), ("2026-12-30T09:00:00Z", false), ("2026-12-31T09:00:00Z", true),
+        ] {
             let desk = try Desk(now: now)
             defer { desk.folder.remove() }
             var inputs = Self.inputs[.holding]!

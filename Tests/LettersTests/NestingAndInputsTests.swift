@@ -51,7 +51,8 @@ import Testing
 
     @Test("at the limit every level is checked: a missing field 32 sections deep is named")
     func atTheLimitEveryLevelChecked() throws {
-        let folder = try folder(letter: "deep", nested(LetterLibrary.maximumNesting, around: "Dear {{recipient.salutation}},"))
+        let folder = try folder(
+            letter: "deep", nested(LetterLibrary.maximumNesting, around: "Dear {{recipient.salutation}},"))
         defer { try? FileManager.default.removeItem(at: folder) }
         let library = try LetterLibrary.load(from: folder)
         var context = Fixtures.context()

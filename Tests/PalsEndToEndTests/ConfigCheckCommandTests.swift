@@ -26,7 +26,10 @@ struct ConfigCheckCommandTests {
 
         try starter.write(to: file, atomically: true, encoding: .utf8)
         let password = ws.folder.appending("smtp-password").path
-        let smtp = ["PALS_SMTP_URL": "smtps://mail.example.org:465", "PALS_SMTP_USER": "pals", "PALS_SMTP_PASSWORD_FILE": password]
+        let smtp = [
+            "PALS_SMTP_URL": "smtps://mail.example.org:465", "PALS_SMTP_USER": "pals",
+            "PALS_SMTP_PASSWORD_FILE": password,
+        ]
         let missing = try ws.pals(["config", "check"], environment: smtp)
         #expect(missing.status == 1, "\(missing)")
         #expect(missing.stderr.contains("mail.smtp.passwordFile: \(password) does not exist"), "\(missing.stderr)")

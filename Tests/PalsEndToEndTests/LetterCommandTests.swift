@@ -54,7 +54,8 @@ struct LetterCommandTests {
             #expect(result.status == 1, "\(kind): \(result)")
             #expect(
                 result.stderr.contains(
-                    "case \(reference) is closed: reopen it with `pals case update \(reference) --status open` before writing"),
+                    "case \(reference) is closed: reopen it with `pals case update \(reference) --status open` before writing"
+                ),
                 "\(kind): \(result.stderr)")
         }
         #expect(try queued(ws, reference) == 0)

@@ -53,7 +53,9 @@ public struct ConfigurationCheck: Sendable {
 
     func mailFindings() -> [ConfigurationFinding] {
         var findings: [ConfigurationFinding] = []
-        func fail(_ key: String, _ message: String) { findings.append(.init(severity: .error, key: key, message: message)) }
+        func fail(_ key: String, _ message: String) {
+            findings.append(.init(severity: .error, key: key, message: message))
+        }
         func warn(_ key: String, _ message: String) {
             findings.append(.init(severity: .warning, key: key, message: message))
         }
@@ -100,7 +102,9 @@ public struct ConfigurationCheck: Sendable {
             return [
                 .init(
                     severity: .error, key: key,
-                    message: "\(path) does not exist: create it with the SMTP password on its first line (mode 600, owned by the user the daemon runs as)")
+                    message:
+                        "\(path) does not exist: create it with the SMTP password on its first line (mode 600, owned by the user the daemon runs as)"
+                )
             ]
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
@@ -112,14 +116,17 @@ public struct ConfigurationCheck: Sendable {
             return [
                 .init(
                     severity: .error, key: key,
-                    message: "\(path) cannot be read by this user: the daemon must be able to read it (chown it to the daemon's user, mode 600)")
+                    message:
+                        "\(path) cannot be read by this user: the daemon must be able to read it (chown it to the daemon's user, mode 600)"
+                )
             ]
         }
         var findings: [ConfigurationFinding] = []
         if contents.split(separator: "\n", omittingEmptySubsequences: false).first?
             .trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true
         {
-            findings.append(.init(severity: .error, key: key, message: "\(path) is empty: put the password on its first line"))
+            findings.append(
+                .init(severity: .error, key: key, message: "\(path) is empty: put the password on its first line"))
         }
         if status.st_mode & 0o077 != 0 {
             let mode = String(status.st_mode & 0o777, radix: 8)
