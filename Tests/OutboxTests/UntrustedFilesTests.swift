@@ -40,12 +40,16 @@ struct UntrustedFilesTests {
             let outbox = try Outbox(folder: folder.appendingPathComponent("Outbox"), clock: TestClock().outboxClock)
             let target = try secret(in: folder)
             let before = try Data(contentsOf: target)
-            let planted = "20260101T100000000Z-00000000beef"
-            try FileManager.default.createSymbolicLink(
-                atPath: outbox.folder.appendingPathComponent("queued/\(planted).eml").path,
-                withDestinationPath: target.path)
             // A real message beside it still goes.
             let real = try outbox.queue(message: try testMessage(), key: "real").item
+            // The attacker's message: a link to the secret, with a sidecar copied from the real one.
+            let planted = "20260101T100000000Z-00000000beef"
+            let queued = outbox.folder.appendingPathComponent("queued")
+            let sidecar = try String(contentsOf: queued.appendingPathComponent("\(real.id).json"), encoding: .utf8)
+                .replacingOccurrences(of: real.id, with: planted)
+            try Data(sidecar.utf8).write(to: queued.appendingPathComponent("\(planted).json"))
+            try FileManager.default.createSymbolicLink(
+                atPath: queued.appendingPathComponent("\(planted).eml").path, withDestinationPath: target.path)
             let transport = InMemoryTransport()
             let events = EventLog()
             let sender = try OutboxSender(outbox: outbox, transport: transport, observer: events.observer)
