@@ -214,7 +214,19 @@ public final class Daemon: Sendable {
     /// batches in flight finish their SMTP transactions.
     @discardableResult
     public func senderPass() async -> OutboxSender.Report {
-        await sender.sendDue(while: { !Task.isShuttingDownGracefully })
+        logProblems(await sender.sendDue(while: { !Task.isShuttingDownGracefully }))
+    }
+
+    /// Logs, as errors, what a pass could not record (each names the message and its case, never a person).
+    @discardableResult
+    private func logProblems(_ report: OutboxSender.Report) -> OutboxSender.Report {
+        for problem in report.problems {
+            var metadata: Logger.Metadata = ["error": "\(problem)"]
+            if let reference = problem.labels["case"] { metadata["case"] = "\(reference)" }
+            if let id = problem.id { metadata["message"] = "\(id)" }
+            logger.error("could not record a message move", metadata: metadata)
+        }
+        return report
     }
 
     /// Tells intake that a case was logged or changed (the daemon's SIGUSR1), so it looks at once.
@@ -247,7 +259,7 @@ public final class Daemon: Sendable {
         var report = await sender.drain()
         // A one-shot run tells every officer now what it found, rather than at the end of an alert window.
         if postroom.sendAlerts(force: true) > 0 { report = report + (await sender.sendDue()) }
-        return report
+        return logProblems(report)
     }
 
     /// Queues every officer's pending alerts, whatever their windows (at shutdown, so nothing gathered is lost).

@@ -190,4 +190,23 @@ struct OutboxSafetyTests {
             #expect(try await ws.palsAsync(["case", "show", first]).stdout.contains("Needs attention"))
         }
     }
+
+    @Test("daemon --once exits non-zero and logs, by case and message, a move it could not record")
+    func daemonOnceReportsUnrecordedMoves() async throws {
+        try await withSMTPServer { server in
+            let ws = try TestWorkspace()
+            defer { ws.folder.remove() }
+            let reference = try ws.logExample()
+            #expect(try await ws.palsAsync(["letter", "consent-request", reference]).status == 0)
+            let blocked = try #require(try await ws.outboxRows().first?["id"] as? String)
+            try FileManager.default.createDirectory(
+                at: ws.outboxFolder.appending(path: "sent/meta/\(blocked).json/in-the-way"),
+                withIntermediateDirectories: true)
+            let once = try await ws.palsAsync(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(once.status != 0, "\(once)")
+            #expect(once.stderr.contains("could not record a message move"), "\(once)")
+            #expect(once.stderr.contains(blocked) && once.stderr.contains(reference))
+            #expect(!once.stderr.contains("Eira") && !once.stderr.contains("eira.example"), "logs name no person")
+        }
+    }
 }
