@@ -73,20 +73,26 @@ public final class Daemon: Sendable {
     private func acknowledge(_ record: Case) -> Bool {
         let reference = record.reference
         let stage = record.stage ?? 1
+        // The automatic-mail slot taken for this try, given back if nothing was queued (a transient failure must
+        // not use up the recipient's hourly cap and hold back the retries).
+        var slot: (address: String, at: Date)?
         do {
             let letter = try postroom.letters.prepare(.acknowledgement, reference: reference, inputs: [:])
             if case .email(let address) = letter.delivery {
                 if let refusal = AutoReplyGuard.refusal(for: address) {
                     return flag(record, "\(Self.intakeFlag) sent: \(refusal)", key: "intake-refused/\(reference)/\(Postroom.hash(refusal))")
                 }
-                guard guardrail.allow(address, at: now) else {
+                let allowedAt = now
+                guard guardrail.allow(address, at: allowedAt) else {
                     if capped.withLock({ $0.insert(reference).inserted }) {
                         logger.notice("acknowledgement waits: automatic mail cap reached for the recipient", metadata: ["case": "\(reference)"])
                     }
                     return false
                 }
+                slot = (address, allowedAt)
             }
             try postroom.queue(letter, key: "acknowledgement/\(reference)/stage-\(stage)")
+            slot = nil
             let at = now
             try casebook.register.update(reference, now: at, event: CaseEvent(at: at, kind: "acknowledged", detail: "stage \(stage) acknowledgement queued automatically")) {
                 $0.acknowledgedAt = at
@@ -96,6 +102,7 @@ public final class Daemon: Sendable {
         } catch {
             // A mail error's log form leaves out the address it concerns; the case reference names the case.
             let reason = (error as? MailError)?.description ?? error.localizedDescription
+            if let slot { guardrail.giveBack(slot.address, at: slot.at) }
             switch IntakeFailure.classify(error) {
             case .transient:
                 // Queueing is idempotent (the key), so trying again never acknowledges twice.

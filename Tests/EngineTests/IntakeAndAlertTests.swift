@@ -166,6 +166,35 @@ struct IntakeAndAlertTests {
         #expect(daemon.intakePass() == 0, "acknowledged once")
     }
 
+    @Test("a transient failure that lasts an hour tells the officer once, still without flagging; tries go on")
+    func longTransientFailureTold() throws {
+        let ws = try EngineWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.log(email: "patient@example.org")
+        let daemon = try ws.daemon()
+        let incoming = ws.outboxFolder.appending(path: "incoming")
+        try FileManager.default.removeItem(at: incoming)
+        try Data().write(to: incoming)
+        var tries = 0
+        for _ in 0..<40 {  // 1 + 2 + ... + 256 + 300 + ... s: past an hour within 40 tries
+            ws.clock.advance(by: IntakeRetries.maximumDelay)
+            #expect(daemon.intakePass() == 0)
+            tries += 1
+        }
+        #expect(daemon.intakeRetries.entry(reference)?.failures == tries)
+        #expect(daemon.intakeRetries.entry(reference)?.alerted == true)
+        #expect(ws.postroom.alerts.pendingCount(for: "alex") == 1, "told once, not at every try")
+        #expect(ws.postroom.sendAlerts(force: true) == 0, "the alert cannot be queued while the outbox cannot write")
+        #expect(try ws.postroom.casebook.register.get(reference).attention == nil)
+        try FileManager.default.removeItem(at: incoming)
+        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: false)
+        #expect(ws.postroom.sendAlerts(force: true) == 1)
+        let alert = try #require(try ws.postroom.outbox.list(labels: ["kind": "alert"]).first)
+        #expect(alert.labels["subject"] == "Acknowledgement delayed: \(reference)")
+        ws.clock.advance(by: IntakeRetries.maximumDelay)
+        #expect(daemon.intakePass() == 1, "the tries went on and succeed once the folder is back")
+    }
+
     @Test("what a person must fix flags the case; what passes by itself does not")
     func classification() {
         #expect(IntakeFailure.classify(OutboxError(.storage, reason: "could not write: No space left")) == .transient)
