@@ -79,7 +79,9 @@ public struct Postroom: Sendable {
             }
             return .email(result.item, isNew: result.isNew)
         case .post:
-            try PrivateFiles.makeFolder(casebook.workspace.outboxURL.appending(path: Self.printFolder))
+            let printFolder = casebook.workspace.outboxURL.appending(path: Self.printFolder)
+            try PrivateFiles.makeFolder(printFolder)
+            try Files.checkRealFolder(printFolder.path)  // a link planted here would put letters elsewhere
             let file = printFile(key: key, reference: letter.reference, kind: letter.kind)
             let isNew = !FileManager.default.fileExists(atPath: file.path)
             if isNew {

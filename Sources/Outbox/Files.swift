@@ -167,7 +167,7 @@ package enum Files {
     }
 
     /// Throws unless `path` is a real folder (not a symbolic link to one).
-    static func checkRealFolder(_ path: String) throws(OutboxError) {
+    package static func checkRealFolder(_ path: String) throws(OutboxError) {
         switch kind(path) {
         case S_IFDIR?: return
         case S_IFLNK?: throw unsafe(path, "is a symbolic link where the outbox keeps a folder")

@@ -195,6 +195,23 @@ struct IntakeAndAlertTests {
         #expect(daemon.intakePass() == 1, "the tries went on and succeed once the folder is back")
     }
 
+    @Test("a symlinked Outbox/print is refused: the postal letter is not written through it and the case is flagged")
+    func symlinkedPrintFolder() throws {
+        let ws = try EngineWorkspace()
+        defer { ws.folder.remove() }
+        let text = try String(contentsOf: EngineWorkspace.complaint, encoding: .utf8)
+            .replacingOccurrences(of: #""preferredContact": "email""#, with: #""preferredContact": "post""#)
+        let reference = try ws.postroom.casebook.log(json: Data(text.utf8)).reference
+        let elsewhere = ws.folder.appending("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: ws.outboxFolder.appending(path: Postroom.printFolder).path, withDestinationPath: elsewhere.path)
+        #expect(try ws.daemon().intakePass() == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
+        let attention = try ws.postroom.casebook.register.get(reference).attention ?? ""
+        #expect(attention.contains("symbolic link"), "a person must replace the link: \(attention)")
+    }
+
     @Test("what a person must fix flags the case; what passes by itself does not")
     func classification() {
         #expect(IntakeFailure.classify(OutboxError(.storage, reason: "could not write: No space left")) == .transient)
