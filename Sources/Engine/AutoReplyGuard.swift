@@ -30,4 +30,13 @@ final class AutoReplyGuard: Sendable {
             return true
         }
     }
+
+    /// Gives back the slot ``allow(_:at:)`` took at `now`: nothing was queued after all.
+    func giveBack(_ address: String, at now: Date) {
+        sent.withLock { sent in
+            if let index = sent[address.lowercased()]?.lastIndex(of: now) {
+                sent[address.lowercased()]?.remove(at: index)
+            }
+        }
+    }
 }

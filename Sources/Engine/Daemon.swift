@@ -27,6 +27,8 @@ public final class Daemon: Sendable {
     private let casesWaiting = WakeFlag()
     /// The last day whose reminders were all queued; the watcher rests until the next day.
     private let remindersDone = Mutex<CivilDate?>(nil)
+    /// Cases whose acknowledgement failed for a moment, with when to try again.
+    let intakeRetries = IntakeRetries()
 
     public init(postroom: Postroom, lanes: Int? = nil, logger: Logger) throws {
         self.postroom = postroom
@@ -54,8 +56,13 @@ public final class Daemon: Sendable {
             return 0
         }
         var queued = 0
-        // A case intake could not acknowledge waits for its officer (who clears the flag once it is fixed).
-        for record in pending where !(record.attention?.hasPrefix(Self.intakeFlag) ?? false) && acknowledge(record) {
+        let at = now
+        // A case intake could not acknowledge waits for its officer (who clears the flag once it is fixed); one that
+        // failed for a moment waits for its next try.
+        for record in pending
+        where !(record.attention?.hasPrefix(Self.intakeFlag) ?? false) && !intakeRetries.isWaiting(record.reference, now: at)
+            && acknowledge(record)
+        {
             queued += 1
         }
         if queued > 0 { mailWaiting.raise() }
@@ -66,34 +73,72 @@ public final class Daemon: Sendable {
     private func acknowledge(_ record: Case) -> Bool {
         let reference = record.reference
         let stage = record.stage ?? 1
+        // The automatic-mail slot taken for this try, given back if nothing was queued (a transient failure must
+        // not use up the recipient's hourly cap and hold back the retries).
+        var slot: (address: String, at: Date)?
         do {
             let letter = try postroom.letters.prepare(.acknowledgement, reference: reference, inputs: [:])
             if case .email(let address) = letter.delivery {
                 if let refusal = AutoReplyGuard.refusal(for: address) {
                     return flag(record, "\(Self.intakeFlag) sent: \(refusal)", key: "intake-refused/\(reference)/\(Postroom.hash(refusal))")
                 }
-                guard guardrail.allow(address, at: now) else {
+                let allowedAt = now
+                guard guardrail.allow(address, at: allowedAt) else {
                     if capped.withLock({ $0.insert(reference).inserted }) {
                         logger.notice("acknowledgement waits: automatic mail cap reached for the recipient", metadata: ["case": "\(reference)"])
                     }
                     return false
                 }
+                slot = (address, allowedAt)
             }
             try postroom.queue(letter, key: "acknowledgement/\(reference)/stage-\(stage)")
+            slot = nil
             let at = now
             try casebook.register.update(reference, now: at, event: CaseEvent(at: at, kind: "acknowledged", detail: "stage \(stage) acknowledgement queued automatically")) {
                 $0.acknowledgedAt = at
             }
+            intakeRetries.clear(reference)
             return true
         } catch {
             // A mail error's log form leaves out the address it concerns; the case reference names the case.
             let reason = (error as? MailError)?.description ?? error.localizedDescription
-            return flag(record, "\(Self.intakeFlag) made: \(reason)", key: "intake-failed/\(reference)/\(Postroom.hash(reason))")
+            if let slot { guardrail.giveBack(slot.address, at: slot.at) }
+            switch IntakeFailure.classify(error) {
+            case .transient:
+                // Queueing is idempotent (the key), so trying again never acknowledges twice.
+                retryLater(record, reason)
+                return false
+            case .needsPerson:
+                return flag(record, "\(Self.intakeFlag) made: \(reason)", key: "intake-failed/\(reference)/\(Postroom.hash(reason))")
+            }
+        }
+    }
+
+    /// Schedules another try of a case after a transient failure; tells its officer once if it has failed for
+    /// longer than ``IntakeRetries/alertAfter`` (the tries go on).
+    private func retryLater(_ record: Case, _ reason: String) {
+        let at = now
+        let entry = intakeRetries.failed(record.reference, now: at)
+        logger.warning("acknowledgement failed for a moment; it is tried again", metadata: [
+            "case": "\(record.reference)", "failures": "\(entry.failures)",
+            "retry": "\(ISO8601DateFormatter().string(from: entry.next))", "error": "\(reason)",
+        ])
+        guard !entry.alerted, at.timeIntervalSince(entry.since) >= IntakeRetries.alertAfter else { return }
+        do {
+            try postroom.alertOfficer(
+                reference: record.reference,
+                key: "intake-delayed/\(record.reference)/\(Int(entry.since.timeIntervalSince1970))",
+                subject: "Acknowledgement delayed: \(record.reference)",
+                body: "pals has been trying to acknowledge case \(record.reference) since \(ISO8601DateFormatter().string(from: entry.since)) and keeps failing for a reason that should pass by itself:\n\n\(reason)\n\nIt keeps trying. If this goes on, ask whoever runs pals to look at its log, or acknowledge the case yourself (`pals letter acknowledgement \(record.reference)`).")
+            intakeRetries.markAlerted(record.reference)
+        } catch {
+            logger.error("cannot tell the officer of a delayed acknowledgement", metadata: ["case": "\(record.reference)", "error": "\(error)"])
         }
     }
 
     private func flag(_ record: Case, _ reason: String, key: String) -> Bool {
         logger.warning("acknowledgement not made", metadata: ["case": "\(record.reference)"])
+        intakeRetries.clear(record.reference)
         do {
             if record.attention != reason {
                 let at = now
@@ -105,7 +150,9 @@ public final class Daemon: Sendable {
                 reference: record.reference, key: key, subject: "Acknowledgement needed: \(record.reference)",
                 body: "pals could not acknowledge case \(record.reference) by itself.\n\n\(reason)\n\nPlease acknowledge it yourself (`pals preview acknowledgement \(record.reference)`, `pals letter acknowledgement \(record.reference)`), or fix the case and run `pals case update \(record.reference) --clear-attention` so pals tries again.")
         } catch {
+            // Not flagged: the case is tried again (with backoff), and flagged then if the problem is still there.
             logger.error("cannot flag the case", metadata: ["case": "\(record.reference)", "error": "\(error)"])
+            _ = intakeRetries.failed(record.reference, now: now)
         }
         return false
     }
@@ -174,7 +221,19 @@ public final class Daemon: Sendable {
     /// batches in flight finish their SMTP transactions.
     @discardableResult
     public func senderPass() async -> OutboxSender.Report {
-        await sender.sendDue(while: { !Task.isShuttingDownGracefully })
+        logProblems(await sender.sendDue(while: { !Task.isShuttingDownGracefully }))
+    }
+
+    /// Logs, as errors, what a pass could not record (each names the message and its case, never a person).
+    @discardableResult
+    private func logProblems(_ report: OutboxSender.Report) -> OutboxSender.Report {
+        for problem in report.problems {
+            var metadata: Logger.Metadata = ["error": "\(problem)"]
+            if let reference = problem.labels["case"] { metadata["case"] = "\(reference)" }
+            if let id = problem.id { metadata["message"] = "\(id)" }
+            logger.error("could not record a message move", metadata: metadata)
+        }
+        return report
     }
 
     /// Tells intake that a case was logged or changed (the daemon's SIGUSR1), so it looks at once.
@@ -204,7 +263,15 @@ public final class Daemon: Sendable {
         await recover()
         intakePass()
         watcherPass()
-        return await sender.drain()
+        var report = await sender.drain()
+        // A one-shot run tells every officer now what it found, rather than at the end of an alert window.
+        if postroom.sendAlerts(force: true) > 0 { report = report + (await sender.sendDue()) }
+        return logProblems(report)
+    }
+
+    /// Queues every officer's pending alerts, whatever their windows (at shutdown, so nothing gathered is lost).
+    func sendPendingAlerts() {
+        postroom.sendAlerts(force: true)
     }
 
     // MARK: Services

@@ -62,6 +62,8 @@ struct SenderService: Service, CustomStringConvertible {
             await daemon.senderPass()
             await daemon.waitForMail(upTo: interval)
         }
+        // Alerts still waiting for their window are queued, to be sent at the next start.
+        daemon.sendPendingAlerts()
     }
 }
 

@@ -1,5 +1,6 @@
 import Casework
 public import Foundation
+import Synchronization
 public import Letters
 public import Mail
 public import Outbox
@@ -11,23 +12,37 @@ public import WorkingDays
 /// It joins the casebook, the letter desk and the outbox: queueing records the letter in the case history;
 /// every move of a message is recorded there too, and a message that fails or goes on hold flags its case
 /// and sends its officer an alert (never an alert about an alert).
+///
+/// Alerts to one officer are coalesced (``OfficerAlerts``): at most one alert per officer per ``alertWindow``,
+/// listing every problem since the last one.
 public struct Postroom: Sendable {
     public let casebook: Casebook
     public let letters: LetterDesk
     public let outbox: Outbox
     let logger: Logger
+    /// Problems waiting to be told to their officers.
+    let alerts: OfficerAlerts
 
     /// The file transport's folder in `Outbox/`: where mail goes when `mail.transport` is `file`.
     public static let localDeliveryFolder = "local"
     /// The print queue in `Outbox/`: PDF letters for complainants who are written to by post.
     public static let printFolder = "print"
 
-    public init(casebook: Casebook, logger: Logger = Logger(label: "pals")) throws {
+    /// The shortest time between two alerts to one officer: 15 minutes. The first problem is told at once; those
+    /// that follow within the window wait for its end and go in one alert.
+    public static let defaultAlertWindow: TimeInterval = 15 * 60
+
+    /// - Parameters:
+    ///   - alertWindow: the shortest time between two alerts to one officer, in seconds.
+    public init(
+        casebook: Casebook, logger: Logger = Logger(label: "pals"), alertWindow: TimeInterval = Self.defaultAlertWindow
+    ) throws {
         self.casebook = casebook
         letters = try LetterDesk(casebook: casebook)
         let clock = casebook.clock
         outbox = try Outbox(folder: casebook.workspace.outboxURL, clock: OutboxClock { clock.now() })
         self.logger = logger
+        alerts = OfficerAlerts(window: alertWindow)
     }
 
     private var configuration: WorkspaceConfiguration { casebook.workspace.configuration }
@@ -64,19 +79,25 @@ public struct Postroom: Sendable {
             }
             return .email(result.item, isNew: result.isNew)
         case .post:
-            try PrivateFiles.makeFolder(casebook.workspace.outboxURL.appending(path: Self.printFolder))
+            let printFolder = casebook.workspace.outboxURL.appending(path: Self.printFolder)
+            try PrivateFiles.makeFolder(printFolder)
+            try Files.checkRealFolder(printFolder.path)  // a link planted here would put letters elsewhere
             let file = printFile(key: key, reference: letter.reference, kind: letter.kind)
-            if FileManager.default.fileExists(atPath: file.path) { return .print(file, isNew: false) }
-            try PrivateFiles.write(try letter.pdf(), to: file)
-            try register.record(
-                CaseEvent(at: now, kind: "letter-printed", detail: "\(letter.kind.rawValue) placed in the print queue as \(file.lastPathComponent)"),
-                for: letter.reference)
+            let isNew = !FileManager.default.fileExists(atPath: file.path)
+            if isNew {
+                try PrivateFiles.write(try letter.pdf(), to: file)
+                try register.record(
+                    CaseEvent(at: now, kind: "letter-printed", detail: "\(letter.kind.rawValue) placed in the print queue as \(file.lastPathComponent)"),
+                    for: letter.reference)
+                logger.info("letter placed in the print queue", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
+            }
+            // Also when the file was there: a retry after a failed alert must still tell the officer (the key
+            // makes it once).
             try alertOfficer(
                 reference: letter.reference, key: "print/\(key)",
                 subject: "Letter to post: \(letter.reference)",
                 body: "A \(letter.kind.rawValue) letter for case \(letter.reference) is waiting in the print queue:\n\n  \(file.path)\n\nPlease print it and post it today.")
-            logger.info("letter placed in the print queue", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
-            return .print(file, isNew: true)
+            return .print(file, isNew: isNew)
         }
     }
 
@@ -86,12 +107,39 @@ public struct Postroom: Sendable {
         return casebook.workspace.outboxURL.appending(path: "\(Self.printFolder)/\(reference)-\(kind.rawValue)-\(safe).pdf")
     }
 
-    /// Sends a short notice to a case's officer (an alert, a print request); never about an alert.
+    /// Tells a case's officer of a problem (an alert, a print request); never about an alert.
+    ///
+    /// The problem joins the officer's pending alerts, queued by ``sendAlerts(force:)``: at the end of every
+    /// sender pass, or at once by a one-shot command. An alert of one problem is queued under `key`, so it is
+    /// queued once whatever restarts happen; one of several problems is keyed by all their keys.
     public func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
         let record = try register.get(reference)
-        guard let officer = configuration.officer(record.officer) else { return }
-        try notify(to: officer.email, name: officer.name, key: key, subject: subject, body: body,
-                   labels: ["case": reference, "kind": "alert"])
+        guard configuration.officer(record.officer) != nil else { return }
+        alerts.add(OfficerAlerts.Problem(key: key, reference: reference, subject: subject, body: body),
+                   for: record.officer)
+    }
+
+    /// Queues the pending alerts of every officer whose window has passed (every officer when `force`): one
+    /// message per officer listing every problem since the last. Returns how many messages were queued.
+    ///
+    /// Problems whose alert cannot be queued stay pending and are tried again at the next call.
+    @discardableResult
+    public func sendAlerts(force: Bool = false) -> Int {
+        let now = casebook.clock.now()
+        var queued = 0
+        for (officerID, problems) in alerts.take(now: now, force: force) {
+            guard let officer = configuration.officer(officerID) else { continue }
+            let (key, subject, body, labels) = OfficerAlerts.compose(problems, officer: officerID)
+            do {
+                try notify(to: officer.email, name: officer.name, key: key, subject: subject, body: body, labels: labels)
+                queued += 1
+                logger.notice("officer alerted", metadata: ["officer": "\(officerID)", "problems": "\(problems.count)", "cases": "\(Set(problems.map(\.reference)).sorted().joined(separator: ","))"])
+            } catch {
+                alerts.putBack(problems, for: officerID)
+                logger.error("could not queue an officer's alert; it is tried again", metadata: ["officer": "\(officerID)", "error": "\(error)"])
+            }
+        }
+        return queued
     }
 
     /// Queues a message to staff (alerts, reminders, digests), marked Auto-Submitted: auto-generated.
@@ -123,6 +171,7 @@ public struct Postroom: Sendable {
         let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
         let record = try register.get(reference)
         let result = try queue(letter, key: key)
+        sendAlerts(force: true)  // a one-shot command: the print request cannot wait for a sender pass
         let isNew: Bool
         switch result {
         case .email(_, let new), .print(_, let new): isNew = new
@@ -198,10 +247,16 @@ public struct Postroom: Sendable {
             lifetime: .seconds(retry.giveUpAfter))
     }
 
-    /// A sender over the configured transport whose every move is recorded on the case.
+    /// A sender over the configured transport whose every move is recorded on the case, and which queues the
+    /// officers' coalesced alerts at the end of each pass.
+    /// - Parameters:
+    ///   - observe: told of every move, after it was recorded on its case.
+    ///   - recordFailed: told of every move that could not be recorded on its case (the register or the alert
+    ///     failed), so a command can report it rather than claim success.
     public func sender(
         lanes: Int? = nil, batchSize: Int = 10, transport: (any MailTransport)? = nil,
-        observe: (@Sendable (OutboxEvent) -> Void)? = nil
+        observe: (@Sendable (OutboxEvent) -> Void)? = nil,
+        recordFailed: (@Sendable (OutboxEvent, any Error) -> Void)? = nil
     ) throws -> OutboxSender {
         let chosen = try transport ?? self.transport()
         let postroom = self
@@ -209,13 +264,20 @@ public struct Postroom: Sendable {
             outbox: outbox, transport: chosen, policy: retryPolicy, lanes: lanes ?? configuration.mail.smtp.lanes,
             batchSize: batchSize,
             observer: { event in
-                postroom.record(event)
+                do {
+                    try postroom.record(event)
+                } catch {
+                    recordFailed?(event, error)
+                }
                 observe?(event)
-            })
+            },
+            afterPass: { postroom.sendAlerts() })
     }
 
-    /// Records a move of a message on its case; flags the case and alerts the officer when it failed or is held.
-    func record(_ event: OutboxEvent) {
+    /// Records a move of a message on its case; flags the case and notes an alert for the officer when it failed
+    /// or is held.
+    /// - Throws: what the register or the alert threw (also logged, with the case reference).
+    func record(_ event: OutboxEvent) throws {
         guard let reference = event.labels["case"] else { return }
         let kind = event.labels["kind"] ?? "message"
         let now = casebook.clock.now()
@@ -254,6 +316,7 @@ public struct Postroom: Sendable {
             }
         } catch {
             logger.error("could not record a message move on its case", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            throw error
         }
     }
 
@@ -271,5 +334,97 @@ extension Postroom {
         try notify(
             to: officer.email, name: officer.name, key: key, subject: merged.subject, body: merged.text,
             html: merged.html, labels: ["kind": "reminder-digest", "officer": officer.id])
+    }
+}
+
+/// Problems waiting to be told to officers, coalesced per officer.
+///
+/// The choice, as a mail administrator would make it: an officer hears of the first problem at once (the end of
+/// the sender pass that found it), then at most once per window, in one alert listing every problem since the
+/// last; a burst (16 messages held by one server outage) is one alert. The pending list lives in memory: after a
+/// restart the cases are still flagged and the messages still held or failed (`pals status`, `outbox list`), and
+/// an alert that was queued is never queued twice, because its key is made from the keys of the problems it lists.
+final class OfficerAlerts: Sendable {
+    /// One thing an officer must look at.
+    struct Problem: Sendable, Hashable {
+        /// Its own idempotency key (such as `alert/<message id>/held`).
+        var key: String
+        /// The case it concerns.
+        var reference: String
+        /// A one-line summary naming the case reference only.
+        var subject: String
+        /// What happened and what to do.
+        var body: String
+    }
+
+    private struct State: Sendable {
+        var pending: [String: [Problem]] = [:]
+        var lastSent: [String: Date] = [:]
+    }
+
+    /// The shortest time between two alerts to one officer, in seconds.
+    let window: TimeInterval
+    private let state = Mutex(State())
+
+    init(window: TimeInterval) {
+        self.window = window
+    }
+
+    /// Adds a problem for an officer (once: the same key twice is one problem).
+    func add(_ problem: Problem, for officer: String) {
+        state.withLock { state in
+            if state.pending[officer, default: []].contains(where: { $0.key == problem.key }) { return }
+            state.pending[officer, default: []].append(problem)
+        }
+    }
+
+    /// Puts back problems whose alert could not be queued (without counting it as sent).
+    func putBack(_ problems: [Problem], for officer: String) {
+        state.withLock { state in
+            state.lastSent[officer] = nil
+            let known = Set(state.pending[officer, default: []].map(\.key))
+            state.pending[officer, default: []].insert(contentsOf: problems.filter { !known.contains($0.key) }, at: 0)
+        }
+    }
+
+    /// The problems of every officer whose window has passed since their last alert (all when `force`), taken out
+    /// of the pending list and counted as sent now.
+    func take(now: Date, force: Bool) -> [(officer: String, problems: [Problem])] {
+        state.withLock { state in
+            var due: [(String, [Problem])] = []
+            for (officer, problems) in state.pending.sorted(by: { $0.key < $1.key }) where !problems.isEmpty {
+                if !force, let last = state.lastSent[officer], now.timeIntervalSince(last) < window { continue }
+                due.append((officer, problems))
+                state.pending[officer] = nil
+                state.lastSent[officer] = now
+            }
+            return due
+        }
+    }
+
+    /// How many problems wait for an officer.
+    func pendingCount(for officer: String) -> Int {
+        state.withLock { $0.pending[officer]?.count ?? 0 }
+    }
+
+    /// The alert for a list of problems: one problem keeps its own key, subject and body; several are listed in
+    /// one message keyed by all their keys. Subjects carry case references only.
+    static func compose(_ problems: [Problem], officer: String) -> (
+        key: String, subject: String, body: String, labels: [String: String]
+    ) {
+        if problems.count == 1, let only = problems.first {
+            return (only.key, only.subject, only.body, ["case": only.reference, "kind": "alert"])
+        }
+        let keys = problems.map(\.key).sorted().joined(separator: "\n")
+        let references = problems.map(\.reference).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let cases = references.count == 1 ? "case \(references[0])" : "\(references.count) cases"
+        let subject = "Attention needed: \(problems.count) problems (\(cases))"
+        var body = "pals found \(problems.count) problems that need you (\(cases)):\n"
+        for (index, problem) in problems.enumerated() {
+            let indented = problem.body.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n")
+            body += "\n\(index + 1). \(problem.subject)\n\(indented)\n"
+        }
+        return ("alerts/\(officer)/\(Postroom.hash(keys))", subject, body, ["kind": "alert", "officer": officer])
     }
 }

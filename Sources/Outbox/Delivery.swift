@@ -50,10 +50,13 @@ extension Outbox {
     // MARK: Choosing
 
     /// Messages due now: all of `queued/` and the deferred ones whose time has come, oldest first.
+    /// A file whose name is not an outbox id is never taken.
     func dueMessages(now: Date) -> [(id: String, state: OutboxState)] {
-        var due = Files.messageIDs(in: folderPath(.queued)).map { (id: $0, state: OutboxState.queued) }
+        var due = Files.messageIDs(in: folderPath(.queued)).filter(MessageIDs.isValid).map {
+            (id: $0, state: OutboxState.queued)
+        }
         let deferred = folderPath(.deferred)
-        for id in Files.messageIDs(in: deferred) {
+        for id in Files.messageIDs(in: deferred) where MessageIDs.isValid(id) {
             guard let item = try? metadata(of: id, in: deferred) else { continue }
             if (item.nextAttempt ?? .distantPast) <= now { due.append((id, .deferred)) }
         }
@@ -69,11 +72,13 @@ extension Outbox {
     // MARK: Claiming
 
     /// Claims messages for a sender by renaming each `.eml` into its `active/<owner>/` folder (whoever's rename
-    /// succeeds owns it), then writes their `active` sidecars; returns the claimed messages and their bytes.
+    /// succeeds owns it), then writes their `active` sidecars; returns the claimed messages and their bytes, the
+    /// messages put on hold because they could not be read safely (a link, not a regular file, unsafe or
+    /// unreadable metadata: like Postfix with a bad queue file, never sent), and what could not be recorded.
     ///
     /// - Important: the `active` sidecars are durable before this returns, so recovery treats every claimed
     ///   message as possibly handed to the server from here on.
-    func claim(_ candidates: [(id: String, state: OutboxState)], into lease: ActiveLease) -> [(OutboxItem, Data)] {
+    func claim(_ candidates: [(id: String, state: OutboxState)], into lease: ActiveLease) -> Claim {
         var moved: [(String, String)] = []
         for (id, state) in candidates {
             let source = folderPath(state)
@@ -81,31 +86,64 @@ extension Outbox {
                 moved.append((id, source))
             }
         }
-        guard !moved.isEmpty else { return [] }
+        guard !moved.isEmpty else { return Claim() }
         let now = clock.now()
+        var claim = Claim()
         var claimed: [(OutboxItem, Data, String)] = []
         for (id, source) in moved {
-            do {
-                guard var item = try metadata(of: id, in: source) else {
+            let item: OutboxItem
+            let data: Data
+            do throws(OutboxError) {
+                // The bytes first: a planted link or device is refused before anything else is believed.
+                guard let read = try Files.read(lease.folder + "/\(id).eml") else { throw notFound(id) }
+                guard let found = try metadata(of: id, in: source) else {
                     throw OutboxError(.corrupt, id: id, reason: "the message has no metadata file")
                 }
-                guard let data = try Files.read(lease.folder + "/\(id).eml") else { throw notFound(id) }
-                item.enter(.active, at: now, reason: nil)
-                try Files.writeAtomically(try encode(item), to: lease.folder + "/\(id).json")
-                item.file = URL(fileURLWithPath: lease.folder + "/\(id).eml")
-                claimed.append((item, data, source))
+                (item, data) = (found, read)
             } catch {
-                // Unreadable: put it on hold for an officer rather than guess.
-                park(id: id, from: lease.folder, reason: "could not be prepared for sending: \(error)")
+                // Unreadable or unsafe: put it on hold for an officer rather than guess; it is never sent.
+                if let held = park(id: id, from: lease.folder, reason: "refused, not sent: \(error)") {
+                    claim.held.append(held)
+                } else {
+                    claim.problems.append(
+                        .init(id: id, labels: [:], error: error, wasAccepted: false,
+                              consequence: "it could not be put on hold either; the next recovery holds it"))
+                }
+                continue
+            }
+            var active = item
+            active.enter(.active, at: now, reason: nil)
+            active.file = URL(fileURLWithPath: lease.folder + "/\(id).eml")
+            do throws(OutboxError) {
+                try write(try encode(active), to: lease.folder + "/\(id).json", id: id)
+                claimed.append((active, data, source))
+            } catch {
+                // Never handed to the transport: the next recovery puts it back where it came from.
+                claim.problems.append(
+                    .init(id: id, labels: item.labels, error: error, wasAccepted: false,
+                          consequence: "it was not sent; the next recovery puts it back in the queue"))
             }
         }
         Files.syncFolder(lease.folder)
         for (item, _, source) in claimed { Files.remove(source + "/\(item.id).json") }
-        return claimed.map { ($0.0, $0.1) }
+        claim.claimed = claimed.map { ($0.0, $0.1) }
+        return claim
     }
 
-    /// Moves a message that has no usable metadata to `hold/` with a minimal record.
-    private func park(id: String, from folder: String, reason: String) {
+    /// What ``claim(_:into:)`` did.
+    struct Claim: Sendable {
+        /// The messages claimed, with their bytes, to hand to the transport.
+        var claimed: [(OutboxItem, Data)] = []
+        /// Messages refused (unsafe or unreadable) and put on hold.
+        var held: [OutboxEvent] = []
+        /// What could not be recorded.
+        var problems: [OutboxSender.Problem] = []
+    }
+
+    /// Moves a message that has no usable metadata to `hold/` with a minimal record; returns the move, or nil if it
+    /// could not be made (the message then stays where it is, for the next recovery).
+    @discardableResult
+    private func park(id: String, from folder: String, reason: String) -> OutboxEvent? {
         let now = clock.now()
         var item = OutboxItem(
             id: id, key: "", labels: [:], sender: "", recipient: "", messageID: nil, size: 0, created: now,
@@ -119,42 +157,66 @@ extension Outbox {
         // The caller owns `folder` (its own lease, or a dead sender's whose lock it holds): sidecar first.
         let hold = folderPath(.hold)
         guard let data = try? encode(item), (try? Files.writeAtomically(data, to: hold + "/\(id).json")) != nil
-        else { return }
+        else { return nil }
         Files.syncFolder(hold)
-        guard case .moved? = try? Files.move(folder + "/\(id).eml", hold + "/\(id).eml", id: id) else { return }
+        guard case .moved? = try? Files.move(folder + "/\(id).eml", hold + "/\(id).eml", id: id) else { return nil }
         Files.syncFolder(hold)
         Files.remove(folder + "/\(id).json")
+        item.file = URL(fileURLWithPath: hold + "/\(id).eml")
+        return OutboxEvent(item, at: now)
     }
 
     // MARK: Settling
 
     /// Moves claimed messages to where their outcomes send them. Three phases, each made durable before the next:
     /// destination sidecars (with the outcome), then the `.eml` renames, then removal of the `active` sidecars.
-    func settle(_ settlements: [Settlement], from lease: ActiveLease) {
+    ///
+    /// Returns the settlements fully made, and a problem for each that was not. A message whose outcome could not
+    /// be written stays in `active/` with its `active` sidecar, so the next recovery puts it on hold (it may have
+    /// been accepted: it is never queued again by itself); one whose outcome was written but whose `.eml` could not
+    /// be moved is moved on by the next recovery.
+    func settle(_ settlements: [Settlement], from lease: ActiveLease) -> (
+        settled: [Settlement], problems: [OutboxSender.Problem]
+    ) {
         var metaFolders: Set<String> = []
         var written: [Settlement] = []
+        var problems: [OutboxSender.Problem] = []
         for settlement in settlements {
             let item = settlement.item
             let folder = folderPath(item.state)
-            do {
-                try Files.writeAtomically(try encode(item), to: folder + "/\(item.id).json")
+            do throws(OutboxError) {
+                try write(try encode(item), to: folder + "/\(item.id).json", id: item.id)
                 metaFolders.insert(folder)
                 written.append(settlement)
             } catch {
-                // The message stays in active/ with its active sidecar: the next recovery holds it.
-                continue
+                problems.append(
+                    .init(
+                        id: item.id, labels: item.labels, error: error, wasAccepted: item.state == .sent,
+                        consequence: "its move to \(item.state.rawValue) could not be recorded; it stays in active/ "
+                            + "and the next recovery puts it on hold (it is never sent again by itself)"))
             }
         }
         for folder in metaFolders { Files.syncFolder(folder) }
         var emlFolders: Set<String> = [lease.folder]
+        var settled: [Settlement] = []
         for settlement in written {
             let item = settlement.item
             let target = emlPath(of: item)
-            _ = try? Files.move(lease.folder + "/\(item.id).eml", target, id: item.id)
-            emlFolders.insert((target as NSString).deletingLastPathComponent)
+            do throws(OutboxError) {
+                _ = try move(lease.folder + "/\(item.id).eml", target, id: item.id)
+                settled.append(settlement)
+                emlFolders.insert((target as NSString).deletingLastPathComponent)
+            } catch {
+                problems.append(
+                    .init(
+                        id: item.id, labels: item.labels, error: error, wasAccepted: item.state == .sent,
+                        consequence: "its outcome (\(item.state.rawValue)) was recorded but the message file could "
+                            + "not be moved; the next recovery finishes the move"))
+            }
         }
         for folder in emlFolders { Files.syncFolder(folder) }
-        for settlement in written { Files.remove(lease.folder + "/\(settlement.item.id).json") }
+        for settlement in settled { Files.remove(lease.folder + "/\(settlement.item.id).json") }
+        return (settled, problems)
     }
 
     /// Where a settled message's `.eml` goes.
@@ -175,8 +237,10 @@ extension Outbox {
     /// Recovers the `active/<owner>/` folders of senders that died (their lock is free), except `ownFolder`,
     /// and finishes queueing of staged messages whose key was claimed. Returns what it moved.
     func recover(except ownFolder: String?) -> [OutboxEvent] {
+        // A folder of the layout replaced by a link would make recovery move or delete files elsewhere.
+        guard (try? verifyLayout()) != nil else { return [] }
         var events: [OutboxEvent] = []
-        for name in Files.names(in: activeRoot) {
+        for name in activeOwners(includingHidden: true) {
             let folder = activeRoot + "/" + name
             if folder == ownFolder { continue }
             let lockPath = folder + "/.lock"

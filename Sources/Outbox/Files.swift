@@ -120,13 +120,22 @@ package enum Files {
     }
 
     /// The file's bytes, or nil when it does not exist.
+    ///
+    /// Nothing in the outbox is trusted as a path (DESIGN invariant 12): a symbolic link is never followed
+    /// (`O_NOFOLLOW`) and only a regular file is read (`fstat` of the open descriptor, so it cannot be swapped
+    /// between the check and the read); a FIFO or device is refused without blocking (`O_NONBLOCK`).
+    /// - Throws: ``OutboxError`` `unsafeFile` for a link or anything but a regular file, `storage` otherwise.
     static func read(_ path: String) throws(OutboxError) -> Data? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
+            if errno == ELOOP { throw unsafe(path, "is a symbolic link") }
             throw failure("open", path)
         }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw failure("inspect", path) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw unsafe(path, "is not a regular file") }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -142,6 +151,30 @@ package enum Files {
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// An `unsafeFile` error: `path` is not what the outbox writes there, so it is refused rather than followed.
+    static func unsafe(_ path: String, _ what: String, id: String? = nil) -> OutboxError {
+        OutboxError(
+            .unsafeFile, id: id, path: path,
+            reason: "\(what); the outbox never follows links or reads anything but its own regular files")
+    }
+
+    /// What is at `path` itself (a link is not followed); nil when nothing is.
+    static func kind(_ path: String) -> mode_t? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT
+    }
+
+    /// Throws unless `path` is a real folder (not a symbolic link to one).
+    package static func checkRealFolder(_ path: String) throws(OutboxError) {
+        switch kind(path) {
+        case S_IFDIR?: return
+        case S_IFLNK?: throw unsafe(path, "is a symbolic link where the outbox keeps a folder")
+        case nil: throw OutboxError(.storage, path: path, reason: "the folder is missing")
+        default: throw unsafe(path, "is not a folder")
+        }
+    }
 
     /// The names in a folder (not `.` or `..`); empty when the folder is missing.
     static func names(in folder: String) -> [String] {
@@ -192,7 +225,7 @@ final class FileLock: Sendable {
 
     /// Creates (if needed) and locks `path`; nil when another process (or open file) holds the lock.
     static func tryLock(_ path: String, create: Bool) throws(OutboxError) -> FileLock? {
-        let descriptor = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0o600)
+        let descriptor = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0o600)
         guard descriptor >= 0 else {
             if errno == ENOENT, !create { return nil }
             throw Files.failure("open the lock", path)
@@ -207,5 +240,42 @@ final class FileLock: Sendable {
     deinit {
         flock(descriptor, LOCK_UN)
         close(descriptor)
+    }
+}
+
+/// Failures injected into the outbox's own writes and renames, so tests can see what it does when the disk is full
+/// or a folder cannot be written (tests run as root, whom file modes do not stop).
+package struct FileFaults: Sendable {
+    /// What the outbox is about to do.
+    package enum Step: Sendable, Hashable {
+        /// Write a file atomically (the path is the file written).
+        case write
+        /// Rename a file (the path is the destination).
+        case move
+    }
+
+    /// Returns an errno to fail the step with, or nil to let it happen.
+    let fail: @Sendable (Step, String) -> Int32?
+
+    /// Faults chosen by `fail`, which returns an errno (such as `ENOSPC`) to make a step fail.
+    package init(_ fail: @escaping @Sendable (Step, String) -> Int32?) {
+        self.fail = fail
+    }
+
+    /// No fault: every step is done.
+    package static let none = FileFaults { _, _ in nil }
+}
+
+extension Outbox {
+    /// ``Files/writeAtomically(_:to:)``, unless a test injected a fault for it.
+    func write(_ data: Data, to path: String, id: String? = nil) throws(OutboxError) {
+        if let code = faults.fail(.write, path) { throw Files.failure("write", path, id: id, code: code) }
+        try Files.writeAtomically(data, to: path)
+    }
+
+    /// ``Files/move(_:_:id:)``, unless a test injected a fault for it.
+    func move(_ from: String, _ to: String, id: String? = nil) throws(OutboxError) -> Files.Move {
+        if let code = faults.fail(.move, to) { throw Files.failure("move to \(to)", from, id: id, code: code) }
+        return try Files.move(from, to, id: id)
     }
 }

@@ -52,6 +52,10 @@ public import Mail
 ///   sidecar was never written (so it was never handed to the transport) goes back where it came from; every
 ///   other message goes to `hold/` with "interrupted while sending; the server may have accepted it". Nothing found
 ///   in `active/` is ever resent automatically.
+/// - **Nothing is trusted as a path** (DESIGN invariant 12): files are opened without following links and only
+///   regular files are read; a folder of the layout that is a symbolic link stops the outbox (`unsafeFile`); a
+///   sidecar whose id or `archiveFile` would lead outside its folder is refused as unsafe; a queued message that
+///   cannot be read safely is moved to `hold/` with the reason and never sent.
 /// - **Idempotency**: `queue` writes the message to `incoming/`, then claims the key with `link(2)` of a complete
 ///   file (atomic, fails if the key exists), then renames the message into `queued/`. A key whose message is still in
 ///   `incoming/` (its claimer died) is completed by the next caller with the same rename.
@@ -61,17 +65,36 @@ public final class Outbox: Sendable {
     /// Where "now" comes from.
     public let clock: OutboxClock
     let root: String
+    /// Failures injected by tests into the sender's writes and renames (none in production).
+    let faults: FileFaults
 
     /// Opens (creating it if needed) the outbox in `folder`.
     /// - Parameters:
     ///   - folder: the `Outbox/` folder; made with mode 0700 when missing, with its subfolders.
     ///   - clock: the time used for ids, attempts, due dates and history.
-    public init(folder: URL, clock: OutboxClock) throws(OutboxError) {
+    /// - Throws: ``OutboxError`` `unsafeFile` when the folder or one of its subfolders is a symbolic link.
+    public convenience init(folder: URL, clock: OutboxClock) throws(OutboxError) {
+        try self.init(folder: folder, clock: clock, faults: .none)
+    }
+
+    /// Opens the outbox with failures injected into the sender's writes and renames (for tests).
+    package init(folder: URL, clock: OutboxClock, faults: FileFaults) throws(OutboxError) {
         self.folder = folder.standardizedFileURL
         self.clock = clock
         self.root = self.folder.path
+        self.faults = faults
         for path in [root] + Self.layout.map({ root + "/" + $0 }) {
             try Files.makeFolder(path)
+        }
+        try verifyLayout()
+    }
+
+    /// Checks that the outbox folder and every folder of its layout are real folders, not symbolic links (a link
+    /// such as `hold -> /elsewhere` would make the outbox read, write or delete outside itself).
+    /// - Throws: ``OutboxError`` `unsafeFile` naming the first folder that is not.
+    public func verifyLayout() throws(OutboxError) {
+        for path in [root] + Self.layout.map({ root + "/" + $0 }) {
+            try Files.checkRealFolder(path)
         }
     }
 
@@ -121,27 +144,64 @@ public final class Outbox: Sendable {
     }
 
     /// Reads and decodes a sidecar; nil when the file is missing.
+    /// - Throws: ``OutboxError`` `unsafeFile` when the file is a link, or its id or `archiveFile` would name a
+    ///   file outside its folder; `corrupt` when it cannot be decoded.
     func readItem(_ path: String) throws(OutboxError) -> OutboxItem? {
         guard let data = try Files.read(path) else { return nil }
+        let item: OutboxItem
         do {
-            return try Self.decoder().decode(OutboxItem.self, from: data)
+            item = try Self.decoder().decode(OutboxItem.self, from: data)
         } catch {
             throw OutboxError(.corrupt, path: path, reason: "the metadata cannot be decoded: \(error)")
+        }
+        guard MessageIDs.isValid(item.id) else {
+            throw OutboxError(
+                .unsafeFile, path: path,
+                reason: "the metadata's id \(item.id.debugDescription) is not an outbox id; refused")
+        }
+        if let file = item.archiveFile, !Self.isArchiveName(file) {
+            throw OutboxError(
+                .unsafeFile, id: item.id, path: path,
+                reason: "the metadata names the archive file \(file.debugDescription), which is not a file of "
+                    + "sent/cur or sent/new; refused (nothing outside the outbox is read or deleted)")
+        }
+        return item
+    }
+
+    /// True for a Maildir file name relative to `sent/`: `cur/NAME` or `new/NAME`, NAME a plain visible file name.
+    static func isArchiveName(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0] == "cur" || parts[0] == "new" else { return false }
+        let file = parts[1]
+        return !file.isEmpty && !file.hasPrefix(".") && !file.utf8.contains(0) && file.utf8.count <= 255
+    }
+
+    /// The owner folders in `active/`: real folders only (a symbolic link planted there is never entered).
+    func activeOwners(includingHidden: Bool = false) -> [String] {
+        Files.names(in: activeRoot).filter { name in
+            (includingHidden || !name.hasPrefix(".")) && Files.kind(activeRoot + "/" + name) == S_IFDIR
         }
     }
 
     /// Every readable copy of a message's sidecar, wherever it is.
     func copies(of id: String) -> [OutboxItem] {
         var paths = Self.parked.map { folderPath($0) + "/\(id).json" } + [folderPath(.sent) + "/\(id).json"]
-        for owner in Files.names(in: activeRoot) where !owner.hasPrefix(".") {
+        for owner in activeOwners() {
             paths.append(activeRoot + "/\(owner)/\(id).json")
         }
-        return paths.compactMap { try? readItem($0) }
+        return paths.compactMap { try? readItem($0) }.filter { $0.id == id }
     }
 
     /// The sidecar beside the `.eml` in `folder`, else the copy with the highest revision anywhere.
     func metadata(of id: String, in folder: String) throws(OutboxError) -> OutboxItem? {
-        if let item = try readItem(folder + "/\(id).json") { return item }
+        if let item = try readItem(folder + "/\(id).json") {
+            guard item.id == id else {
+                throw OutboxError(
+                    .unsafeFile, id: id, path: folder + "/\(id).json",
+                    reason: "the metadata belongs to another message (\(item.id)); refused")
+            }
+            return item
+        }
         return copies(of: id).max(by: { $0.revision < $1.revision })
     }
 
@@ -169,7 +229,7 @@ public final class Outbox: Sendable {
             let eml = folderPath(state) + "/\(id).eml"
             if Files.exists(eml) { return Location(state: state, eml: eml, metaFolder: folderPath(state)) }
         }
-        for owner in Files.names(in: activeRoot) where !owner.hasPrefix(".") {
+        for owner in activeOwners() {
             let eml = activeRoot + "/\(owner)/\(id).eml"
             if Files.exists(eml) { return Location(state: .active, eml: eml, metaFolder: activeRoot + "/\(owner)") }
         }
@@ -245,6 +305,12 @@ public final class Outbox: Sendable {
     func notFound(_ id: String) -> OutboxError {
         if Files.exists(purgedPath + "/\(id)") {
             return OutboxError(.purged, id: id, reason: "the message was purged from the archive")
+        }
+        do {
+            // A sent message whose metadata is refused (an unsafe archive file): say why, not "not found".
+            _ = try readItem(folderPath(.sent) + "/\(id).json")
+        } catch {
+            return error
         }
         return OutboxError(.notFound, id: id, reason: "no message has this id")
     }
@@ -395,7 +461,7 @@ public final class Outbox: Sendable {
     func locations(in state: OutboxState) -> [(String, Location)] {
         switch state {
         case .active:
-            return Files.names(in: activeRoot).filter { !$0.hasPrefix(".") }.flatMap { owner in
+            return activeOwners().flatMap { owner in
                 let folder = activeRoot + "/" + owner
                 return Files.messageIDs(in: folder).map {
                     ($0, Location(state: .active, eml: folder + "/\($0).eml", metaFolder: folder))

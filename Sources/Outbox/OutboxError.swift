@@ -14,6 +14,7 @@ public struct OutboxError: Error, Sendable, Hashable {
             case corrupt = "unreadable outbox metadata"
             case invalidMessage = "invalid message"
             case invalidRequest = "invalid request"
+            case unsafeFile = "unsafe file refused"
         }
 
         private let value: Value
@@ -37,6 +38,9 @@ public struct OutboxError: Error, Sendable, Hashable {
         public static let invalidMessage = Code(.invalidMessage)
         /// The arguments of the request cannot work (an export with no label to choose by...).
         public static let invalidRequest = Code(.invalidRequest)
+        /// A file or folder of the outbox is a symbolic link, not a regular file or folder, or a stored path points
+        /// outside the outbox: it is refused, never followed (DESIGN invariant 12).
+        public static let unsafeFile = Code(.unsafeFile)
 
         public var description: String { value.rawValue }
     }

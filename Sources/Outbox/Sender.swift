@@ -76,6 +76,7 @@ public final class OutboxSender: Sendable {
     private let transport: any MailTransport
     private let policy: any RetryPolicy
     private let observer: OutboxObserver?
+    private let afterPass: (@Sendable () async -> Void)?
     private let lease: ActiveLease
 
     /// A sender; it takes its own folder in `active/` (with a lock held until it is released).
@@ -87,9 +88,11 @@ public final class OutboxSender: Sendable {
     ///   - batchSize: how many messages go to the transport in one call (1 to 1000). A larger batch reuses a
     ///     connection more, but if the process dies mid-batch every message of the batch goes on hold.
     ///   - observer: told of every move.
+    ///   - afterPass: called at the end of every ``sendDue(while:)`` and ``recover()``, after the observer was told
+    ///     of every move of the pass (to send what the pass gathered, such as one alert per officer).
     public init(
         outbox: Outbox, transport: some MailTransport, policy: some RetryPolicy = .postfix, lanes: Int = 1,
-        batchSize: Int = 10, observer: OutboxObserver? = nil
+        batchSize: Int = 10, observer: OutboxObserver? = nil, afterPass: (@Sendable () async -> Void)? = nil
     ) throws(OutboxError) {
         self.outbox = outbox
         self.transport = transport
@@ -97,7 +100,44 @@ public final class OutboxSender: Sendable {
         self.lanes = min(max(lanes, 1), 64)
         self.batchSize = min(max(batchSize, 1), 1000)
         self.observer = observer
+        self.afterPass = afterPass
         self.lease = try ActiveLease(outbox: outbox)
+    }
+
+    /// Something the sender could not record or do: a message whose move could not be written, or an outbox it
+    /// refused to work in. Reported, never hidden: a caller that reports success despite one is wrong.
+    public struct Problem: Sendable, Hashable, CustomStringConvertible {
+        /// The message concerned, if any.
+        public var id: String?
+        /// Its labels (such as `case` and `kind`), when known.
+        public var labels: [String: String]
+        /// What failed.
+        public var error: OutboxError
+        /// True when the server had accepted the message before the failure.
+        public var wasAccepted: Bool
+        /// What becomes of the message, in words for the operator.
+        public var consequence: String
+
+        /// A problem record.
+        public init(id: String?, labels: [String: String], error: OutboxError, wasAccepted: Bool, consequence: String) {
+            self.id = id
+            self.labels = labels
+            self.error = error
+            self.wasAccepted = wasAccepted
+            self.consequence = consequence
+        }
+
+        /// One line naming the message, its case and kind (never a person), what happened and what comes next.
+        public var description: String {
+            var what = id ?? "the outbox"
+            if let kind = labels["kind"], let reference = labels["case"] {
+                what += " (\(kind) for \(reference))"
+            } else if let reference = labels["case"] {
+                what += " (\(reference))"
+            }
+            let accepted = wasAccepted ? "accepted by the server, but " : ""
+            return "\(what): \(accepted)\(consequence): \(error)"
+        }
     }
 
     /// What a pass or a drain did.
@@ -110,6 +150,8 @@ public final class OutboxSender: Sendable {
         public var failed = 0
         /// Messages put on hold.
         public var held = 0
+        /// What could not be recorded (each message here is counted in none of the numbers above).
+        public var problems: [Problem] = []
         /// Every message moved.
         public var total: Int { delivered + deferred + failed + held }
 
@@ -125,12 +167,14 @@ public final class OutboxSender: Sendable {
             }
         }
 
-        static func + (lhs: Report, rhs: Report) -> Report {
+        /// The sum of two reports.
+        public static func + (lhs: Report, rhs: Report) -> Report {
             var sum = lhs
             sum.delivered += rhs.delivered
             sum.deferred += rhs.deferred
             sum.failed += rhs.failed
             sum.held += rhs.held
+            sum.problems += rhs.problems
             return sum
         }
     }
@@ -141,6 +185,7 @@ public final class OutboxSender: Sendable {
     public func recover() async -> [OutboxEvent] {
         let events = outbox.recover(except: lease.folder)
         for event in events { await observer?(event) }
+        await afterPass?()
         return events
     }
 
@@ -149,6 +194,20 @@ public final class OutboxSender: Sendable {
     ///   no new batch is claimed and the batches in flight finish.
     @discardableResult
     public func sendDue(while keepGoing: @escaping @Sendable () -> Bool = { true }) async -> Report {
+        let report = await sendDueMessages(while: keepGoing)
+        await afterPass?()
+        return report
+    }
+
+    private func sendDueMessages(while keepGoing: @escaping @Sendable () -> Bool) async -> Report {
+        do {
+            try outbox.verifyLayout()
+        } catch {
+            var refused = Report()
+            refused.problems.append(
+                Problem(id: nil, labels: [:], error: error, wasAccepted: false, consequence: "nothing was sent"))
+            return refused
+        }
         let due = outbox.dueMessages(now: outbox.clock.now())
         guard !due.isEmpty else { return Report() }
         let batches = stride(from: 0, to: due.count, by: batchSize).map {
@@ -174,11 +233,12 @@ public final class OutboxSender: Sendable {
         }
     }
 
-    /// Runs ``recover()`` then passes of ``sendDue()`` until a pass finds nothing due.
+    /// Runs ``recover()`` then passes of ``sendDue()`` until a pass finds nothing due (or moves nothing); the
+    /// report counts the moves of the recovery too.
     @discardableResult
     public func drain() async -> Report {
-        await recover()
         var report = Report()
+        for event in await recover() { report.count(event) }
         while !Task.isCancelled {
             let pass = await sendDue()
             report = report + pass
@@ -199,8 +259,15 @@ public final class OutboxSender: Sendable {
     /// Claims one batch, hands it to the transport, and settles every message by its outcome.
     private func send(_ batch: [(id: String, state: OutboxState)]) async -> Report {
         guard !Task.isCancelled else { return Report() }  // shutting down: claim nothing more
-        let claimed = outbox.claim(batch, into: lease)
-        guard !claimed.isEmpty else { return Report() }
+        let claim = outbox.claim(batch, into: lease)
+        var report = Report()
+        report.problems = claim.problems
+        for event in claim.held {
+            report.count(event)
+            await observer?(event)
+        }
+        let claimed = claim.claimed
+        guard !claimed.isEmpty else { return report }
         var settlements: [Settlement] = []
         var outgoing: [OutgoingMessage] = []
         var sending: [OutboxItem] = []
@@ -220,9 +287,9 @@ public final class OutboxSender: Sendable {
                 : .uncertain(reason: "the transport returned no result for this message")
             settlements.append(settle(item, outcome))
         }
-        outbox.settle(settlements, from: lease)
-        var report = Report()
-        for settlement in settlements {
+        let (settled, problems) = outbox.settle(settlements, from: lease)
+        report.problems += problems
+        for settlement in settled {
             report.count(settlement.event)
             await observer?(settlement.event)
         }

@@ -74,6 +74,9 @@ case "send":
             batchSize: batch)
         let report = await sender.drain()
         print("delivered \(report.delivered) deferred \(report.deferred) failed \(report.failed) held \(report.held)")
+        if !report.problems.isEmpty {
+            fail("not recorded: " + report.problems.map(\.description).joined(separator: "; "))
+        }
     } catch {
         fail("sending failed: \(error)")
     }

@@ -46,6 +46,7 @@ struct DaemonCommand: AsyncParsableCommand {
         if once {
             let report = await daemon.once()
             logger.info("one pass done", metadata: ["delivered": "\(report.delivered)", "deferred": "\(report.deferred)", "failed": "\(report.failed)", "held": "\(report.held)"])
+            if !report.problems.isEmpty { throw ExitCode.failure }  // each was logged as an error, naming its message
             return
         }
         logger.info("daemon started", metadata: ["workspace": "\(book.workspace.root.path)", "pid": "\(getpid())"])

@@ -115,11 +115,28 @@ struct OutboxCommand: AsyncParsableCommand {
             let postroom = try options.postroom()
             let due = try postroom.outbox.list(state: .queued).count
             let progress = ProgressLine(total: due, enabled: isatty(STDERR_FILENO) == 1)
-            let sender = try postroom.sender(observe: { _ in progress.step() })
-            _ = await sender.recover()
-            let report = await sender.drain()
+            let unrecorded = Mutex<[String]>([])
+            let sender = try postroom.sender(
+                observe: { _ in progress.step() },
+                recordFailed: { event, error in
+                    let what = "\(event.id) (\(event.labels["kind"] ?? "message") for \(event.labels["case"] ?? "-"))"
+                    unrecorded.withLock { $0.append("\(what): \(event.kind.rawValue), but not recorded on its case: \(error.localizedDescription)") }
+                })
+            var report = await sender.drain()
+            if postroom.sendAlerts(force: true) > 0 { report = report + (await sender.sendDue()) }
             progress.finish()
             print("delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), on hold \(report.held)")
+            let problems = report.problems.map(\.description) + unrecorded.withLock { $0 }
+            if !problems.isEmpty { throw FlushError(problems: problems) }
+        }
+    }
+
+    /// What `outbox flush` could not record: the command fails (exit 1) and names each message.
+    struct FlushError: LocalizedError {
+        let problems: [String]
+        var errorDescription: String? {
+            "could not record \(problems.count) message move(s); see `pals outbox list` and `pals case show`:\n"
+                + problems.map { "  " + $0 }.joined(separator: "\n")
         }
     }
 

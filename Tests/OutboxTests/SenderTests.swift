@@ -236,7 +236,9 @@ struct SenderTests {
             let blocking = BlockingTransport(gate: gate.stream)
             let first = try OutboxSender(outbox: outbox, transport: blocking)
             let sending = Task { await first.sendDue() }
-            #expect(await waitUntil(timeout: .seconds(10)) { outbox.counts()[.active] == 1 })
+            // A generous deadline: when the whole suite runs on 2 loaded cores, other suites' blocking waits can
+            // keep this task from starting for many seconds.
+            #expect(await waitUntil(timeout: .seconds(120)) { outbox.counts()[.active] == 1 })
             let second = try OutboxSender(outbox: outbox, transport: .inMemory)
             let recovered = await second.recover()
             #expect(recovered.isEmpty)
