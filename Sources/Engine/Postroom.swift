@@ -51,7 +51,10 @@ public struct Postroom: Sendable {
         switch letter.delivery {
         case .email:
             let composed = try letters.compose(letter, date: now)
-            let labels = ["case": letter.reference, "kind": letter.kind.rawValue, "subject": letter.merged.subject]
+            let caseId = try register.get(letter.reference).caseId
+            let labels = [
+                "case": letter.reference, "caseId": caseId, "kind": letter.kind.rawValue, "subject": letter.merged.subject,
+            ]
             let results = try composed.outgoing().map { message in
                 try outbox.queue(message: message, key: key, labels: labels)
             }
@@ -91,7 +94,7 @@ public struct Postroom: Sendable {
         let record = try register.get(reference)
         guard let officer = configuration.officer(record.officer) else { return }
         try notify(to: officer.email, name: officer.name, key: key, subject: subject, body: body,
-                   labels: ["case": reference, "kind": "alert"])
+                   labels: ["case": reference, "caseId": record.caseId, "kind": "alert"])
     }
 
     /// Queues a message to staff (alerts, reminders, digests), marked Auto-Submitted: auto-generated.
@@ -115,13 +118,13 @@ public struct Postroom: Sendable {
     /// resolution marks the case responded. Running the same command twice on one day queues it once.
     @discardableResult
     public func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
+        let record = try register.get(reference)
         let fingerprint = inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
-        let key = "letter/\(reference)/\(kind.rawValue)/\(casebook.clock.today().iso)/\(Self.hash(fingerprint))"
+        let key = "letter/\(reference)/\(record.caseId)/\(kind.rawValue)/\(casebook.clock.today().iso)/\(Self.hash(fingerprint))"
         if let existing = try outbox.item(forKey: key) { return .email(existing, isNew: false) }
         let printed = printFile(key: key, reference: reference, kind: kind)
         if FileManager.default.fileExists(atPath: printed.path) { return .print(printed, isNew: false) }
         let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
-        let record = try register.get(reference)
         let result = try queue(letter, key: key)
         let isNew: Bool
         switch result {
