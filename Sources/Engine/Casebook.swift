@@ -36,21 +36,25 @@ public struct Casebook: Sendable {
     public func log(json: Data) throws -> Case {
         let form = try CaseForm.parse(json: json, rules: formRules)
         let logged = try register.create(
-            form, pattern: configuration.referencePattern, now: clock.now(), taken: try referencesInOutbox())
+            form, pattern: configuration.referencePattern, now: clock.now(), taken: try referencesInOutbox(received: form.receivedAt))
         DaemonLock.nudge(workspace)
         return logged
     }
 
-    /// Every case reference the outbox and archive carry (the `case` label of a message in any state): a new case
-    /// never gets one of them, even when the register was restored from an older backup.
+    /// Every case reference the outbox and archive carry (the `case` label of a message in any state) that a case
+    /// received on `received` could be given: a new case never gets one of them, even when the register was
+    /// restored from an older backup.
     ///
-    /// One scan of the sidecars per new case: a few thousand small files a year, read only by `case new`. The scan
-    /// is the truth rather than a high-water mark kept somewhere, because the register (where a mark would live)
-    /// is exactly what may have been restored from an older copy.
-    func referencesInOutbox() throws -> Set<String> {
+    /// One scan of the sidecars' labels per new case rather than a high-water mark, because the register (where a
+    /// mark would live) is exactly what may have been restored from an older copy. When the reference pattern
+    /// has a year, only messages queued from the year before the receipt on are read (a message cannot carry a
+    /// reference before its case was received): about a year or two of messages, not ten.
+    func referencesInOutbox(received: Date) throws -> Set<String> {
         let clock = self.clock
         let outbox = try Outbox(folder: workspace.outboxURL, clock: OutboxClock { clock.now() })
-        return Set(try outbox.list().compactMap { $0.labels["case"] })
+        let yearly = configuration.referencePattern.text.contains("{YY")
+        let from = yearly ? String(format: "%04d", CivilDate(received).year - 1) : ""
+        return outbox.labelValues("case", idsFrom: from)
     }
 
     /// Applies an officer's changes to a case; nothing is stored unless every change is valid.
