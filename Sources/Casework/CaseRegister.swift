@@ -109,7 +109,7 @@ public final class CaseRegister: Sendable {
             let queue = try DatabaseQueue(path: url.path, configuration: configuration)
             _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
             return (queue, nil)
-        } catch {
+        } catch let error as DatabaseError where Self.cannotCoordinate.contains(error.resultCode) {
             var allowed = CharacterSet.urlPathAllowed
             allowed.remove(charactersIn: "?#%")
             let path = url.path.addingPercentEncoding(withAllowedCharacters: allowed) ?? url.path
@@ -123,6 +123,10 @@ public final class CaseRegister: Sendable {
             return (queue, notice)
         }
     }
+
+    /// The failures of a read-only open that mean SQLite cannot make or use its `-shm` file (a read-only, immutable
+    /// or full folder), after which reading the main file alone is the only way; any other failure is reported.
+    private static let cannotCoordinate: [ResultCode] = [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_FULL]
 
     /// Creates the file with mode 0600 before SQLite opens it; SQLite gives its WAL and SHM files the same mode.
     private static func createPrivately(_ url: URL) throws(RegisterError) {
