@@ -95,6 +95,16 @@ struct RegisterSafetyTests {
         let text = try ws.pals(["status"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Problems    12 open case(s)"))
+
+        #expect(try ws.pals(["preview", "acknowledgement", good]).status == 0, "other cases' letters still preview")
+        // The daemon's watcher (file transport, 09:00 on a Wednesday) names the bad cases and goes on.
+        let daemon = try ws.pals(["daemon", "--once"])
+        #expect(daemon.status == 0, "\(daemon)")
+        #expect(daemon.stderr.contains("case left out of the reminders"), "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("case=\(bad)"))
+        #expect(!daemon.stderr.contains("Eira"), "logs name no one")
+        let show = try ws.pals(["case", "show", bad])
+        #expect(show.stdout.contains("Needs attention       deadlines cannot be computed"), "\(show.stdout)")
     }
 
     // MARK: Item 2 — a lost register is an error
