@@ -173,12 +173,18 @@ public final class Daemon: Sendable {
     }
 
     /// Logs a case the watcher could not plan for, flags it (unless it already needs attention for something
-    /// else) and tells its officer once per reason.
+    /// else) and tells its officer once per reason; a row that cannot even be read is told to the manager.
     private func flagDeadlineProblem(_ problem: CaseProblem) {
         let reference = problem.reference
         logger.error("case left out of the reminders", metadata: ["case": "\(reference)", "problem": "\(problem.reason)"])
+        let record: Case
         do {
-            let record = try casebook.register.get(reference)
+            record = try casebook.register.get(reference)
+        } catch {
+            tellManager(problem)
+            return
+        }
+        do {
             if record.attention == nil {
                 let at = now
                 try casebook.register.update(reference, now: at, event: CaseEvent(at: at, kind: "attention", detail: problem.reason)) {
@@ -198,6 +204,30 @@ public final class Daemon: Sendable {
                     """)
         } catch {
             logger.error("cannot flag the case", metadata: ["case": "\(reference)", "error": "\(error)"])
+        }
+    }
+
+    /// Tells the complaints manager, once per reason, about a case row that cannot be read (so cannot be flagged).
+    private func tellManager(_ problem: CaseProblem) {
+        let manager = casebook.workspace.configuration.manager
+        guard let email = manager.email else { return }
+        do {
+            try postroom.notify(
+                to: email, name: manager.name,
+                key: "deadline-problem/\(problem.reference)/unreadable/\(Postroom.hash(problem.reason))",
+                subject: "Case cannot be read: \(problem.reference)",
+                body: """
+                    pals cannot read case \(problem.reference) from the register, so it sends no reminders for it \
+                    and cannot flag it.
+
+                    \(problem.reason)
+
+                    The register may have been edited by hand or damaged: please have it checked. Every other \
+                    case's reminders go out as usual.
+                    """,
+                labels: ["case": problem.reference, "kind": "alert"])
+        } catch {
+            logger.error("cannot tell the manager about the case", metadata: ["case": "\(problem.reference)", "error": "\(error)"])
         }
     }
 

@@ -109,6 +109,8 @@ struct WatcherIsolationTests {
         }
         let bad = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
         try sqlite(ws.workspace.registerURL, "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad.reference)'")
+        let unreadable = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
+        try sqlite(ws.workspace.registerURL, "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(unreadable.reference)'")
 
         let queued = try ws.daemon().watcherPass()
         #expect(queued == 2, "the good case's due-today reminder and the officer's digest")
@@ -118,8 +120,11 @@ struct WatcherIsolationTests {
         #expect(dueToday.map { $0.labels["case"] } == [good.reference])
         #expect(dueToday.first?.labels["caseId"] == good.caseId)
         #expect(items.contains { $0.labels["kind"] == "reminder-digest" })
-        let alert = try #require(items.first { $0.labels["kind"] == "alert" })
-        #expect(alert.labels["case"] == bad.reference)
+        let alert = try #require(items.first { $0.labels["kind"] == "alert" && $0.labels["case"] == bad.reference })
+        #expect(alert.recipient == "alex.example@example.org")
+        let managerAlert = try #require(items.first { $0.labels["kind"] == "alert" && $0.labels["case"] == unreadable.reference })
+        #expect(managerAlert.recipient == "complaints.manager@example.org", "a row that cannot be read cannot be flagged")
+        #expect(managerAlert.labels["subject"] == "Case cannot be read: \(unreadable.reference)")
         #expect(alert.labels["subject"] == "Deadlines cannot be computed: \(bad.reference)")
         let flagged = try book.register.get(bad.reference)
         #expect(flagged.attention?.hasPrefix("deadlines cannot be computed") == true, "\(flagged.attention ?? "nil")")
