@@ -4,10 +4,11 @@ import PalsTestKit
 import Testing
 import WorkingDays
 
-/// Runs SQL on a register file with the sqlite3 tool, bypassing every check the register makes.
+/// Runs SQL on a register file with the sqlite3 tool (off the cooperative pool), bypassing every check the
+/// register makes.
 @discardableResult
-func sqlite(_ file: URL, _ sql: String) throws -> String {
-    let result = try ProcessRunner.run(URL(filePath: "/usr/bin/sqlite3"), [file.path, sql])
+func sqlite(_ file: URL, _ sql: String) async throws -> String {
+    let result = try await ProcessRunner.runOffPool("/usr/bin/sqlite3", [file.path, sql])
     #expect(result.status == 0, "sqlite3: \(result)")
     return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
@@ -28,7 +29,7 @@ struct RegisterSafetyTests {
     }
 
     @Test("each case gets its own random case id, which can never be changed")
-    func caseIdsArePermanent() throws {
+    func caseIdsArePermanent() async throws {
         defer { folder.remove() }
         let register = try CaseRegister(existing: file, readOnly: false)
         let first = try register.create(form(), pattern: .standard, now: rules.now)
@@ -37,25 +38,25 @@ struct RegisterSafetyTests {
         #expect(first.caseId != second.caseId)
         #expect(try register.get(first.reference).caseId == first.caseId)
         #expect(try register.schedules().map(\.caseId) == [first.caseId, second.caseId])
-        let change = try ProcessRunner.run(
-            URL(filePath: "/usr/bin/sqlite3"), [file.path, "UPDATE cases SET caseId = 'other' WHERE reference = '\(first.reference)'"])
+        let change = try await ProcessRunner.runOffPool(
+            "/usr/bin/sqlite3", [file.path, "UPDATE cases SET caseId = 'other' WHERE reference = '\(first.reference)'"])
         #expect(change.status != 0)
         #expect(change.stderr.contains("keeps its caseId for ever"))
     }
 
     @Test("a register from before case ids gets one for each case when it is opened")
-    func migrationGivesIds() throws {
+    func migrationGivesIds() async throws {
         defer { folder.remove() }
         let reference = try CaseRegister(existing: file, readOnly: false).create(form(), pattern: .standard, now: rules.now).reference
         // Back to the v1 schema, as a register written by the previous pals.
-        try sqlite(file, """
+        try await sqlite(file, """
             DROP TRIGGER cases_caseId_required; DROP TRIGGER cases_caseId_kept; DROP INDEX cases_on_caseId;
             ALTER TABLE cases DROP COLUMN caseId; DELETE FROM grdb_migrations WHERE identifier LIKE 'v2%';
             """)
         let reopened = try CaseRegister(existing: file, readOnly: true)
         let caseId = try reopened.get(reference).caseId
         #expect(UUID(uuidString: caseId) != nil, "the read-only open upgraded the register first")
-        #expect(try sqlite(file, "SELECT caseId FROM cases") == caseId)
+        #expect(try await sqlite(file, "SELECT caseId FROM cases") == caseId)
     }
 
     @Test("a reference the outbox or archive already carries is skipped, and stays skipped")
@@ -68,7 +69,7 @@ struct RegisterSafetyTests {
     }
 
     @Test("a missing, empty or foreign register is an error naming the file and how to restore it")
-    func lostRegister() throws {
+    func lostRegister() async throws {
         defer { folder.remove() }
         let missing = folder.appending("gone.sqlite")
         for readOnly in [false, true] {
@@ -78,7 +79,7 @@ struct RegisterSafetyTests {
         let empty = folder.appending("empty.sqlite")
         _ = FileManager.default.createFile(atPath: empty.path, contents: Data())
         let foreign = folder.appending("foreign.sqlite")
-        try sqlite(foreign, "CREATE TABLE other(x)")
+        try await sqlite(foreign, "CREATE TABLE other(x)")
         for url in [missing, empty, foreign] {
             do {
                 _ = try CaseRegister(existing: url, readOnly: false)
@@ -106,14 +107,14 @@ struct RegisterSafetyTests {
     }
 
     @Test("the schedule scan names a row it cannot read and returns every other")
-    func scanIsolatesBadRows() throws {
+    func scanIsolatesBadRows() async throws {
         defer { folder.remove() }
         let register = try CaseRegister(existing: file, readOnly: false)
         let good = try register.create(form(), pattern: .standard, now: rules.now)
         let bad = try register.create(form(), pattern: .standard, now: rules.now)
         let worse = try register.create(form(), pattern: .standard, now: rules.now)
-        try sqlite(file, "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(bad.reference)'")
-        try sqlite(file, "UPDATE cases SET agreedResponseDate = 'soon' WHERE reference = '\(worse.reference)'")
+        try await sqlite(file, "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(bad.reference)'")
+        try await sqlite(file, "UPDATE cases SET agreedResponseDate = 'soon' WHERE reference = '\(worse.reference)'")
         let scan = try register.scheduleScan()
         #expect(scan.schedules.map(\.reference) == [good.reference])
         #expect(scan.problems.map(\.reference) == [bad.reference, worse.reference])

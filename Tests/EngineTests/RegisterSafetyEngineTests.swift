@@ -97,7 +97,7 @@ struct ReferenceSafetyTests {
 @Suite("One bad case never stops the watcher", .serialized)
 struct WatcherIsolationTests {
     @Test("the watcher flags and names a case it cannot compute and still sends every other reminder")
-    func watcherGoesOn() throws {
+    func watcherGoesOn() async throws {
         // Wednesday 2 December 2026, 09:00: after reminders.time on a working day.
         let ws = try EngineWorkspace(now: "2026-12-02T09:00:00Z")
         defer { ws.folder.remove() }
@@ -108,9 +108,9 @@ struct WatcherIsolationTests {
             $0.acknowledgedAt = ws.clock.now()
         }
         let bad = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
-        try sqlite(ws.workspace.registerURL, "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad.reference)'")
+        try await sqlite(ws.workspace.registerURL, "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad.reference)'")
         let unreadable = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
-        try sqlite(ws.workspace.registerURL, "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(unreadable.reference)'")
+        try await sqlite(ws.workspace.registerURL, "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(unreadable.reference)'")
 
         let queued = try ws.daemon().watcherPass()
         #expect(queued == 2, "the good case's due-today reminder and the officer's digest")
@@ -132,13 +132,13 @@ struct WatcherIsolationTests {
     }
 
     @Test("the planner skips and names a case it cannot compute")
-    func plannerSkips() throws {
+    func plannerSkips() async throws {
         let ws = try EngineWorkspace()
         defer { ws.folder.remove() }
         let book = try ws.casebook()
         let good = try book.log(json: inventedComplaint())
         let bad = try book.log(json: inventedComplaint())
-        try sqlite(ws.workspace.registerURL, "UPDATE cases SET receivedAt = '0001-01-01 09:00:00.000' WHERE reference = '\(bad.reference)'")
+        try await sqlite(ws.workspace.registerURL, "UPDATE cases SET receivedAt = '0001-01-01 09:00:00.000' WHERE reference = '\(bad.reference)'")
         let planner = ReminderPlanner(desk: try DeadlineDesk(workspace: ws.workspace), configuration: ws.workspace.configuration)
         let plan = planner.plan(try book.register.schedules(), today: CivilDate(iso: "2026-11-26")!)
         #expect(plan.reminders.map(\.kind) == [.dueToday, .digest])
@@ -149,8 +149,9 @@ struct WatcherIsolationTests {
     }
 }
 
-/// Runs SQL on a register file with the sqlite3 tool, bypassing every check the register makes.
-func sqlite(_ file: URL, _ sql: String) throws {
-    let result = try ProcessRunner.run(URL(filePath: "/usr/bin/sqlite3"), [file.path, sql])
+/// Runs SQL on a register file with the sqlite3 tool (off the cooperative pool), bypassing every check the
+/// register makes.
+func sqlite(_ file: URL, _ sql: String) async throws {
+    let result = try await ProcessRunner.runOffPool("/usr/bin/sqlite3", [file.path, sql])
     #expect(result.status == 0, "sqlite3: \(result)")
 }
