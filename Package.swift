@@ -64,8 +64,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
-        .target(name: "Mail", dependencies: ["CCurlShim"]),
-        .target(name: "Outbox", dependencies: ["Mail"]),
+        .target(name: "Mail", dependencies: ["CCurlShim", "WorkingDays"]),
+        .target(name: "Outbox", dependencies: ["Mail", "WorkingDays"]),
         .target(
             name: "Engine",
             dependencies: [

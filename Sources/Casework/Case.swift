@@ -5,6 +5,9 @@ public import WorkingDays
 public struct Case: Codable, Sendable, Equatable {
     /// The case reference, e.g. `PALS-2026-0042`; the only identifier that appears in logs and subjects.
     public var reference: String
+    /// The case's permanent random id (a UUID), given when it is logged and never changed or reused: idempotency
+    /// keys and archive labels carry it, so they name this case even if its reference were ever issued again.
+    public var caseId: String
     /// When the complaint was received (an instant; its civil date in Europe/London starts the clock).
     public var receivedAt: Date
     /// How the complaint arrived.

@@ -92,14 +92,20 @@ public struct CaseFieldProblem: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(field): \(message)" }
 }
 
-/// Every problem found in a case, one per field; nothing was stored.
+/// Every problem found in a case, one per field; nothing was stored (or, for a change, nothing was changed).
 public struct CaseFormError: Error, LocalizedError, Sendable, Equatable {
     public var problems: [CaseFieldProblem]
+    /// What was not done, e.g. "the case was not stored" or "PALS-2026-0001 was not changed".
+    public var outcome: String
 
-    public init(_ problems: [CaseFieldProblem]) { self.problems = problems }
+    public init(_ problems: [CaseFieldProblem], outcome: String = "the case was not stored") {
+        self.problems = problems
+        self.outcome = outcome
+    }
 
+    /// One line per problem; values echoed from the input have their control characters escaped.
     public var errorDescription: String? {
-        (["the case was not stored: \(problems.count) problem(s)"] + problems.map { "  \($0)" })
+        (["\(outcome): \(problems.count) problem(s)"] + problems.map { "  \($0.description.escapingControls)" })
             .joined(separator: "\n")
     }
 }
@@ -210,21 +216,48 @@ struct FieldReader {
         return value
     }
 
+    /// A date `YYYY-MM-DD` inside ``CaseDates``' window.
     mutating func civilDate(_ key: String) -> CivilDate? {
         guard let raw = optionalString(key) else { return nil }
         guard let date = CivilDate(iso: raw) else {
             problem(key, "'\(raw)' is not a date in the form YYYY-MM-DD")
             return nil
         }
+        if let outside = CaseDates.outsideWindow(date) {
+            problem(key, outside)
+            return nil
+        }
         return date
     }
 
-    /// An instant: a full ISO 8601 timestamp, a local `YYYY-MM-DDTHH:MM` in Europe/London, or a date.
-    mutating func instant(_ key: String, default fallback: Date) -> Date? {
-        guard let raw = optionalString(key) else { return fallback }
-        if let date = Self.parseInstant(raw) { return date }
-        problem(key, "'\(raw)' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM, optionally with a zone)")
-        return nil
+    /// When the complaint was received: a full ISO 8601 timestamp, a local `YYYY-MM-DDTHH:MM` in Europe/London, or
+    /// a date; not in the future, and inside ``CaseDates``' window. A date alone is a day, so today is accepted at
+    /// any hour (taken as 09:00, or now when that is still ahead).
+    mutating func received(_ key: String, now: Date) -> Date? {
+        guard let raw = optionalString(key) else { return now }
+        guard let instant = Self.parseInstant(raw) else {
+            problem(key, "'\(raw)' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM, optionally with a zone)")
+            return nil
+        }
+        // A date alone is checked as written (a calendar may shift a year such as 1500 when making an instant of it).
+        let day = CivilDate(iso: raw) ?? CivilDate(instant)
+        if CaseDates.outsideWindow(day) != nil {
+            problem(key, "\(raw) is outside the dates pals accepts (\(CaseDates.earliest.iso) to \(CaseDates.latest.iso))")
+            return nil
+        }
+        if CivilDate(iso: raw) != nil {
+            guard day <= CivilDate(now) else {
+                problem(key, "\(day.iso) is in the future (today is \(CivilDate(now).iso))")
+                return nil
+            }
+            return min(instant, now)
+        }
+        // A time may run a few minutes ahead of this machine's clock (another machine's), not more.
+        guard instant <= now.addingTimeInterval(300) else {
+            problem(key, "is in the future")
+            return nil
+        }
+        return instant
     }
 
     static func parseInstant(_ raw: String) -> Date? {
@@ -261,10 +294,7 @@ struct FieldReader {
 
     mutating func readForm(rules: CaseForm.Rules) -> CaseForm? {
         rejectUnknownKeys(allowed: CaseForm.topLevelKeys)
-        let receivedAt = instant("received", default: rules.now)
-        if let receivedAt, receivedAt > rules.now.addingTimeInterval(300) {
-            problem("received", "is in the future")
-        }
+        let receivedAt = received("received", now: rules.now)
         let channel: Channel? = choice("channel", default: nil)
         let complainant = readComplainant(isEmailAddress: rules.isEmailAddress)
         let patient = readPatient()
@@ -290,7 +320,11 @@ struct FieldReader {
             let known = rules.complexities.sorted().joined(separator: ", ")
             problem("complexity", "'\(complexity)' is not a configured complexity (known: \(known))")
         }
-        let agreed = civilDate("agreedResponseDate")
+        var agreed = civilDate("agreedResponseDate")
+        if let date = agreed, let receivedAt, let why = CaseDates.agreedResponseProblem(date, received: CivilDate(receivedAt)) {
+            problem("agreedResponseDate", why)
+            agreed = nil
+        }
         let acknowledged = bool("acknowledged")
 
         guard let receivedAt, let channel, let complainant, let consent, let summary, let service,

@@ -6,27 +6,127 @@ import WorkingDays
 ///
 /// Safe to share between threads and between processes: writes are serialised by SQLite and
 /// references are allocated inside an immediate transaction.
+///
+/// Only ``init(url:)`` creates a register (for `pals init`); every other command opens an existing one with
+/// ``init(existing:readOnly:)``, which refuses a missing or emptied file: a fresh register would issue again
+/// the references that letters in the outbox and archive already carry.
 public final class CaseRegister: Sendable {
-    private let pool: DatabasePool
+    private let database: any DatabaseWriter
     /// Where the register lives.
     public let url: URL
+    /// Whether this register was opened read-only (`case list`, `case show`, `status`, `deadlines`).
+    public let isReadOnly: Bool
+    /// Set when a read-only open had to read the main file alone (the folder cannot take SQLite's `-shm`
+    /// file): changes still in the `-wal` file are then not seen. Meant for a warning on standard error.
+    public let notice: String?
 
-    /// Opens (creating if needed) the register at `url` and migrates it to the current schema.
+    /// Creates the register at `url` if there is none (mode 0600), opens it and migrates it to the current
+    /// schema. Only `pals init` (and tests) should create a register.
     public init(url: URL) throws(RegisterError) {
         self.url = url
+        isReadOnly = false
+        notice = nil
         do {
             try Self.createPrivately(url)
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(15)
-            configuration.label = "pals.register"
-            pool = try DatabasePool(path: url.path, configuration: configuration)
+            let pool = try DatabasePool(path: url.path, configuration: Self.configuration(readOnly: false))
             try Self.migrator.migrate(pool)
+            database = pool
         } catch let error as RegisterError {
             throw error
         } catch {
             throw RegisterError.storage(url, error)
         }
     }
+
+    /// Opens the existing register at `url`; a missing, empty or foreign file is an error that says how to restore it.
+    ///
+    /// Read-only opens never write the register (they work on a full or read-only filesystem): SQLite opens it with
+    /// `SQLITE_OPEN_READONLY`; in a folder where it cannot create its `-shm` coordination file it reads the main
+    /// file as immutable. A register from an older pals is migrated first, which needs write access.
+    public init(existing url: URL, readOnly: Bool) throws(RegisterError) {
+        self.url = url
+        isReadOnly = readOnly
+        try Self.checkPresent(url)
+        do {
+            if readOnly {
+                var (queue, notice) = try Self.openReadOnly(url)
+                try Self.checkIsRegister(queue, url)
+                if try !queue.read({ db in try Self.migrator.hasCompletedMigrations(db) }) {
+                    // An older schema: upgrade it once with a writing connection, then read.
+                    do {
+                        _ = try CaseRegister(existing: url, readOnly: false)
+                    } catch {
+                        throw RegisterError.needsUpgrade(url, error)
+                    }
+                    (queue, notice) = try Self.openReadOnly(url)
+                }
+                database = queue
+                self.notice = notice
+            } else {
+                let pool = try DatabasePool(path: url.path, configuration: Self.configuration(readOnly: false))
+                try Self.checkIsRegister(pool, url)
+                try Self.migrator.migrate(pool)
+                database = pool
+                notice = nil
+            }
+        } catch let error as RegisterError {
+            throw error
+        } catch {
+            throw RegisterError.storage(url, error)
+        }
+    }
+
+    private static func configuration(readOnly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(15)
+        configuration.label = "pals.register"
+        configuration.readonly = readOnly
+        return configuration
+    }
+
+    /// A missing or zero-length register is never opened: SQLite would take it for a new, empty database.
+    private static func checkPresent(_ url: URL) throws(RegisterError) {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            if errno == ENOENT { throw RegisterError.missing(url) }
+            throw RegisterError.cannotOpen(url, errno: errno)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw RegisterError.notARegister(url, "it is not a regular file") }
+        guard info.st_size > 0 else { throw RegisterError.empty(url) }
+    }
+
+    /// A register has its tables; an SQLite file without them is not one (and is not silently filled).
+    private static func checkIsRegister(_ database: any DatabaseReader, _ url: URL) throws {
+        let hasCases = try database.read { db in try db.tableExists("cases") }
+        guard hasCases else { throw RegisterError.notARegister(url, "it has no cases table") }
+    }
+
+    /// A read-only connection; where SQLite cannot make its `-shm` file beside a WAL register (a read-only or
+    /// full filesystem), the main file is read as immutable, which is right only because no one can write it then.
+    private static func openReadOnly(_ url: URL) throws -> (DatabaseQueue, String?) {
+        let configuration = configuration(readOnly: true)
+        do {
+            let queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return (queue, nil)
+        } catch let error as DatabaseError where Self.cannotCoordinate.contains(error.resultCode) {
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#%")
+            let path = url.path.addingPercentEncoding(withAllowedCharacters: allowed) ?? url.path
+            let queue = try DatabaseQueue(path: "file:\(path)?immutable=1", configuration: configuration)
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            let wal = URL(filePath: url.path + "-wal")
+            let pending = ((try? FileManager.default.attributesOfItem(atPath: wal.path)[.size] as? Int) ?? 0) > 0
+            let notice = pending
+                ? "the register's folder cannot be written, so changes still in \(wal.lastPathComponent) are not shown"
+                : nil
+            return (queue, notice)
+        }
+    }
+
+    /// The failures of a read-only open that mean SQLite cannot make or use its `-shm` file (a read-only, immutable
+    /// or full folder), after which reading the main file alone is the only way; any other failure is reported.
+    private static let cannotCoordinate: [ResultCode] = [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_FULL]
 
     /// Creates the file with mode 0600 before SQLite opens it; SQLite gives its WAL and SHM files the same mode.
     private static func createPrivately(_ url: URL) throws(RegisterError) {
@@ -78,13 +178,32 @@ public final class CaseRegister: Sendable {
                 t.column("last", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2: a permanent random id for each case") { db in
+            try db.alter(table: "cases") { t in t.add(column: "caseId", .text) }
+            for reference in try String.fetchAll(db, sql: "SELECT reference FROM cases") {
+                try db.execute(
+                    sql: "UPDATE cases SET caseId = ? WHERE reference = ?",
+                    arguments: [UUID().uuidString.lowercased(), reference])
+            }
+            try db.create(index: "cases_on_caseId", on: "cases", columns: ["caseId"], options: .unique)
+            // The id is given once and kept for ever: a row without one, or a change of it, is refused.
+            try db.execute(sql: """
+                CREATE TRIGGER cases_caseId_required BEFORE INSERT ON cases WHEN NEW.caseId IS NULL OR NEW.caseId = ''
+                BEGIN SELECT RAISE(ABORT, 'a case needs its caseId'); END;
+                CREATE TRIGGER cases_caseId_kept BEFORE UPDATE OF caseId ON cases WHEN NEW.caseId IS NOT OLD.caseId
+                BEGIN SELECT RAISE(ABORT, 'a case keeps its caseId for ever'); END;
+                """)
+        }
         return migrator
     }
 
     // MARK: Creating
 
-    /// Logs a new case: allocates its reference atomically and records the `logged` event.
-    public func create(_ form: CaseForm, pattern: ReferencePattern, now: Date) throws(RegisterError) -> Case {
+    /// Logs a new case: allocates its reference atomically, gives it a new random ``Case/caseId`` and records the
+    /// `logged` event. A reference in `taken` (one the outbox or archive already carries) is skipped for good.
+    public func create(
+        _ form: CaseForm, pattern: ReferencePattern, now: Date, taken: Set<String> = []
+    ) throws(RegisterError) -> Case {
         try write { db in
             let scope = pattern.scope(year: CivilDate(form.receivedAt).year)
             var reference: String
@@ -98,9 +217,9 @@ public final class CaseRegister: Sendable {
                     arguments: [scope.key]
                 )!
                 reference = scope.reference(number: number)
-            } while try CaseRow.exists(db, key: reference)
+            } while try taken.contains(reference) || CaseRow.exists(db, key: reference)
             let record = Case(
-                reference: reference, receivedAt: form.receivedAt, channel: form.channel,
+                reference: reference, caseId: UUID().uuidString.lowercased(), receivedAt: form.receivedAt, channel: form.channel,
                 complainant: form.complainant, patient: form.patient, consent: form.consent,
                 summary: form.summary, service: form.service, officer: form.officer, profile: form.profile,
                 stage: form.stage, escalatedOn: nil, complexity: form.complexity,
@@ -138,12 +257,36 @@ public final class CaseRegister: Sendable {
     /// The schedules of the cases matching `filter`, oldest first: the columns deadlines need, no personal data.
     public func schedules(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> [CaseSchedule] {
         try read { db in
-            let columns = [
-                "reference", "officer", "status", "receivedAt", "profile", "stage", "escalatedOn", "complexity",
-                "agreedResponseDate", "acknowledgedAt", "attention",
-            ].map { Column($0) }
-            return try Self.request(ScheduleRow.all().select(columns), filter).fetchAll(db).map(\.schedule)
+            try Self.request(ScheduleRow.all().select(ScheduleRow.columns), filter).fetchAll(db).map(\.schedule)
         }
+    }
+
+    /// The schedules of the cases matching `filter`, each row read on its own: a row that cannot be read is
+    /// returned as a problem naming its reference, never an error that hides every other case.
+    public func scheduleScan(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> (schedules: [CaseSchedule], problems: [CaseProblem]) {
+        try read { db in
+            var schedules: [CaseSchedule] = []
+            var problems: [CaseProblem] = []
+            let rows = try Row.fetchCursor(db, Self.request(ScheduleRow.all().select(ScheduleRow.columns), filter))
+            while let row = try rows.next() {
+                do {
+                    schedules.append(try ScheduleRow(row: row).schedule)
+                } catch {
+                    let reference = (try? row.decode(String?.self, forColumn: "reference")) ?? nil
+                    let officer = (try? row.decode(String?.self, forColumn: "officer")) ?? nil
+                    problems.append(CaseProblem(
+                        reference: reference ?? "(no reference)", officer: officer,
+                        reason: "cannot be read from the register: \(Self.reason(error))"))
+                }
+            }
+            return (schedules, problems)
+        }
+    }
+
+    /// A row decoding failure in words, without the row's values.
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? RegisterError { return error.message }
+        return "a column holds a value of the wrong kind"
     }
 
     private static func request<Record>(_ base: QueryInterfaceRequest<Record>, _ filter: CaseFilter) -> QueryInterfaceRequest<Record> {
@@ -198,12 +341,13 @@ public final class CaseRegister: Sendable {
     // MARK: Plumbing
 
     private func read<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
-        do { return try pool.read(body) } catch { throw RegisterError.wrap(error, url) }
+        do { return try database.read(body) } catch { throw RegisterError.wrap(error, url) }
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+        guard !isReadOnly else { throw RegisterError.readOnly(url) }
         do {
-            return try pool.writeWithoutTransaction { db in
+            return try database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
@@ -238,7 +382,7 @@ public struct CaseFilter: Sendable {
 
 /// An error of the case register, with the case reference or the file it concerns.
 public struct RegisterError: Error, LocalizedError, Sendable, Equatable, CustomStringConvertible {
-    private enum Code: Sendable { case notFound, cannotCreate, storage, invalid }
+    private enum Code: Sendable { case notFound, cannotCreate, storage, invalid, missing, readOnly }
 
     /// Errors are equal when their codes are: the context is for people, not for matching.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
@@ -251,7 +395,7 @@ public struct RegisterError: Error, LocalizedError, Sendable, Equatable, CustomS
 
     /// No case has this reference.
     public static func notFound(_ reference: String) -> Self {
-        Self(code: .notFound, message: "no case \(reference) in the register")
+        Self(code: .notFound, message: "no case \(reference.escapingControls) in the register")
     }
 
     /// A change was refused because it would make the case inconsistent.
@@ -262,6 +406,45 @@ public struct RegisterError: Error, LocalizedError, Sendable, Equatable, CustomS
     static func cannotCreate(_ url: URL, errno code: Int32) -> Self {
         Self(code: .cannotCreate, message: "cannot create the register \(url.path): \(String(cString: strerror(code)))")
     }
+
+    /// How to get a register back: never by starting a fresh one in a workspace that has sent letters.
+    private static func restoreAdvice(_ url: URL) -> String {
+        """
+        Restore \(url.lastPathComponent) from your backup into \(url.deletingLastPathComponent().path) (with the \
+        daemon stopped). pals does not start a fresh register here: it would issue again the case references that \
+        letters in the outbox and archive already carry. `pals init DIR` is only for a new workspace.
+        """
+    }
+
+    /// The register file is not there.
+    static func missing(_ url: URL) -> Self {
+        Self(code: .missing, message: "the case register \(url.path) is missing.\n" + restoreAdvice(url))
+    }
+
+    /// The register file is there but empty (0 bytes).
+    static func empty(_ url: URL) -> Self {
+        Self(code: .missing, message: "the case register \(url.path) is empty (0 bytes).\n" + restoreAdvice(url))
+    }
+
+    /// The file is not a case register.
+    static func notARegister(_ url: URL, _ why: String) -> Self {
+        Self(code: .missing, message: "\(url.path) is not a pals case register (\(why)).\n" + restoreAdvice(url))
+    }
+
+    static func cannotOpen(_ url: URL, errno code: Int32) -> Self {
+        Self(code: .storage, message: "cannot open the case register \(url.path): \(String(cString: strerror(code)))")
+    }
+
+    static func needsUpgrade(_ url: URL, _ error: any Error) -> Self {
+        Self(code: .storage, message: "the case register \(url.path) is from an older pals and must be upgraded, which needs write access: \(error)")
+    }
+
+    static func readOnly(_ url: URL) -> Self {
+        Self(code: .readOnly, message: "the case register \(url.path) was opened read-only; nothing was changed")
+    }
+
+    /// Whether this error says the register is missing, empty or not a register.
+    public var isMissing: Bool { code == .missing }
 
     static func storage(_ url: URL, _ error: any Error) -> Self {
         Self(code: .storage, message: "the register \(url.path) failed: \(error)")
@@ -300,8 +483,11 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         }
         let complainant: String = row["complainant"]
         let patient: String? = row["patient"]
+        guard let caseId = try row.decode(String?.self, forColumn: "caseId"), !caseId.isEmpty else {
+            throw RegisterError.invalid(row["reference"], "has no case id in the register")
+        }
         record = Case(
-            reference: row["reference"], receivedAt: row["receivedAt"], channel: try choice("channel"),
+            reference: row["reference"], caseId: caseId, receivedAt: row["receivedAt"], channel: try choice("channel"),
             complainant: try decoder.decode(Complainant.self, from: Data(complainant.utf8)),
             patient: try patient.map { try decoder.decode(Patient.self, from: Data($0.utf8)) },
             consent: try choice("consent"), summary: row["summary"], service: row["service"],
@@ -317,6 +503,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         container["reference"] = record.reference
+        container["caseId"] = record.caseId
         container["receivedAt"] = record.receivedAt
         container["channel"] = record.channel.rawValue
         container["complainant"] = String(decoding: try encoder.encode(record.complainant), as: UTF8.self)
@@ -346,17 +533,37 @@ private struct ScheduleRow: FetchableRecord, TableRecord {
     static let databaseTableName = "cases"
     var schedule: CaseSchedule
 
+    static let columns = [
+        "reference", "caseId", "officer", "status", "receivedAt", "profile", "stage", "escalatedOn", "complexity",
+        "agreedResponseDate", "acknowledgedAt", "attention",
+    ].map { Column($0) }
+
+    /// Reads every column with a throwing decode, so one damaged row is a problem to report, not a crash.
     init(row: Row) throws {
-        func date(_ column: String) -> CivilDate? { (row[column] as String?).flatMap(CivilDate.init(iso:)) }
-        let reference: String = row["reference"]
-        guard let status = CaseStatus(rawValue: row["status"]), let profile = ProfileID(rawValue: row["profile"]) else {
+        let reference = try row.decode(String.self, forColumn: "reference")
+        func date(_ column: String) throws -> CivilDate? {
+            guard let text = try row.decode(String?.self, forColumn: column) else { return nil }
+            guard let day = CivilDate(iso: text) else {
+                throw RegisterError.invalid(reference, "\(column) is not a date in the form YYYY-MM-DD")
+            }
+            return day
+        }
+        guard let status = CaseStatus(rawValue: try row.decode(String.self, forColumn: "status")),
+            let profile = ProfileID(rawValue: try row.decode(String.self, forColumn: "profile"))
+        else {
             throw RegisterError.invalid(reference, "unknown status or profile in the register")
         }
+        guard let caseId = try row.decode(String?.self, forColumn: "caseId"), !caseId.isEmpty else {
+            throw RegisterError.invalid(reference, "has no case id in the register")
+        }
         schedule = CaseSchedule(
-            reference: reference, officer: row["officer"], status: status, receivedAt: row["receivedAt"],
-            profile: profile, stage: row["stage"], escalatedOn: date("escalatedOn"), complexity: row["complexity"],
-            agreedResponseDate: date("agreedResponseDate"), acknowledgedAt: row["acknowledgedAt"],
-            attention: row["attention"])
+            reference: reference, caseId: caseId, officer: try row.decode(String.self, forColumn: "officer"),
+            status: status, receivedAt: try row.decode(Date.self, forColumn: "receivedAt"), profile: profile,
+            stage: try row.decode(Int?.self, forColumn: "stage"), escalatedOn: try date("escalatedOn"),
+            complexity: try row.decode(String?.self, forColumn: "complexity"),
+            agreedResponseDate: try date("agreedResponseDate"),
+            acknowledgedAt: try row.decode(Date?.self, forColumn: "acknowledgedAt"),
+            attention: try row.decode(String?.self, forColumn: "attention"))
     }
 }
 

@@ -5,6 +5,8 @@ public import WorkingDays
 /// 100,000 cases decodes no personal data at all.
 public struct CaseSchedule: Sendable, Equatable {
     public var reference: String
+    /// The case's permanent id (see ``Case/caseId``).
+    public var caseId: String
     public var officer: String
     public var status: CaseStatus
     public var receivedAt: Date
@@ -27,7 +29,7 @@ extension Case {
     /// The case's schedule.
     public var schedule: CaseSchedule {
         CaseSchedule(
-            reference: reference, officer: officer, status: status, receivedAt: receivedAt, profile: profile,
+            reference: reference, caseId: caseId, officer: officer, status: status, receivedAt: receivedAt, profile: profile,
             stage: stage, escalatedOn: escalatedOn, complexity: complexity, agreedResponseDate: agreedResponseDate,
             acknowledgedAt: acknowledgedAt, attention: attention)
     }

@@ -23,13 +23,18 @@ public enum CaseReports {
         }
     }
 
-    /// `pals case show`: the case, then its history.
-    public static func text(_ record: Case, history: [CaseEvent]) -> String {
+    /// `pals case show`: the case, its deadlines (or why they cannot be computed), then its history.
+    ///
+    /// Every value is shown with its control characters escaped, so a field can neither forge a line nor drive
+    /// the terminal.
+    public static func text(
+        _ record: Case, history: [CaseEvent], deadlines: Result<CaseDeadlines, any Error>? = nil
+    ) -> String {
         let person = record.complainant
         var lines: [String] = []
         func add(_ label: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
-            lines.append(label.padding(toLength: 22, withPad: " ", startingAt: 0) + value)
+            lines.append(label.padding(toLength: 22, withPad: " ", startingAt: 0) + value.escapingControls)
         }
         add("Reference", record.reference)
         add("Status", record.status.rawValue)
@@ -54,12 +59,28 @@ public enum CaseReports {
         add("Acknowledged", record.acknowledgedOutsidePals ? "outside pals (no letter)" : nil)
         add("Closed", record.closedAt.map { CivilDate($0).iso })
         add("Summary", record.summary)
+        switch deadlines {
+        case .success(let due):
+            lines.append("")
+            lines.append("Deadlines")
+            add("  Acknowledge by", due.acknowledgeBy.iso + (due.stage == .one ? " (stage 1 decision)" : ""))
+            add("  Respond by", due.respondBy.iso + (record.agreedResponseDate == nil ? "" : " (agreed)"))
+            add("  Backstop", due.backstop?.iso)
+            add("  Rules", due.profile.rawValue + (due.stage.map { ", stage \($0.rawValue)" } ?? "")
+                + (record.complexity.map { ", complexity \($0)" } ?? ""))
+            add("  Calendar", "\(due.division.rawValue), \(due.calendarVersion)")
+        case .failure(let error):
+            lines.append("")
+            add("Deadlines", "cannot be computed: \((error as? any LocalizedError)?.errorDescription ?? "\(error)")")
+        case nil:
+            break
+        }
         if !history.isEmpty {
             lines.append("")
             lines.append("History")
             let formatter = ISO8601DateFormatter()
             for event in history {
-                lines.append("  \(formatter.string(from: event.at))  \(event.kind)  \(event.detail)")
+                lines.append("  \(formatter.string(from: event.at))  \(event.kind)  \(event.detail)".escapingControls)
             }
         }
         return lines.joined(separator: "\n")
@@ -71,7 +92,7 @@ public enum CaseReports {
         let header = ["REFERENCE", "RECEIVED", "STATUS", "OFFICER", "PROFILE", "SERVICE"]
         let rows = cases.map {
             [$0.reference, $0.receivedDate.iso, $0.status.rawValue, $0.officer,
-             $0.profile.rawValue + ($0.stage.map { "/\($0)" } ?? ""), $0.service]
+             $0.profile.rawValue + ($0.stage.map { "/\($0)" } ?? ""), $0.service].map(\.escapingControls)
         }
         return TextTable.render(header: header, rows: rows)
     }

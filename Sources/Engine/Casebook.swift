@@ -1,6 +1,7 @@
 public import Casework
 public import Foundation
 import Mail
+import Outbox
 public import WorkingDays
 
 /// What the CLI and the daemon do to cases in a workspace: log, change, close, look up.
@@ -12,9 +13,11 @@ public struct Casebook: Sendable {
     /// The clock every "now" comes from.
     public let clock: WallClock
 
-    public init(workspace: Workspace, clock: WallClock) throws {
+    /// Opens the cases of a workspace; `readOnly` for commands that only look (they then work on a full or
+    /// read-only filesystem and never write the register).
+    public init(workspace: Workspace, clock: WallClock, readOnly: Bool = false) throws {
         self.workspace = workspace
-        self.register = try workspace.register()
+        self.register = try workspace.register(readOnly: readOnly)
         self.clock = clock
     }
 
@@ -32,9 +35,26 @@ public struct Casebook: Sendable {
     /// Logs a complaint from the case JSON format; nothing is stored unless every field is valid.
     public func log(json: Data) throws -> Case {
         let form = try CaseForm.parse(json: json, rules: formRules)
-        let logged = try register.create(form, pattern: configuration.referencePattern, now: clock.now())
+        let logged = try register.create(
+            form, pattern: configuration.referencePattern, now: clock.now(), taken: try referencesInOutbox(received: form.receivedAt))
         DaemonLock.nudge(workspace)
         return logged
+    }
+
+    /// Every case reference the outbox and archive carry (the `case` label of a message in any state) that a case
+    /// received on `received` could be given: a new case never gets one of them, even when the register was
+    /// restored from an older backup.
+    ///
+    /// One scan of the sidecars' labels per new case rather than a high-water mark, because the register (where a
+    /// mark would live) is exactly what may have been restored from an older copy. When the reference pattern
+    /// has a year, only messages queued from the year before the receipt on are read (a message cannot carry a
+    /// reference before its case was received): about a year or two of messages, not ten.
+    func referencesInOutbox(received: Date) throws -> Set<String> {
+        let clock = self.clock
+        let outbox = try Outbox(folder: workspace.outboxURL, clock: OutboxClock { clock.now() })
+        let yearly = configuration.referencePattern.text.contains("{YY")
+        let from = yearly ? String(format: "%04d", CivilDate(received).year - 1) : ""
+        return outbox.labelValues("case", idsFrom: from)
     }
 
     /// Applies an officer's changes to a case; nothing is stored unless every change is valid.
@@ -42,7 +62,7 @@ public struct Casebook: Sendable {
     public func update(_ reference: String, _ changes: CaseChanges) throws -> Case {
         let current = try register.get(reference)
         let problems = changes.problems(for: current, configuration: configuration)
-        guard problems.isEmpty else { throw CaseFormError(problems) }
+        guard problems.isEmpty else { throw CaseFormError(problems, outcome: "\(reference) was not changed") }
         let today = CivilDate(clock.now())
         let summary = changes.summary
         guard !summary.isEmpty else { throw CaseChangesError.nothingToChange }
@@ -142,8 +162,8 @@ public struct CaseChanges: Sendable {
         if (preferredContact ?? current.complainant.preferredContact) == .email, email?.isEmpty ?? true {
             problems.append(.init(field: "email", message: "is missing but the preferred contact is email"))
         }
-        if let agreedResponseDate, agreedResponseDate < current.receivedDate {
-            problems.append(.init(field: "agreed-response-date", message: "is before the complaint was received"))
+        if let agreedResponseDate, let why = CaseDates.agreedResponseProblem(agreedResponseDate, received: current.receivedDate) {
+            problems.append(.init(field: "agreed-response-date", message: why))
         }
         return problems
     }

@@ -96,8 +96,15 @@ public struct DeadlineDesk: Sendable {
         try deadlines(for: record.schedule)
     }
 
-    /// The deadlines of a case's schedule.
+    /// The deadlines of a case's schedule. Dates outside ``CaseDates``' window are refused (a case stored before
+    /// the window was enforced, or edited by hand): computing from year 1 would take seconds per case.
     public func deadlines(for record: CaseSchedule) throws -> CaseDeadlines {
+        for (field, date) in [("received", record.receivedDate), ("agreedResponseDate", record.agreedResponseDate),
+                              ("escalatedOn", record.escalatedOn)] {
+            if let date, let outside = CaseDates.outsideWindow(date) {
+                throw DeadlineDeskError(message: "\(field) \(outside)")
+            }
+        }
         let calculator = calculator(record.profile)
         let staged = calculator.profile.hasStages
         let input = DeadlineInput(
@@ -131,14 +138,48 @@ public struct DeadlineDesk: Sendable {
     }
 
     /// The open cases' next deadlines, most urgent first (overdue, then soonest due).
-    public func board(_ cases: [CaseSchedule], today: CivilDate, within: Int? = nil, overdueOnly: Bool = false) throws -> [DueItem] {
-        try cases.filter(\.isOpen).map { try nextDue(for: $0, today: today) }
-            .filter { item in
-                if overdueOnly { return item.state == .red }
-                if let within { return item.state == .red || item.workingDaysRemaining <= within }
-                return true
+    ///
+    /// A case whose deadlines cannot be computed does not stop the board: it is left out of the items and named
+    /// in ``DeadlineBoard/problems`` (after any `unreadable` rows the register reported), for someone to fix.
+    public func board(
+        _ cases: [CaseSchedule], unreadable: [CaseProblem] = [], today: CivilDate, within: Int? = nil,
+        overdueOnly: Bool = false
+    ) -> DeadlineBoard {
+        var items: [DueItem] = []
+        var problems = unreadable
+        for record in cases where record.isOpen {
+            do {
+                items.append(try nextDue(for: record, today: today))
+            } catch {
+                problems.append(Self.problem(record, error))
             }
-            .sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }
+        }
+        items = items.filter { item in
+            if overdueOnly { return item.state == .red }
+            if let within { return item.state == .red || item.workingDaysRemaining <= within }
+            return true
+        }
+        return DeadlineBoard(items: items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }, problems: problems)
+    }
+
+    /// A case whose deadlines cannot be computed, named by reference, with the reason (dates and rules only).
+    static func problem(_ record: CaseSchedule, _ error: any Error) -> CaseProblem {
+        let reason = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
+        return CaseProblem(reference: record.reference, officer: record.officer,
+                           reason: "deadlines cannot be computed: \(reason)")
+    }
+}
+
+/// The urgency board: each open case's next deadline, and the cases that could not be put on it.
+public struct DeadlineBoard: Sendable, Encodable, Equatable {
+    /// The next deadline of each open case, most urgent first.
+    public var items: [DueItem]
+    /// Cases left off the board because they cannot be read or their deadlines cannot be computed.
+    public var problems: [CaseProblem]
+
+    public init(items: [DueItem], problems: [CaseProblem]) {
+        self.items = items
+        self.problems = problems
     }
 }
 

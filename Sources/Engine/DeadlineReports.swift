@@ -17,15 +17,33 @@ public enum DeadlineReports {
         return rows.map { $0[0].padding(toLength: 16, withPad: " ", startingAt: 0) + $0[1] }.joined(separator: "\n")
     }
 
-    /// `pals deadlines` as a table, coloured on a terminal.
-    public static func table(_ items: [DueItem], colour: Bool) -> String {
-        guard !items.isEmpty else { return "no open cases with deadlines to show" }
-        let rows = items.map { item -> [String] in
-            let state = item.state.rawValue.uppercased()
-            let shown = colour ? "\(ansi(item.state))\(state)\u{1B}[0m" : state
-            return [item.reference, item.officer, item.deadline.rawValue, item.due.iso, String(item.workingDaysRemaining), shown]
+    /// `pals deadlines` as a table, coloured on a terminal; cases that cannot be computed are listed after it.
+    /// Values from the register are shown with their control characters escaped.
+    public static func table(_ items: [DueItem], problems: [CaseProblem] = [], colour: Bool) -> String {
+        var text: String
+        if items.isEmpty {
+            text = "no open cases with deadlines to show"
+        } else {
+            let rows = items.map { item -> [String] in
+                let state = item.state.rawValue.uppercased()
+                let shown = colour ? "\(ansi(item.state))\(state)\u{1B}[0m" : state
+                return [item.reference.escapingControls, item.officer.escapingControls, item.deadline.rawValue,
+                        item.due.iso, String(item.workingDaysRemaining), shown]
+            }
+            text = TextTable.render(header: ["REFERENCE", "OFFICER", "NEXT", "DUE", "WD LEFT", "STATE"], rows: rows)
         }
-        return TextTable.render(header: ["REFERENCE", "OFFICER", "NEXT", "DUE", "WD LEFT", "STATE"], rows: rows)
+        if !problems.isEmpty {
+            text += "\n\n" + problemLines(problems).joined(separator: "\n")
+        }
+        return text
+    }
+
+    /// The cases left off the board, one line each: `PROBLEM  PALS-2026-0007 (officer alex): why`.
+    public static func problemLines(_ problems: [CaseProblem]) -> [String] {
+        problems.map { problem in
+            let officer = problem.officer.map { " (officer \($0))" } ?? ""
+            return "PROBLEM  \(problem.reference)\(officer): \(problem.reason)".escapingControls
+        }
     }
 
     /// `pals deadlines --csv`.

@@ -59,6 +59,9 @@ public struct LetterDesk: Sendable {
         guard let raw = inputs["newDate"], let newDate = CivilDate(iso: raw) else {
             throw LetterDeskError(message: "a holding letter needs --set newDate=YYYY-MM-DD (the new response date)")
         }
+        if let outside = CaseDates.outsideWindow(newDate) {
+            throw LetterDeskError(message: "newDate: \(outside)")
+        }
         let current = try deadlines.deadlines(for: record)
         return try deadlines.calculator(record.profile)
             .extend(current, to: newDate, reason: inputs["reason"] ?? "", today: clock.today()).extension

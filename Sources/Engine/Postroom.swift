@@ -66,7 +66,10 @@ public struct Postroom: Sendable {
         switch letter.delivery {
         case .email:
             let composed = try letters.compose(letter, date: now)
-            let labels = ["case": letter.reference, "kind": letter.kind.rawValue, "subject": letter.merged.subject]
+            let caseId = try register.get(letter.reference).caseId
+            let labels = [
+                "case": letter.reference, "caseId": caseId, "kind": letter.kind.rawValue, "subject": letter.merged.subject,
+            ]
             let results = try composed.outgoing().map { message in
                 try outbox.queue(message: message, key: key, labels: labels)
             }
@@ -115,7 +118,7 @@ public struct Postroom: Sendable {
     public func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
         let record = try register.get(reference)
         guard configuration.officer(record.officer) != nil else { return }
-        alerts.add(OfficerAlerts.Problem(key: key, reference: reference, subject: subject, body: body),
+        alerts.add(OfficerAlerts.Problem(key: key, reference: reference, caseId: record.caseId, subject: subject, body: body),
                    for: record.officer)
     }
 
@@ -163,13 +166,13 @@ public struct Postroom: Sendable {
     /// resolution marks the case responded. Running the same command twice on one day queues it once.
     @discardableResult
     public func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
+        let record = try register.get(reference)
         let fingerprint = inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
-        let key = "letter/\(reference)/\(kind.rawValue)/\(casebook.clock.today().iso)/\(Self.hash(fingerprint))"
+        let key = "letter/\(reference)/\(record.caseId)/\(kind.rawValue)/\(casebook.clock.today().iso)/\(Self.hash(fingerprint))"
         if let existing = try outbox.item(forKey: key) { return .email(existing, isNew: false) }
         let printed = printFile(key: key, reference: reference, kind: kind)
         if FileManager.default.fileExists(atPath: printed.path) { return .print(printed, isNew: false) }
         let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
-        let record = try register.get(reference)
         let result = try queue(letter, key: key)
         sendAlerts(force: true)  // a one-shot command: the print request cannot wait for a sender pass
         let isNew: Bool
@@ -351,6 +354,8 @@ final class OfficerAlerts: Sendable {
         var key: String
         /// The case it concerns.
         var reference: String
+        /// That case's permanent id (the reference alone could in principle be issued again).
+        var caseId: String
         /// A one-line summary naming the case reference only.
         var subject: String
         /// What happened and what to do.
@@ -413,7 +418,7 @@ final class OfficerAlerts: Sendable {
         key: String, subject: String, body: String, labels: [String: String]
     ) {
         if problems.count == 1, let only = problems.first {
-            return (only.key, only.subject, only.body, ["case": only.reference, "kind": "alert"])
+            return (only.key, only.subject, only.body, ["case": only.reference, "caseId": only.caseId, "kind": "alert"])
         }
         let keys = problems.map(\.key).sorted().joined(separator: "\n")
         let references = problems.map(\.reference).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

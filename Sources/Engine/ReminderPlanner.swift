@@ -28,26 +28,45 @@ public struct ReminderPlanner: Sendable {
     }
 
     /// The reminders of `today` for the open cases among `cases`; nothing on a day that is not a working day.
-    public func plan(_ cases: [CaseSchedule], today: CivilDate) throws -> [PlannedReminder] {
-        guard office.isWorkingDay(today) else { return [] }
+    ///
+    /// A case whose deadlines cannot be computed is skipped and named in ``ReminderPlan/problems``: every other
+    /// case still gets its reminders.
+    public func plan(_ cases: [CaseSchedule], today: CivilDate) -> ReminderPlan {
+        guard office.isWorkingDay(today) else { return ReminderPlan(reminders: [], problems: []) }
         var reminders: [PlannedReminder] = []
+        var problems: [CaseProblem] = []
         var digests: [String: [DueItem]] = [:]
         for record in cases where record.isOpen {
-            let item = try desk.nextDue(for: record, today: today)
+            let item: DueItem
+            do {
+                item = try desk.nextDue(for: record, today: today)
+            } catch {
+                problems.append(DeadlineDesk.problem(record, error))
+                continue
+            }
             if item.state != .green { digests[record.officer, default: []].append(item) }
-            let instance = "\(record.reference)/\(item.deadline.rawValue)/\(item.due.iso)"
+            // The case id keeps the key this case's for ever, even if its reference were ever issued again.
+            let instance = "\(record.reference)/\(record.caseId)/\(item.deadline.rawValue)/\(item.due.iso)"
             if item.due == today {
-                reminders.append(.init(kind: .dueToday, key: "due-today/\(instance)", recipient: .officer(record.officer), items: [item]))
+                reminders.append(.init(kind: .dueToday, key: "due-today/\(instance)", recipient: .officer(record.officer), items: [item], caseId: record.caseId))
             } else if item.due < today {
-                reminders.append(.init(kind: .escalation, key: "escalation/\(instance)", recipient: .manager, items: [item]))
+                reminders.append(.init(kind: .escalation, key: "escalation/\(instance)", recipient: .manager, items: [item], caseId: record.caseId))
             }
         }
         for (officer, items) in digests.sorted(by: { $0.key < $1.key }) {
             let sorted = items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }
             reminders.append(.init(kind: .digest, key: "digest/\(officer)/\(today.iso)", recipient: .officer(officer), items: sorted))
         }
-        return reminders
+        return ReminderPlan(reminders: reminders, problems: problems)
     }
+}
+
+/// What the watcher sends on a day, and the cases it could not plan for.
+public struct ReminderPlan: Sendable, Equatable {
+    /// The reminders, each with its idempotency key.
+    public var reminders: [PlannedReminder]
+    /// Open cases whose deadlines cannot be computed: to be flagged, never to stop the others.
+    public var problems: [CaseProblem]
 }
 
 /// One reminder to send, with the key that makes it go once.
@@ -73,4 +92,14 @@ public struct PlannedReminder: Sendable, Equatable {
     public var key: String
     public var recipient: Recipient
     public var items: [DueItem]
+    /// The case's permanent id, for a reminder about one case (labelled `caseId` in the outbox).
+    public var caseId: String?
+
+    public init(kind: Kind, key: String, recipient: Recipient, items: [DueItem], caseId: String? = nil) {
+        self.kind = kind
+        self.key = key
+        self.recipient = recipient
+        self.items = items
+        self.caseId = caseId
+    }
 }

@@ -39,9 +39,10 @@ public struct Workspace: Sendable {
         return Workspace(root: root, configuration: try WorkspaceConfiguration.load(from: configuration, environment: environment))
     }
 
-    /// Opens the case register (creating it if this workspace has none yet).
-    public func register() throws -> CaseRegister {
-        try CaseRegister(url: registerURL)
+    /// Opens the workspace's existing case register (read-only for commands that only look). A missing or empty
+    /// register is an error naming the file and how to restore it: only `pals init` creates one.
+    public func register(readOnly: Bool = false) throws -> CaseRegister {
+        try CaseRegister(existing: registerURL, readOnly: readOnly)
     }
 
     /// Creates a workspace at `root`: the configuration with invented, plainly marked values, the default

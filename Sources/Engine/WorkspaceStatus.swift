@@ -1,4 +1,4 @@
-import Casework
+public import Casework
 public import Foundation
 public import Outbox
 import WorkingDays
@@ -25,6 +25,8 @@ public struct WorkspaceStatus: Encodable, Sendable {
     public var lastDelivery: Message?
     public var nextDeadlines: [DueItem]
     public var casesNeedingAttention: [String]
+    /// Open cases left off the deadlines because they cannot be read or computed: fix them first.
+    public var deadlineProblems: [CaseProblem]
 
     /// Reads the status of a workspace.
     public static func read(casebook: Casebook, outbox: Outbox) throws -> WorkspaceStatus {
@@ -36,12 +38,14 @@ public struct WorkspaceStatus: Encodable, Sendable {
             Message(id: item.id, case: item.labels["case"], kind: item.labels["kind"],
                     at: item.history.last { $0.state == .sent }?.at ?? item.queuedAt)
         }
-        let open = try casebook.register.schedules(CaseFilter(openOnly: true))
+        let open = try casebook.register.scheduleScan(CaseFilter(openOnly: true))
         let desk = try DeadlineDesk(workspace: casebook.workspace)
-        let board = try desk.board(open, today: casebook.clock.today())
+        let board = desk.board(open.schedules, unreadable: open.problems, today: casebook.clock.today())
         return WorkspaceStatus(
             daemon: DaemonState(running: pid != nil, pid: pid), outbox: counts, oldestQueued: oldest, lastDelivery: last,
-            nextDeadlines: Array(board.prefix(5)), casesNeedingAttention: open.filter { $0.attention != nil }.map(\.reference))
+            nextDeadlines: Array(board.items.prefix(5)),
+            casesNeedingAttention: open.schedules.filter { $0.attention != nil }.map(\.reference),
+            deadlineProblems: board.problems)
     }
 
     /// The status for a terminal.
@@ -50,14 +54,17 @@ public struct WorkspaceStatus: Encodable, Sendable {
         var lines = ["Daemon      " + (daemon.running ? "running (pid \(daemon.pid ?? -1))" : "not running")]
         let order = ["queued", "active", "deferred", "hold", "failed", "cancelled", "sent"]
         lines.append("Outbox      " + order.map { "\($0) \(outbox[$0] ?? 0)" }.joined(separator: ", "))
-        lines.append("Oldest      " + (oldestQueued.map { "\($0.id) (\($0.case ?? "-"), queued \(formatter.string(from: $0.at)))" } ?? "nothing queued"))
-        lines.append("Last sent   " + (lastDelivery.map { "\($0.id) (\($0.case ?? "-"), \(formatter.string(from: $0.at)))" } ?? "nothing sent yet"))
+        lines.append("Oldest      " + (oldestQueued.map { "\($0.id) (\(($0.case ?? "-").escapingControls), queued \(formatter.string(from: $0.at)))" } ?? "nothing queued"))
+        lines.append("Last sent   " + (lastDelivery.map { "\($0.id) (\(($0.case ?? "-").escapingControls), \(formatter.string(from: $0.at)))" } ?? "nothing sent yet"))
         if !casesNeedingAttention.isEmpty {
-            lines.append("Attention   " + casesNeedingAttention.joined(separator: ", "))
+            lines.append("Attention   " + casesNeedingAttention.map(\.escapingControls).joined(separator: ", "))
+        }
+        if !deadlineProblems.isEmpty {
+            lines.append("Problems    \(deadlineProblems.count) open case(s) left off the deadlines (listed below)")
         }
         lines.append("")
         lines.append("Next deadlines")
-        lines.append(DeadlineReports.table(nextDeadlines, colour: false))
+        lines.append(DeadlineReports.table(nextDeadlines, problems: deadlineProblems, colour: false))
         return lines.joined(separator: "\n")
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+internal import WorkingDays
 
 /// An error from composing, configuring or sending mail: a code to match on, plus the context a person needs.
 public struct MailError: Error, Sendable, Hashable {
@@ -83,19 +84,7 @@ extension MailError: LocalizedError {
 }
 
 extension String {
-    /// CR, LF and other control characters shown as escapes, so a value cannot forge a log line.
-    var escapingLineBreaks: String {
-        var out = ""
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += String(format: "\\u{%02X}", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// CR, LF and other control characters shown as escapes, so a value cannot forge a log line (the shared
+    /// escaper of WorkingDays, under the name Mail has always used).
+    var escapingLineBreaks: String { escapingControls }
 }

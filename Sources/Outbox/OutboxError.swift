@@ -1,4 +1,5 @@
 public import Foundation
+internal import WorkingDays
 
 /// An error from the outbox or its archive: a code to match on, plus the message id, state and path concerned.
 public struct OutboxError: Error, Sendable, Hashable {
@@ -88,21 +89,4 @@ extension OutboxError: CustomStringConvertible {
 extension OutboxError: LocalizedError {
     /// The form shown at the terminal.
     public var errorDescription: String? { description }
-}
-
-extension String {
-    /// CR, LF and other control characters shown as escapes, so a value cannot forge a log line.
-    var escapingControls: String {
-        var out = ""
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "\\u{\(String(scalar.value, radix: 16))}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 }

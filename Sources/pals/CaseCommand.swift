@@ -49,13 +49,16 @@ struct CaseCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
-            let book = try options.casebook()
+            let book = try options.casebook(readOnly: true)
             let found = try book.register.get(reference)
             let history = try book.register.events(for: reference)
             if json {
                 try printJSON(CaseReports.Detail(case: found, history: history))
             } else {
-                print(CaseReports.text(found, history: history))
+                let deadlines: Result<CaseDeadlines, any Error> = Result {
+                    try DeadlineDesk(workspace: book.workspace).deadlines(for: found)
+                }
+                print(CaseReports.text(found, history: history, deadlines: deadlines))
             }
         }
     }
@@ -69,7 +72,7 @@ struct CaseCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON instead of a table.") var json = false
 
         func run() async throws {
-            let cases = try options.casebook().register.cases(CaseFilter(openOnly: open, officer: officer))
+            let cases = try options.casebook(readOnly: true).register.cases(CaseFilter(openOnly: open, officer: officer))
             if json { try printJSON(cases) } else { print(CaseReports.table(cases)) }
         }
     }

@@ -71,9 +71,14 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let book = try options.casebook()
+        let book = try options.casebook(readOnly: true)
         let outbox = try options.outbox()
         let status = try WorkspaceStatus.read(casebook: book, outbox: outbox)
-        if json { try printJSON(status) } else { print(status.text) }
+        if json {
+            try printJSON(status)
+            DeadlineReports.problemLines(status.deadlineProblems).forEach(warn)
+        } else {
+            print(status.text)
+        }
     }
 }

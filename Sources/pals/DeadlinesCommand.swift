@@ -33,16 +33,20 @@ struct DeadlinesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let book = try options.casebook()
+            let book = try options.casebook(readOnly: true)
             let desk = try DeadlineDesk(workspace: book.workspace)
-            let cases = try book.register.schedules(CaseFilter(openOnly: true, officer: officer))
-            let items = try desk.board(cases, today: book.clock.today(), within: within, overdueOnly: overdue)
+            let scan = try book.register.scheduleScan(CaseFilter(openOnly: true, officer: officer))
+            let board = desk.board(scan.schedules, unreadable: scan.problems, today: book.clock.today(), within: within, overdueOnly: overdue)
+            // A case that cannot be computed is named, never a reason to show nothing: on the table, and on
+            // standard error for the machine formats (whose shape stays the same).
             if json {
-                try printJSON(items)
+                try printJSON(board.items)
+                DeadlineReports.problemLines(board.problems).forEach(warn)
             } else if csv {
-                print(DeadlineReports.csv(items), terminator: "")
+                print(DeadlineReports.csv(board.items), terminator: "")
+                DeadlineReports.problemLines(board.problems).forEach(warn)
             } else {
-                print(DeadlineReports.table(items, colour: isatty(STDOUT_FILENO) == 1))
+                print(DeadlineReports.table(board.items, problems: board.problems, colour: isatty(STDOUT_FILENO) == 1))
             }
         }
     }

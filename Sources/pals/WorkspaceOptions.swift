@@ -1,4 +1,5 @@
 import ArgumentParser
+import Casework
 import Engine
 import Foundation
 import Logging
@@ -34,9 +35,12 @@ struct WorkspaceOptions: ParsableArguments {
         try Postroom(casebook: try casebook(), logger: Logger(label: "pals") { LineLogHandler(label: $0, format: .human, level: .warning) })
     }
 
-    /// Opens the workspace's cases with the process clock.
-    func casebook() throws -> Casebook {
-        try Casebook(workspace: try open(), clock: try Clock.process(environment))
+    /// Opens the workspace's cases with the process clock; `readOnly` for commands that only look, which then
+    /// work on a full or read-only filesystem (a notice about what cannot be seen goes to standard error).
+    func casebook(readOnly: Bool = false) throws -> Casebook {
+        let book = try Casebook(workspace: try open(), clock: try Clock.process(environment), readOnly: readOnly)
+        if let notice = book.register.notice { warn(notice) }
+        return book
     }
 }
 
@@ -55,4 +59,9 @@ enum Clock {
 func printJSON<T: Encodable>(_ value: T) throws {
     let data = try CaseReports.jsonEncoder().encode(value)
     print(String(decoding: data, as: UTF8.self))
+}
+
+/// Writes a warning line to standard error, control characters escaped.
+func warn(_ text: String) {
+    FileHandle.standardError.write(Data("warning: \(text.escapingControls)\n".utf8))
 }

@@ -113,7 +113,7 @@ struct IntakeAndAlertTests {
     @Test("an alert already queued is not queued again after a restart: its key is made from its problems' keys")
     func coalescedAlertIdempotent() throws {
         let problems = (0..<3).map {
-            OfficerAlerts.Problem(key: "alert/m\($0)/held", reference: "PALS-2026-000\($0)", subject: "s\($0)", body: "b\($0)")
+            OfficerAlerts.Problem(key: "alert/m\($0)/held", reference: "PALS-2026-000\($0)", caseId: "id-\($0)", subject: "s\($0)", body: "b\($0)")
         }
         let first = OfficerAlerts.compose(problems, officer: "alex")
         let again = OfficerAlerts.compose(problems.reversed(), officer: "alex")

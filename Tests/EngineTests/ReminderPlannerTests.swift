@@ -27,7 +27,7 @@ struct ReminderPlannerTests {
         var byDay: [String: [String]] = [:]
         var day = CivilDate(iso: start)!
         for _ in 0..<days {
-            for reminder in try planner.plan(register.schedules(), today: day) where sent.insert(reminder.key).inserted {
+            for reminder in planner.plan(try register.schedules(), today: day).reminders where sent.insert(reminder.key).inserted {
                 byDay[day.iso, default: []].append(reminder.kind.rawValue)
             }
             day = day.adding(days: 1)

@@ -1,0 +1,46 @@
+import Foundation
+
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
+
+extension Outbox {
+    /// Every value of the label `name` on any message in any state (queued to sent), read from the sidecars alone:
+    /// no message file is opened and no date decoded, so a scan of tens of thousands of messages stays around a
+    /// second. `pals case new` uses it so a new case reference is never one a message already carries.
+    ///
+    /// - Parameter idsFrom: messages whose id sorts before this text are skipped; ids begin with the queueing time
+    ///   (`yyyyMMddT…Z`), so `"2025"` skips everything queued before 2025.
+    public func labelValues(_ name: String, idsFrom: String = "") -> Set<String> {
+        struct Sidecar: Decodable { var labels: [String: String] }
+        let decoder = JSONDecoder()
+        var values = Set<String>()
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        for state in OutboxState.allCases {
+            for (id, location) in locations(in: state) where id >= idsFrom {
+                guard let data = Self.readSidecar(location.metaFolder + "/\(id).json", buffer: &buffer),
+                    let value = (try? decoder.decode(Sidecar.self, from: data))?.labels[name]
+                else { continue }
+                values.insert(value)
+            }
+        }
+        return values
+    }
+
+    /// A sidecar's bytes, never through a link; nil when it cannot be read.
+    private static func readSidecar(_ path: String, buffer: inout [UInt8]) -> Data? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var data = Data()
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { return nil }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[0..<count])
+        }
+    }
+}
