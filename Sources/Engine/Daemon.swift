@@ -100,6 +100,11 @@ public final class Daemon: Sendable {
             }
             intakeRetries.clear(reference)
             return true
+        } catch LetterDeskError.Code.notAllowed where (try? casebook.register.get(reference).acknowledgedAt) != nil {
+            // An officer acknowledged the case between this pass listing it and preparing its letter: nothing to do.
+            if let slot { guardrail.giveBack(slot.address, at: slot.at) }
+            intakeRetries.clear(reference)
+            return false
         } catch {
             // A mail error's log form leaves out the address it concerns; the case reference names the case.
             let reason = (error as? MailError)?.description ?? error.localizedDescription

@@ -23,7 +23,7 @@ final class MovableClock: Sendable {
 }
 
 /// A workspace made in-process (as `pals init` makes one) with the repository's templates, on a movable clock.
-struct EngineWorkspace {
+struct IntakeWorkspace {
     let folder: TemporaryFolder
     let clock = MovableClock("2026-11-25T09:00:00Z")
     let postroom: Postroom
@@ -66,7 +66,7 @@ struct IntakeAndAlertTests {
 
     @Test("16 messages going to hold in one pass give their officer one alert listing all 16; later ones wait for the window")
     func sixteenHeldOneAlert() async throws {
-        let ws = try EngineWorkspace()
+        let ws = try IntakeWorkspace()
         defer { ws.folder.remove() }
         let references = try (0..<16).map { try ws.log(email: "person\($0)@example.org") }
         #expect(try ws.daemon().intakePass() == 16)
@@ -135,7 +135,7 @@ struct IntakeAndAlertTests {
 
     @Test("a transient failure during intake is retried with backoff and then succeeds, without flagging the case")
     func transientIntakeRetried() throws {
-        let ws = try EngineWorkspace()
+        let ws = try IntakeWorkspace()
         defer { ws.folder.remove() }
         let reference = try ws.log(email: "patient@example.org")
         let daemon = try ws.daemon()
@@ -168,7 +168,7 @@ struct IntakeAndAlertTests {
 
     @Test("a transient failure that lasts an hour tells the officer once, still without flagging; tries go on")
     func longTransientFailureTold() throws {
-        let ws = try EngineWorkspace()
+        let ws = try IntakeWorkspace()
         defer { ws.folder.remove() }
         let reference = try ws.log(email: "patient@example.org")
         let daemon = try ws.daemon()
@@ -197,9 +197,9 @@ struct IntakeAndAlertTests {
 
     @Test("a symlinked Outbox/print is refused: the postal letter is not written through it and the case is flagged")
     func symlinkedPrintFolder() throws {
-        let ws = try EngineWorkspace()
+        let ws = try IntakeWorkspace()
         defer { ws.folder.remove() }
-        let text = try String(contentsOf: EngineWorkspace.complaint, encoding: .utf8)
+        let text = try String(contentsOf: IntakeWorkspace.complaint, encoding: .utf8)
             .replacingOccurrences(of: #""preferredContact": "email""#, with: #""preferredContact": "post""#)
         let reference = try ws.postroom.casebook.log(json: Data(text.utf8)).reference
         let elsewhere = ws.folder.appending("elsewhere")
