@@ -32,6 +32,7 @@ public struct LetterDesk: Sendable {
     /// letter the case's state forbids (``refusal(of:for:)``), and inputs the letter does not take or lacks
     /// (all of them named at once, with the letter's inputs).
     public func prepare(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> PreparedLetter {
+        if let missing = DefaultTemplates.missingLetterTemplate(kind, in: workspace.templatesURL) { throw missing }
         let record = try register.get(reference)
         let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
         guard let used = library.effectiveLanguage(kind: kind, requested: language) else {

@@ -136,7 +136,7 @@ struct TemplatesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "templates",
         abstract: "Check the workspace's letter templates.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Restore.self]
     )
 
     struct Check: AsyncParsableCommand {
@@ -150,10 +150,12 @@ struct TemplatesCommand: AsyncParsableCommand {
         func run() async throws {
             let url = try folder.map { URL(filePath: $0, directoryHint: .isDirectory) } ?? options.open().templatesURL
             let findings = TemplateLinter().lint(folder: url)
-            if findings.isEmpty {
+            let missing = DefaultTemplates.missing(in: url)  // see TemplatesRestoreCommand.swift
+            if findings.isEmpty, missing.isEmpty {
                 print("\(url.path): the templates are clean")
                 return
             }
+            for path in missing { FileHandle.standardError.write(Data("\(missingTemplateLine(path))\n".utf8)) }
             for finding in findings { FileHandle.standardError.write(Data("\(finding)\n".utf8)) }
             throw ExitCode(1)
         }
