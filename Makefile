@@ -16,6 +16,7 @@ BINDIR ?= $(PREFIX)/bin
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DOCDIR ?= $(PREFIX)/share/doc/pals
 CONFIGURATION ?= release
+PALS_BINARY ?= .build/$(CONFIGURATION)/pals
 
 # A build's output goes here and is shown only when the build fails.
 BUILD_LOG = .build/make-build.log
@@ -45,10 +46,10 @@ release: deps
 
 ## install: install the built pals and its systemd unit (needs no swift: run `make release` first, as yourself)
 install:
-	@test -x .build/$(CONFIGURATION)/pals || { \
-		echo "make install: .build/$(CONFIGURATION)/pals is not built; run \`make release\` first (as yourself, not root)" >&2; exit 1; }
+	@test -x $(PALS_BINARY) || { \
+		echo "make install: $(PALS_BINARY) is not built; run \`make release\` first (as yourself, not root)" >&2; exit 1; }
 	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
-	install -m 0755 .build/$(CONFIGURATION)/pals $(DESTDIR)$(BINDIR)/pals
+	install -m 0755 $(PALS_BINARY) $(DESTDIR)$(BINDIR)/pals
 	sed -e 's|/usr/local/bin/pals|$(BINDIR)/pals|g' -e 's|/usr/local/share/doc/pals|$(DOCDIR)|g' \
 		contrib/systemd/pals.service >$(DESTDIR)$(UNITDIR)/pals.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/pals.service

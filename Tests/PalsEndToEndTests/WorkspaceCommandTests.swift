@@ -81,6 +81,30 @@ struct WorkspaceCommandTests {
     }
 
     @Test(
+        "make install puts pals and its unit under DESTDIR and PREFIX, the unit's paths following PREFIX",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/make")))
+    func makeInstall() throws {
+        let stage = try TemporaryFolder("destdir")
+        defer { stage.remove() }
+        let packageRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let result = try ProcessRunner.run(
+            URL(filePath: "/usr/bin/make"),
+            ["-s", "install", "DESTDIR=\(stage.url.path)", "PREFIX=/opt/pals", "PALS_BINARY=\(ProcessRunner.palsBinary.path)"],
+            currentDirectory: packageRoot)
+        #expect(result.status == 0, "\(result)")
+        let binary = stage.appending("opt/pals/bin/pals")
+        #expect(try mode(binary.path) == 0o755)
+        let unit = try String(contentsOf: stage.appending("opt/pals/lib/systemd/system/pals.service"), encoding: .utf8)
+        #expect(unit.contains("\nExecStart=/opt/pals/bin/pals daemon --log-format json\n"))
+        #expect(unit.contains("\nExecReload=/bin/kill -HUP $MAINPID\n"))
+        #expect(!unit.contains("/usr/local"), "every path follows PREFIX")
+        #expect(FileManager.default.fileExists(atPath: stage.appending("opt/pals/share/doc/pals/README.md").path))
+        let runs = try ProcessRunner.run(binary, ["deadlines", "calc", "--profile", "wales", "--received", "2025-08-31"])
+        #expect(runs.status == 0, "\(runs)")
+    }
+
+    @Test(
         "the README's systemd steps: the service user runs init in the empty folder root made for it",
         .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func initAsServiceUser() throws {
