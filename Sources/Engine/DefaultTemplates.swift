@@ -59,6 +59,18 @@ public enum DefaultTemplates {
     /// The path inside `Templates/` of the English template of `kind` (every letter has one).
     public static func path(of kind: LetterKind) -> String { "en/\(kind.rawValue).mustache" }
 
+    /// The error for templates that do not load (`cause`) when default templates are missing from `folder`:
+    /// names each lost file and the command that writes it back; `nil` when none is missing.
+    public static func missingFiles(in folder: URL, cause: any Error) -> WorkspaceError? {
+        let missing = missing(in: folder)
+        guard !missing.isEmpty else { return nil }
+        return WorkspaceError(
+            message: """
+                the templates in \(folder.path) do not load, and these default templates are missing: \(missing.joined(separator: ", ")).
+                `pals templates restore` writes them back (it changes no other file). The error was: \(cause.localizedDescription)
+                """)
+    }
+
     /// The error for a letter whose template pals ships but the workspace has lost, naming the file and the
     /// command that writes it back; `nil` when the file is there or pals has no such default.
     public static func missingLetterTemplate(_ kind: LetterKind, in folder: URL) -> WorkspaceError? {

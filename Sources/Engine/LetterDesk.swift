@@ -20,7 +20,12 @@ public struct LetterDesk: Sendable {
         workspace = casebook.workspace
         register = casebook.register
         clock = casebook.clock
-        library = try LetterLibrary.load(from: casebook.workspace.templatesURL)
+        do {
+            library = try LetterLibrary.load(from: casebook.workspace.templatesURL)
+        } catch {
+            // A lost partial shows as an unknown partial: name the lost files first, and the way back.
+            throw DefaultTemplates.missingFiles(in: casebook.workspace.templatesURL, cause: error) ?? error
+        }
         deadlines = try DeadlineDesk(workspace: casebook.workspace)
     }
 

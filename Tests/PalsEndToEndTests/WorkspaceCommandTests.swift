@@ -193,5 +193,13 @@ struct WorkspaceCommandTests {
         #expect(try mode(holding.path) == 0o600)
         #expect(try ws.pals(["templates", "check"]).status == 0)
         #expect(try ws.pals(["preview", "holding", reference, "--set", "reason=Waiting for a statement", "--set", "newDate=2027-03-01"]).status == 0)
+
+        // A lost partial stops every letter: the error names the file, not only "unknown partial".
+        try FileManager.default.removeItem(at: URL(filePath: ws.workspace).appending(path: "Templates/partials/en/contact.mustache"))
+        let noPartial = try ws.pals(["preview", "acknowledgement", reference])
+        #expect(noPartial.status != 0, "\(noPartial)")
+        #expect(noPartial.stderr.contains("missing: partials/en/contact.mustache"), "\(noPartial)")
+        #expect(try ws.pals(["templates", "restore"]).status == 0)
+        #expect(try ws.pals(["preview", "acknowledgement", reference]).status == 0)
     }
 }
