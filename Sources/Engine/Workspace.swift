@@ -78,7 +78,8 @@ public struct Workspace: Sendable {
             if files.fileExists(atPath: root.appending(path: configurationFileName).path) {
                 throw WorkspaceError.alreadyAWorkspace(root)
             }
-            let entries = try Self.entries(of: root)
+            let entries: [String]
+            do { entries = try Self.entries(of: root) } catch { throw WorkspaceError.cannotCreate(root, reason: error.localizedDescription) }
             guard entries.isEmpty else { throw WorkspaceError.notEmpty(root, entries: entries) }
             exists = true
         } else {
@@ -122,11 +123,11 @@ public struct Workspace: Sendable {
             Files.syncFolder(root.deletingLastPathComponent().path)
             return
         }
-        // The configuration goes last: until it is there, the folder is not a workspace.
-        let made = try Self.entries(of: staging).sorted { ($0 == configurationFileName ? 1 : 0, $0) < ($1 == configurationFileName ? 1 : 0, $1) }
         var placed: [String] = []
         do {
-            for name in made {
+            // The configuration goes last: until it is there, the folder is not a workspace.
+            let made = try Self.entries(of: staging)
+            for name in made.filter({ $0 != configurationFileName }) + [configurationFileName] {
                 guard rename(staging.appending(path: name).path, root.appending(path: name).path) == 0 else {
                     throw WorkspaceError(message: "cannot move \(name) into place: \(String(cString: strerror(errno)))")
                 }
@@ -148,7 +149,7 @@ public struct Workspace: Sendable {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         } catch {
-            throw WorkspaceError.cannotCreate(folder, reason: "cannot list \(folder.path): \(error.localizedDescription)")
+            throw WorkspaceError(message: "cannot list \(folder.path): \(error.localizedDescription)")
         }
     }
 }
