@@ -86,6 +86,14 @@ struct DaemonReloadTests {
             #expect(try eventually { try acknowledgement(server, third) != nil }, "\(daemon.text)")
             #expect(try acknowledgement(server, third)?.mailFrom == "reloaded@example.org", "the configuration in force is kept")
 
+            // So is a template that does not parse: the log names the template and its line.
+            try edit(template, replacing: "{{> letterhead}}", with: "{{#letterhead}}")
+            daemon.signal(SIGHUP)
+            let refusals = { daemon.text.split(separator: "\n").filter { $0.contains("configuration not reloaded") } }
+            #expect(eventually { refusals().count == 2 }, "\(daemon.text)")
+            #expect(refusals().last?.contains("en/acknowledgement.mustache") == true, "\(refusals())")
+            #expect(daemon.process.isRunning)
+
             #expect(daemon.stop() == 0, "\(daemon.text)")
         }
     }
