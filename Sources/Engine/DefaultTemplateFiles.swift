@@ -79,7 +79,12 @@ automatic: false
 
 # Ein hymateb i'ch cwyn
 
+{{#deadlines.respondByHasPassed}}
 Mae'n ddrwg gennyf ddweud wrthych nad ydym wedi gallu gorffen ymchwilio i'ch cwyn erbyn {{deadlines.respondBy}}, sef y dyddiad a roesom i chi. Ymddiheuraf am yr oedi hwn ac am unrhyw bryder pellach y gallai ei achosi i chi.
+{{/deadlines.respondByHasPassed}}
+{{^deadlines.respondByHasPassed}}
+Mae'n ddrwg gennyf ddweud wrthych na fyddwn yn gallu gorffen ymchwilio i'ch cwyn erbyn {{deadlines.respondBy}}, sef y dyddiad a roesom i chi. Ymddiheuraf am yr oedi hwn ac am unrhyw bryder pellach y gallai ei achosi i chi.
+{{/deadlines.respondByHasPassed}}
 
 # Pam mae angen mwy o amser arnom
 
@@ -254,7 +259,12 @@ automatic: false
 
 # Our response to your complaint
 
+{{#deadlines.respondByHasPassed}}
 I am sorry to tell you that we have not been able to finish looking into your complaint by {{deadlines.respondBy}}, the date we gave you. I apologise for this delay and for any further worry it may cause you.
+{{/deadlines.respondByHasPassed}}
+{{^deadlines.respondByHasPassed}}
+I am sorry to tell you that we will not be able to finish looking into your complaint by {{deadlines.respondBy}}, the date we gave you. I apologise for this delay and for any further worry it may cause you.
+{{/deadlines.respondByHasPassed}}
 
 # Why we need more time
 

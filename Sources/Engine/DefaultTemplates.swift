@@ -48,6 +48,16 @@ public enum DefaultTemplates {
         try PrivateFiles.makeFolder(url)
     }
 
+    /// The default templates loaded as a library (written to a private temporary folder, read, removed), for
+    /// what needs them outside a workspace, such as the help listing the kinds of letter.
+    public static func library() throws -> LetterLibrary {
+        let folder = FileManager.default.temporaryDirectory
+            .appending(path: "pals-templates-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", directoryHint: .isDirectory)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(to: folder)
+        return try LetterLibrary.load(from: folder)
+    }
+
     /// The default templates that are not in `folder` (all of them when the folder itself is missing), sorted.
     public static func missing(in folder: URL) -> [String] {
         files.map(\.path).filter { path in
