@@ -85,11 +85,15 @@ public final class Daemon: Sendable {
             setup.withLock { $0 = fresh }
             logger.notice(
                 "configuration reloaded",
-                metadata: ["officers": "\(workspace.configuration.officers.count)", "letters": "\(postroom.letters.library.kinds.count)"])
+                metadata: [
+                    "officers": "\(workspace.configuration.officers.count)",
+                    "letters": "\(postroom.letters.library.kinds.count)",
+                ])
             return true
         } catch {
             logger.error(
-                "configuration not reloaded: the daemon keeps the one it had", metadata: ["error": "\(Self.oneLine(error))"])
+                "configuration not reloaded: the daemon keeps the one it had",
+                metadata: ["error": "\(Self.oneLine(error))"])
             return false
         }
     }

@@ -41,7 +41,8 @@ public enum DefaultTemplates {
         var info = stat()
         if lstat(url.path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
-                throw WorkspaceError(message: "\(url.path) is a link or a file, not a folder; pals follows no link in a workspace")
+                throw WorkspaceError(
+                    message: "\(url.path) is a link or a file, not a folder; pals follows no link in a workspace")
             }
             return
         }
@@ -52,7 +53,9 @@ public enum DefaultTemplates {
     /// what needs them outside a workspace, such as the help listing the kinds of letter.
     public static func library() throws -> LetterLibrary {
         let folder = FileManager.default.temporaryDirectory
-            .appending(path: "pals-templates-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", directoryHint: .isDirectory)
+            .appending(
+                path: "pals-templates-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))",
+                directoryHint: .isDirectory)
         defer { try? FileManager.default.removeItem(at: folder) }
         try write(to: folder)
         return try LetterLibrary.load(from: folder)

@@ -79,7 +79,11 @@ public struct Workspace: Sendable {
                 throw WorkspaceError.alreadyAWorkspace(root)
             }
             let entries: [String]
-            do { entries = try Self.entries(of: root) } catch { throw WorkspaceError.cannotCreate(root, reason: error.localizedDescription) }
+            do {
+                entries = try Self.entries(of: root)
+            } catch {
+                throw WorkspaceError.cannotCreate(root, reason: error.localizedDescription)
+            }
             guard entries.isEmpty else { throw WorkspaceError.notEmpty(root, entries: entries) }
             exists = true
         } else {
@@ -95,10 +99,11 @@ public struct Workspace: Sendable {
             exists = false
         }
 
-        let staging = (exists ? root : root.deletingLastPathComponent())
-            .appending(path: ".pals-init-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", directoryHint: .isDirectory)
+        let name = ".pals-init-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+        let staging = (exists ? root : root.deletingLastPathComponent()).appending(path: name, directoryHint: .isDirectory)
         guard mkdir(staging.path, 0o700) == 0 else {
-            throw WorkspaceError.cannotCreate(root, reason: "cannot create \(staging.path): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            throw WorkspaceError.cannotCreate(root, reason: "cannot create \(staging.path): \(reason)")
         }
         do {
             try PrivateFiles.makeFolder(staging.appending(path: "Outbox"))
@@ -118,7 +123,7 @@ public struct Workspace: Sendable {
             guard rename(staging.path, root.path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 try? files.removeItem(at: staging)
-                throw WorkspaceError.cannotCreate(root, reason: "cannot rename \(staging.lastPathComponent) into place: \(reason)")
+                throw WorkspaceError.cannotCreate(root, reason: "cannot rename \(name) into place: \(reason)")
             }
             Files.syncFolder(root.deletingLastPathComponent().path)
             return

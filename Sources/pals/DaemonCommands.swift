@@ -57,7 +57,8 @@ struct DaemonCommand: AsyncParsableCommand {
         logger.info("daemon started", metadata: ["workspace": "\(book.workspace.root.path)", "pid": "\(getpid())"])
         let group = ServiceGroup(
             configuration: .init(
-                services: daemon.services(interval: .milliseconds(Int(interval * 1000)), hangups: hangups).map { .init(service: $0) },
+                services: daemon.services(interval: .milliseconds(Int(interval * 1000)), hangups: hangups)
+                    .map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -11,7 +11,8 @@ extension TemplatesCommand {
     /// `pals templates restore`.
     struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write back the default templates missing from the workspace's Templates/ (changes no existing file)."
+            abstract:
+                "Write back the default templates missing from the workspace's Templates/ (changes no existing file)."
         )
 
         @OptionGroup var options: WorkspaceOptions

@@ -1,7 +1,8 @@
-@testable import Engine
 import Foundation
 import PalsTestKit
 import Testing
+
+@testable import Engine
 
 /// The source tree's `Templates/`, the folder the copy inside pals is generated from.
 private let sourceTemplates = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -80,7 +81,8 @@ struct WorkspaceCreationTests {
         arguments: [("ws", "/home/x/ws"), ("./ws/", "/home/x/ws"), ("../y", "/home/y"), ("/srv/pals", "/srv/pals")])
     func relativePaths(path: String, expected: String) {
         let byOption = Workspace.locate(explicit: path, environment: [:], currentDirectory: "/home/x")
-        let byEnvironment = Workspace.locate(explicit: nil, environment: ["PALS_WORKSPACE": path], currentDirectory: "/home/x")
+        let byEnvironment = Workspace.locate(
+            explicit: nil, environment: ["PALS_WORKSPACE": path], currentDirectory: "/home/x")
         #expect(byOption.path == expected)
         #expect(byEnvironment.path == expected)
         #expect(Workspace.locate(explicit: nil, environment: [:], currentDirectory: "/home/x").path == "/home/x")

@@ -38,7 +38,9 @@ private final class LoggedDaemon {
 struct DaemonReloadTests {
     /// The acknowledgement of `reference` the server received, if any.
     func acknowledgement(_ server: SMTPTestServer, _ reference: String) throws -> ReceivedMessage? {
-        try server.messages().first { String(decoding: $0.data, as: UTF8.self).contains("Subject: Your complaint \(reference)") }
+        try server.messages().first {
+            String(decoding: $0.data, as: UTF8.self).contains("Subject: Your complaint \(reference)")
+        }
     }
 
     func edit(_ file: URL, replacing old: String, with new: String) throws {
@@ -62,15 +64,17 @@ struct DaemonReloadTests {
             let configuration = URL(filePath: ws.workspace).appending(path: "pals.yaml")
             try edit(configuration, replacing: "address: pals@example.org", with: "address: reloaded@example.org")
             let template = URL(filePath: ws.workspace).appending(path: "Templates/en/acknowledgement.mustache")
-            try edit(template, replacing: "subject: Your complaint {{case.reference}}\n",
-                     with: "subject: Your complaint {{case.reference}} (reloaded)\n")
+            try edit(
+                template, replacing: "subject: Your complaint {{case.reference}}\n",
+                with: "subject: Your complaint {{case.reference}} (reloaded)\n")
             daemon.signal(SIGHUP)
             #expect(eventually { daemon.text.contains("configuration reloaded") }, "\(daemon.text)")
             let second = try ws.logExample(email: "second@example.org")
             #expect(try eventually { try acknowledgement(server, second) != nil }, "\(daemon.text)")
             let reloaded = try #require(try acknowledgement(server, second))
             #expect(reloaded.mailFrom == "reloaded@example.org")
-            #expect(String(decoding: reloaded.data, as: UTF8.self).contains("Subject: Your complaint \(second) (reloaded)"))
+            #expect(
+                String(decoding: reloaded.data, as: UTF8.self).contains("Subject: Your complaint \(second) (reloaded)"))
 
             // A broken file is refused: the error names the key, the daemon runs on with what it had.
             try edit(configuration, replacing: "address: reloaded@example.org", with: "address: not an address")
@@ -84,7 +88,9 @@ struct DaemonReloadTests {
             try edit(configuration, replacing: "address: not an address", with: "address: unread@example.org")
             let third = try ws.logExample(email: "third@example.org")
             #expect(try eventually { try acknowledgement(server, third) != nil }, "\(daemon.text)")
-            #expect(try acknowledgement(server, third)?.mailFrom == "reloaded@example.org", "the configuration in force is kept")
+            #expect(
+                try acknowledgement(server, third)?.mailFrom == "reloaded@example.org",
+                "the configuration in force is kept")
 
             // So is a template that does not parse: the log names the template and its line.
             try edit(template, replacing: "{{> letterhead}}", with: "{{#letterhead}}")

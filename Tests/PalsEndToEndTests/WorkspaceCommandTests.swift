@@ -54,7 +54,8 @@ struct WorkspaceCommandTests {
         let made = try ProcessRunner.run(copy.binary, ["init", "ws"], currentDirectory: elsewhere)
         #expect(made.status == 0, "\(made)")
         let ws = elsewhere.appending(path: "ws")
-        let check = try ProcessRunner.run(copy.binary, ["templates", "check", "--workspace", ws.path], currentDirectory: elsewhere)
+        let check = try ProcessRunner.run(
+            copy.binary, ["templates", "check", "--workspace", ws.path], currentDirectory: elsewhere)
         #expect(check.status == 0, "\(check)")
         #expect(check.stdout.contains("the templates are clean"))
         // Christmas 2021 fell on a weekend: the substitute bank holidays come from the data inside the binary.
@@ -62,7 +63,9 @@ struct WorkspaceCommandTests {
             copy.binary, ["deadlines", "calc", "--profile", "england", "--received", "2021-12-23", "--json"],
             currentDirectory: elsewhere)
         #expect(calc.status == 0, "\(calc)")
-        #expect(calc.stdout.contains(#""acknowledgeBy" : "2021-12-30""#) || calc.stdout.contains(#""acknowledgeBy":"2021-12-30""#), "\(calc)")
+        #expect(
+            calc.stdout.contains(#""acknowledgeBy" : "2021-12-30""#)
+                || calc.stdout.contains(#""acknowledgeBy":"2021-12-30""#), "\(calc)")
         let binary = try Data(contentsOf: copy.binary)
         #expect(binary.range(of: Data("pals_WorkingDays.resources".utf8)) == nil, "no resource bundle is looked up")
 
@@ -90,7 +93,10 @@ struct WorkspaceCommandTests {
             .deletingLastPathComponent()
         let result = try ProcessRunner.run(
             URL(filePath: "/usr/bin/make"),
-            ["-s", "install", "DESTDIR=\(stage.url.path)", "PREFIX=/opt/pals", "PALS_BINARY=\(ProcessRunner.palsBinary.path)"],
+            [
+                "-s", "install", "DESTDIR=\(stage.url.path)", "PREFIX=/opt/pals",
+                "PALS_BINARY=\(ProcessRunner.palsBinary.path)",
+            ],
             currentDirectory: packageRoot)
         #expect(result.status == 0, "\(result)")
         let binary = stage.appending("opt/pals/bin/pals")
@@ -100,7 +106,8 @@ struct WorkspaceCommandTests {
         #expect(unit.contains("\nExecReload=/bin/kill -HUP $MAINPID\n"))
         #expect(!unit.contains("/usr/local"), "every path follows PREFIX")
         #expect(FileManager.default.fileExists(atPath: stage.appending("opt/pals/share/doc/pals/README.md").path))
-        let runs = try ProcessRunner.run(binary, ["deadlines", "calc", "--profile", "wales", "--received", "2025-08-31"])
+        let runs = try ProcessRunner.run(
+            binary, ["deadlines", "calc", "--profile", "wales", "--received", "2025-08-31"])
         #expect(runs.status == 0, "\(runs)")
     }
 
@@ -119,7 +126,8 @@ struct WorkspaceCommandTests {
             URL(filePath: "/usr/bin/setpriv"), asNobody + ["init", home.path], currentDirectory: copy.folder.url)
         #expect(made.status == 0, "\(made)")
         let check = try ProcessRunner.run(
-            URL(filePath: "/usr/bin/setpriv"), asNobody + ["templates", "check"], environment: ["PALS_WORKSPACE": home.path],
+            URL(filePath: "/usr/bin/setpriv"), asNobody + ["templates", "check"],
+            environment: ["PALS_WORKSPACE": home.path],
             currentDirectory: copy.folder.url)
         #expect(check.status == 0, "\(check)")
         #expect(try entries(home) == ["Outbox", "Templates", "pals.yaml", "register.sqlite"])
@@ -141,7 +149,8 @@ struct WorkspaceCommandTests {
         // What the old init left behind when it failed half-way: Outbox/ and an empty Templates/, no pals.yaml.
         let halfMade = folder.appending("half-made")
         for name in ["Outbox", "Templates"] {
-            try FileManager.default.createDirectory(at: halfMade.appending(path: name), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: halfMade.appending(path: name), withIntermediateDirectories: true)
         }
         let again = try ProcessRunner.pals(["init", halfMade.path])
         #expect(again.status != 0, "\(again)")
@@ -176,7 +185,9 @@ struct WorkspaceCommandTests {
         #expect(check.stderr.contains("en/holding.mustache: missing"), "\(check)")
         #expect(!check.stdout.contains("clean"))
 
-        let letter = try ws.pals(["preview", "holding", reference, "--set", "reason=Waiting for a statement", "--set", "newDate=2027-03-01"])
+        let letter = try ws.pals([
+            "preview", "holding", reference, "--set", "reason=Waiting for a statement", "--set", "newDate=2027-03-01",
+        ])
         #expect(letter.status != 0, "\(letter)")
         #expect(letter.stderr.contains(holding.path), "\(letter)")
         #expect(letter.stderr.contains("pals templates restore"))
@@ -192,10 +203,15 @@ struct WorkspaceCommandTests {
         #expect(restore.stdout.contains("restored en/holding.mustache"))
         #expect(try mode(holding.path) == 0o600)
         #expect(try ws.pals(["templates", "check"]).status == 0)
-        #expect(try ws.pals(["preview", "holding", reference, "--set", "reason=Waiting for a statement", "--set", "newDate=2027-03-01"]).status == 0)
+        #expect(
+            try ws.pals([
+                "preview", "holding", reference, "--set", "reason=Waiting for a statement", "--set",
+                "newDate=2027-03-01",
+            ]).status == 0)
 
         // A lost partial stops every letter: the error names the file, not only "unknown partial".
-        try FileManager.default.removeItem(at: URL(filePath: ws.workspace).appending(path: "Templates/partials/en/contact.mustache"))
+        try FileManager.default.removeItem(
+            at: URL(filePath: ws.workspace).appending(path: "Templates/partials/en/contact.mustache"))
         let noPartial = try ws.pals(["preview", "acknowledgement", reference])
         #expect(noPartial.status != 0, "\(noPartial)")
         #expect(noPartial.stderr.contains("missing: partials/en/contact.mustache"), "\(noPartial)")
