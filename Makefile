@@ -1,6 +1,7 @@
 # pals: two commands do everything on a fresh Debian 12 machine.
 #   make demo   installs what is missing, builds, and runs the main job in a demo workspace
 #   make test   installs what is missing, builds, and runs every test (starting the servers they need)
+# And to install it: `make release` (as yourself), then `sudo make install` (see README, systemd).
 
 SWIFT ?= swift
 BUILD_FLAGS ?=
@@ -8,7 +9,19 @@ BUILD_FLAGS ?=
 DEBIAN_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libpango1.0-dev libcairo2-dev fonts-dejavu-core \
 	tzdata python3-aiosmtpd poppler-utils openssl ca-certificates pkg-config
 
-.PHONY: all deps build test demo bench clean
+# `make install`: where, and from which build. DESTDIR stages the files for a package.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/pals
+CONFIGURATION ?= release
+PALS_BINARY ?= .build/$(CONFIGURATION)/pals
+
+# A build's output goes here and is shown only when the build fails.
+BUILD_LOG = .build/make-build.log
+
+.PHONY: all deps build test release install templates demo bench clean
 
 all: build
 
@@ -20,10 +33,35 @@ deps:
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
-## test: build and run every test
-test: build
-	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+# What `swift test --skip-build` prints before the tests: SwiftPM's planning line, and its note that
+# pkg-config's -pthread (pangocairo) is not passed on. Left out so the first lines are the test results.
+TEST_NOISE = ^(warning: prohibited flag\(s\): -pthread|\[[0-9]+/[0-9]+\] Planning build)
+
+## test: build quietly (the log is shown only if the build fails), then run every test
+test: deps
+	@mkdir -p .build
+	@if ! $(SWIFT) build --build-tests $(BUILD_FLAGS) >$(BUILD_LOG) 2>&1; then \
+		cat $(BUILD_LOG); echo "make test: the build failed (log: $(BUILD_LOG))" >&2; exit 1; fi
+	@bash -o pipefail -c '$(SWIFT) test --skip-build $(BUILD_FLAGS) 2>&1 | { grep --line-buffered -v -E "$(TEST_NOISE)" || true; }'
+
+## release: compile an optimised pals (.build/release/pals) for `make install`
+release: deps
+	$(SWIFT) build -c release --product pals $(BUILD_FLAGS)
+
+## install: install the built pals and its systemd unit (needs no swift: run `make release` first, as yourself)
+install:
+	@test -x $(PALS_BINARY) || { \
+		echo "make install: $(PALS_BINARY) is not built; run \`make release\` first (as yourself, not root)" >&2; exit 1; }
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(PALS_BINARY) $(DESTDIR)$(BINDIR)/pals
+	sed -e 's|/usr/local/bin/pals|$(BINDIR)/pals|g' -e 's|/usr/local/share/doc/pals|$(DOCDIR)|g' \
+		contrib/systemd/pals.service >$(DESTDIR)$(UNITDIR)/pals.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/pals.service
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+
+## templates: carry the edited Templates/ into pals (Sources/Engine/DefaultTemplateFiles.swift)
+templates:
+	python3 scripts/embed-templates.py
 
 ## demo: make a demo workspace, log an invented complaint and show what pals did
 demo: build

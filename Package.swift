@@ -48,7 +48,8 @@ let package = Package(
         // MARK: Libraries
         .target(
             name: "WorkingDays",
-            resources: [.copy("Resources/bank-holidays.json")]
+            // Compiled into the program (PackageResources.bank_holidays_json): pals installs as one file.
+            resources: [.embedInCode("Resources/bank-holidays.json")]
         ),
         .target(
             name: "Casework",

@@ -21,6 +21,14 @@ public struct Casebook: Sendable {
         self.clock = clock
     }
 
+    /// The cases of `workspace` in a register already open (the daemon's reload keeps its register: a second
+    /// SQLite pool on the same file in one process would, on closing, delete the write-ahead log under the other).
+    public init(workspace: Workspace, register: CaseRegister, clock: WallClock) {
+        self.workspace = workspace
+        self.register = register
+        self.clock = clock
+    }
+
     private var configuration: WorkspaceConfiguration { workspace.configuration }
 
     /// The rules a new case is checked against.

@@ -6,15 +6,28 @@ import Mail
 public import Outbox
 public import ServiceLifecycle
 import Synchronization
+public import UnixSignals
 import WorkingDays
 
 /// The daemon's work, one pass at a time: acknowledge new cases, send reminders, send the outbox.
 ///
 /// `pals daemon` runs each pass in a loop as a service; `pals daemon --once` runs each once, for cron.
 public final class Daemon: Sendable {
-    public let postroom: Postroom
-    let planner: ReminderPlanner
-    let sender: OutboxSender
+    /// What the workspace's configuration and templates make; ``reload()`` replaces it whole.
+    private struct Setup: Sendable {
+        let postroom: Postroom
+        let planner: ReminderPlanner
+        let sender: OutboxSender
+    }
+
+    private let setup: Mutex<Setup>
+    /// The postroom of the configuration in force (replaced by ``reload()``).
+    public var postroom: Postroom { setup.withLock { $0.postroom } }
+    var planner: ReminderPlanner { setup.withLock { $0.planner } }
+    var sender: OutboxSender { setup.withLock { $0.sender } }
+    private let lanes: Int?
+    /// The environment whose overrides (`PALS_SMTP_URL`…) a reload applies again.
+    private let environment: [String: String]
     let logger: Logger
     private let guardrail: AutoReplyGuard
     /// How the attention flag of a case intake could not acknowledge begins.
@@ -30,14 +43,65 @@ public final class Daemon: Sendable {
     /// Cases whose acknowledgement failed for a moment, with when to try again.
     let intakeRetries = IntakeRetries()
 
-    public init(postroom: Postroom, lanes: Int? = nil, logger: Logger) throws {
-        self.postroom = postroom
+    /// - Parameters:
+    ///   - environment: the environment the workspace was opened with (default: this process's);
+    ///     ``reload()`` applies its overrides again.
+    public init(
+        postroom: Postroom, lanes: Int? = nil, environment: [String: String]? = nil, logger: Logger
+    ) throws {
         self.logger = logger
+        self.lanes = lanes
+        self.environment = environment ?? ProcessInfo.processInfo.environment
+        setup = Mutex(try Self.setup(postroom, lanes: lanes))
         let configuration = postroom.casebook.workspace.configuration
-        planner = ReminderPlanner(desk: postroom.letters.deadlines, configuration: configuration)
-        // Small batches: a shutdown waits for the batches in flight, and a kill puts at most a batch on hold.
-        sender = try postroom.sender(lanes: lanes, batchSize: 4)
         guardrail = AutoReplyGuard(perRecipientPerHour: configuration.mail.autoMailPerRecipientPerHour)
+    }
+
+    private static func setup(_ postroom: Postroom, lanes: Int?) throws -> Setup {
+        let configuration = postroom.casebook.workspace.configuration
+        return Setup(
+            postroom: postroom,
+            planner: ReminderPlanner(desk: postroom.letters.deadlines, configuration: configuration),
+            // Small batches: a shutdown waits for the batches in flight, and a kill puts at most a batch on hold.
+            sender: try postroom.sender(lanes: lanes, batchSize: 4))
+    }
+
+    // MARK: Reload
+
+    /// Reads `pals.yaml` and `Templates/` again (the daemon's SIGHUP, `systemctl reload`), all or nothing.
+    ///
+    /// A configuration or template set that does not load is refused: the error is logged, naming the problem,
+    /// and the daemon goes on with the one it had. Passes in flight finish with the old one; the next use the
+    /// new one. The automatic-mail cap per recipient keeps its counts and its limit until a restart.
+    /// - Returns: whether the new configuration is in force.
+    @discardableResult
+    public func reload() -> Bool {
+        let current = casebook
+        do {
+            let workspace = try Workspace.open(at: current.workspace.root, environment: environment)
+            let casebook = Casebook(workspace: workspace, register: current.register, clock: current.clock)
+            let postroom = try Postroom(casebook: casebook, logger: logger)
+            let fresh = try Self.setup(postroom, lanes: lanes)
+            setup.withLock { $0 = fresh }
+            logger.notice(
+                "configuration reloaded",
+                metadata: [
+                    "officers": "\(workspace.configuration.officers.count)",
+                    "letters": "\(postroom.letters.library.kinds.count)",
+                ])
+            return true
+        } catch {
+            logger.error(
+                "configuration not reloaded: the daemon keeps the one it had",
+                metadata: ["error": "\(Self.oneLine(error))"])
+            return false
+        }
+    }
+
+    /// An error's description on one line (configuration errors list one problem a line).
+    private static func oneLine(_ error: any Error) -> String {
+        let text = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
+        return text.split(whereSeparator: \.isNewline).joined(separator: "; ")
     }
 
     private var casebook: Casebook { postroom.casebook }
@@ -361,10 +425,14 @@ public final class Daemon: Sendable {
 
     // MARK: Services
 
-    /// The daemon's services for a ``ServiceGroup``: intake, deadline watcher, sender.
-    public func services(interval: Duration = .seconds(1)) -> [any Service] {
+    /// The daemon's services for a ``ServiceGroup``: intake, deadline watcher, sender, and the listeners for
+    /// SIGUSR1 (a new case) and SIGHUP (``reload()``).
+    /// - Parameter hangups: SIGHUP, trapped early by the caller so a reload asked for while the group starts is
+    ///   not lost; trapped when the service starts otherwise.
+    public func services(interval: Duration = .seconds(1), hangups: UnixSignalsSequence? = nil) -> [any Service] {
         [
             WakeService(daemon: self),
+            ReloadService(daemon: self, hangups: hangups),
             IntakeService(daemon: self, interval: interval),
             LoopService(name: "deadline-watcher", interval: .seconds(30)) { [self] in watcherPass() },
             SenderService(daemon: self, interval: interval),

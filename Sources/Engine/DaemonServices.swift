@@ -49,6 +49,21 @@ struct WakeService: Service, CustomStringConvertible {
     }
 }
 
+/// Listens for SIGHUP (`systemctl reload`), which makes the daemon read `pals.yaml` and `Templates/` again.
+struct ReloadService: Service, CustomStringConvertible {
+    let daemon: Daemon
+    let hangups: UnixSignalsSequence?
+    var description: String { "reload-on-SIGHUP" }
+
+    func run() async throws {
+        let signals: UnixSignalsSequence
+        if let hangups { signals = hangups } else { signals = await UnixSignalsSequence(trapping: .sighup) }
+        for await _ in signals.cancelOnGracefulShutdown() {
+            daemon.reload()
+        }
+    }
+}
+
 /// The outbox sender as a service: recovers, then sends what is due; a pass in flight always finishes.
 struct SenderService: Service, CustomStringConvertible {
     let daemon: Daemon

@@ -1,22 +1,98 @@
 public import Foundation
+public import Letters
 
-/// The default letter templates shipped with pals, copied into each new workspace by `pals init`.
+/// The default letter templates, carried inside pals (``files``, generated from `Templates/` by
+/// `scripts/embed-templates.py`), so an installed pals needs no source tree: `pals init` writes them into each
+/// new workspace, and `pals templates restore` writes back any a workspace has lost.
+///
+/// There is deliberately no other source of defaults (no folder beside the program, no `PALS_TEMPLATES`): a
+/// team's own templates live in its workspace's `Templates/`, the only folder pals reads letters from.
 public enum DefaultTemplates {
-    /// Their folder: `PALS_TEMPLATES` when set; else `Templates/` of the source tree the program was built in
-    /// (found by walking up from the executable); else `../share/pals/Templates` beside an installed program.
-    public static func folder(environment: [String: String], executable: URL) -> URL? {
-        if let path = environment["PALS_TEMPLATES"], !path.isEmpty {
-            return URL(filePath: path, directoryHint: .isDirectory)
+    /// One default template: its path inside `Templates/` (e.g. `en/holding.mustache`) and its text.
+    public struct File: Sendable, Hashable {
+        public let path: String
+        public let text: String
+    }
+
+    /// Writes every default template under `folder` (created 0700, with its subfolders; files 0600).
+    public static func write(to folder: URL) throws {
+        try restore(into: folder)
+    }
+
+    /// Writes the default templates missing from `folder` and returns their paths; never overwrites a file.
+    @discardableResult
+    public static func restore(into folder: URL) throws -> [String] {
+        let missing = missing(in: folder)
+        try makeFolder(folder)
+        for file in files where missing.contains(file.path) {
+            var subfolder = folder
+            for component in file.path.split(separator: "/").dropLast() {
+                subfolder = subfolder.appending(path: String(component), directoryHint: .isDirectory)
+                try makeFolder(subfolder)
+            }
+            try PrivateFiles.write(Data(file.text.utf8), to: folder.appending(path: file.path))
         }
-        let files = FileManager.default
-        var folder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-        let installed = folder.deletingLastPathComponent().appending(path: "share/pals/Templates")
-        if files.fileExists(atPath: installed.appending(path: "en").path) { return installed }
-        for _ in 0..<6 {
-            let candidate = folder.appending(path: "Templates", directoryHint: .isDirectory)
-            if files.fileExists(atPath: candidate.appending(path: "en").path) { return candidate }
-            folder = folder.deletingLastPathComponent()
+        return missing
+    }
+
+    /// Makes a folder 0700 unless it is there; refuses a link or a file in its place (no link is followed
+    /// inside a workspace).
+    private static func makeFolder(_ url: URL) throws {
+        var info = stat()
+        if lstat(url.path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw WorkspaceError(
+                    message: "\(url.path) is a link or a file, not a folder; pals follows no link in a workspace")
+            }
+            return
         }
-        return nil
+        try PrivateFiles.makeFolder(url)
+    }
+
+    /// The default templates loaded as a library (written to a private temporary folder, read, removed), for
+    /// what needs them outside a workspace, such as the help listing the kinds of letter.
+    public static func library() throws -> LetterLibrary {
+        let folder = FileManager.default.temporaryDirectory
+            .appending(
+                path: "pals-templates-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))",
+                directoryHint: .isDirectory)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(to: folder)
+        return try LetterLibrary.load(from: folder)
+    }
+
+    /// The default templates that are not in `folder` (all of them when the folder itself is missing), sorted.
+    public static func missing(in folder: URL) -> [String] {
+        files.map(\.path).filter { path in
+            var info = stat()
+            return lstat(folder.appending(path: path).path, &info) != 0 && errno == ENOENT
+        }
+    }
+
+    /// The path inside `Templates/` of the English template of `kind` (every letter has one).
+    public static func path(of kind: LetterKind) -> String { "en/\(kind.rawValue).mustache" }
+
+    /// The error for templates that do not load (`cause`) when default templates are missing from `folder`:
+    /// names each lost file and the command that writes it back; `nil` when none is missing.
+    public static func missingFiles(in folder: URL, cause: any Error) -> WorkspaceError? {
+        let missing = missing(in: folder)
+        guard !missing.isEmpty else { return nil }
+        return WorkspaceError(
+            message: """
+                the templates in \(folder.path) do not load, and these default templates are missing: \(missing.joined(separator: ", ")).
+                `pals templates restore` writes them back (it changes no other file). The error was: \(cause.localizedDescription)
+                """)
+    }
+
+    /// The error for a letter whose template pals ships but the workspace has lost, naming the file and the
+    /// command that writes it back; `nil` when the file is there or pals has no such default.
+    public static func missingLetterTemplate(_ kind: LetterKind, in folder: URL) -> WorkspaceError? {
+        let path = path(of: kind)
+        guard files.contains(where: { $0.path == path }), missing(in: folder).contains(path) else { return nil }
+        return WorkspaceError(
+            message: """
+                the \(kind.rawValue) letter's template \(folder.appending(path: path).path) is missing.
+                `pals templates restore` writes back the default of every missing template (it changes no other file).
+                """)
     }
 }

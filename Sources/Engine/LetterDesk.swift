@@ -20,7 +20,12 @@ public struct LetterDesk: Sendable {
         workspace = casebook.workspace
         register = casebook.register
         clock = casebook.clock
-        library = try LetterLibrary.load(from: casebook.workspace.templatesURL)
+        do {
+            library = try LetterLibrary.load(from: casebook.workspace.templatesURL)
+        } catch {
+            // A lost partial shows as an unknown partial: name the lost files first, and the way back.
+            throw DefaultTemplates.missingFiles(in: casebook.workspace.templatesURL, cause: error) ?? error
+        }
         deadlines = try DeadlineDesk(workspace: casebook.workspace)
     }
 
@@ -32,6 +37,7 @@ public struct LetterDesk: Sendable {
     /// letter the case's state forbids (``refusal(of:for:)``), and inputs the letter does not take or lacks
     /// (all of them named at once, with the letter's inputs).
     public func prepare(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> PreparedLetter {
+        if let missing = DefaultTemplates.missingLetterTemplate(kind, in: workspace.templatesURL) { throw missing }
         let record = try register.get(reference)
         let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
         guard let used = library.effectiveLanguage(kind: kind, requested: language) else {

@@ -23,11 +23,19 @@ public struct Workspace: Sendable {
     /// The outbox and sent-items archive.
     public var outboxURL: URL { root.appending(path: "Outbox", directoryHint: .isDirectory) }
 
-    /// The folder a command works in: `--workspace`, else `PALS_WORKSPACE`, else the current folder.
+    /// The folder a command works in: `--workspace`, else `PALS_WORKSPACE`, else the current folder. A relative
+    /// path is taken from the current folder.
     public static func locate(explicit: String?, environment: [String: String], currentDirectory: String) -> URL {
         let path = explicit ?? environment["PALS_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? currentDirectory
-        return URL(filePath: path, directoryHint: .isDirectory, relativeTo: URL(filePath: currentDirectory))
-            .standardizedFileURL
+        return resolve(path, currentDirectory: currentDirectory)
+    }
+
+    /// A folder named on the command line: an absolute path as it is, a relative one inside `currentDirectory`.
+    public static func resolve(_ path: String, currentDirectory: String) -> URL {
+        // The base must be marked a folder: without it `relativeTo:` drops its last component, and `ws`
+        // run in `/home/x` would mean `/home/ws`.
+        let base = URL(filePath: currentDirectory, directoryHint: .isDirectory)
+        return URL(filePath: path, directoryHint: .isDirectory, relativeTo: base).standardizedFileURL
     }
 
     /// Opens the workspace at `root`; fails with a clear message when it is not one or its configuration is bad.
@@ -45,22 +53,109 @@ public struct Workspace: Sendable {
         try CaseRegister(existing: registerURL, readOnly: readOnly)
     }
 
-    /// Creates a workspace at `root`: the configuration with invented, plainly marked values, the default
-    /// templates, an empty `Outbox/` and register. Refuses a folder that already holds a workspace.
-    public static func create(at root: URL, templates: URL?) throws {
+    /// Creates a workspace at `root`, all or nothing: the configuration with invented, plainly marked values,
+    /// the default templates (from the copy inside pals), an empty `Outbox/` and an empty register.
+    ///
+    /// `root` must be a new folder (its parent must exist) or an existing empty one. Everything is made in a
+    /// hidden folder first: beside `root`, then renamed into place, when `root` is new; inside `root`, then
+    /// moved up with `pals.yaml` last, when `root` exists (so `pals init` works where the service user may
+    /// write only its own folder). On any failure what was made is removed and `root` is as it was.
+    /// - Throws: ``WorkspaceError`` when `root` is already a workspace, is not empty, is not a folder, has no
+    ///   parent folder, or something cannot be written.
+    public static func create(at root: URL) throws {
+        try create(at: root, checkpoint: { _ in })
+    }
+
+    /// ``create(at:)`` with a hook called after each step (`Outbox`, `Templates`, the register, `pals.yaml`,
+    /// then `placed <name>` for each entry moved into an existing folder): tests throw from it to prove a
+    /// failure at that point leaves nothing behind.
+    static func create(at root: URL, checkpoint: (String) throws -> Void) throws {
         let files = FileManager.default
-        let configuration = root.appending(path: configurationFileName)
-        if files.fileExists(atPath: configuration.path) { throw WorkspaceError.alreadyAWorkspace(root) }
-        try PrivateFiles.makeFolder(root)
-        try PrivateFiles.makeFolder(root.appending(path: "Outbox"))
-        let templatesFolder = root.appending(path: "Templates")
-        if let templates, !files.fileExists(atPath: templatesFolder.path) {
-            try files.copyItem(at: templates, to: templatesFolder)
-        } else if templates == nil {
-            try PrivateFiles.makeFolder(templatesFolder)
+        var info = stat()
+        let exists: Bool
+        if stat(root.path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw WorkspaceError.notAFolder(root) }
+            if files.fileExists(atPath: root.appending(path: configurationFileName).path) {
+                throw WorkspaceError.alreadyAWorkspace(root)
+            }
+            let entries: [String]
+            do {
+                entries = try Self.entries(of: root)
+            } catch {
+                throw WorkspaceError.cannotCreate(root, reason: error.localizedDescription)
+            }
+            guard entries.isEmpty else { throw WorkspaceError.notEmpty(root, entries: entries) }
+            exists = true
+        } else {
+            let statError = errno
+            guard statError == ENOENT else {
+                throw WorkspaceError.cannotCreate(root, reason: String(cString: strerror(statError)))
+            }
+            let parent = root.deletingLastPathComponent()
+            var parentInfo = stat()
+            guard stat(parent.path, &parentInfo) == 0, parentInfo.st_mode & S_IFMT == S_IFDIR else {
+                throw WorkspaceError.cannotCreate(root, reason: "its parent \(parent.path) is not an existing folder")
+            }
+            exists = false
         }
-        try PrivateFiles.write(Data(starterConfiguration.utf8), to: configuration)
-        _ = try CaseRegister(url: root.appending(path: registerFileName))
+
+        let name = ".pals-init-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+        let staging = (exists ? root : root.deletingLastPathComponent()).appending(path: name, directoryHint: .isDirectory)
+        guard mkdir(staging.path, 0o700) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw WorkspaceError.cannotCreate(root, reason: "cannot create \(staging.path): \(reason)")
+        }
+        do {
+            try PrivateFiles.makeFolder(staging.appending(path: "Outbox"))
+            try checkpoint("Outbox")
+            try DefaultTemplates.write(to: staging.appending(path: "Templates", directoryHint: .isDirectory))
+            try checkpoint("Templates")
+            do { _ = try CaseRegister(url: staging.appending(path: registerFileName)) }
+            try checkpoint(registerFileName)
+            try PrivateFiles.write(Data(starterConfiguration.utf8), to: staging.appending(path: configurationFileName))
+            try checkpoint(configurationFileName)
+        } catch {
+            try? files.removeItem(at: staging)
+            throw WorkspaceError.cannotCreate(root, reason: error.localizedDescription)
+        }
+
+        guard exists else {
+            guard rename(staging.path, root.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? files.removeItem(at: staging)
+                throw WorkspaceError.cannotCreate(root, reason: "cannot rename \(name) into place: \(reason)")
+            }
+            Files.syncFolder(root.deletingLastPathComponent().path)
+            return
+        }
+        var placed: [String] = []
+        do {
+            // The configuration goes last: until it is there, the folder is not a workspace.
+            let made = try Self.entries(of: staging)
+            for name in made.filter({ $0 != configurationFileName }) + [configurationFileName] {
+                guard rename(staging.appending(path: name).path, root.appending(path: name).path) == 0 else {
+                    throw WorkspaceError(message: "cannot move \(name) into place: \(String(cString: strerror(errno)))")
+                }
+                placed.append(name)
+                try checkpoint("placed \(name)")
+            }
+        } catch {
+            for name in placed.reversed() { try? files.removeItem(at: root.appending(path: name)) }
+            try? files.removeItem(at: staging)
+            throw WorkspaceError.cannotCreate(root, reason: error.localizedDescription)
+        }
+        rmdir(staging.path)
+        chmod(root.path, 0o700)
+        Files.syncFolder(root.path)
+    }
+
+    /// The names in a folder (hidden ones too), without following links.
+    private static func entries(of folder: URL) throws -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        } catch {
+            throw WorkspaceError(message: "cannot list \(folder.path): \(error.localizedDescription)")
+        }
     }
 }
 
@@ -79,6 +174,23 @@ public struct WorkspaceError: Error, LocalizedError, Sendable {
 
     static func alreadyAWorkspace(_ root: URL) -> Self {
         Self(message: "\(root.path) is already a pals workspace; nothing was changed")
+    }
+
+    static func notEmpty(_ root: URL, entries: [String]) -> Self {
+        let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", …" : "")
+        return Self(
+            message: """
+                \(root.path) is not empty (it holds \(shown)) and is not a pals workspace; nothing was changed.
+                `pals init` makes a workspace in a new or empty folder: name another, or empty this one first.
+                """)
+    }
+
+    static func notAFolder(_ root: URL) -> Self {
+        Self(message: "\(root.path) exists and is not a folder; nothing was changed")
+    }
+
+    static func cannotCreate(_ root: URL, reason: String) -> Self {
+        Self(message: "cannot create the workspace \(root.path): \(reason); nothing was left behind")
     }
 }
 

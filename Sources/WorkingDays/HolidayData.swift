@@ -21,13 +21,11 @@ public struct HolidayData: Sendable, Hashable {
     public let lastDate: CivilDate
     private let events: [Division: Events]
 
-    /// The copy of the GOV.UK feed shipped with pals (2012–2028).
+    /// The copy of the GOV.UK feed shipped with pals (2012–2028), compiled into the program (SwiftPM's
+    /// `embedInCode`), so an installed `pals` needs no resource bundle beside it.
     public static let shipped: HolidayData = {
-        guard let url = Bundle.module.url(forResource: "bank-holidays", withExtension: "json") else {
-            fatalError("WorkingDays: the bank-holidays.json resource is missing from the bundle")
-        }
         do {
-            return try HolidayData(json: Data(contentsOf: url))
+            return try HolidayData(json: Data(PackageResources.bank_holidays_json))
         } catch {
             fatalError("WorkingDays: the shipped bank-holidays.json is unusable: \(error)")
         }

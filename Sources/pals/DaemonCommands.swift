@@ -17,7 +17,8 @@ struct DaemonCommand: AsyncParsableCommand {
             Services: intake (acknowledges each new case within seconds, by email or into Outbox/print/), the deadline \
             watcher (officers' digests, same-day reminders and escalations on working days at reminders.time), and the \
             sender (the outbox, with retries). On SIGTERM or SIGINT the SMTP transaction in flight finishes and the \
-            daemon exits 0. --once runs one pass of each and exits, for cron.
+            daemon exits 0. SIGHUP (systemctl reload) reads pals.yaml and Templates/ again; a bad file is refused, \
+            logged, and the configuration in force is kept. --once runs one pass of each and exits, for cron.
             """
     )
 
@@ -37,12 +38,16 @@ struct DaemonCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: format) }
         let logger = Logger(label: "pals.daemon")
         let book = try options.casebook()
-        // `pals case new` sends SIGUSR1 to the lock holder; its default action would end the daemon.
+        // `pals case new` sends SIGUSR1 to the lock holder, and `systemctl reload` SIGHUP; their default
+        // action would end the daemon.
         signal(SIGUSR1, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        // Trapped before the lock names this process, so a reload asked for from then on is not lost.
+        let hangups = once ? nil : await UnixSignalsSequence(trapping: .sighup)
         let lock = try DaemonLock.acquire(in: book.workspace)
         defer { lock.release() }
         let postroom = try Postroom(casebook: book, logger: logger)
-        let daemon = try Daemon(postroom: postroom, logger: logger)
+        let daemon = try Daemon(postroom: postroom, environment: options.environment, logger: logger)
         if once {
             let report = await daemon.once()
             logger.info("one pass done", metadata: ["delivered": "\(report.delivered)", "deferred": "\(report.deferred)", "failed": "\(report.failed)", "held": "\(report.held)"])
@@ -52,7 +57,8 @@ struct DaemonCommand: AsyncParsableCommand {
         logger.info("daemon started", metadata: ["workspace": "\(book.workspace.root.path)", "pid": "\(getpid())"])
         let group = ServiceGroup(
             configuration: .init(
-                services: daemon.services(interval: .milliseconds(Int(interval * 1000))).map { .init(service: $0) },
+                services: daemon.services(interval: .milliseconds(Int(interval * 1000)), hangups: hangups)
+                    .map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -12,20 +12,15 @@ struct InitCommand: AsyncParsableCommand {
         discussion: "The organisation and officers in the new pals.yaml are invented and marked INVENTED: replace them."
     )
 
-    @Argument(help: ArgumentHelp("The folder to create (it may exist but must not be a workspace yet).", valueName: "dir"))
+    @Argument(help: ArgumentHelp("The folder to create (it may exist but must be empty).", valueName: "dir"))
     var directory: String
 
     func run() async throws {
-        let root = URL(filePath: directory, directoryHint: .isDirectory).standardizedFileURL
-        let environment = ProcessInfo.processInfo.environment
-        let executable = URL(filePath: "/proc/self/exe").resolvingSymlinksInPath()
-        guard let templates = DefaultTemplates.folder(environment: environment, executable: executable) else {
-            throw ValidationError("cannot find the default templates: set PALS_TEMPLATES to a Templates folder (with en/ and cy/)")
-        }
-        try Workspace.create(at: root, templates: templates)
+        let root = Workspace.resolve(directory, currentDirectory: FileManager.default.currentDirectoryPath)
+        try Workspace.create(at: root)
         print("Created workspace \(root.path)")
         print("Next: edit \(root.appending(path: Workspace.configurationFileName).path) (replace everything marked INVENTED),")
-        print("then `pals config check --workspace \(directory)`.")
+        print("then `pals config check --workspace \(root.path)`.")
     }
 }
 

@@ -55,20 +55,20 @@ enum LetterKindsHelp {
         let workspace = Workspace.locate(
             explicit: explicit, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
         let own = workspace.appending(path: "Templates", directoryHint: .isDirectory)
-        let executable = URL(filePath: "/proc/self/exe").resolvingSymlinksInPath()
-        let folders = [own, DefaultTemplates.folder(environment: environment, executable: executable)].compactMap { $0 }
-        for folder in folders where FileManager.default.fileExists(atPath: folder.path) {
-            guard let library = try? LetterLibrary.load(from: folder) else { continue }
-            return lead + "\n\n" + table(library, folder: folder)
+        if FileManager.default.fileExists(atPath: own.path), let library = try? LetterLibrary.load(from: own) {
+            return lead + "\n\n" + table(library, source: own.path)
+        }
+        if let library = try? DefaultTemplates.library() {
+            return lead + "\n\n" + table(library, source: "the default templates")
         }
         return lead + "\n\nNo templates were found to list the kinds of letter: run `pals templates check`."
     }
 
     /// One line per kind: its name and inputs.
-    static func table(_ library: LetterLibrary, folder: URL) -> String {
+    static func table(_ library: LetterLibrary, source: String) -> String {
         let kinds = library.caseLetterKinds
         let width = (kinds.map(\.rawValue.count).max() ?? 0) + 2
-        var lines = ["Kinds of letter and their inputs (from \(folder.path)):"]
+        var lines = ["Kinds of letter and their inputs (from \(source)):"]
         for kind in kinds {
             guard let info = library.info(kind: kind) else { continue }
             var parts: [String] = []
@@ -136,7 +136,7 @@ struct TemplatesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "templates",
         abstract: "Check the workspace's letter templates.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Restore.self]
     )
 
     struct Check: AsyncParsableCommand {
@@ -150,10 +150,12 @@ struct TemplatesCommand: AsyncParsableCommand {
         func run() async throws {
             let url = try folder.map { URL(filePath: $0, directoryHint: .isDirectory) } ?? options.open().templatesURL
             let findings = TemplateLinter().lint(folder: url)
-            if findings.isEmpty {
+            let missing = DefaultTemplates.missing(in: url)  // see TemplatesRestoreCommand.swift
+            if findings.isEmpty, missing.isEmpty {
                 print("\(url.path): the templates are clean")
                 return
             }
+            for path in missing { FileHandle.standardError.write(Data("\(missingTemplateLine(path))\n".utf8)) }
             for finding in findings { FileHandle.standardError.write(Data("\(finding)\n".utf8)) }
             throw ExitCode(1)
         }

@@ -36,7 +36,7 @@ struct IntakeWorkspace {
     init() throws {
         folder = try TemporaryFolder("engine")
         let root = folder.appending("ws")
-        try Workspace.create(at: root, templates: Self.templates)
+        try Workspace.create(at: root)
         let workspace = try Workspace.open(at: root, environment: [:])
         let casebook = try Casebook(workspace: workspace, clock: clock.wallClock)
         postroom = try Postroom(casebook: casebook, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })

@@ -30,7 +30,7 @@ struct LetterRulesTests {
         init(now: String = "2026-11-25T09:00:00Z") throws {
             folder = try TemporaryFolder("letter-rules")
             let root = folder.appending("ws")
-            try Workspace.create(at: root, templates: LetterRulesTests.packageRoot.appending(path: "Templates"))
+            try Workspace.create(at: root)
             let instant = ISO8601DateFormatter().date(from: now)!
             casebook = try Casebook(
                 workspace: Workspace.open(at: root, environment: [:]), clock: WallClock(now: { instant }))

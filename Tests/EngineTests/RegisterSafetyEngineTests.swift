@@ -30,7 +30,7 @@ struct EngineWorkspace {
     init(now: String = "2026-11-25T09:00:00Z") throws {
         folder = try TemporaryFolder("engine-safety")
         let root = folder.appending("ws")
-        try Workspace.create(at: root, templates: repositoryTemplates)
+        try Workspace.create(at: root)
         workspace = try Workspace.open(at: root, environment: [:])
         clock = WallClock.fixed(ISO8601DateFormatter().date(from: now)!)
     }

@@ -77,6 +77,6 @@ struct ReminderPlannerTests {
 let starterYAML: String = {
     let folder = try! TemporaryFolder("starter")
     defer { folder.remove() }
-    try! Workspace.create(at: folder.appending("ws"), templates: nil)
+    try! Workspace.create(at: folder.appending("ws"))
     return try! String(contentsOf: folder.appending("ws/pals.yaml"), encoding: .utf8)
 }()
