@@ -74,14 +74,14 @@ public enum SMTPProbe {
             body: Data(), commandTimeout: configuration.commandTimeout,
             finalReplyTimeout: configuration.finalReplyTimeout)
         context.keepsInfo = true
-        let pointer = Unmanaged.passUnretained(context).toOpaque()
         let handle = easy.handle
+        defer { easy.detach() }
+        _ = easy.attach(context)
         _ = ccurl_setopt_long(handle, CURLOPT_UPLOAD, 0)
         // With no recipient and no upload, libcurl's SMTP sends the custom request as a plain command.
         _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
-        _ = ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, pointer)
-        _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, pointer)
-        let code = withExtendedLifetime(context) { curl_easy_perform(handle) }
+        let code = curl_easy_perform(handle)
+        if code != CURLE_OK { easy.abandonConnection() }
 
         let authentication: SMTPProbeReport.Authentication
         let extensions = (context.ehloReply ?? []).dropFirst().map { String($0.dropFirst(4)) }

@@ -23,6 +23,8 @@ Scripting (all optional):
   --drop-after-dot                    save the message, then close the connection without replying
   --delay-rcpt SECONDS                wait before answering RCPT TO
   --delay-after-dot SECONDS           wait before answering the final dot
+  --delay-after-dot-times N           only for the first N messages (DATA commands), then answer at once
+                                      (--data-reply-times counts the same DATA commands, in arrival order)
   --tls-cert FILE --tls-key FILE      offer STARTTLS with this certificate
   --require-starttls                  refuse everything but EHLO/STARTTLS/QUIT before TLS
   --implicit-tls                      speak TLS from the first byte (smtps)
@@ -92,7 +94,7 @@ class Handler:
     def __init__(self, options, recorder):
         self.options = options
         self.recorder = recorder
-        self.data_replies = 0
+        self.data_commands = 0
         self.rcpt_replies = []
         for spec in options.rcpt_reply:
             first, _, rest = spec.partition(" ")
@@ -110,12 +112,17 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.options.delay_after_dot:
+        # Numbered on arrival: a message on a second connection may arrive while the first one's reply waits.
+        number = self.data_commands
+        self.data_commands += 1
+        delay_limit = self.options.delay_after_dot_times
+        if self.options.delay_after_dot and (delay_limit is None or number < delay_limit):
             await asyncio.sleep(self.options.delay_after_dot)
         if self.options.data_reply:
             limit = self.options.data_reply_times
-            if limit is None or self.data_replies < limit:
-                self.data_replies += 1
+            if limit is None or number < limit:
+                self.recorder.event(event="data-reply", connection=server.connection_number,
+                                    reply=self.options.data_reply)
                 return self.options.data_reply
         tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
         self.recorder.save(envelope, session, server.connection_number, tls)
@@ -132,7 +139,9 @@ class CountingSMTP(SMTP):
     recorder = None
 
     def connection_made(self, transport):
-        self.connection_number = self.recorder.connected()
+        # aiosmtpd calls this again on the TLS transport after STARTTLS: still the same connection.
+        if getattr(self, "connection_number", None) is None:
+            self.connection_number = self.recorder.connected()
         super().connection_made(transport)
 
 
@@ -162,6 +171,7 @@ def main():
     parser.add_argument("--drop-after-dot", action="store_true")
     parser.add_argument("--delay-rcpt", type=float, default=0)
     parser.add_argument("--delay-after-dot", type=float, default=0)
+    parser.add_argument("--delay-after-dot-times", type=int)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--require-starttls", action="store_true")
