@@ -51,9 +51,12 @@ final class TransferContext {
     var authAnswered: Int?
     var keepsInfo = false
     var info: [String] = []
+    /// Takes the credentials out of every reply line before it is kept.
+    let redactor: CredentialRedactor
 
-    init(body: Data, commandTimeout: Duration, finalReplyTimeout: Duration) {
+    init(body: Data, commandTimeout: Duration, finalReplyTimeout: Duration, redactor: CredentialRedactor) {
         self.body = body
+        self.redactor = redactor
         self.commandTimeout =
             UInt64(commandTimeout.components.seconds) * 1_000_000_000
             + UInt64(commandTimeout.components.attoseconds / 1_000_000_000)
@@ -78,9 +81,13 @@ final class TransferContext {
         }
     }
 
+    /// Whether the last command sent belongs to the AUTH exchange (its replies may echo the credentials).
+    var inAuthExchange: Bool { lastCommand == "AUTH" || lastCommand == "(authentication data)" }
+
     func received(_ text: String) {
         for raw in text.split(whereSeparator: \.isNewline) {
-            let line = String(raw)
+            // Redacted as it arrives: nothing a server echoes of the credentials is ever kept.
+            let line = redactedLine(String(raw))
             guard !line.isEmpty else { continue }
             pending.append(line)
             let scalars = Array(line.utf8)
@@ -102,6 +109,15 @@ final class TransferContext {
             default: break
             }
         }
+    }
+
+    /// A reply line with the credentials taken out of its text (the code and its separator are kept as sent).
+    private func redactedLine(_ line: String) -> String {
+        let head = line.prefix(4)
+        let isCode = head.prefix(3).allSatisfy(\.isASCII) && head.prefix(3).allSatisfy(\.isNumber)
+            && (head.count == 3 || head.last == " " || head.last == "-")
+        guard isCode else { return redactor.redact(line, authExchange: inAuthExchange) }
+        return head + redactor.redact(String(line.dropFirst(head.count)), authExchange: inAuthExchange)
     }
 
     /// Notes that libcurl now holds the whole message: from here on a lost connection is `uncertain`.
@@ -189,6 +205,8 @@ final class CurlEasy {
     let handle: UnsafeMutableRawPointer
     let plan: SMTPPlan
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Takes the credentials out of server replies and libcurl's messages.
+    let redactor: CredentialRedactor
     /// The context libcurl's callbacks point at, kept alive for exactly as long as the handle holds its address.
     private(set) var attachedContext: TransferContext?
     /// The recipient list the handle points at, freed when the transfer is detached.
@@ -202,6 +220,7 @@ final class CurlEasy {
         guard let handle = curl_easy_init() else { throw MailError(.curl, reason: "curl_easy_init failed") }
         self.handle = handle
         self.plan = plan
+        self.redactor = CredentialRedactor(credentials: plan.configuration.credentials)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let configuration = plan.configuration
@@ -298,7 +317,7 @@ final class CurlEasy {
         let configuration = plan.configuration
         let context = TransferContext(
             body: message.data, commandTimeout: configuration.commandTimeout,
-            finalReplyTimeout: configuration.finalReplyTimeout)
+            finalReplyTimeout: configuration.finalReplyTimeout, redactor: redactor)
         errorBuffer[0] = 0
         defer { detach() }
         var codes = attach(context, recipients: curl_slist_append(nil, "<\(message.envelope.recipient.address)>"))
@@ -319,10 +338,10 @@ final class CurlEasy {
             configuration: configuration)
     }
 
-    /// libcurl's own words for the failure: the error buffer, else the code's text.
+    /// libcurl's own words for the failure: the error buffer, else the code's text (credentials taken out).
     func curlMessage(_ code: CURLcode) -> String {
         let detail = String(cString: errorBuffer)
-        return (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).escapingLineBreaks
+        return redactor.redact(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).escapingLineBreaks
     }
 
     // MARK: Classification
@@ -371,8 +390,8 @@ final class CurlEasy {
         if curlCode == CURLE_LOGIN_DENIED || curlCode == CURLE_AUTH_ERROR {
             let code = context.authAnswered ?? context.lastReplyCode
             let text =
-                "the server refused the SMTP credentials of \(configuration.credentials?.username ?? "(none)")"
-                + " (\(code.map { replyFor($0) } ?? curlMessage)); check the username and the password file"
+                "the server refused the SMTP credentials (\(code.map { replyFor($0) } ?? curlMessage));"
+                + " check the username and the password file"
             if let code, (400..<500).contains(code) { return .temporaryFailure(code: code, reply: text) }
             return .permanentFailure(code: code, reply: text)
         }

@@ -72,7 +72,7 @@ public enum SMTPProbe {
         let configuration = plan.configuration
         let context = TransferContext(
             body: Data(), commandTimeout: configuration.commandTimeout,
-            finalReplyTimeout: configuration.finalReplyTimeout)
+            finalReplyTimeout: configuration.finalReplyTimeout, redactor: easy.redactor)
         context.keepsInfo = true
         let handle = easy.handle
         defer { easy.detach() }
@@ -116,6 +116,8 @@ public enum SMTPProbe {
             version = parts.first
             cipher = parts.count > 1 ? parts[1] : nil
         }
+        // Every line from the server was redacted as it arrived (TransferContext.received); the report holds
+        // nothing else the server chose.
         return SMTPProbeReport(
             url: plan.curlURL, greeting: context.greeting?.joined(separator: " "), tls: plan.useTLS,
             tlsVersion: version, cipher: cipher, certificates: certificates(handle), extensions: extensions,

@@ -30,6 +30,11 @@ Scripting (all optional):
   --implicit-tls                      speak TLS from the first byte (smtps)
   --auth-user USER --auth-password-file FILE
                                       offer AUTH PLAIN/LOGIN (only over TLS) and require it
+  --auth-mechanisms "LOGIN"           offer only these mechanisms (space-separated)
+  --auth-echo "501 5.5.2 cannot decode:"
+                                      a broken server: answer AUTH with this reply followed by everything
+                                      the client sent in the exchange (the AUTH line, then each answer to a
+                                      334 challenge, raw base64), and never authenticate
 """
 
 import argparse
@@ -134,15 +139,35 @@ class Handler:
 
 
 class CountingSMTP(SMTP):
-    """aiosmtpd's SMTP that numbers its connection in the recorder."""
+    """aiosmtpd's SMTP that numbers its connection in the recorder (and can echo AUTH, see --auth-echo)."""
 
     recorder = None
+    echoed_auth_reply = None
 
     def connection_made(self, transport):
         # aiosmtpd calls this again on the TLS transport after STARTTLS: still the same connection.
         if getattr(self, "connection_number", None) is None:
             self.connection_number = self.recorder.connected()
         super().connection_made(transport)
+
+    async def smtp_AUTH(self, arg):
+        if not self.echoed_auth_reply or not self._tls_protocol or not arg:
+            return await super().smtp_AUTH(arg)
+        # What a careless server does: quote the undecodable input back, credentials and all.
+        sent = ["AUTH " + arg]
+        words = arg.split()
+        mechanism = words[0].upper()
+        challenges = []
+        if mechanism == "PLAIN" and len(words) == 1:
+            challenges = [b""]
+        elif mechanism == "LOGIN":
+            challenges = ([b"VXNlcm5hbWU6"] if len(words) == 1 else []) + [b"UGFzc3dvcmQ6"]
+        for challenge in challenges:
+            await self.push(b"334 " + challenge)
+            line = await self._reader.readline()
+            sent.append(line.decode("utf-8", "replace").rstrip("\r\n"))
+        self.recorder.event(event="auth-echo", connection=self.connection_number)
+        await self.push(self.echoed_auth_reply + " " + " ".join(sent))
 
 
 class Refuser(asyncio.Protocol):
@@ -178,6 +203,8 @@ def main():
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--auth-user")
     parser.add_argument("--auth-password-file")
+    parser.add_argument("--auth-mechanisms")
+    parser.add_argument("--auth-echo")
     options = parser.parse_args()
 
     recorder = Recorder(options.mail_dir)
@@ -200,6 +227,11 @@ def main():
             return AuthResult(success=ok, handled=False, auth_data=auth_data.login if ok else None)
 
     CountingSMTP.recorder = recorder
+    CountingSMTP.echoed_auth_reply = options.auth_echo
+    excluded = None
+    if options.auth_mechanisms:
+        wanted = set(options.auth_mechanisms.upper().split())
+        excluded = [m for m in ("PLAIN", "LOGIN") if m not in wanted]
 
     def factory():
         if options.greeting_reply:
@@ -215,6 +247,7 @@ def main():
             authenticator=authenticator,
             auth_required=authenticator is not None,
             auth_require_tls=True,
+            auth_exclude_mechanism=excluded,
         )
 
     # A child started from a thread that blocks signals (libdispatch's workers do, and Foundation's Process
