@@ -297,7 +297,8 @@ final class CurlEasy {
 
     /// After a failed or uncertain transfer: shuts the connection libcurl may still keep for reuse, so a reply
     /// meant for this message (a late `550` to the final dot) can never be read as the reply to the next one.
-    /// `shutdown` rather than QUIT: the session is in an unknown state and a QUIT could wait for minutes.
+    /// libcurl returns a connection to its cache after a callback abort in the final-reply wait, so this
+    /// `shutdown` is what ends it, at once and whatever the cache does; the owner then drops the handle too.
     func abandonConnection() {
         isReusable = false
         var socket = ccurl_socket_bad()
