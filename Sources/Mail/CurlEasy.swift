@@ -2,6 +2,10 @@ internal import CCurl
 internal import CCurlShim
 internal import Foundation
 
+#if canImport(Glibc)
+    internal import Glibc
+#endif
+
 /// `curl_global_init`, run once per process before the first handle is made.
 enum CurlGlobal {
     private static let result: CURLcode = ccurl_global_init_default()
@@ -47,9 +51,12 @@ final class TransferContext {
     var authAnswered: Int?
     var keepsInfo = false
     var info: [String] = []
+    /// Takes the credentials out of every reply line before it is kept.
+    let redactor: CredentialRedactor
 
-    init(body: Data, commandTimeout: Duration, finalReplyTimeout: Duration) {
+    init(body: Data, commandTimeout: Duration, finalReplyTimeout: Duration, redactor: CredentialRedactor) {
         self.body = body
+        self.redactor = redactor
         self.commandTimeout =
             UInt64(commandTimeout.components.seconds) * 1_000_000_000
             + UInt64(commandTimeout.components.attoseconds / 1_000_000_000)
@@ -74,9 +81,13 @@ final class TransferContext {
         }
     }
 
+    /// Whether the last command sent belongs to the AUTH exchange (its replies may echo the credentials).
+    var inAuthExchange: Bool { lastCommand == "AUTH" || lastCommand == "(authentication data)" }
+
     func received(_ text: String) {
         for raw in text.split(whereSeparator: \.isNewline) {
-            let line = String(raw)
+            // Redacted as it arrives: nothing a server echoes of the credentials is ever kept.
+            let line = redactedLine(String(raw))
             guard !line.isEmpty else { continue }
             pending.append(line)
             let scalars = Array(line.utf8)
@@ -98,6 +109,15 @@ final class TransferContext {
             default: break
             }
         }
+    }
+
+    /// A reply line with the credentials taken out of its text (the code and its separator are kept as sent).
+    private func redactedLine(_ line: String) -> String {
+        let head = line.prefix(4)
+        let isCode = head.prefix(3).allSatisfy(\.isASCII) && head.prefix(3).allSatisfy(\.isNumber)
+            && (head.count == 3 || head.last == " " || head.last == "-")
+        guard isCode else { return redactor.redact(line, authExchange: inAuthExchange) }
+        return head + redactor.redact(String(line.dropFirst(head.count)), authExchange: inAuthExchange)
     }
 
     /// Notes that libcurl now holds the whole message: from here on a lost connection is `uncertain`.
@@ -185,12 +205,22 @@ final class CurlEasy {
     let handle: UnsafeMutableRawPointer
     let plan: SMTPPlan
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Takes the credentials out of server replies and libcurl's messages.
+    let redactor: CredentialRedactor
+    /// The context libcurl's callbacks point at, kept alive for exactly as long as the handle holds its address.
+    private(set) var attachedContext: TransferContext?
+    /// The recipient list the handle points at, freed when the transfer is detached.
+    private var attachedRecipients: UnsafeMutablePointer<curl_slist>?
+    /// False once a transfer ended in anything but success: the connection's state is then unknown (a late
+    /// reply may still be on its way) and neither it nor this handle may carry another message.
+    private(set) var isReusable = true
 
     init(plan: SMTPPlan, certificateInfo: Bool = false) throws(MailError) {
         try CurlGlobal.initialize()
         guard let handle = curl_easy_init() else { throw MailError(.curl, reason: "curl_easy_init failed") }
         self.handle = handle
         self.plan = plan
+        self.redactor = CredentialRedactor(credentials: plan.configuration.credentials)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let configuration = plan.configuration
@@ -232,8 +262,49 @@ final class CurlEasy {
     }
 
     deinit {
+        detach()
         curl_easy_cleanup(handle)
         errorBuffer.deallocate()
+    }
+
+    /// Points libcurl's callbacks at `context` (and the recipient list at `recipients`, now owned here).
+    func attach(_ context: TransferContext, recipients: UnsafeMutablePointer<curl_slist>? = nil) -> [CURLcode] {
+        detach()
+        attachedContext = context
+        attachedRecipients = recipients
+        let pointer = Unmanaged.passUnretained(context).toOpaque()
+        var codes: [CURLcode] = []
+        codes.append(ccurl_setopt_pointer(handle, CURLOPT_READDATA, pointer))
+        codes.append(ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, pointer))
+        codes.append(ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, pointer))
+        if let recipients { codes.append(ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)) }
+        return codes
+    }
+
+    /// Takes every pointer of the last transfer back from libcurl (the callbacks see nil and do nothing), then
+    /// frees the recipient list and lets the context go: the handle never points at freed memory.
+    func detach() {
+        _ = ccurl_setopt_pointer(handle, CURLOPT_READDATA, nil)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, nil)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, nil)
+        _ = ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
+        _ = ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, nil)
+        _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil)
+        if let attachedRecipients { curl_slist_free_all(attachedRecipients) }
+        attachedRecipients = nil
+        attachedContext = nil
+    }
+
+    /// After a failed or uncertain transfer: shuts the connection libcurl may still keep for reuse, so a reply
+    /// meant for this message (a late `550` to the final dot) can never be read as the reply to the next one.
+    /// libcurl returns a connection to its cache after a callback abort in the final-reply wait, so this
+    /// `shutdown` is what ends it, at once and whatever the cache does; the owner then drops the handle too.
+    func abandonConnection() {
+        isReusable = false
+        var socket = ccurl_socket_bad()
+        if ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket != ccurl_socket_bad() {
+            _ = Glibc.shutdown(socket, Int32(SHUT_RDWR))
+        }
     }
 
     static func milliseconds(_ duration: Duration) -> Int {
@@ -241,31 +312,26 @@ final class CurlEasy {
     }
 
     /// Sends one message over the handle's connection (opening it if needed) and classifies the result.
+    /// After anything but success the connection is shut and ``isReusable`` is false.
     func send(_ message: OutgoingMessage) -> DeliveryOutcome {
+        precondition(isReusable, "a CurlEasy is never reused after a failed or uncertain transfer")
         let configuration = plan.configuration
         let context = TransferContext(
             body: message.data, commandTimeout: configuration.commandTimeout,
-            finalReplyTimeout: configuration.finalReplyTimeout)
-        let pointer = Unmanaged.passUnretained(context).toOpaque()
+            finalReplyTimeout: configuration.finalReplyTimeout, redactor: redactor)
         errorBuffer[0] = 0
-        let recipients = curl_slist_append(nil, "<\(message.envelope.recipient.address)>")
-        defer {
-            _ = ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
-            curl_slist_free_all(recipients)
-        }
-        var codes: [CURLcode] = []
+        defer { detach() }
+        var codes = attach(context, recipients: curl_slist_append(nil, "<\(message.envelope.recipient.address)>"))
         codes.append(ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1))
         codes.append(ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(message.envelope.sender.address)>"))
-        codes.append(ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients))
         codes.append(ccurl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.data.count)))
-        codes.append(ccurl_setopt_pointer(handle, CURLOPT_READDATA, pointer))
-        codes.append(ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, pointer))
-        codes.append(ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, pointer))
         if let failed = codes.first(where: { $0 != CURLE_OK }) {
+            abandonConnection()
             return .permanentFailure(
                 code: nil, reply: "libcurl refused an option: \(String(cString: curl_easy_strerror(failed)))")
         }
-        let result = withExtendedLifetime(context) { curl_easy_perform(handle) }
+        let result = curl_easy_perform(handle)
+        if result != CURLE_OK { abandonConnection() }
         var responseCode = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
         return Self.classify(
@@ -273,10 +339,10 @@ final class CurlEasy {
             configuration: configuration)
     }
 
-    /// libcurl's own words for the failure: the error buffer, else the code's text.
+    /// libcurl's own words for the failure: the error buffer, else the code's text (credentials taken out).
     func curlMessage(_ code: CURLcode) -> String {
         let detail = String(cString: errorBuffer)
-        return (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).escapingLineBreaks
+        return redactor.redact(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).escapingLineBreaks
     }
 
     // MARK: Classification
@@ -325,8 +391,8 @@ final class CurlEasy {
         if curlCode == CURLE_LOGIN_DENIED || curlCode == CURLE_AUTH_ERROR {
             let code = context.authAnswered ?? context.lastReplyCode
             let text =
-                "the server refused the SMTP credentials of \(configuration.credentials?.username ?? "(none)")"
-                + " (\(code.map { replyFor($0) } ?? curlMessage)); check the username and the password file"
+                "the server refused the SMTP credentials (\(code.map { replyFor($0) } ?? curlMessage));"
+                + " check the username and the password file"
             if let code, (400..<500).contains(code) { return .temporaryFailure(code: code, reply: text) }
             return .permanentFailure(code: code, reply: text)
         }

@@ -6,7 +6,9 @@ internal import Synchronization
 ///
 /// `curl_easy_perform` blocks, so it runs on the lanes' own dispatch queues, never on Swift's cooperative
 /// pool. A batch is shared out across the lanes; each lane sends its messages one after another over one
-/// connection, which libcurl keeps open between messages (and closes after a failed transaction).
+/// connection, which libcurl keeps open between messages. After any transfer that did not succeed (a refusal, a
+/// timeout, a lost connection, an uncertain final reply) the lane shuts that connection and starts the next
+/// message on a fresh handle: a late reply owed to one message must never be read as the answer to the next.
 public final class CurlSMTPTransport: MailTransport {
     /// The settings this transport was made with.
     public let configuration: SMTPConfiguration
@@ -105,8 +107,12 @@ private final class Lane: @unchecked Sendable {
         while let index = work.take() {
             let outcome: DeliveryOutcome
             do throws(MailError) {
-                if easy == nil { easy = try CurlEasy(plan: plan) }
-                outcome = easy!.send(work.messages[index])
+                let current: CurlEasy
+                if let easy { current = easy } else { current = try CurlEasy(plan: plan) }
+                outcome = current.send(work.messages[index])
+                // After a failure or an uncertain end the connection may still owe a reply to this message:
+                // the next one gets a fresh handle and a fresh connection (the old one is already shut).
+                easy = current.isReusable ? current : nil
             } catch {
                 outcome = .temporaryFailure(code: nil, reply: error.description)
             }

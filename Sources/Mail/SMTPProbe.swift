@@ -72,16 +72,16 @@ public enum SMTPProbe {
         let configuration = plan.configuration
         let context = TransferContext(
             body: Data(), commandTimeout: configuration.commandTimeout,
-            finalReplyTimeout: configuration.finalReplyTimeout)
+            finalReplyTimeout: configuration.finalReplyTimeout, redactor: easy.redactor)
         context.keepsInfo = true
-        let pointer = Unmanaged.passUnretained(context).toOpaque()
         let handle = easy.handle
+        defer { easy.detach() }
+        _ = easy.attach(context)
         _ = ccurl_setopt_long(handle, CURLOPT_UPLOAD, 0)
         // With no recipient and no upload, libcurl's SMTP sends the custom request as a plain command.
         _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
-        _ = ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, pointer)
-        _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, pointer)
-        let code = withExtendedLifetime(context) { curl_easy_perform(handle) }
+        let code = curl_easy_perform(handle)
+        if code != CURLE_OK { easy.abandonConnection() }
 
         let authentication: SMTPProbeReport.Authentication
         let extensions = (context.ehloReply ?? []).dropFirst().map { String($0.dropFirst(4)) }
@@ -116,6 +116,8 @@ public enum SMTPProbe {
             version = parts.first
             cipher = parts.count > 1 ? parts[1] : nil
         }
+        // Every line from the server was redacted as it arrived (TransferContext.received); the report holds
+        // nothing else the server chose.
         return SMTPProbeReport(
             url: plan.curlURL, greeting: context.greeting?.joined(separator: " "), tls: plan.useTLS,
             tlsVersion: version, cipher: cipher, certificates: certificates(handle), extensions: extensions,

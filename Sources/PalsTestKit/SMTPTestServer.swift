@@ -146,6 +146,14 @@ public final class SMTPTestServer: @unchecked Sendable {
         }
     }
 
+    /// How many events of `kind` (`connect`, `rcpt`, `message`, `drop`, `data-reply`, `auth-echo`) were recorded.
+    public func eventCount(_ kind: String) -> Int {
+        let text = (try? String(contentsOf: mailFolder.appendingPathComponent("events.jsonl"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["event"] as? String == kind
+        }.count
+    }
+
     /// The messages saved so far, in the order received.
     public func messages() throws -> [ReceivedMessage] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path)) ?? []

@@ -97,7 +97,8 @@ struct SMTPConfigurationTests {
     /// A context as a transfer would leave it.
     func context(bodyComplete: Bool, replies: [String] = [], abort: TransferAbort? = nil) -> TransferContext {
         let context = TransferContext(
-            body: Data("x".utf8), commandTimeout: .seconds(300), finalReplyTimeout: .seconds(600))
+            body: Data("x".utf8), commandTimeout: .seconds(300), finalReplyTimeout: .seconds(600),
+            redactor: .none)
         for reply in replies {
             context.sent(reply.hasPrefix("250 ") ? "MAIL FROM:<a@b>" : "RCPT TO:<a@b>")
             context.received(reply + "\r\n")

@@ -23,11 +23,18 @@ Scripting (all optional):
   --drop-after-dot                    save the message, then close the connection without replying
   --delay-rcpt SECONDS                wait before answering RCPT TO
   --delay-after-dot SECONDS           wait before answering the final dot
+  --delay-after-dot-times N           only for the first N messages (DATA commands), then answer at once
+                                      (--data-reply-times counts the same DATA commands, in arrival order)
   --tls-cert FILE --tls-key FILE      offer STARTTLS with this certificate
   --require-starttls                  refuse everything but EHLO/STARTTLS/QUIT before TLS
   --implicit-tls                      speak TLS from the first byte (smtps)
   --auth-user USER --auth-password-file FILE
                                       offer AUTH PLAIN/LOGIN (only over TLS) and require it
+  --auth-mechanisms "LOGIN"           offer only these mechanisms (space-separated)
+  --auth-echo "501 5.5.2 cannot decode:"
+                                      a broken server: answer AUTH with this reply followed by everything
+                                      the client sent in the exchange (the AUTH line, then each answer to a
+                                      334 challenge, raw base64), and never authenticate
 """
 
 import argparse
@@ -92,7 +99,7 @@ class Handler:
     def __init__(self, options, recorder):
         self.options = options
         self.recorder = recorder
-        self.data_replies = 0
+        self.data_commands = 0
         self.rcpt_replies = []
         for spec in options.rcpt_reply:
             first, _, rest = spec.partition(" ")
@@ -110,12 +117,17 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.options.delay_after_dot:
+        # Numbered on arrival: a message on a second connection may arrive while the first one's reply waits.
+        number = self.data_commands
+        self.data_commands += 1
+        delay_limit = self.options.delay_after_dot_times
+        if self.options.delay_after_dot and (delay_limit is None or number < delay_limit):
             await asyncio.sleep(self.options.delay_after_dot)
         if self.options.data_reply:
             limit = self.options.data_reply_times
-            if limit is None or self.data_replies < limit:
-                self.data_replies += 1
+            if limit is None or number < limit:
+                self.recorder.event(event="data-reply", connection=server.connection_number,
+                                    reply=self.options.data_reply)
                 return self.options.data_reply
         tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
         self.recorder.save(envelope, session, server.connection_number, tls)
@@ -127,13 +139,35 @@ class Handler:
 
 
 class CountingSMTP(SMTP):
-    """aiosmtpd's SMTP that numbers its connection in the recorder."""
+    """aiosmtpd's SMTP that numbers its connection in the recorder (and can echo AUTH, see --auth-echo)."""
 
     recorder = None
+    echoed_auth_reply = None
 
     def connection_made(self, transport):
-        self.connection_number = self.recorder.connected()
+        # aiosmtpd calls this again on the TLS transport after STARTTLS: still the same connection.
+        if getattr(self, "connection_number", None) is None:
+            self.connection_number = self.recorder.connected()
         super().connection_made(transport)
+
+    async def smtp_AUTH(self, arg):
+        if not self.echoed_auth_reply or not self._tls_protocol or not arg:
+            return await super().smtp_AUTH(arg)
+        # What a careless server does: quote the undecodable input back, credentials and all.
+        sent = ["AUTH " + arg]
+        words = arg.split()
+        mechanism = words[0].upper()
+        challenges = []
+        if mechanism == "PLAIN" and len(words) == 1:
+            challenges = [b""]
+        elif mechanism == "LOGIN":
+            challenges = ([b"VXNlcm5hbWU6"] if len(words) == 1 else []) + [b"UGFzc3dvcmQ6"]
+        for challenge in challenges:
+            await self.push(b"334 " + challenge)
+            line = await self._reader.readline()
+            sent.append(line.decode("utf-8", "replace").rstrip("\r\n"))
+        self.recorder.event(event="auth-echo", connection=self.connection_number)
+        await self.push(self.echoed_auth_reply + " " + " ".join(sent))
 
 
 class Refuser(asyncio.Protocol):
@@ -162,12 +196,15 @@ def main():
     parser.add_argument("--drop-after-dot", action="store_true")
     parser.add_argument("--delay-rcpt", type=float, default=0)
     parser.add_argument("--delay-after-dot", type=float, default=0)
+    parser.add_argument("--delay-after-dot-times", type=int)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--require-starttls", action="store_true")
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--auth-user")
     parser.add_argument("--auth-password-file")
+    parser.add_argument("--auth-mechanisms")
+    parser.add_argument("--auth-echo")
     options = parser.parse_args()
 
     recorder = Recorder(options.mail_dir)
@@ -190,6 +227,11 @@ def main():
             return AuthResult(success=ok, handled=False, auth_data=auth_data.login if ok else None)
 
     CountingSMTP.recorder = recorder
+    CountingSMTP.echoed_auth_reply = options.auth_echo
+    excluded = None
+    if options.auth_mechanisms:
+        wanted = set(options.auth_mechanisms.upper().split())
+        excluded = [m for m in ("PLAIN", "LOGIN") if m not in wanted]
 
     def factory():
         if options.greeting_reply:
@@ -205,6 +247,7 @@ def main():
             authenticator=authenticator,
             auth_required=authenticator is not None,
             auth_require_tls=True,
+            auth_exclude_mechanism=excluded,
         )
 
     # A child started from a thread that blocks signals (libdispatch's workers do, and Foundation's Process

@@ -41,6 +41,13 @@ CURLcode ccurl_setopt_xferinfo_function(CURL *handle, curl_xferinfo_callback cal
 // curl_easy_getinfo for CURLINFO_LONG values (RESPONSE_CODE, ...).
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
+// curl_easy_getinfo for CURLINFO_ACTIVESOCKET: the socket of the connection the last transfer used, if
+// libcurl still keeps it open (CURL_SOCKET_BAD otherwise).
+CURLcode ccurl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value);
+
+// CURL_SOCKET_BAD, a macro Swift does not import.
+curl_socket_t ccurl_socket_bad(void);
+
 // curl_easy_getinfo for CURLINFO_CERTINFO (needs CURLOPT_CERTINFO set before the transfer).
 CURLcode ccurl_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
 
