@@ -26,8 +26,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // Structured logging with the case reference as metadata.
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        // Letter templates.
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // The daemon: a group of services with graceful shutdown on SIGTERM and SIGINT.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -60,10 +58,7 @@ let package = Package(
         ),
         .target(
             name: "Letters",
-            dependencies: [
-                "Casework", "CPangoCairo",
-                .product(name: "Mustache", package: "swift-mustache"),
-            ]
+            dependencies: ["Casework", "CPangoCairo"]
         ),
         .target(name: "Mail", dependencies: ["CCurlShim", "WorkingDays"]),
         .target(name: "Outbox", dependencies: ["Mail", "WorkingDays"]),

@@ -537,7 +537,7 @@ def figure_compose(fx, table, rounds, python):
                 if mode == "mime":
                     peer_size = result["bytes"]
     unit = "letters/s"
-    table.add(title, "merge only (strict check + Mustache + markup → document) from a ready context", unit, "higher",
+    table.add(title, "merge only (strict render + markup → document) from a ready context", unit, "higher",
               pals["merge"], "Jinja2 render of the same markup (autoescape, StrictUndefined)", peer["merge"])
     table.add(title, "**letter+MIME (text+HTML)**: merge, text (wrapped), HTML, MIME message from a ready context",
               unit, "higher", pals["mime"],

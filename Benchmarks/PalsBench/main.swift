@@ -5,7 +5,7 @@
 // the set-up (opening the workspace, loading templates), unless the subcommand says otherwise.
 //
 //   pals-bench compose WORKSPACE REF SECONDS MODE
-//       MODE: merge        LetterLibrary.merge from a ready context (strict check, Mustache, markup parse)
+//       MODE: merge        LetterLibrary.merge from a ready context (strict render and markup → document)
 //             mime         merge + text + HTML + MIME (text/HTML alternative, no attachment) from a ready context
 //             prepare-mime LetterDesk.prepare (register read, deadlines, context, merge) + text + HTML + MIME
 //             pdf          the PDF of the merged letter (cairo + pango)

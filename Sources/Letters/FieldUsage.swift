@@ -66,13 +66,14 @@ private struct FieldWalker {
         guard depth <= LetterLibrary.maximumNesting else { return }
         for node in nodes {
             switch node {
-            case .variable(let name, let line):
-                guard let path = resolve(name, scopes: scopes), !guards.contains(path) else { continue }
+            case .text: continue
+            case .variable(let field, let line):
+                guard let path = resolve(field.text, scopes: scopes), !guards.contains(path) else { continue }
                 if seen.insert(path).inserted { found.append(PrintedField(path: path, template: file, line: line)) }
-            case .section(let name, _, let inverted, let children):
+            case .section(let field, _, let inverted, let children):
                 var inner = scopes
                 var innerGuards = guards
-                if !inverted, let path = resolve(name, scopes: scopes) {
+                if !inverted, let path = resolve(field.text, scopes: scopes) {
                     innerGuards.insert(path)
                     switch catalog.field(path)?.type {
                     case .flag: break

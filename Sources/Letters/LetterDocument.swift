@@ -57,117 +57,18 @@ public struct LetterDocument: Sendable, Hashable {
     }
 }
 
-/// Reads the merged text of a template into a ``LetterDocument``.
-///
-/// The markup, decided on the template's own text before any value is put in:
+/// The markup of letter templates, decided on the template's own text before any value is put in:
 /// - `@letterhead`, `@address`, `@signature` on a line of their own start a block of lines ending at a blank line,
 ///   and so does `@lines` for lines inside the body (an address);
 /// - `@date …`, `@reference …`, `@salutation …`, `@closing …` set one line each;
 /// - `# …` is a heading, `- …` a list item (a following line continues the item);
 /// - any other lines form paragraphs separated by blank lines.
 ///
-/// Values stand in the merged text as placeholders and are swapped in after the structure is read,
-/// with line breaks and control characters turned into spaces: a value can never be markup.
+/// ``MarkupReader`` reads it. Values go in cleaned to one line of text, with control characters turned into
+/// spaces: a value can never be markup.
 enum LetterMarkup {
     static let blockDirectives: Set<String> = ["@letterhead", "@address", "@signature", "@lines"]
     static let lineDirectives: Set<String> = ["@date", "@reference", "@salutation", "@closing"]
-
-    static func document(from merged: String, values: ValueTable, language: LetterLanguage, title: String)
-        -> LetterDocument
-    {
-        var document = LetterDocument(language: language, title: title)
-        enum Open {
-            case none
-            case paragraph([String])
-            case list([String])
-            case block(String, [String])
-        }
-        var open = Open.none
-
-        func text(_ raw: Substring) -> String {
-            trim(values.resolve(raw, transform: cleanValue)[...])
-        }
-        func flush() {
-            switch open {
-            case .none: break
-            case .paragraph(let lines):
-                let joined = lines.joined(separator: " ")
-                if !joined.isEmpty { document.blocks.append(.paragraph(joined)) }
-            case .list(let items):
-                let items = items.filter { !$0.isEmpty }
-                if !items.isEmpty { document.blocks.append(.list(items)) }
-            case .block(let name, let lines):
-                let lines = lines.filter { !$0.isEmpty }
-                switch name {
-                case "@letterhead": document.letterhead += lines
-                case "@address": document.address += lines
-                case "@lines": if !lines.isEmpty { document.blocks.append(.lines(lines)) }
-                default: document.signature += lines
-                }
-            }
-            open = .none
-        }
-
-        for rawLine in split(merged[...], at: 0x0A, omittingEmpty: false) {
-            let line = trim(rawLine)[...]
-            if line.isEmpty {
-                flush()
-                continue
-            }
-            if case .block(let name, var lines) = open {
-                lines.append(text(line))
-                open = .block(name, lines)
-                continue
-            }
-            if blockDirectives.contains(String(line)) {
-                flush()
-                open = .block(String(line), [])
-                continue
-            }
-            if line.hasPrefix("@"), let space = line.firstIndex(of: " "),
-                lineDirectives.contains(String(line[..<space]))
-            {
-                flush()
-                let value = text(line[line.index(after: space)...])
-                switch line[..<space] {
-                case "@date": document.date = value
-                case "@reference": document.reference = value
-                case "@salutation": document.salutation = value
-                default: document.closing = value
-                }
-                continue
-            }
-            if line.hasPrefix("# ") {
-                flush()
-                let heading = text(line.dropFirst(2))
-                if !heading.isEmpty { document.blocks.append(.heading(heading)) }
-                continue
-            }
-            if line.hasPrefix("- ") {
-                let item = text(line.dropFirst(2))
-                if case .list(var items) = open {
-                    items.append(item)
-                    open = .list(items)
-                } else {
-                    flush()
-                    open = .list([item])
-                }
-                continue
-            }
-            switch open {
-            case .list(var items):
-                items[items.count - 1] += (items[items.count - 1].isEmpty ? "" : " ") + text(line)
-                open = .list(items)
-            case .paragraph(var lines):
-                lines.append(text(line))
-                open = .paragraph(lines)
-            default:
-                open = .paragraph([text(line)])
-            }
-        }
-        flush()
-        return document
-    }
 
     /// Splits text at an ASCII byte (a newline, a space), scanning bytes rather than Characters.
     static func split(_ text: Substring, at separator: UInt8, omittingEmpty: Bool) -> [Substring] {
@@ -197,7 +98,8 @@ enum LetterMarkup {
         return String(text[first..<utf8.index(after: last)])
     }
 
-    /// A value as it may appear in a letter: one line, no control characters, no placeholder marks.
+    /// A value as it may appear in a letter: one line, no control characters, and none of the private-use marks
+    /// U+E000 and U+E001 (which once stood for values in merged text, and stay refused).
     static func cleanValue(_ value: String) -> String {
         // Fast path: printable ASCII with single inner spaces is already clean.
         var clean = true
@@ -228,5 +130,147 @@ enum LetterMarkup {
         }
         if result.hasSuffix(" ") { result.removeLast() }
         return result
+    }
+}
+
+/// Reads a letter into a ``LetterDocument`` line by line as the renderer produces it (see ``LetterMarkup``),
+/// so the merged letter is never written out as text and parsed again.
+///
+/// Only the template text before a line's first value can make the line markup: a value stands in the line
+/// as one opaque piece, as if it were a single letter, and goes in cleaned by ``LetterMarkup/cleanValue(_:)``.
+struct MarkupReader: RenderSink {
+    private enum Open {
+        case none
+        case paragraph([String])
+        case list([String])
+        case block(String, [String])
+    }
+
+    private var document: LetterDocument
+    private var open = Open.none
+    /// The line being rendered, values already cleaned and in place.
+    private var line = ""
+    /// Where the line's first value starts, as a UTF-8 offset; nil when the line has none.
+    private var firstValue: Int?
+
+    init(language: LetterLanguage, title: String) {
+        document = LetterDocument(language: language, title: title)
+        line.reserveCapacity(256)
+    }
+
+    mutating func text(_ text: String) { line += text }
+
+    mutating func value(_ text: String) {
+        if firstValue == nil { firstValue = line.utf8.count }
+        line += LetterMarkup.cleanValue(text)
+    }
+
+    mutating func endLine() {
+        read()
+        line.removeAll(keepingCapacity: true)
+        firstValue = nil
+    }
+
+    /// The document, once the whole letter is rendered.
+    mutating func finish() -> LetterDocument {
+        endLine()
+        flush()
+        return document
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+
+    /// Reads the finished line.
+    private mutating func read() {
+        let utf8 = line.utf8
+        let first = utf8.firstIndex { !Self.isBlank($0) }
+        // A line is blank when it has no value and no text; a value that cleaned to nothing still counts.
+        if first == nil, firstValue == nil { return flush() }
+        if case .block(let name, var lines) = open {
+            lines.append(first.map { LetterMarkup.trim(line[$0...]) } ?? "")
+            open = .block(name, lines)
+            return
+        }
+        guard let start = first else { return add(text: "") }
+        // The template text that opens the line, up to its first value or its trailing blanks.
+        let literalEnd: String.Index
+        if let firstValue {
+            literalEnd = utf8.index(utf8.startIndex, offsetBy: firstValue)
+        } else {
+            literalEnd = utf8.index(after: utf8.lastIndex(where: { !Self.isBlank($0) })!)
+        }
+        let literal = start < literalEnd ? line[start..<literalEnd] : line[start..<start]
+        if literal.first == "@" {
+            if firstValue == nil, LetterMarkup.blockDirectives.contains(String(literal)) {
+                flush()
+                open = .block(String(literal), [])
+                return
+            }
+            if let space = literal.firstIndex(of: " "), LetterMarkup.lineDirectives.contains(String(literal[..<space]))
+            {
+                flush()
+                let value = LetterMarkup.trim(line[line.index(after: space)...])
+                switch literal[..<space] {
+                case "@date": document.date = value
+                case "@reference": document.reference = value
+                case "@salutation": document.salutation = value
+                default: document.closing = value
+                }
+                return
+            }
+        }
+        if literal.hasPrefix("# ") {
+            flush()
+            let heading = LetterMarkup.trim(line[utf8.index(start, offsetBy: 2)...])
+            if !heading.isEmpty { document.blocks.append(.heading(heading)) }
+            return
+        }
+        if literal.hasPrefix("- ") {
+            let item = LetterMarkup.trim(line[utf8.index(start, offsetBy: 2)...])
+            if case .list(var items) = open {
+                items.append(item)
+                open = .list(items)
+            } else {
+                flush()
+                open = .list([item])
+            }
+            return
+        }
+        add(text: LetterMarkup.trim(line[start...]))
+    }
+
+    /// Adds a line of running text: it continues a list item or a paragraph, or starts a paragraph.
+    private mutating func add(text: String) {
+        switch open {
+        case .list(var items):
+            items[items.count - 1] += (items[items.count - 1].isEmpty ? "" : " ") + text
+            open = .list(items)
+        case .paragraph(var lines):
+            lines.append(text)
+            open = .paragraph(lines)
+        default:
+            open = .paragraph([text])
+        }
+    }
+
+    private mutating func flush() {
+        switch open {
+        case .none: break
+        case .paragraph(let lines):
+            let joined = lines.joined(separator: " ")
+            if !joined.isEmpty { document.blocks.append(.paragraph(joined)) }
+        case .list(let items):
+            let items = items.filter { !$0.isEmpty }
+            if !items.isEmpty { document.blocks.append(.list(items)) }
+        case .block(let name, let lines):
+            let lines = lines.filter { !$0.isEmpty }
+            switch name {
+            case "@letterhead": document.letterhead += lines
+            case "@address": document.address += lines
+            case "@lines": if !lines.isEmpty { document.blocks.append(.lines(lines)) }
+            default: document.signature += lines
+            }
+        }
+        open = .none
     }
 }

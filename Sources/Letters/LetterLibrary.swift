@@ -1,5 +1,4 @@
 public import Foundation
-import Mustache
 
 /// The letter templates of a workspace, loaded and checked: the one entry point the Engine uses to
 /// merge a case's context into a letter.
@@ -20,7 +19,7 @@ public struct LetterLibrary: Sendable {
     public static let maximumNesting = 32
 
     let set: TemplateSet
-    private let mustache: [LetterLanguage: MustacheLibrary]
+    /// The partials each language's letters see, parsed once when the library loads.
     private let partialFiles: [LetterLanguage: [String: TemplateFile]]
 
     /// Loads and checks every template under `folder`.
@@ -36,18 +35,8 @@ public struct LetterLibrary: Sendable {
 
     private init(set: TemplateSet) {
         self.set = set
-        var mustache: [LetterLanguage: MustacheLibrary] = [:]
         var partialFiles: [LetterLanguage: [String: TemplateFile]] = [:]
-        for language in LetterLanguage.allCases {
-            let partials = set.partials(for: language)
-            partialFiles[language] = partials
-            var library = MustacheLibrary()
-            for (name, file) in partials {
-                if let compiled = file.compiled { library.register(compiled, named: name) }
-            }
-            mustache[language] = library
-        }
-        self.mustache = mustache
+        for language in LetterLanguage.allCases { partialFiles[language] = set.partials(for: language) }
         self.partialFiles = partialFiles
     }
 
@@ -148,7 +137,7 @@ public struct LetterLibrary: Sendable {
         -> MergedLetter
     {
         guard let used = effectiveLanguage(kind: kind, requested: language), let file = set.letters[used]?[kind],
-            let body = file.compiled, let subject = file.compiledSubject, let partials = partialFiles[used]
+            let partials = partialFiles[used]
         else { throw unknownKind(kind) }
 
         let root = MergeValue.object(context.root)
@@ -169,20 +158,17 @@ public struct LetterLibrary: Sendable {
                         detail: "required by the front matter of this letter"))
             }
         }
-        var checker = StrictChecker(partials: partials)
-        checker.check(file.subjectNodes, in: file.path, root: root)
-        checker.check(file.nodes, in: file.path, root: root)
-        problems += checker.problems
+        // One walk per template renders and checks: the subject first (the document's title), then the body,
+        // read into the document line by line as it renders.
+        var renderer = StrictRenderer(root: root, partials: partials)
+        var subject = SubjectWriter()
+        renderer.render(file.subjectNodes, template: file.path, into: &subject)
+        let title = LetterMarkup.cleanValue(subject.rendered)
+        var reader = MarkupReader(language: used, title: title)
+        renderer.render(file.nodes, template: file.path, into: &reader)
+        problems += renderer.problems
         guard problems.isEmpty else { throw LetterError(.mergeFailed, problems: problems, kind: kind, language: used) }
-
-        let table = ValueTable()
-        let object = table.convert(root)
-        let library = mustache[used]
-        let subjectText = table.resolve(
-            subject.render(object, library: library)[...], transform: LetterMarkup.cleanValue)
-        let title = LetterMarkup.cleanValue(subjectText)
-        let merged = body.render(object, library: library)
-        let document = LetterMarkup.document(from: merged, values: table, language: used, title: title)
+        let document = reader.finish()
         return MergedLetter(
             kind: kind, language: used, subject: title, isAutomatic: file.frontMatter.automatic, document: document)
     }

@@ -262,7 +262,9 @@ public struct TemplateLinter: Sendable {
         }
         for node in nodes {
             switch node {
-            case .variable(let name, let line):
+            case .text: continue
+            case .variable(let field, let line):
+                let name = field.text
                 guard let path = resolve(name, line: line) else { continue }
                 usage.fields.insert(path)
                 let type = catalog.field(path)?.type
@@ -275,8 +277,8 @@ public struct TemplateLinter: Sendable {
                                 "\(name) is \(type.map { "\($0)" } ?? "an object") and cannot be printed as text; use a section"
                         ))
                 }
-            case .section(let name, let line, let inverted, let children):
-                guard let path = resolve(name, line: line) else { continue }
+            case .section(let field, let line, let inverted, let children):
+                guard let path = resolve(field.text, line: line) else { continue }
                 usage.fields.insert(path)
                 var inner = scopes
                 if !inverted {

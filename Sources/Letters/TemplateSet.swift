@@ -66,7 +66,7 @@ struct TemplateSet: Sendable {
                         let line: Int
                         let inner: (nodes: [TemplateNode], file: String, path: [String])
                         switch node {
-                        case .variable: continue
+                        case .variable, .text: continue
                         case .section(_, let at, _, let children): (line, inner) = (at, (children, file, path))
                         case .partial(let name, let at):
                             // A partial that includes itself is reported by partialProblems().

@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 /// The front matter of a letter template: subject line, officer inputs and whether it is sent
 /// automatically.
@@ -38,10 +37,37 @@ public struct LetterTemplateInfo: Sendable, Hashable {
     }
 }
 
-/// A node of a template as the strict merge and the linter see it, with its line in the file.
+/// A field named by a tag, split once when the template is parsed: `case.reference`, `.` (the item a
+/// section is on) or `.name` (looked up in that item only).
+struct FieldName: Sendable, Hashable {
+    /// The name as written in the tag.
+    let text: String
+    /// The dot-separated parts of the name; empty for `.`.
+    let components: [String]
+    /// `.`: the innermost value itself.
+    let isCurrent: Bool
+    /// A leading dot: the first part is looked up in the innermost value only, not in the values around it.
+    let isAnchored: Bool
+
+    init(_ text: String) {
+        self.text = text
+        components = text.split(separator: ".").map(String.init)
+        isCurrent = text == "."
+        isAnchored = text.hasPrefix(".")
+    }
+}
+
+/// A node of a parsed template, with its line in the file: what the renderer prints and what the linter,
+/// the field usage and the nesting check walk. Each template and partial is parsed into these once, when
+/// the library loads.
 indirect enum TemplateNode: Sendable {
-    case variable(name: String, line: Int)
-    case section(name: String, line: Int, inverted: Bool, children: [TemplateNode])
+    /// Template text printed as it stands. It never holds a line break: `endsLine` says one follows it.
+    case text(String, endsLine: Bool)
+    /// `{{name}}`, `{{{name}}}` or `{{& name}}`: a merge value printed as text (escaping is the renderers' job).
+    case variable(FieldName, line: Int)
+    /// `{{#name}}…{{/name}}`, or `{{^name}}…{{/name}}` when inverted.
+    case section(FieldName, line: Int, inverted: Bool, children: [TemplateNode])
+    /// `{{> name}}`: a partial, resolved by name when the letter is merged.
     case partial(name: String, line: Int)
 }
 
@@ -56,7 +82,7 @@ struct FrontMatter: Sendable {
     var present = false
 }
 
-/// One template file: its front matter, body, the nodes of both and the compiled Mustache template.
+/// One template file: its front matter, body and the parsed nodes of both.
 struct TemplateFile: Sendable {
     /// Path relative to the templates folder, e.g. `en/holding.mustache`.
     let path: String
@@ -66,8 +92,6 @@ struct TemplateFile: Sendable {
     let bodyFirstLine: Int
     let nodes: [TemplateNode]
     let subjectNodes: [TemplateNode]
-    let compiled: MustacheTemplate?
-    let compiledSubject: MustacheTemplate?
     /// Lines of the body with their line numbers, for the linter's markup checks.
     var bodyLines: [(number: Int, text: String)] {
         body.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
@@ -100,37 +124,12 @@ struct TemplateFile: Sendable {
         }
         let nodes = TagScanner.scan(body, firstLine: bodyFirstLine, path: path, problems: &problems)
         var subjectNodes: [TemplateNode] = []
-        var compiledSubject: MustacheTemplate?
         if let subject = frontMatter.subject {
             subjectNodes = TagScanner.scan(subject, firstLine: frontMatter.subjectLine, path: path, problems: &problems)
-            compiledSubject = compile(subject, path: path, firstLine: frontMatter.subjectLine, problems: &problems)
         }
-        // swift-mustache parses and renders nested sections recursively: never hand it a template too deep.
-        let tooDeep = problems.contains { $0.template == path && $0.code == .nestedTooDeep }
-        let compiled = tooDeep ? nil : compile(body, path: path, firstLine: bodyFirstLine, problems: &problems)
         return TemplateFile(
             path: path, frontMatter: frontMatter, body: body, bodyFirstLine: bodyFirstLine, nodes: nodes,
-            subjectNodes: subjectNodes, compiled: compiled, compiledSubject: compiledSubject
-        )
-    }
-
-    private static func compile(_ text: String, path: String, firstLine: Int, problems: inout [LetterProblem])
-        -> MustacheTemplate?
-    {
-        do {
-            return try MustacheTemplate(string: text)
-        } catch let error as MustacheTemplate.ParserError {
-            // Our own scanner usually reports the same fault first; add Mustache's only if it found one we did not.
-            let line = firstLine + error.context.lineNumber - 1
-            if !problems.contains(where: { $0.template == path && $0.code == .templateSyntax }) {
-                problems.append(
-                    .init(code: .templateSyntax, template: path, line: line, name: nil, detail: "\(error.error)"))
-            }
-        } catch {
-            problems.append(
-                .init(code: .templateSyntax, template: path, line: firstLine, name: nil, detail: "\(error)"))
-        }
-        return nil
+            subjectNodes: subjectNodes)
     }
 
     private static func parseFrontMatterLine(
@@ -176,36 +175,106 @@ struct TemplateFile: Sendable {
     }
 }
 
-/// Scans Mustache text into ``TemplateNode``s with line numbers. Only the subset of Mustache that letters
-/// need is accepted: variables, sections, inverted sections, partials and comments.
+/// Parses Mustache text into ``TemplateNode``s with line numbers, reporting every fault it finds. Only the
+/// subset of Mustache that letters need is accepted: variables, sections, inverted sections, partials and
+/// comments.
+///
+/// Whitespace follows the rules the shipped letters (and their golden files) were written against, those of
+/// swift-mustache 2.1: a section, inverted section, closing, comment or partial tag that stands alone on its
+/// line ("standalone": only spaces or tabs around it, and the line started fresh) removes that line, line
+/// break included; so does a tag that ends a line right after a line that was removed (`{{/a}}{{^a}}` after
+/// a standalone `{{#a}}`). Indentation is kept as text; a partial's later lines are not re-indented, which
+/// cannot show in a letter because the markup reader trims every line.
 enum TagScanner {
+    private struct Frame {
+        var name: String
+        var line: Int
+        var inverted: Bool
+        /// Whether the opening tag stood alone on its line (the line after the section's end starts fresh then).
+        var standalone: Bool
+        var children: [TemplateNode] = []
+    }
+
     static func scan(_ text: String, firstLine: Int, path: String, problems: inout [LetterProblem]) -> [TemplateNode] {
         let bytes = Array(text.utf8)
         var index = 0
         var line = firstLine
-        // Stack of open sections: (name, line, inverted, children so far).
-        var stack: [(name: String, line: Int, inverted: Bool, children: [TemplateNode])] = [("", firstLine, false, [])]
+        // Open sections, innermost last; the first frame holds the template's top level.
+        var stack = [Frame(name: "", line: firstLine, inverted: false, standalone: false)]
         // Sections opened beyond the nesting limit: counted (so their closing tags match) but not nested, so a
         // hostile template cannot make the tree, or the walks over it, deeper than the limit.
         var overflow = 0
+        // Whether the scan is at the start of a line, so that a tag there may stand alone.
+        var atLineStart = true
+        // The spaces and tabs that started the current line, not yet printed (a standalone tag drops them).
+        var indent = 0..<0
         let open = UInt8(ascii: "{")
         let close = UInt8(ascii: "}")
         let newline = UInt8(ascii: "\n")
+        let space = UInt8(ascii: " ")
+        let tab = UInt8(ascii: "\t")
 
         func report(_ code: LetterError.Code, _ line: Int, _ name: String?, _ detail: String) {
             problems.append(.init(code: code, template: path, line: line, name: name, detail: detail))
         }
+        func append(_ node: TemplateNode) {
+            stack[stack.count - 1].children.append(node)
+        }
+        /// Adds template text, joined to the text before it when no line break came between.
+        func appendText(_ pieces: Range<Int>..., endsLine: Bool) {
+            var text = ""
+            for piece in pieces where !piece.isEmpty { text += String(decoding: bytes[piece], as: UTF8.self) }
+            if case .text(let before, false)? = stack[stack.count - 1].children.last {
+                stack[stack.count - 1].children[stack[stack.count - 1].children.count - 1] = .text(
+                    before + text, endsLine: endsLine)
+            } else if !text.isEmpty || endsLine {
+                append(.text(text, endsLine: endsLine))
+            }
+        }
+        /// Prints the pending indentation before a tag that does not stand alone.
+        func printIndent() {
+            if !indent.isEmpty { appendText(indent, endsLine: false) }
+            indent = 0..<0
+        }
+        /// Whether the tag just read stands alone on its line; if so, the rest of the line is skipped.
+        func standsAlone() -> Bool {
+            guard atLineStart else { return false }
+            guard index < bytes.count else { return true }
+            var probe = index
+            while probe < bytes.count, bytes[probe] == space || bytes[probe] == tab { probe += 1 }
+            guard let width = lineBreakWidth(bytes, at: probe) else { return false }
+            if bytes[probe] == newline { line += 1 }
+            index = probe + width
+            return true
+        }
 
         while index < bytes.count {
-            if bytes[index] == newline {
+            if atLineStart {
+                let start = index
+                while index < bytes.count, bytes[index] == space || bytes[index] == tab { index += 1 }
+                indent = start..<index
+            }
+            let textStart = index
+            while index < bytes.count, bytes[index] != newline,
+                !(bytes[index] == open && index + 1 < bytes.count && bytes[index + 1] == open)
+            {
+                index += 1
+            }
+            if index < bytes.count, bytes[index] == newline {
+                appendText(indent, textStart..<index, endsLine: true)
+                indent = 0..<0
+                atLineStart = true
+                index += 1
                 line += 1
-                index += 1
                 continue
             }
-            guard bytes[index] == open, index + 1 < bytes.count, bytes[index + 1] == open else {
-                index += 1
-                continue
+            if index > textStart {
+                appendText(indent, textStart..<index, endsLine: false)
+                indent = 0..<0
+                atLineStart = false
             }
+            guard index < bytes.count else { break }
+
             let tagLine = line
             var start = index + 2
             var triple = false
@@ -231,18 +300,22 @@ enum TagScanner {
                 }
             }
             content = content.trimmingCharacters(in: .whitespacesAndNewlines)
-            let sigil = content.first
+            // `{{{name}}}` holds a field name and nothing else.
+            let sigil = triple ? nil : content.first
             func name(dropping count: Int) -> String {
                 String(content.dropFirst(count)).trimmingCharacters(in: .whitespaces)
             }
             func validName(_ name: String) -> Bool {
                 !name.isEmpty
                     && (name == "."
-                        || name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" })
+                        || name.allSatisfy {
+                            $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-")
+                        })
                     && !name.contains("..")
             }
             switch sigil {
-            case "!": continue
+            case "!":
+                atLineStart = standsAlone()
             case "#", "^":
                 let n = name(dropping: 1)
                 guard validName(n) else {
@@ -259,7 +332,10 @@ enum TagScanner {
                     overflow += 1
                     continue
                 }
-                stack.append((n, tagLine, sigil == "^", []))
+                let alone = standsAlone()
+                if !alone { printIndent() }
+                stack.append(Frame(name: n, line: tagLine, inverted: sigil == "^", standalone: alone))
+                atLineStart = alone
             case "/":
                 let n = name(dropping: 1)
                 if overflow > 0 {
@@ -270,15 +346,19 @@ enum TagScanner {
                     report(.templateSyntax, tagLine, n, "closes a section that was never opened")
                     continue
                 }
+                if !standsAlone() { printIndent() }
                 let section = stack.removeLast()
                 if section.name != n {
                     report(
                         .templateSyntax, tagLine, n,
                         "closes \(n) but the open section is \(section.name) (line \(section.line))")
                 }
-                stack[stack.count - 1].children.append(
+                append(
                     .section(
-                        name: section.name, line: section.line, inverted: section.inverted, children: section.children))
+                        FieldName(section.name), line: section.line, inverted: section.inverted,
+                        children: section.children))
+                indent = 0..<0
+                atLineStart = section.standalone
             case ">":
                 let n = name(dropping: 1)
                 if n.hasPrefix("*") {
@@ -289,7 +369,9 @@ enum TagScanner {
                     report(.templateSyntax, tagLine, n, "invalid partial name")
                     continue
                 }
-                stack[stack.count - 1].children.append(.partial(name: n, line: tagLine))
+                printIndent()
+                atLineStart = standsAlone()
+                append(.partial(name: n, line: tagLine))
             case "=", "<", "$", "%":
                 report(
                     .unsupportedTag, tagLine, nil,
@@ -300,7 +382,9 @@ enum TagScanner {
                     report(.templateSyntax, tagLine, n, "invalid field name")
                     continue
                 }
-                stack[stack.count - 1].children.append(.variable(name: n, line: tagLine))
+                printIndent()
+                append(.variable(FieldName(n), line: tagLine))
+                atLineStart = false
             default:
                 let n = content
                 if n.contains("(") {
@@ -311,17 +395,32 @@ enum TagScanner {
                     report(.templateSyntax, tagLine, n, "invalid field name")
                     continue
                 }
-                stack[stack.count - 1].children.append(.variable(name: n, line: tagLine))
+                printIndent()
+                append(.variable(FieldName(n), line: tagLine))
+                atLineStart = false
             }
         }
         while stack.count > 1 {
             let section = stack.removeLast()
             report(.templateSyntax, section.line, section.name, "section \(section.name) is never closed")
-            stack[stack.count - 1].children.append(
-                .section(name: section.name, line: section.line, inverted: section.inverted, children: section.children)
-            )
+            append(
+                .section(
+                    FieldName(section.name), line: section.line, inverted: section.inverted,
+                    children: section.children))
         }
         return stack[0].children
+    }
+
+    /// The width in bytes of the line break at `index` (LF, CR, VT, FF, NEL, LS or PS), if one starts there.
+    private static func lineBreakWidth(_ bytes: [UInt8], at index: Int) -> Int? {
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case 0x0A, 0x0B, 0x0C, 0x0D: return 1
+        case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0x85: return 2
+        case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] & 0xFE) == 0xA8:
+            return 3
+        default: return nil
+        }
     }
 
     /// Every partial name referenced by these nodes, with its line.
@@ -332,7 +431,7 @@ enum TagScanner {
                 switch node {
                 case .partial(let name, let line): found.append((name, line))
                 case .section(_, _, _, let children): walk(children)
-                case .variable: break
+                case .variable, .text: break
                 }
             }
         }
