@@ -61,8 +61,7 @@ final class AutoReplyGuard: Sendable {
 
     /// Whether one more automatic message may go to `address` now (and counts it when so).
     func allow(_ address: String, at now: Date) -> Bool {
-        let mailbox = Self.mailbox(of: address)
-        let key = "\(mailbox.local)@\(mailbox.domain)"
+        let key = Self.key(address)
         return sent.withLock { sent in
             let recent = (sent[key] ?? []).filter { now.timeIntervalSince($0) < 3600 }
             guard recent.count < limit else {
@@ -76,10 +75,17 @@ final class AutoReplyGuard: Sendable {
 
     /// Gives back the slot ``allow(_:at:)`` took at `now`: nothing was queued after all.
     func giveBack(_ address: String, at now: Date) {
+        let key = Self.key(address)
         sent.withLock { sent in
-            if let index = sent[address.lowercased()]?.lastIndex(of: now) {
-                sent[address.lowercased()]?.remove(at: index)
+            if let index = sent[key]?.lastIndex(of: now) {
+                sent[key]?.remove(at: index)
             }
         }
+    }
+
+    /// The key the cap counts under: the mailbox, so every way of writing one address shares one count.
+    private static func key(_ address: String) -> String {
+        let (local, domain) = mailbox(of: address)
+        return "\(local)@\(domain)"
     }
 }

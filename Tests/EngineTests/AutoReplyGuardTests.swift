@@ -45,4 +45,14 @@ struct AutoReplyGuardTests {
         #expect(guardrail.allow("john@example.org", at: now))
         #expect(guardrail.allow("jane@example.org", at: now.addingTimeInterval(3601)))
     }
+
+    @Test("a slot given back is found however the address was written")
+    func giveBackFindsTheMailbox() {
+        let guardrail = AutoReplyGuard(perRecipientPerHour: 1)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(guardrail.allow(#""Jane"+letters@Example.org"#, at: now))
+        #expect(!guardrail.allow("jane@example.org", at: now))
+        guardrail.giveBack(#""Jane"+letters@Example.org"#, at: now)
+        #expect(guardrail.allow("jane@example.org", at: now), "the slot was given back")
+    }
 }
