@@ -284,7 +284,10 @@ public final class Daemon: Sendable {
             }
         }
         if failures == 0 { remindersDone.withLock { $0 = today } }
-        if queued > 0 { mailWaiting.raise() }
+        // The problems found above reach their officers now (within each officer's alert window), not at the next
+        // sender pass: the watcher runs once a day.
+        let alerts = postroom.sendAlerts()
+        if queued + alerts > 0 { mailWaiting.raise() }
         return queued
     }
 

@@ -121,7 +121,7 @@ struct IntakeAndAlertTests {
         #expect(first.labels == ["kind": "alert", "officer": "alex"])
         let single = OfficerAlerts.compose([problems[0]], officer: "alex")
         #expect(single.key == "alert/m0/held", "one problem keeps its own key, as before coalescing")
-        #expect(single.labels == ["case": "PALS-2026-0000", "kind": "alert"])
+        #expect(single.labels == ["case": "PALS-2026-0000", "caseId": "id-0", "kind": "alert"])
         let alerts = OfficerAlerts(window: 900)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         alerts.add(problems[0], for: "alex")
