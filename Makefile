@@ -34,7 +34,8 @@ build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
 # What `swift test --skip-build` prints before the tests: SwiftPM's planning line, and its note that
-# pkg-config's -pthread (pangocairo) is not passed on. Left out so the first lines are the test results.
+# pkg-config's -pthread (pangocairo) is not passed on. Left out, with the empty XCTest run (every test is
+# Swift Testing: --disable-xctest), so the first lines are the test results.
 TEST_NOISE = ^(warning: prohibited flag\(s\): -pthread|\[[0-9]+/[0-9]+\] Planning build)
 
 ## test: build quietly (the log is shown only if the build fails), then run every test
@@ -42,7 +43,7 @@ test: deps
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests $(BUILD_FLAGS) >$(BUILD_LOG) 2>&1; then \
 		cat $(BUILD_LOG); echo "make test: the build failed (log: $(BUILD_LOG))" >&2; exit 1; fi
-	@bash -o pipefail -c '$(SWIFT) test --skip-build $(BUILD_FLAGS) 2>&1 | { grep --line-buffered -v -E "$(TEST_NOISE)" || true; }'
+	@bash -o pipefail -c '$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS) 2>&1 | { grep --line-buffered -v -E "$(TEST_NOISE)" || true; }'
 
 ## release: compile an optimised pals (.build/release/pals) for `make install`
 release: deps
