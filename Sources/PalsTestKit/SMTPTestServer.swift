@@ -183,8 +183,20 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// Stops the server: SIGTERM, then SIGKILL if it has not exited within a second (it waits for open
-    /// connections, and a transport may keep one).
-    public func stop() {
+    /// connections, and a transport may keep one). The wait runs on a Dispatch thread, never on the cooperative pool.
+    public func stop() async {
+        let (process, folder) = (self.process, self.folder)
+        await offPoolWait { Self.stop(process, removing: folder) }
+    }
+
+    /// Stops the server without waiting: for a sync context (a `defer`, `deinit`) where `await stop()` cannot be
+    /// used. The signals, the wait and the clean-up run on a Dispatch thread.
+    public func stopInBackground() {
+        let (process, folder) = (self.process, self.folder)
+        DispatchQueue.global().async { Self.stop(process, removing: folder) }
+    }
+
+    private static func stop(_ process: Process, removing folder: URL) {
         if process.isRunning {
             process.terminate()
             let deadline = Date().addingTimeInterval(1)
@@ -195,16 +207,23 @@ public final class SMTPTestServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    deinit { stop() }
+    /// The last resort, when no test stopped the server.
+    deinit { stopInBackground() }
 }
 
-/// Runs `body` with a started aiosmtpd server, and stops the server afterwards.
+/// Runs `body` with a started aiosmtpd server, and stops the server afterwards (awaiting it, off the pool).
 public func withSMTPServer<T>(
     _ arguments: [String] = [], _ body: (SMTPTestServer) async throws -> T
 ) async throws -> T {
     let server = try await SMTPTestServer(arguments)
-    defer { server.stop() }
-    return try await body(server)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
 }
 
 /// A message as Python's `email` package (policy=default) sees it, from Tests/Support/smtp_parse.py.

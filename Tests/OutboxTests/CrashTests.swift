@@ -23,7 +23,7 @@ struct CrashTests {
             let started = ContinuousClock.now
             let executable = try stressExecutable()
             let server = try await SMTPServer.start(in: folder)
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             let outboxFolder = folder.appendingPathComponent("Outbox")
             let count = Self.messages
 
@@ -122,7 +122,7 @@ struct CrashTests {
         try await withTemporaryFolder { folder in
             let executable = try stressExecutable()
             let server = try await SMTPServer.start(in: folder)
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             let outboxFolder = folder.appendingPathComponent("Outbox")
             let count = 300
             let (status, output) = try await run(executable, ["queue", outboxFolder.path, "\(count)"])
