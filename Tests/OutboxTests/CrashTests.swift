@@ -52,7 +52,7 @@ struct CrashTests {
                     let exited = await waitUntil(timeout: delay) { !process.isRunning }
                     if !exited {
                         kill(process.processIdentifier, SIGKILL)
-                        process.waitUntilExit()
+                        await process.waitUntilExitOffPool()
                         kills += 1
                         continue
                     }
@@ -60,7 +60,7 @@ struct CrashTests {
                     let exited = await waitUntil(timeout: .seconds(600)) { !process.isRunning }
                     if !exited { kill(process.processIdentifier, SIGKILL) }
                 }
-                process.waitUntilExit()
+                await process.waitUntilExitOffPool()
                 #expect(process.terminationReason == .exit && process.terminationStatus == 0, "run \(runs) failed")
                 let counts = outbox.counts()
                 finished = counts[.queued] == 0 && counts[.active] == 0 && counts[.deferred] == 0

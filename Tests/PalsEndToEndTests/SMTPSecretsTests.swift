@@ -11,9 +11,9 @@ struct EchoingServerSetup {
     let certificate: TestCertificate
     let passwordFile: URL
 
-    init() throws {
+    init() async throws {
         folder = try TemporaryFolder("smtp-secrets")
-        certificate = try TestCertificate.make(in: folder.url)
+        certificate = try await TestCertificate.make(in: folder.url)
         passwordFile = folder.appending("password")
         try "\(password)\n".write(to: passwordFile, atomically: true, encoding: .utf8)
     }
@@ -53,7 +53,7 @@ struct EchoingServerSetup {
 struct SMTPSecretsTests {
     @Test("pals smtp check against a server that echoes the AUTH exchange shows the refusal and no secret")
     func smtpCheckShowsNoSecret() async throws {
-        let setup = try EchoingServerSetup()
+        let setup = try await EchoingServerSetup()
         defer { setup.folder.remove() }
         try await withSMTPServer(setup.serverArguments(echo: "501 5.5.2 cannot decode:")) { server in
             let ws = try await TestWorkspace()
@@ -70,7 +70,7 @@ struct SMTPSecretsTests {
 
     @Test("a letter refused by a server that echoes the AUTH exchange leaves no secret in the outbox, its listing or the case")
     func failedLetterStoresNoSecret() async throws {
-        let setup = try EchoingServerSetup()
+        let setup = try await EchoingServerSetup()
         defer { setup.folder.remove() }
         try await withSMTPServer(setup.serverArguments(echo: "535 5.7.8 cannot decode:")) { server in
             let ws = try await TestWorkspace()
