@@ -97,7 +97,7 @@ let package = Package(
         .target(name: "PalsTestKit", path: "Sources/PalsTestKit"),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Mail", "PalsTestKit"]),
-        .testTarget(name: "LettersTests", dependencies: ["Letters"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "LettersTests", dependencies: ["Letters", "PalsTestKit"], resources: [.copy("Snapshots")]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "PalsTestKit"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Mail", "PalsTestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Casework", "PalsTestKit"]),

@@ -24,9 +24,14 @@ public func makeTemporaryFolder(_ name: String = "mail-test") throws -> URL {
     return url
 }
 
-/// Runs a program and returns its standard output; throws with its standard error when it fails.
+/// Runs a program and returns its standard output; throws with its standard error when it fails. The program
+/// runs, and is waited for, off the cooperative pool.
 @discardableResult
-public func runTool(_ executable: String, _ arguments: [String]) throws -> Data {
+public func runTool(_ executable: String, _ arguments: [String]) async throws -> Data {
+    try await offPool { try runToolBlocking(executable, arguments) }
+}
+
+private func runToolBlocking(_ executable: String, _ arguments: [String]) throws -> Data {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -51,10 +56,10 @@ public struct TestCertificate {
     public let certificate: String
     public let key: String
 
-    public static func make(in folder: URL) throws -> TestCertificate {
+    public static func make(in folder: URL) async throws -> TestCertificate {
         let cert = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
-        try runTool(
+        try await runTool(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
@@ -183,8 +188,20 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// Stops the server: SIGTERM, then SIGKILL if it has not exited within a second (it waits for open
-    /// connections, and a transport may keep one).
-    public func stop() {
+    /// connections, and a transport may keep one). The wait runs on a Dispatch thread, never on the cooperative pool.
+    public func stop() async {
+        let (process, folder) = (self.process, self.folder)
+        await offPoolWait { Self.stop(process, removing: folder) }
+    }
+
+    /// Stops the server without waiting: for a sync context (a `defer`, `deinit`) where `await stop()` cannot be
+    /// used. The signals, the wait and the clean-up run on a Dispatch thread.
+    public func stopInBackground() {
+        let (process, folder) = (self.process, self.folder)
+        DispatchQueue.global().async { Self.stop(process, removing: folder) }
+    }
+
+    private static func stop(_ process: Process, removing folder: URL) {
         if process.isRunning {
             process.terminate()
             let deadline = Date().addingTimeInterval(1)
@@ -195,16 +212,23 @@ public final class SMTPTestServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    deinit { stop() }
+    /// The last resort, when no test stopped the server.
+    deinit { stopInBackground() }
 }
 
-/// Runs `body` with a started aiosmtpd server, and stops the server afterwards.
+/// Runs `body` with a started aiosmtpd server, and stops the server afterwards (awaiting it, off the pool).
 public func withSMTPServer<T>(
     _ arguments: [String] = [], _ body: (SMTPTestServer) async throws -> T
 ) async throws -> T {
     let server = try await SMTPTestServer(arguments)
-    defer { server.stop() }
-    return try await body(server)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
 }
 
 /// A message as Python's `email` package (policy=default) sees it, from Tests/Support/smtp_parse.py.
@@ -240,19 +264,19 @@ public struct ParsedMessage: Decodable {
     public let parts: [Part]
 
     /// Parses the .eml at `path`, saving binary parts into `attachments` if given.
-    public static func parse(_ path: String, attachments: URL? = nil) throws -> ParsedMessage {
-        let output = try runTool(
+    public static func parse(_ path: String, attachments: URL? = nil) async throws -> ParsedMessage {
+        let output = try await runTool(
             "/usr/bin/python3",
             [supportFolder.appendingPathComponent("smtp_parse.py").path, path] + (attachments.map { [$0.path] } ?? []))
         return try snakeCaseDecoder.decode(ParsedMessage.self, from: output)
     }
 
     /// Parses message bytes (written to a temporary file first).
-    public static func parse(_ data: Data, attachments: URL? = nil) throws -> ParsedMessage {
+    public static func parse(_ data: Data, attachments: URL? = nil) async throws -> ParsedMessage {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("parse-\(UUID().uuidString).eml")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try parse(file.path, attachments: attachments)
+        return try await parse(file.path, attachments: attachments)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Letters
+import PalsTestKit
 import Testing
 
 /// Shared fixtures: the shipped templates, invented cases, golden files and poppler subprocesses.
@@ -200,8 +201,12 @@ enum Fixtures {
         return copy
     }
 
-    /// Runs a program and returns its standard output.
-    static func run(_ program: String, _ arguments: [String]) throws -> String {
+    /// Runs a program and returns its standard output; it runs, and is waited for, off the cooperative pool.
+    static func run(_ program: String, _ arguments: [String]) async throws -> String {
+        try await offPool { try runBlocking(program, arguments) }
+    }
+
+    private static func runBlocking(_ program: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments

@@ -18,14 +18,14 @@ import Testing
         return url
     }
 
-    func text(_ url: URL, page: Int? = nil) throws -> String {
+    func text(_ url: URL, page: Int? = nil) async throws -> String {
         var arguments = ["-enc", "UTF-8"]
         if let page { arguments += ["-f", "\(page)", "-l", "\(page)"] }
-        return try Fixtures.run("/usr/bin/pdftotext", arguments + [url.path, "-"])
+        return try await Fixtures.run("/usr/bin/pdftotext", arguments + [url.path, "-"])
     }
 
-    func info(_ url: URL) throws -> [String: String] {
-        let output = try Fixtures.run("/usr/bin/pdfinfo", [url.path])
+    func info(_ url: URL) async throws -> [String: String] {
+        let output = try await Fixtures.run("/usr/bin/pdfinfo", [url.path])
         var info: [String: String] = [:]
         for line in output.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -35,8 +35,8 @@ import Testing
     }
 
     /// Word boxes of page `page` from `pdftotext -bbox`.
-    func words(_ url: URL, page: Int = 1) throws -> [Word] {
-        let html = try Fixtures.run("/usr/bin/pdftotext", ["-bbox", "-f", "\(page)", "-l", "\(page)", url.path, "-"])
+    func words(_ url: URL, page: Int = 1) async throws -> [Word] {
+        let html = try await Fixtures.run("/usr/bin/pdftotext", ["-bbox", "-f", "\(page)", "-l", "\(page)", url.path, "-"])
         let pattern = try NSRegularExpression(
             pattern: #"<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>"#)
         return pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { match in
@@ -67,29 +67,29 @@ import Testing
     }
 
     @Test("an English letter is an A4 PDF whose text reads back, with the title set to the subject")
-    func english() throws {
+    func english() async throws {
         let letter = try Fixtures.library.merge(kind: .acknowledgement, language: .english, context: Fixtures.context())
         let url = try write(try letter.pdf())
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        let info = try info(url)
+        let info = try await info(url)
         #expect(info["Page size"]?.hasPrefix("595.276 x 841.89 pts") == true)
         #expect(info["Page size"]?.contains("A4") == true)
         #expect(info["Title"] == "Your complaint PALS-2026-0042")
-        let text = try text(url)
+        let text = try await text(url)
         #expect(text.contains("Dear Ms Jones,"))
         #expect(text.contains("PALS-2026-0042"))
         #expect(text.contains("Yours sincerely,"))
         #expect(text.contains("8 January 2027"))
-        let fonts = try Fixtures.run("/usr/bin/pdffonts", [url.path])
+        let fonts = try await Fixtures.run("/usr/bin/pdffonts", [url.path])
         #expect(fonts.contains("DejaVuSans"))
     }
 
     @Test("the address sits in the window of a DL envelope, and the body text is 11 pt")
-    func addressWindow() throws {
+    func addressWindow() async throws {
         let letter = try Fixtures.library.merge(kind: .acknowledgement, language: .english, context: Fixtures.context())
         let url = try write(try letter.pdf())
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        let words = try words(url)
+        let words = try await words(url)
         let mm = 72.0 / 25.4
         let name = try #require(words.first { $0.text == "Ms" })
         #expect(name.xMin > 20 * mm && name.xMin < 30 * mm)
@@ -102,13 +102,13 @@ import Testing
     }
 
     @Test("a Welsh letter keeps ŵ ŷ â ï in the PDF")
-    func welsh() throws {
+    func welsh() async throws {
         let letter = try Fixtures.library.merge(
             kind: .acknowledgement, language: .welsh,
             context: Fixtures.context(.wales, language: .welsh))
         let url = try write(try letter.pdf())
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        let text = try text(url)
+        let text = try await text(url)
         for phrase in ["Tŷ'r Ŵyl", "Annwyl Mr Llŷr,", "Gwenllïan", "Caniatâd", "Yn gywir,", "23 Tachwedd 2026", "Ffôn"]
         {
             #expect(text.contains(phrase), "\(phrase)")
@@ -116,21 +116,21 @@ import Testing
     }
 
     @Test("page numbers appear from page 2 onwards", arguments: [LetterLanguage.english, .welsh])
-    func pageNumbers(_ language: LetterLanguage) throws {
+    func pageNumbers(_ language: LetterLanguage) async throws {
         let url = try write(try longResolution(language: language).pdf())
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        let pages = try #require(Int(try info(url)["Pages"] ?? ""))
+        let pages = try #require(Int(try await info(url)["Pages"] ?? ""))
         #expect(pages >= 3)
         let label = language == .welsh ? "Tudalen" : "Page"
         let conjunction = language == .welsh ? "o" : "of"
-        #expect(!(try text(url, page: 1)).contains("\(label) 1"))
+        #expect(!(try await text(url, page: 1)).contains("\(label) 1"))
         for page in 2...pages {
-            #expect(try text(url, page: page).contains("\(label) \(page) \(conjunction) \(pages)"))
+            #expect(try await text(url, page: page).contains("\(label) \(page) \(conjunction) \(pages)"))
         }
     }
 
     @Test("large print is 16 pt and takes more pages")
-    func largePrint() throws {
+    func largePrint() async throws {
         let letter = try longResolution(language: .english)
         let normal = try write(try letter.pdf())
         let large = try write(try letter.pdf(largePrint: true))
@@ -138,21 +138,21 @@ import Testing
             try? FileManager.default.removeItem(at: normal.deletingLastPathComponent())
             try? FileManager.default.removeItem(at: large.deletingLastPathComponent())
         }
-        let normalHeight = median(try words(normal, page: 2).map(\.height))
-        let largeHeight = median(try words(large, page: 2).map(\.height))
+        let normalHeight = median(try await words(normal, page: 2).map(\.height))
+        let largeHeight = median(try await words(large, page: 2).map(\.height))
         // Word boxes scale with the font size: 16 / 11 of the normal size, within rounding.
         #expect(largeHeight / normalHeight > 16.0 / 11.0 * 0.97)
         #expect(largeHeight > 16 * 1.1)
         // Nothing on the page is smaller than 16 pt, page numbers included.
-        #expect(try words(large, page: 2).allSatisfy { $0.height > 16 * 1.05 })
-        let normalPages = try #require(Int(try info(normal)["Pages"] ?? ""))
-        let largePages = try #require(Int(try info(large)["Pages"] ?? ""))
+        #expect(try await words(large, page: 2).allSatisfy { $0.height > 16 * 1.05 })
+        let normalPages = try #require(Int(try await info(normal)["Pages"] ?? ""))
+        let largePages = try #require(Int(try await info(large)["Pages"] ?? ""))
         #expect(largePages > normalPages)
-        #expect(try text(large).contains("Yours sincerely,"))
+        #expect(try await text(large).contains("Yours sincerely,"))
     }
 
     @Test("with a creation date given, rendering twice gives the same bytes")
-    func deterministic() throws {
+    func deterministic() async throws {
         let letter = try Fixtures.library.merge(kind: .holding, language: .english,
                                                 context: Fixtures.withInputs(Fixtures.context(), kind: .holding))
         let date = Date(timeIntervalSince1970: 1_795_000_000)
@@ -161,16 +161,16 @@ import Testing
         #expect(first == second)
         let url = try write(first)
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        #expect(try info(url)["CreationDate"]?.contains("2026") == true)
+        #expect(try await info(url)["CreationDate"]?.contains("2026") == true)
     }
 
     @Test("values are plain text in the PDF too")
-    func pdfInjection() throws {
+    func pdfInjection() async throws {
         var context = Fixtures.context()
         context["recipient.fullName"] = #"<b>Eve</b> & "Co""#
         let letter = try Fixtures.library.merge(kind: .acknowledgement, language: .english, context: context)
         let url = try write(try letter.pdf())
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        #expect(try text(url).contains(#"<b>Eve</b> & "Co""#))
+        #expect(try await text(url).contains(#"<b>Eve</b> & "Co""#))
     }
 }

@@ -72,7 +72,7 @@ struct CredentialRedactionTests {
     ) async throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cert = try TestCertificate.make(in: folder)
+        let cert = try await TestCertificate.make(in: folder)
         let passwordFile = folder.appendingPathComponent("password")
         try "\(secrets.password)\n".write(to: passwordFile, atomically: true, encoding: .utf8)
         var arguments = [

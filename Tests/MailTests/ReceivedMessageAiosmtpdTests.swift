@@ -27,7 +27,7 @@ struct ReceivedMessageAiosmtpdTests {
 
             let parts = try makeTemporaryFolder()
             defer { try? FileManager.default.removeItem(at: parts) }
-            let parsed = try ParsedMessage.parse(server.messagePath(1), attachments: parts)
+            let parsed = try await ParsedMessage.parse(server.messagePath(1), attachments: parts)
             #expect(parsed.defects.isEmpty, "\(parsed.defects)")
             #expect(
                 parsed.from == [
@@ -71,7 +71,7 @@ struct ReceivedMessageAiosmtpdTests {
             #expect(results.count == 1 && results[0].outcome.isDelivered)
             #expect(server.rcptAddresses == ["sian@example.org"], "no extra recipient reached the server")
 
-            let parsed = try ParsedMessage.parse(server.messagePath(1))
+            let parsed = try await ParsedMessage.parse(server.messagePath(1))
             #expect(parsed.headers["bcc"] == nil)
             #expect(parsed.defects.isEmpty, "\(parsed.defects)")
             #expect(parsed.headers["subject"] == ["PALS-2026-0042 Bcc: evil@example.org"])

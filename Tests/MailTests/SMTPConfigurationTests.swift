@@ -180,7 +180,7 @@ struct SMTPProbeAiosmtpdTests {
     func startTLS() async throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cert = try TestCertificate.make(in: folder)
+        let cert = try await TestCertificate.make(in: folder)
         let passwordFile = folder.appendingPathComponent("password")
         try "probe-secret\n".write(to: passwordFile, atomically: true, encoding: .utf8)
         let arguments = [

@@ -64,7 +64,7 @@ struct SMTPConnectionSafetyTests {
     func lateFinalReplyOverTLS() async throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cert = try TestCertificate.make(in: folder)
+        let cert = try await TestCertificate.make(in: folder)
         let arguments = [
             "--tls-cert", cert.certificate, "--tls-key", cert.key, "--require-starttls",
             "--delay-after-dot", "4", "--delay-after-dot-times", "1",

@@ -53,7 +53,7 @@ struct SMTPDeliveryAiosmtpdTests {
     func startTLSWithAuth() async throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cert = try TestCertificate.make(in: folder)
+        let cert = try await TestCertificate.make(in: folder)
         let passwordFile = folder.appendingPathComponent("password")
         try "s3cret-Pässword\n".write(to: passwordFile, atomically: true, encoding: .utf8)
         let arguments = [
@@ -101,7 +101,7 @@ struct SMTPDeliveryAiosmtpdTests {
     func implicitTLS() async throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cert = try TestCertificate.make(in: folder)
+        let cert = try await TestCertificate.make(in: folder)
         try await withSMTPServer(["--tls-cert", cert.certificate, "--tls-key", cert.key, "--implicit-tls"]) { server in
             var configuration = loopback(server)
             configuration.url = server.url("smtps")
@@ -307,7 +307,7 @@ struct SMTPDeliveryAiosmtpdTests {
 
             let parts = try makeTemporaryFolder()
             defer { try? FileManager.default.removeItem(at: parts) }
-            let parsed = try ParsedMessage.parse(server.messagePath(1), attachments: parts)
+            let parsed = try await ParsedMessage.parse(server.messagePath(1), attachments: parts)
             let attachment = try #require(parsed.parts.first { $0.contentType == "application/pdf" })
             #expect(attachment.filename == "Llythyr ymateb – Siân.pdf")
             #expect(try Data(contentsOf: URL(fileURLWithPath: try #require(attachment.savedAs))) == pdf)

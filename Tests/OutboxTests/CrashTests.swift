@@ -23,7 +23,7 @@ struct CrashTests {
             let started = ContinuousClock.now
             let executable = try stressExecutable()
             let server = try await SMTPServer.start(in: folder)
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             let outboxFolder = folder.appendingPathComponent("Outbox")
             let count = Self.messages
 
@@ -52,7 +52,7 @@ struct CrashTests {
                     let exited = await waitUntil(timeout: delay) { !process.isRunning }
                     if !exited {
                         kill(process.processIdentifier, SIGKILL)
-                        process.waitUntilExit()
+                        await process.waitUntilExitOffPool()
                         kills += 1
                         continue
                     }
@@ -60,7 +60,7 @@ struct CrashTests {
                     let exited = await waitUntil(timeout: .seconds(600)) { !process.isRunning }
                     if !exited { kill(process.processIdentifier, SIGKILL) }
                 }
-                process.waitUntilExit()
+                await process.waitUntilExitOffPool()
                 #expect(process.terminationReason == .exit && process.terminationStatus == 0, "run \(runs) failed")
                 let counts = outbox.counts()
                 finished = counts[.queued] == 0 && counts[.active] == 0 && counts[.deferred] == 0
@@ -122,7 +122,7 @@ struct CrashTests {
         try await withTemporaryFolder { folder in
             let executable = try stressExecutable()
             let server = try await SMTPServer.start(in: folder)
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             let outboxFolder = folder.appendingPathComponent("Outbox")
             let count = 300
             let (status, output) = try await run(executable, ["queue", outboxFolder.path, "\(count)"])

@@ -19,7 +19,7 @@ struct SMTPTests {
         try await withTemporaryFolder { folder in
             let server = try await SMTPServer.start(
                 in: folder, options: ["--data-reply", "451 4.3.0 Try again later", "--data-reply-times", "1"])
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             let clock = TestClock()
             let outbox = try Outbox(folder: folder.appendingPathComponent("Outbox"), clock: clock.outboxClock)
             let events = EventLog()
@@ -52,7 +52,7 @@ struct SMTPTests {
         try await withTemporaryFolder { folder in
             let server = try await SMTPServer.start(
                 in: folder, options: ["--data-reply", "550 5.7.1 Message rejected"])
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             let outbox = try Outbox(folder: folder.appendingPathComponent("Outbox"), clock: TestClock().outboxClock)
             let events = EventLog()
             let sender = try OutboxSender(outbox: outbox, transport: try transport(server), observer: events.observer)
@@ -74,7 +74,7 @@ struct SMTPTests {
     func droppedAfterDot() async throws {
         try await withTemporaryFolder { folder in
             let server = try await SMTPServer.start(in: folder, options: ["--drop-after-dot"])
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             let clock = TestClock()
             let outbox = try Outbox(folder: folder.appendingPathComponent("Outbox"), clock: clock.outboxClock)
             let events = EventLog()

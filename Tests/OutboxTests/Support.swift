@@ -124,7 +124,7 @@ func run(_ executable: URL, _ arguments: [String], timeout: Duration = .seconds(
         process.terminate()
         Issue.record("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(timeout)")
     }
-    process.waitUntilExit()
+    await process.waitUntilExitOffPool()
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     return (process.terminationStatus, text)
 }

@@ -6,10 +6,10 @@ import Testing
 @Suite("pals config check, run as a real binary", .serialized)
 struct ConfigCheckCommandTests {
     @Test("config check fails on an officer without a phone and on a missing SMTP password file")
-    func configCheck() throws {
-        let ws = try TestWorkspace()
+    func configCheck() async throws {
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let ok = try ws.pals(["config", "check"])
+        let ok = try await ws.pals(["config", "check"])
         #expect(ok.status == 0, "the starter passes: \(ok)")
         #expect(ok.stdout.contains("templates checked"))
         let file = URL(filePath: ws.workspace).appending(path: "pals.yaml")
@@ -19,7 +19,7 @@ struct ConfigCheckCommandTests {
             with: "")
         #expect(noPhone != starter)
         try noPhone.write(to: file, atomically: true, encoding: .utf8)
-        let phone = try ws.pals(["config", "check"])
+        let phone = try await ws.pals(["config", "check"])
         #expect(phone.status == 1, "\(phone)")
         #expect(phone.stderr.contains("officers[1].phone (sam)"), "\(phone.stderr)")
         #expect(phone.stdout.isEmpty, "no OK line")
@@ -30,12 +30,12 @@ struct ConfigCheckCommandTests {
             "PALS_SMTP_URL": "smtps://mail.example.org:465", "PALS_SMTP_USER": "pals",
             "PALS_SMTP_PASSWORD_FILE": password,
         ]
-        let missing = try ws.pals(["config", "check"], environment: smtp)
+        let missing = try await ws.pals(["config", "check"], environment: smtp)
         #expect(missing.status == 1, "\(missing)")
         #expect(missing.stderr.contains("mail.smtp.passwordFile: \(password) does not exist"), "\(missing.stderr)")
         try Data("not-a-real-password\n".utf8).write(to: URL(filePath: password))
         #expect(chmod(password, 0o600) == 0)
-        let good = try ws.pals(["config", "check"], environment: smtp)
+        let good = try await ws.pals(["config", "check"], environment: smtp)
         #expect(good.status == 0, "\(good)")
     }
 }

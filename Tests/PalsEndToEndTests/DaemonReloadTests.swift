@@ -26,10 +26,15 @@ private final class LoggedDaemon {
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
-    /// Stops the daemon (SIGTERM) and returns its exit status.
-    func stop() -> Int32 {
+    /// Sends SIGTERM if the daemon still runs, without waiting (for a `defer`, which cannot await).
+    func stopWithoutWaiting() {
         if process.isRunning { signal(SIGTERM) }
-        process.waitUntilExit()
+    }
+
+    /// Stops the daemon (SIGTERM) and returns its exit status; waits off the cooperative pool.
+    func stop() async -> Int32 {
+        if process.isRunning { signal(SIGTERM) }
+        await process.waitUntilExitOffPool()
         return process.terminationStatus
     }
 }
@@ -52,12 +57,12 @@ struct DaemonReloadTests {
     @Test("SIGHUP reads pals.yaml and Templates/ again; a bad pals.yaml is refused and logged, the old one kept")
     func reloadOnHangup() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             let daemon = try LoggedDaemon(ws, smtp: server)
-            defer { _ = daemon.stop() }
-            let first = try ws.logExample(email: "first@example.org")
-            #expect(try eventually { try acknowledgement(server, first) != nil }, "\(daemon.text)")
+            defer { daemon.stopWithoutWaiting() }  // a defer cannot await; the test awaits stop() itself
+            let first = try await ws.logExample(email: "first@example.org")
+            #expect(try await eventually { try acknowledgement(server, first) != nil }, "\(daemon.text)")
             #expect(try acknowledgement(server, first)?.mailFrom == "pals@example.org")
 
             // The team's From address and the acknowledgement's subject change while the daemon runs.
@@ -68,9 +73,9 @@ struct DaemonReloadTests {
                 template, replacing: "subject: Your complaint {{case.reference}}\n",
                 with: "subject: Your complaint {{case.reference}} (reloaded)\n")
             daemon.signal(SIGHUP)
-            #expect(eventually { daemon.text.contains("configuration reloaded") }, "\(daemon.text)")
-            let second = try ws.logExample(email: "second@example.org")
-            #expect(try eventually { try acknowledgement(server, second) != nil }, "\(daemon.text)")
+            #expect(try await eventually { daemon.text.contains("configuration reloaded") }, "\(daemon.text)")
+            let second = try await ws.logExample(email: "second@example.org")
+            #expect(try await eventually { try acknowledgement(server, second) != nil }, "\(daemon.text)")
             let reloaded = try #require(try acknowledgement(server, second))
             #expect(reloaded.mailFrom == "reloaded@example.org")
             #expect(
@@ -79,15 +84,15 @@ struct DaemonReloadTests {
             // A broken file is refused: the error names the key, the daemon runs on with what it had.
             try edit(configuration, replacing: "address: reloaded@example.org", with: "address: not an address")
             daemon.signal(SIGHUP)
-            #expect(eventually { daemon.text.contains("configuration not reloaded") }, "\(daemon.text)")
+            #expect(try await eventually { daemon.text.contains("configuration not reloaded") }, "\(daemon.text)")
             let refusal = daemon.text.split(separator: "\n").first { $0.contains("configuration not reloaded") } ?? ""
             #expect(refusal.contains("mail.from.address"), "the log names the problem: \(refusal)")
             #expect(daemon.process.isRunning)
             // The file is mended without a SIGHUP (so `pals case new` can read it): the daemon still uses the
             // configuration it had before the refused reload.
             try edit(configuration, replacing: "address: not an address", with: "address: unread@example.org")
-            let third = try ws.logExample(email: "third@example.org")
-            #expect(try eventually { try acknowledgement(server, third) != nil }, "\(daemon.text)")
+            let third = try await ws.logExample(email: "third@example.org")
+            #expect(try await eventually { try acknowledgement(server, third) != nil }, "\(daemon.text)")
             #expect(
                 try acknowledgement(server, third)?.mailFrom == "reloaded@example.org",
                 "the configuration in force is kept")
@@ -96,11 +101,11 @@ struct DaemonReloadTests {
             try edit(template, replacing: "{{> letterhead}}", with: "{{#letterhead}}")
             daemon.signal(SIGHUP)
             let refusals = { daemon.text.split(separator: "\n").filter { $0.contains("configuration not reloaded") } }
-            #expect(eventually { refusals().count == 2 }, "\(daemon.text)")
+            #expect(try await eventually { refusals().count == 2 }, "\(daemon.text)")
             #expect(refusals().last?.contains("en/acknowledgement.mustache") == true, "\(refusals())")
             #expect(daemon.process.isRunning)
 
-            #expect(daemon.stop() == 0, "\(daemon.text)")
+            #expect(await daemon.stop() == 0, "\(daemon.text)")
         }
     }
 }

@@ -13,21 +13,21 @@ final class DaemonProcess {
             ProcessRunner.palsBinary, ["daemon", "--workspace", ws.workspace, "--interval", interval], environment: environment)
     }
 
-    /// Sends a signal and waits for the exit.
-    func stop(_ signal: Int32 = SIGTERM) -> ProcessResult {
+    /// Sends a signal and waits for the exit, off the cooperative pool.
+    func stop(_ signal: Int32 = SIGTERM) async -> ProcessResult {
         kill(process.process.processIdentifier, signal)
-        return process.wait()
+        return await process.waitOffPool()
     }
 }
 
 /// Polls `condition` every 50 ms until it holds or `seconds` pass.
-func eventually(within seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
+func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        if try condition() { return true }
-        usleep(50_000)
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
     }
-    return try condition()
+    return try await condition()
 }
 
 @Suite("pals daemon, run as a real binary with aiosmtpd", .serialized)
@@ -39,19 +39,19 @@ struct DaemonTests {
     @Test("a new case is acknowledged at the server within seconds, marked auto-replied")
     func acknowledgesNewCase() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             let daemon = try DaemonProcess(ws, smtp: server)
-            let reference = try ws.logExample()
-            #expect(try eventually { try acknowledgements(server, reference) == 1 })
+            let reference = try await ws.logExample()
+            #expect(try await eventually { try acknowledgements(server, reference) == 1 })
             let message = try #require(try server.messages().first { $0.rcptTos == ["eira.example@example.org"] })
             let text = String(decoding: message.data, as: UTF8.self)
             #expect(text.contains("Auto-Submitted: auto-replied"))
             #expect(text.contains("Subject: Your complaint \(reference)"))
-            let stopped = daemon.stop()
+            let stopped = await daemon.stop()
             #expect(stopped.status == 0, "\(stopped)")
             #expect(!stopped.stderr.contains("Eira"), "logs never name the complainant")
-            let show = try ws.pals(["case", "show", reference])
+            let show = try await ws.pals(["case", "show", reference])
             #expect(show.stdout.contains("letter-sent"))
         }
     }
@@ -59,40 +59,40 @@ struct DaemonTests {
     @Test("pals case new wakes a running daemon, which acknowledges at once rather than at its next tick")
     func newCaseWakesDaemon() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let first = try ws.logExample(email: "first@example.org")
+            let first = try await ws.logExample(email: "first@example.org")
             let daemon = try DaemonProcess(ws, smtp: server, interval: "60")
-            #expect(try eventually { try acknowledgements(server, first) == 1 }, "the first pass at start-up")
-            let second = try ws.logExample(email: "second@example.org")
-            #expect(try eventually(within: 15) { try acknowledgements(server, second) == 1 },
+            #expect(try await eventually { try acknowledgements(server, first) == 1 }, "the first pass at start-up")
+            let second = try await ws.logExample(email: "second@example.org")
+            #expect(try await eventually(within: 15) { try acknowledgements(server, second) == 1 },
                     "acknowledged well before the 60 s tick")
-            #expect(daemon.stop().status == 0)
+            #expect(await daemon.stop().status == 0)
         }
     }
 
     @Test("restarting or killing the daemon at any point sends no second acknowledgement")
     func restartsSendOnce() async throws {
         try await withSMTPServer(["--delay-after-dot", "0.05"]) { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             var references: [String] = []
             for round in 0..<4 {
                 let daemon = try DaemonProcess(ws, smtp: server)
-                references.append(try ws.logExample(email: "person\(references.count)@example.org"))
-                references.append(try ws.logExample(email: "person\(references.count)@example.org"))
-                usleep(UInt32(50_000 * round))
-                _ = daemon.stop(round % 2 == 0 ? SIGKILL : SIGTERM)
+                references.append(try await ws.logExample(email: "person\(references.count)@example.org"))
+                references.append(try await ws.logExample(email: "person\(references.count)@example.org"))
+                try await Task.sleep(for: .milliseconds(50 * round))
+                _ = await daemon.stop(round % 2 == 0 ? SIGKILL : SIGTERM)
             }
             let last = try DaemonProcess(ws, smtp: server)
-            let settled = try eventually(within: 30) {
-                let list = try ws.pals(["outbox", "list", "--json"])
+            let settled = try await eventually(within: 30) {
+                let list = try await ws.pals(["outbox", "list", "--json"])
                 let items = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
                 return items.allSatisfy { ["hold", "failed"].contains($0["state"] as? String ?? "") }
             }
             #expect(settled)
-            _ = last.stop()
-            let held = try ws.pals(["outbox", "list", "--state", "hold", "--json"])
+            _ = await last.stop()
+            let held = try await ws.pals(["outbox", "list", "--state", "hold", "--json"])
             let heldCases = Set((try JSONSerialization.jsonObject(with: Data(held.stdout.utf8)) as? [[String: Any]] ?? [])
                 .compactMap { $0["case"] as? String })
             for reference in references {
@@ -106,14 +106,15 @@ struct DaemonTests {
     @Test("SIGTERM mid-batch finishes the transaction in flight, claims no more, exits 0 and loses nothing")
     func sigtermLosesNothing() async throws {
         try await withSMTPServer(["--delay-after-dot", "0.2"]) { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let references = try (0..<30).map { try ws.logExample(email: "person\($0)@example.org") }
+            var references: [String] = []
+            for index in 0..<30 { references.append(try await ws.logExample(email: "person\(index)@example.org")) }
             let daemon = try DaemonProcess(ws, smtp: server)
-            #expect(try eventually { try server.messages().count >= 3 })
-            let stopped = daemon.stop(SIGTERM)
+            #expect(try await eventually { try server.messages().count >= 3 })
+            let stopped = await daemon.stop(SIGTERM)
             #expect(stopped.status == 0, "\(stopped)")
-            let list = try ws.pals(["outbox", "list", "--json"])
+            let list = try await ws.pals(["outbox", "list", "--json"])
             let items = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
             #expect(items.allSatisfy { $0["state"] as? String == "queued" }, "nothing active or held after a clean stop: \(items)")
             #expect(!items.isEmpty, "the daemon stopped claiming messages when asked to stop")
@@ -121,7 +122,7 @@ struct DaemonTests {
             #expect(sentBeforeStop.allSatisfy { $0 <= 1 })
             let queuedAcknowledgements = items.filter { $0["kind"] as? String == "acknowledgement" }.count
             #expect(sentBeforeStop.reduce(0, +) + queuedAcknowledgements == references.count, "every acknowledgement is sent or queued")
-            let again = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            let again = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(again.status == 0, "\(again)")
             for reference in references {
                 #expect(try acknowledgements(server, reference) == 1, "\(reference)")
@@ -132,13 +133,13 @@ struct DaemonTests {
     @Test("a complainant written to by post gets a PDF in the print queue and the officer is told")
     func postalAcknowledgement() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             let data = try String(contentsOf: exampleComplaint, encoding: .utf8)
                 .replacingOccurrences(of: #""preferredContact": "email""#, with: #""preferredContact": "post""#)
-            let result = try ws.pals(["case", "new", "--file", "-"], input: Data(data.utf8))
+            let result = try await ws.pals(["case", "new", "--file", "-"], input: Data(data.utf8))
             let reference = result.stdout.trimmingCharacters(in: .newlines)
-            let once = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            let once = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(once.status == 0, "\(once)")
             let printQueue = URL(filePath: ws.workspace).appending(path: "Outbox/print")
             let files = try FileManager.default.contentsOfDirectory(atPath: printQueue.path)
@@ -147,7 +148,7 @@ struct DaemonTests {
             let alerts = try server.messages().filter { $0.rcptTos == ["alex.example@example.org"] }
             #expect(alerts.count == 1)
             #expect(try acknowledgements(server, reference) == 0)
-            let again = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            let again = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(again.status == 0)
             #expect(try FileManager.default.contentsOfDirectory(atPath: printQueue.path).count == 1)
         }
@@ -156,21 +157,21 @@ struct DaemonTests {
     @Test("no automatic reply to an automatic mailbox, nor to a case acknowledged by phone")
     func loopProtection() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
             let noreply = text.replacingOccurrences(of: "eira.example@example.org", with: "noreply@example.org")
-            let robot = try ws.pals(["case", "new", "--file", "-"], input: Data(noreply.utf8)).stdout.trimmingCharacters(in: .newlines)
+            let robot = try await ws.pals(["case", "new", "--file", "-"], input: Data(noreply.utf8)).stdout.trimmingCharacters(in: .newlines)
             let phoned = text.replacingOccurrences(of: #""complexity": "standard""#, with: #""complexity": "standard", "acknowledged": true"#)
-            let byPhone = try ws.pals(["case", "new", "--file", "-"], input: Data(phoned.utf8)).stdout.trimmingCharacters(in: .newlines)
-            let once = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            let byPhone = try await ws.pals(["case", "new", "--file", "-"], input: Data(phoned.utf8)).stdout.trimmingCharacters(in: .newlines)
+            let once = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(once.status == 0, "\(once)")
             #expect(try server.messages().allSatisfy { !$0.rcptTos.contains("noreply@example.org") })
             #expect(try acknowledgements(server, byPhone) == 0)
-            let show = try ws.pals(["case", "show", robot])
+            let show = try await ws.pals(["case", "show", robot])
             #expect(show.stdout.contains("automatic mailbox"))
             #expect(once.stderr.contains("acknowledgement not made"))
-            let again = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            let again = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(!again.stderr.contains("acknowledgement not made"), "a flagged case waits for its officer: \(again.stderr)")
         }
     }
@@ -178,30 +179,31 @@ struct DaemonTests {
     @Test("at most autoMailPerRecipientPerHour acknowledgements go to one address; the rest wait, unflagged")
     func perRecipientCap() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let references = try (0..<7).map { _ in try ws.logExample() }
-            let once = try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            var references: [String] = []
+            for _ in 0..<7 { references.append(try await ws.logExample()) }
+            let once = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(once.status == 0, "\(once)")
             let sent = try references.map { try acknowledgements(server, $0) }
             #expect(sent.reduce(0, +) == 5, "the starter configuration caps automatic mail at 5 an hour: \(sent)")
-            let waiting = try ws.pals(["deadlines", "--json"])
+            let waiting = try await ws.pals(["deadlines", "--json"])
             #expect(waiting.stdout.contains("acknowledgement"), "the two that wait still show their acknowledgement due")
-            #expect(!(try ws.pals(["status"]).stdout.contains("Attention")), "waiting for the cap flags nothing")
+            #expect(!(try await ws.pals(["status"]).stdout.contains("Attention")), "waiting for the cap flags nothing")
         }
     }
 
     @Test("an officer's own acknowledgement marks the case, so the daemon sends none")
     func officerAcknowledgement() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let reference = try ws.logExample()
-            #expect(try ws.pals(["letter", "acknowledgement", reference]).status == 0)
-            let show = try ws.pals(["case", "show", reference, "--json"])
+            let reference = try await ws.logExample()
+            #expect(try await ws.pals(["letter", "acknowledgement", reference]).status == 0)
+            let show = try await ws.pals(["case", "show", reference, "--json"])
             let record = (try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["case"] as? [String: Any]
             #expect(record?["acknowledgedAt"] != nil)
-            #expect(try ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()]).status == 0)
+            #expect(try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()]).status == 0)
             #expect(try acknowledgements(server, reference) == 1, "the officer's letter, and no automatic one")
         }
     }
@@ -209,10 +211,10 @@ struct DaemonTests {
     @Test("--log-format json writes one JSON object a line, naming the case and never the complainant")
     func jsonLogs() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let reference = try ws.logExample()
-            let once = try ws.pals(["daemon", "--once", "--log-format", "json"], environment: ["PALS_SMTP_URL": server.url()])
+            let reference = try await ws.logExample()
+            let once = try await ws.pals(["daemon", "--once", "--log-format", "json"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(once.status == 0, "\(once)")
             let lines = once.stderr.split(separator: "\n")
             #expect(!lines.isEmpty)
@@ -228,42 +230,42 @@ struct DaemonTests {
     @Test("status reports the daemon, the outbox and the next deadlines")
     func status() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let reference = try ws.logExample()
-            let before = try ws.pals(["status", "--json"])
+            let reference = try await ws.logExample()
+            let before = try await ws.pals(["status", "--json"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
             #expect((object["daemon"] as? [String: Any])?["running"] as? Bool == false)
             #expect(((object["nextDeadlines"] as? [[String: Any]])?.first)?["reference"] as? String == reference)
             let daemon = try DaemonProcess(ws, smtp: server)
-            #expect(try eventually { try acknowledgements(server, reference) == 1 })
-            let during = try ws.pals(["status"])
+            #expect(try await eventually { try acknowledgements(server, reference) == 1 })
+            let during = try await ws.pals(["status"])
             #expect(during.stdout.contains("running (pid"))
             #expect(during.stdout.contains("Last sent   2"), "\(during.stdout)")
-            let second = try ws.pals(["daemon"], environment: ["PALS_SMTP_URL": server.url()])
+            let second = try await ws.pals(["daemon"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(second.status != 0)
             #expect(second.stderr.contains("already runs"))
-            #expect(daemon.stop().status == 0)
+            #expect(await daemon.stop().status == 0)
         }
     }
 
     @Test("escalating a Scottish case to stage 2 sends the stage 2 acknowledgement, once")
     func stageTwoAcknowledgement() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
                 .replacingOccurrences(of: #""complexity": "standard""#, with: #""profile": "scotland""#)
-            let reference = try ws.pals(["case", "new", "--file", "-"], input: Data(text.utf8)).stdout
+            let reference = try await ws.pals(["case", "new", "--file", "-"], input: Data(text.utf8)).stdout
                 .trimmingCharacters(in: .newlines)
             let environment = ["PALS_SMTP_URL": server.url(), "PALS_NOW": "2026-11-25T07:00:00Z"]
-            #expect(try ws.pals(["daemon", "--once"], environment: environment).status == 0)
+            #expect(try await ws.pals(["daemon", "--once"], environment: environment).status == 0)
             #expect(try acknowledgements(server, reference) == 1)
-            #expect(try ws.pals(["case", "update", reference, "--stage", "2"]).status == 0)
-            #expect(try ws.pals(["daemon", "--once"], environment: environment).status == 0)
-            #expect(try ws.pals(["daemon", "--once"], environment: environment).status == 0)
+            #expect(try await ws.pals(["case", "update", reference, "--stage", "2"]).status == 0)
+            #expect(try await ws.pals(["daemon", "--once"], environment: environment).status == 0)
+            #expect(try await ws.pals(["daemon", "--once"], environment: environment).status == 0)
             #expect(try acknowledgements(server, reference) == 2)
-            let show = try ws.pals(["case", "show", reference])
+            let show = try await ws.pals(["case", "show", reference])
             #expect(show.stdout.contains("stage 2 acknowledgement queued"))
         }
     }
@@ -271,14 +273,14 @@ struct DaemonTests {
     @Test("at reminder time on a working day each officer gets one digest, and only once")
     func digest() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             // Received 28 October: the response (25 working days) is due on 2 December, inside the amber window.
             let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
                 .replacingOccurrences(of: "2026-11-23T10:15:00Z", with: "2026-10-28T10:00:00Z")
-            #expect(try ws.pals(["case", "new", "--file", "-"], input: Data(text.utf8)).status == 0)
+            #expect(try await ws.pals(["case", "new", "--file", "-"], input: Data(text.utf8)).status == 0)
             let early = ["PALS_SMTP_URL": server.url(), "PALS_NOW": "2026-11-25T08:00:00Z"]
-            #expect(try ws.pals(["daemon", "--once"], environment: early).status == 0)
+            #expect(try await ws.pals(["daemon", "--once"], environment: early).status == 0)
             func digests() throws -> Int {
                 try server.messages().filter {
                     $0.rcptTos == ["alex.example@example.org"]
@@ -287,11 +289,11 @@ struct DaemonTests {
             }
             #expect(try digests() == 0, "08:00 is before reminders.time")
             let later = ["PALS_SMTP_URL": server.url(), "PALS_NOW": "2026-11-25T09:00:00Z"]
-            #expect(try ws.pals(["daemon", "--once"], environment: later).status == 0)
-            #expect(try ws.pals(["daemon", "--once"], environment: later).status == 0)
+            #expect(try await ws.pals(["daemon", "--once"], environment: later).status == 0)
+            #expect(try await ws.pals(["daemon", "--once"], environment: later).status == 0)
             #expect(try digests() == 1)
             let saturday = ["PALS_SMTP_URL": server.url(), "PALS_NOW": "2026-11-28T09:00:00Z"]
-            #expect(try ws.pals(["daemon", "--once"], environment: saturday).status == 0)
+            #expect(try await ws.pals(["daemon", "--once"], environment: saturday).status == 0)
             #expect(try digests() == 1, "no reminders on a Saturday")
         }
     }

@@ -9,18 +9,18 @@ struct OutboxCommandTests {
     }
 
     @Test("preview --format eml is byte for byte the queued message, bar Date and Message-ID")
-    func previewIsWhatIsSent() throws {
-        let ws = try TestWorkspace()
+    func previewIsWhatIsSent() async throws {
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try ws.logExample()
+        let reference = try await ws.logExample()
         let inputs = ["--set", "reason=We are waiting for a statement.", "--set", "newDate=2027-01-20"]
-        let preview = try ws.pals(["preview", "holding", reference, "--format", "eml"] + inputs)
+        let preview = try await ws.pals(["preview", "holding", reference, "--format", "eml"] + inputs)
         #expect(preview.status == 0, "\(preview)")
-        let queued = try ws.pals(["letter", "holding", reference] + inputs)
+        let queued = try await ws.pals(["letter", "holding", reference] + inputs)
         #expect(queued.status == 0, "\(queued)")
-        let items = try jsonList(try ws.pals(["outbox", "list", "--json"]))
+        let items = try jsonList(try await ws.pals(["outbox", "list", "--json"]))
         let id = try #require(items.first?["id"] as? String)
-        let eml = try ws.pals(["outbox", "show", id, "--eml"])
+        let eml = try await ws.pals(["outbox", "show", id, "--eml"])
         func stripped(_ text: String) -> [Substring] {
             text.split(separator: "\r\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("Date:") && !$0.hasPrefix("Message-ID:") }
         }
@@ -29,21 +29,21 @@ struct OutboxCommandTests {
     }
 
     @Test("a holding letter is queued once, moves the agreed date and counts the extension")
-    func holdingLetter() throws {
-        let ws = try TestWorkspace()
+    func holdingLetter() async throws {
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try ws.logExample()
+        let reference = try await ws.logExample()
         let inputs = ["--set", "reason=We are waiting for a statement.", "--set", "newDate=2027-01-20"]
-        let first = try ws.pals(["letter", "holding", reference] + inputs)
+        let first = try await ws.pals(["letter", "holding", reference] + inputs)
         #expect(first.status == 0)
         #expect(first.stdout.contains(reference) && !first.stdout.contains("eira.example"), "the reference, not the address")
-        let twice = try ws.pals(["letter", "holding", reference] + inputs)
+        let twice = try await ws.pals(["letter", "holding", reference] + inputs)
         #expect(twice.stdout.contains("Already queued"))
-        let show = try ws.pals(["case", "show", reference, "--json"])
+        let show = try await ws.pals(["case", "show", reference, "--json"])
         let record = try #require((try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["case"] as? [String: Any])
         #expect(record["agreedResponseDate"] as? String == "2027-01-20")
         #expect(record["extensions"] as? Int == 1)
-        let items = try jsonList(try ws.pals(["outbox", "list", "--json"]))
+        let items = try jsonList(try await ws.pals(["outbox", "list", "--json"]))
         #expect(items.count == 1)
         for key in ["id", "state", "case", "kind", "to", "attempts", "nextAttempt", "lastReply"] {
             #expect(items[0].keys.contains(key), "outbox list --json lacks \(key)")
@@ -52,28 +52,28 @@ struct OutboxCommandTests {
     }
 
     @Test("flush delivers through the file transport into the archive; list, show and export find it")
-    func flushAndArchive() throws {
-        let ws = try TestWorkspace()
+    func flushAndArchive() async throws {
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try ws.logExample()
-        #expect(try ws.pals(["letter", "consent-request", reference]).status == 0)
-        let flush = try ws.pals(["outbox", "flush"])
+        let reference = try await ws.logExample()
+        #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
+        let flush = try await ws.pals(["outbox", "flush"])
         #expect(flush.status == 0, "\(flush)")
         #expect(flush.stdout.contains("delivered 1"))
-        let archived = try jsonList(try ws.pals(["archive", "list", "--case", reference, "--json"]))
+        let archived = try jsonList(try await ws.pals(["archive", "list", "--case", reference, "--json"]))
         #expect(archived.count == 1)
         for key in ["id", "case", "kind", "to", "subject", "sentAt"] {
             #expect(archived[0].keys.contains(key), "archive list --json lacks \(key)")
         }
         let id = try #require(archived.first?["id"] as? String)
-        #expect(try ws.pals(["archive", "show", id]).stdout.contains("Subject: Your complaint \(reference)"))
+        #expect(try await ws.pals(["archive", "show", id]).stdout.contains("Subject: Your complaint \(reference)"))
         let export = ws.folder.appending("sar")
-        let exported = try ws.pals(["archive", "export", reference, "--to", export.path])
+        let exported = try await ws.pals(["archive", "export", reference, "--to", export.path])
         #expect(exported.status == 0, "\(exported)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: export.path).contains { $0.hasSuffix(".eml") })
         let sentFolder = URL(filePath: ws.workspace).appending(path: "Outbox/sent/cur")
         #expect(try FileManager.default.contentsOfDirectory(atPath: sentFolder.path).count == 1)
-        let purge = try ws.pals(["archive", "purge", "--closed-before", "2026-01-01"])
+        let purge = try await ws.pals(["archive", "purge", "--closed-before", "2026-01-01"])
         #expect(purge.status != 0, "a date within the retention period is refused")
         #expect(purge.stderr.contains("retention"))
 
@@ -94,59 +94,59 @@ struct OutboxCommandTests {
     @Test("retry, hold, release and cancel do what they say and refuse what they should")
     func operatorActions() async throws {
         try await withSMTPServer(["--rcpt-reply", "eira.example@example.org=550 5.1.1 no such user"]) { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let reference = try ws.logExample()
-            #expect(try ws.pals(["letter", "consent-request", reference]).status == 0)
-            let id = try #require(try jsonList(try ws.pals(["outbox", "list", "--json"])).first?["id"] as? String)
-            #expect(try ws.pals(["outbox", "release", id]).status != 0, "a queued message cannot be released")
-            #expect(try ws.pals(["outbox", "hold", id]).status == 0)
-            #expect(try ws.pals(["outbox", "retry", id]).status == 0)
-            let flush = try ws.pals(["outbox", "flush"], environment: ["PALS_SMTP_URL": server.url()])
+            let reference = try await ws.logExample()
+            #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
+            let id = try #require(try jsonList(try await ws.pals(["outbox", "list", "--json"])).first?["id"] as? String)
+            #expect(try await ws.pals(["outbox", "release", id]).status != 0, "a queued message cannot be released")
+            #expect(try await ws.pals(["outbox", "hold", id]).status == 0)
+            #expect(try await ws.pals(["outbox", "retry", id]).status == 0)
+            let flush = try await ws.pals(["outbox", "flush"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(flush.stdout.contains("failed 1"), "\(flush)")
-            let failed = try jsonList(try ws.pals(["outbox", "list", "--state", "failed", "--json"]))
+            let failed = try jsonList(try await ws.pals(["outbox", "list", "--state", "failed", "--json"]))
             #expect(failed.first?["id"] as? String == id)
             #expect((failed.first?["lastReply"] as? String)?.contains("550") == true)
-            let show = try ws.pals(["case", "show", reference])
+            let show = try await ws.pals(["case", "show", reference])
             #expect(show.stdout.contains("Needs attention"), "a failed letter flags its case")
-            let alerts = try jsonList(try ws.pals(["archive", "list", "--json"]))
+            let alerts = try jsonList(try await ws.pals(["archive", "list", "--json"]))
             #expect(alerts.contains { $0["kind"] as? String == "alert" && $0["to"] as? String == "alex.example@example.org" },
                     "the officer is alerted: \(alerts)")
-            #expect(try ws.pals(["outbox", "cancel", id]).status == 0)
-            #expect(try ws.pals(["case", "update", reference, "--clear-attention"]).status == 0)
-            #expect(!(try ws.pals(["case", "show", reference]).stdout.contains("Needs attention")))
-            #expect(try ws.pals(["outbox", "cancel", id]).status != 0, "a cancelled message cannot be cancelled again")
-            #expect(try ws.pals(["outbox", "show", "20991231T000000000Z-000000000000"]).status != 0)
+            #expect(try await ws.pals(["outbox", "cancel", id]).status == 0)
+            #expect(try await ws.pals(["case", "update", reference, "--clear-attention"]).status == 0)
+            #expect(!(try await ws.pals(["case", "show", reference]).stdout.contains("Needs attention")))
+            #expect(try await ws.pals(["outbox", "cancel", id]).status != 0, "a cancelled message cannot be cancelled again")
+            #expect(try await ws.pals(["outbox", "show", "20991231T000000000Z-000000000000"]).status != 0)
         }
     }
 
     @Test("purge removes only the correspondence of cases closed before the date, and a dry run removes nothing")
-    func purgeClosedCases() throws {
-        let ws = try TestWorkspace()
+    func purgeClosedCases() async throws {
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let closed = try ws.logExample()
-        let open = try ws.logExample(email: "other@example.org")
-        for reference in [closed, open] { #expect(try ws.pals(["letter", "consent-request", reference]).status == 0) }
-        #expect(try ws.pals(["outbox", "flush"]).status == 0)
-        #expect(try ws.pals(["case", "close", closed]).status == 0)
-        let dry = try ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force", "--dry-run"])
+        let closed = try await ws.logExample()
+        let open = try await ws.logExample(email: "other@example.org")
+        for reference in [closed, open] { #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0) }
+        #expect(try await ws.pals(["outbox", "flush"]).status == 0)
+        #expect(try await ws.pals(["case", "close", closed]).status == 0)
+        let dry = try await ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force", "--dry-run"])
         #expect(dry.stdout.contains("Would purge 1 message(s) of 1 closed case(s)"), "\(dry)")
-        #expect(try jsonList(try ws.pals(["archive", "list", "--json"])).count == 2)
-        let real = try ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force"])
+        #expect(try jsonList(try await ws.pals(["archive", "list", "--json"])).count == 2)
+        let real = try await ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force"])
         #expect(real.stdout.contains("Purged 1 message(s)"), "\(real)")
-        let left = try jsonList(try ws.pals(["archive", "list", "--json"]))
+        let left = try jsonList(try await ws.pals(["archive", "list", "--json"]))
         #expect(left.map { $0["case"] as? String } == [open])
     }
 
     @Test("pals smtp check reports the server's extensions and needs an SMTP transport")
     func smtpCheck() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let fileTransport = try ws.pals(["smtp", "check"])
+            let fileTransport = try await ws.pals(["smtp", "check"])
             #expect(fileTransport.status != 0)
             #expect(fileTransport.stderr.contains("mail.transport is 'file'"))
-            let check = try ws.pals(["smtp", "check"], environment: ["PALS_SMTP_URL": server.url()])
+            let check = try await ws.pals(["smtp", "check"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(check.status == 0, "\(check)")
             #expect(check.stdout.contains("SMTPUTF8"))
             #expect(check.stdout.contains("Authentication  not configured"))

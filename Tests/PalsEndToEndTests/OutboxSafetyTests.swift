@@ -3,30 +3,9 @@ import PalsTestKit
 import Testing
 
 extension TestWorkspace {
-    /// Runs `pals` in the workspace without blocking a thread of the cooperative pool: polls for the exit.
-    func palsAsync(
-        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)
-    ) async throws -> ProcessResult {
-        var environment = environment
-        environment["PALS_NOW"] = environment["PALS_NOW"] ?? "2026-11-25T09:00:00Z"
-        let running = try ProcessRunner.start(
-            ProcessRunner.palsBinary, arguments + ["--workspace", workspace], environment: environment)
-        try? running.stdin.close()
-        let deadline = ContinuousClock.now + timeout
-        while running.process.isRunning {
-            if ContinuousClock.now > deadline {
-                running.process.terminate()
-                Issue.record("pals \(arguments.joined(separator: " ")) did not finish within \(timeout)")
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return running.wait()
-    }
-
     /// The rows of `pals outbox list --json` (or of a state).
     func outboxRows(state: String? = nil) async throws -> [[String: Any]] {
-        let result = try await palsAsync(["outbox", "list", "--json"] + (state.map { ["--state", $0] } ?? []))
+        let result = try await pals(["outbox", "list", "--json"] + (state.map { ["--state", $0] } ?? []))
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
     }
 
@@ -48,11 +27,11 @@ struct OutboxSafetyTests {
     @Test("a symlink planted in Outbox/queued is held with the reason, never sent, and outbox show --eml refuses it")
     func plantedSymlinkNotSent() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             let target = try secret(ws)
-            let reference = try ws.logExample()
-            #expect(try await ws.palsAsync(["letter", "consent-request", reference]).status == 0)
+            let reference = try await ws.logExample()
+            #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
             let real = try #require(try await ws.outboxRows().first?["id"] as? String)
             // The attacker's message: a link to the secret, with a sidecar copied from the real one.
             let planted = "20261125T080000000Z-00000000beef"
@@ -64,15 +43,15 @@ struct OutboxSafetyTests {
             try FileManager.default.createSymbolicLink(
                 atPath: queued.appending(path: "\(planted).eml").path, withDestinationPath: target.path)
 
-            let flush = try await ws.palsAsync(["outbox", "flush"], environment: ["PALS_SMTP_URL": server.url()])
+            let flush = try await ws.pals(["outbox", "flush"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(flush.stdout.contains("delivered 1") && flush.stdout.contains("on hold 1"), "\(flush)")
             #expect(server.receivedMessageIDs().count == 1, "only the real letter reached the server")
             #expect(try server.messages().allSatisfy { !String(decoding: $0.data, as: UTF8.self).contains(Self.secretText) })
             let held = try await ws.outboxRows(state: "hold")
             #expect(held.map { $0["id"] as? String } == [planted])
-            let show = try await ws.palsAsync(["outbox", "show", planted])
+            let show = try await ws.pals(["outbox", "show", planted])
             #expect(show.stdout.contains("symbolic link"), "the hold reason says why: \(show)")
-            let eml = try await ws.palsAsync(["outbox", "show", planted, "--eml"])
+            let eml = try await ws.pals(["outbox", "show", planted, "--eml"])
             #expect(eml.status != 0)
             #expect(!eml.stdout.contains(Self.secretText))
             #expect(eml.stderr.contains("symbolic link"), "\(eml)")
@@ -82,14 +61,14 @@ struct OutboxSafetyTests {
 
     @Test("archive show and export refuse a symlinked .eml in sent/; archiveFile ../../x is refused by show and purge")
     func archiveRefusesLinksAndEscapes() async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
         let target = try secret(ws)
-        let reference = try ws.logExample()
-        #expect(try await ws.palsAsync(["letter", "consent-request", reference]).status == 0)
-        #expect(try await ws.palsAsync(["outbox", "flush"]).status == 0)
+        let reference = try await ws.logExample()
+        #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
+        #expect(try await ws.pals(["outbox", "flush"]).status == 0)
         let id = try #require(
-            try JSONSerialization.jsonObject(with: Data(try await ws.palsAsync(["archive", "list", "--json"]).stdout.utf8))
+            try JSONSerialization.jsonObject(with: Data(try await ws.pals(["archive", "list", "--json"]).stdout.utf8))
                 as? [[String: Any]]
         ).first?["id"] as? String
         let messageID = try #require(id)
@@ -101,12 +80,12 @@ struct OutboxSafetyTests {
         // 1. The archived file replaced by a link to the secret.
         try FileManager.default.removeItem(at: file)
         try FileManager.default.createSymbolicLink(atPath: file.path, withDestinationPath: target.path)
-        let show = try await ws.palsAsync(["archive", "show", messageID])
+        let show = try await ws.pals(["archive", "show", messageID])
         #expect(show.status != 0)
         #expect(!show.stdout.contains(Self.secretText))
         #expect(show.stderr.contains("symbolic link"), "\(show)")
         let exportFolder = ws.folder.appending("sar")
-        let export = try await ws.palsAsync(["archive", "export", reference, "--to", exportFolder.path])
+        let export = try await ws.pals(["archive", "export", reference, "--to", exportFolder.path])
         #expect(export.status != 0, "\(export)")
         for copied in (try? FileManager.default.contentsOfDirectory(atPath: exportFolder.path)) ?? [] {
             let text = try String(contentsOf: exportFolder.appending(path: copied), encoding: .utf8)
@@ -124,29 +103,29 @@ struct OutboxSafetyTests {
         #expect(text.contains("../../../x"), "the sidecar was rewritten")
         try Data(text.utf8).write(to: sidecar)
         try FileManager.default.removeItem(at: file)  // only the outside file could be found now
-        let escaped = try await ws.palsAsync(["archive", "show", messageID])
+        let escaped = try await ws.pals(["archive", "show", messageID])
         #expect(escaped.status != 0)
         #expect(!escaped.stdout.contains("outside the outbox"))
         #expect(escaped.stderr.contains("../../../x"), "the error names the refused path: \(escaped)")
-        #expect(try await ws.palsAsync(["case", "close", reference]).status == 0)
-        let purge = try await ws.palsAsync(["archive", "purge", "--closed-before", "2026-11-26", "--force"])
+        #expect(try await ws.pals(["case", "close", reference]).status == 0)
+        let purge = try await ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force"])
         #expect(purge.status == 0, "\(purge)")
         #expect(try String(contentsOf: victim, encoding: .utf8) == "outside the outbox\n", "the outside file is untouched")
     }
 
     @Test("a symlinked Outbox/hold stops every outbox command with a clear error, and nothing is written through it")
     func symlinkedFolderRefused() async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try ws.logExample()
-        #expect(try await ws.palsAsync(["letter", "consent-request", reference]).status == 0)
+        let reference = try await ws.logExample()
+        #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
         let elsewhere = ws.folder.appending("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         let hold = ws.outboxFolder.appending(path: "hold")
         try FileManager.default.removeItem(at: hold)
         try FileManager.default.createSymbolicLink(atPath: hold.path, withDestinationPath: elsewhere.path)
         for arguments in [["outbox", "list"], ["outbox", "flush"], ["archive", "list"]] {
-            let result = try await ws.palsAsync(arguments)
+            let result = try await ws.pals(arguments)
             #expect(result.status != 0, "\(arguments): \(result)")
             #expect(result.stderr.contains("symbolic link"), "\(arguments): \(result)")
         }
@@ -156,12 +135,12 @@ struct OutboxSafetyTests {
     @Test("flush exits non-zero naming the message whose move it could not record; the next run holds it, not resends it")
     func flushReportsUnrecordedMoves() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let first = try ws.logExample()
-            let second = try ws.logExample(email: "other@example.org")
+            let first = try await ws.logExample()
+            let second = try await ws.logExample(email: "other@example.org")
             for reference in [first, second] {
-                #expect(try await ws.palsAsync(["letter", "consent-request", reference]).status == 0)
+                #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
             }
             let rows = try await ws.outboxRows()
             let blocked = try #require(rows.first { $0["case"] as? String == first }?["id"] as? String)
@@ -172,7 +151,7 @@ struct OutboxSafetyTests {
                 at: obstruction.appending(path: "in-the-way"), withIntermediateDirectories: true)
             let environment = ["PALS_SMTP_URL": server.url()]
 
-            let flush = try await ws.palsAsync(["outbox", "flush"], environment: environment)
+            let flush = try await ws.pals(["outbox", "flush"], environment: environment)
             #expect(flush.status != 0, "a failed record is not success: \(flush)")
             #expect(flush.stdout.contains("delivered 1"), "\(flush)")
             #expect(flush.stderr.contains(blocked) && flush.stderr.contains(first), "names the message and case: \(flush)")
@@ -181,28 +160,28 @@ struct OutboxSafetyTests {
             #expect(server.receivedMessageIDs().count == 2)
 
             try FileManager.default.removeItem(at: obstruction)
-            let again = try await ws.palsAsync(["outbox", "flush"], environment: environment)
+            let again = try await ws.pals(["outbox", "flush"], environment: environment)
             #expect(again.status == 0, "\(again)")
             let held = try await ws.outboxRows(state: "hold")
             #expect(held.map { $0["id"] as? String } == [blocked], "held for an officer, since it may have arrived")
             let received = server.receivedMessageIDs()
             #expect(received.values.allSatisfy { $0 == 1 }, "nothing reached the server twice: \(received)")
-            #expect(try await ws.palsAsync(["case", "show", first]).stdout.contains("Needs attention"))
+            #expect(try await ws.pals(["case", "show", first]).stdout.contains("Needs attention"))
         }
     }
 
     @Test("daemon --once exits non-zero and logs, by case and message, a move it could not record")
     func daemonOnceReportsUnrecordedMoves() async throws {
         try await withSMTPServer { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let reference = try ws.logExample()
-            #expect(try await ws.palsAsync(["letter", "consent-request", reference]).status == 0)
+            let reference = try await ws.logExample()
+            #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
             let blocked = try #require(try await ws.outboxRows().first?["id"] as? String)
             try FileManager.default.createDirectory(
                 at: ws.outboxFolder.appending(path: "sent/meta/\(blocked).json/in-the-way"),
                 withIntermediateDirectories: true)
-            let once = try await ws.palsAsync(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
+            let once = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(once.status != 0, "\(once)")
             #expect(once.stderr.contains("could not record a message move"), "\(once)")
             #expect(once.stderr.contains(blocked) && once.stderr.contains(reference))

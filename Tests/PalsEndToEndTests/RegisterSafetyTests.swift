@@ -14,24 +14,11 @@ func sqliteOff(_ register: String, _ sql: String) async throws -> ProcessResult 
 extension TestWorkspace {
     var register: String { workspace + "/register.sqlite" }
 
-    /// Runs `pals` in the workspace off the cooperative pool.
-    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
-        try await offPool { try self.pals(arguments, environment: environment) }
-    }
-
     /// Logs the example complaint with some of its fields replaced; returns the result of `pals case new`.
     func logExample(replacing changes: [String: String], environment: [String: String] = [:]) async throws -> ProcessResult {
         var text = try String(contentsOf: exampleComplaint, encoding: .utf8)
         for (old, new) in changes { text = text.replacingOccurrences(of: old, with: new) }
-        let input = Data(text.utf8)
-        return try await offPool { try self.pals(["case", "new", "--file", "-"], input: input, environment: environment) }
-    }
-
-    /// Logs the example complaint and returns its reference.
-    func logExampleOff() async throws -> String {
-        let result = try await logExample(replacing: [:])
-        #expect(result.status == 0, "\(result)")
-        return result.stdout.trimmingCharacters(in: .newlines)
+        return try await pals(["case", "new", "--file", "-"], input: Data(text.utf8), environment: environment)
     }
 
     /// Copies case `reference` in the register under `newReference` with SQL, setting `assignments` (bad dates).
@@ -61,21 +48,21 @@ struct RegisterSafetyTests {
 
     @Test("case new refuses an agreed response date before the receipt date, as case update does")
     func agreedBeforeReceivedRefused() async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
         let result = try await ws.logExample(replacing: [#""complexity": "standard""#: #""complexity": "standard", "agreedResponseDate": "2026-11-01""#])
         #expect(result.status != 0)
         #expect(result.stderr.contains("agreedResponseDate"), "\(result.stderr)")
         #expect(result.stderr.contains("before the complaint was received"))
-        #expect(try await ws.run(["case", "list"]).stdout.contains("no cases"))
+        #expect(try await ws.pals(["case", "list"]).stdout.contains("no cases"))
     }
 
     @Test("a case whose deadlines cannot be computed is named by the board and the status, which go on for the rest")
     func badCaseDoesNotStopBoardOrStatus() async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let good = try await ws.logExampleOff()
-        let bad = try await ws.logExampleOff()
+        let good = try await ws.logExample()
+        let bad = try await ws.logExample()
         // Bypassing validation, as an older pals or a hand edit could: an agreed date before receipt...
         try await sqliteOff(ws.register, "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad)'")
         // ...and ten cases received in year 1 (which took 15 s to compute) and one with an unknown profile.
@@ -85,7 +72,7 @@ struct RegisterSafetyTests {
         try await ws.insertCopy(of: good, as: "PALS-2026-0777", ["profile": "'atlantis'"])
 
         let started = Date()
-        let board = try await ws.run(["deadlines"])
+        let board = try await ws.pals(["deadlines"])
         #expect(Date().timeIntervalSince(started) < 10, "year-1 cases are refused, not computed day by day")
         #expect(board.status == 0, "\(board)")
         #expect(board.stdout.contains(good))
@@ -94,30 +81,30 @@ struct RegisterSafetyTests {
         #expect(board.stdout.contains("PROBLEM  PALS-2026-0777 (officer alex): cannot be read from the register"))
         #expect(!board.stdout.contains("Eira"), "no personal data in a problem line")
 
-        let json = try await ws.run(["deadlines", "--json"])
+        let json = try await ws.pals(["deadlines", "--json"])
         #expect(json.status == 0)
         let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(items.map { $0["reference"] as? String } == [good])
         #expect(json.stderr.contains("warning: PROBLEM  \(bad)"))
 
-        let status = try await ws.run(["status", "--json"])
+        let status = try await ws.pals(["status", "--json"])
         #expect(status.status == 0, "\(status)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect((object["nextDeadlines"] as? [[String: Any]])?.first?["reference"] as? String == good)
         let problems = (object["deadlineProblems"] as? [[String: Any]])?.compactMap { $0["reference"] as? String } ?? []
         #expect(problems.contains(bad) && problems.contains("PALS-2026-0777") && problems.count == 12)
-        let text = try await ws.run(["status"])
+        let text = try await ws.pals(["status"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Problems    12 open case(s)"))
 
-        #expect(try await ws.run(["preview", "acknowledgement", good]).status == 0, "other cases' letters still preview")
+        #expect(try await ws.pals(["preview", "acknowledgement", good]).status == 0, "other cases' letters still preview")
         // The daemon's watcher (file transport, 09:00 on a Wednesday) names the bad cases and goes on.
-        let daemon = try await ws.run(["daemon", "--once"])
+        let daemon = try await ws.pals(["daemon", "--once"])
         #expect(daemon.status == 0, "\(daemon)")
         #expect(daemon.stderr.contains("case left out of the reminders"), "\(daemon.stderr)")
         #expect(daemon.stderr.contains("case=\(bad)"))
         #expect(!daemon.stderr.contains("Eira"), "logs name no one")
-        let show = try await ws.run(["case", "show", bad])
+        let show = try await ws.pals(["case", "show", bad])
         #expect(show.stdout.contains("Needs attention       deadlines cannot be computed"), "\(show.stdout)")
     }
 
@@ -127,9 +114,9 @@ struct RegisterSafetyTests {
         "delete", "truncate",
     ])
     func lostRegister(how: String) async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        _ = try await ws.logExampleOff()
+        _ = try await ws.logExample()
         if how == "delete" {
             try FileManager.default.removeItem(atPath: ws.register)
         } else {
@@ -137,7 +124,7 @@ struct RegisterSafetyTests {
         }
         for command in [["case", "list"], ["case", "new", "--file", exampleComplaint.path], ["deadlines"], ["status"],
                         ["daemon", "--once"]] {
-            let result = try await ws.run(command)
+            let result = try await ws.pals(command)
             #expect(result.status != 0, "\(command): \(result)")
             #expect(result.stderr.contains(ws.register), "names the file: \(result.stderr)")
             #expect(result.stderr.contains("backup"), "says how to restore it: \(result.stderr)")
@@ -154,7 +141,7 @@ struct RegisterSafetyTests {
         ("agreedResponseDate", "9999-12-31"), ("agreedResponseDate", "2101-01-01"),
     ])
     func datesOutsideWindow(field: String, date: String) async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
         let replacement = field == "received"
             ? ["2026-11-23T10:15:00Z": date]
@@ -170,7 +157,7 @@ struct RegisterSafetyTests {
         ("2026-06-01T23:30:00Z", "2026-06-02"), ("2026-06-02T00:30:00Z", "2026-06-02"),
     ])
     func todayAtAnyHour(now: String, today: String) async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
         let environment = ["PALS_NOW": now]
         let result = try await ws.logExample(replacing: ["2026-11-23T10:15:00Z": today], environment: environment)
@@ -182,15 +169,15 @@ struct RegisterSafetyTests {
 
     @Test("case update and a holding letter refuse dates outside the window; update says 'not changed'")
     func updateAndHoldingDates() async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try await ws.logExampleOff()
-        let update = try await ws.run(["case", "update", reference, "--agreed-response-date", "9999-12-31"])
+        let reference = try await ws.logExample()
+        let update = try await ws.pals(["case", "update", reference, "--agreed-response-date", "9999-12-31"])
         #expect(update.status != 0)
         #expect(update.stderr.contains("\(reference) was not changed"), "\(update.stderr)")
         #expect(!update.stderr.contains("not stored"))
         #expect(update.stderr.contains("agreed-response-date: 9999-12-31 is outside the dates pals accepts"))
-        let holding = try await ws.run(["preview", "holding", reference, "--set", "reason=Waiting for a statement.",
+        let holding = try await ws.pals(["preview", "holding", reference, "--set", "reason=Waiting for a statement.",
                                    "--set", "newDate=9999-12-31"])
         #expect(holding.status != 0)
         #expect(holding.stderr.contains("newDate: 9999-12-31 is outside the dates pals accepts"), "\(holding.stderr)")
@@ -200,20 +187,20 @@ struct RegisterSafetyTests {
 
     @Test("control characters and escape sequences in case fields are escaped in every human report")
     func controlCharactersEscaped() async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
         let forged = #"Outpatients\nPALS-2026-9999  2026-01-01  open  alex  england  Forged\u001b[2J\u009b31m\u202e"#
         let reference = try #require(try await ws.logExample(replacing: [
             #""service": "Emergency Department""#: #""service": "\#(forged)""#,
             #""lastName": "Example""#: #""lastName": "Exa\u001b]0;owned\u0007mple""#,
         ]).stdout.split(separator: "\n").first.map(String.init))
-        let list = try await ws.run(["case", "list"])
+        let list = try await ws.pals(["case", "list"])
         #expect(list.status == 0)
         #expect(list.stdout.split(separator: "\n").count == 2, "a header and one row: \(list.stdout)")
         #expect(list.stdout.contains(#"Outpatients\nPALS-2026-9999"#))
-        let show = try await ws.run(["case", "show", reference])
-        let deadlines = try await ws.run(["deadlines"])
-        let status = try await ws.run(["status"])
+        let show = try await ws.pals(["case", "show", reference])
+        let deadlines = try await ws.pals(["deadlines"])
+        let status = try await ws.pals(["status"])
         for (name, output) in [("list", list.stdout), ("show", show.stdout), ("deadlines", deadlines.stdout), ("status", status.stdout)] {
             let raw = output.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E }
             #expect(raw.isEmpty, "\(name) prints raw control characters: \(raw.map { String($0.value, radix: 16) })")
@@ -221,7 +208,7 @@ struct RegisterSafetyTests {
         #expect(show.stdout.contains(#"Exa\u{1B}]0;owned\u{07}mple"#), "\(show.stdout)")
         #expect(show.stdout.contains(#"Forged\u{1B}[2J\u{9B}31m\u{202E}"#))
         // JSON keeps the exact value (its encoder escapes it).
-        let json = try await ws.run(["case", "show", reference, "--json"])
+        let json = try await ws.pals(["case", "show", reference, "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["case"] as? [String: Any])?["service"] as? String
                 == "Outpatients\nPALS-2026-9999  2026-01-01  open  alex  england  Forged\u{1B}[2J\u{9B}31m\u{202E}")
@@ -231,10 +218,10 @@ struct RegisterSafetyTests {
 
     @Test("case show shows acknowledge-by, respond-by and backstop with the rules used")
     func showDeadlines() async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try await ws.logExampleOff()
-        let show = try await ws.run(["case", "show", reference])
+        let reference = try await ws.logExample()
+        let show = try await ws.pals(["case", "show", reference])
         #expect(show.status == 0)
         // Received Monday 23 November 2026, England: 3 working days to acknowledge, 25 to respond (Christmas and
         // Boxing Day are bank holidays), 6 calendar months to the backstop.
@@ -249,9 +236,9 @@ struct RegisterSafetyTests {
 
     @Test("case list, case show, status and deadlines never write the register, and work in a folder that cannot be written")
     func readOnlyCommands() async throws {
-        let ws = try TestWorkspace()
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try await ws.logExampleOff()
+        let reference = try await ws.logExample()
         let register = URL(filePath: ws.register)
         func fingerprint() throws -> [String] {
             let attributes = try FileManager.default.attributesOfItem(atPath: register.path)
@@ -260,7 +247,7 @@ struct RegisterSafetyTests {
         let commands = [["case", "list"], ["case", "show", reference], ["status"], ["deadlines"]]
         let before = try fingerprint()
         for command in commands {
-            let result = try await ws.run(command)
+            let result = try await ws.pals(command)
             #expect(result.status == 0, "\(command): \(result)")
         }
         #expect(try fingerprint() == before, "the register file is not written")
@@ -277,11 +264,11 @@ struct RegisterSafetyTests {
         defer { _ = try? ProcessRunner.run(URL(filePath: "/usr/bin/chattr"), ["-i", ws.workspace]) }
         #expect(!FileManager.default.createFile(atPath: ws.workspace + "/probe", contents: Data()), "the folder is immutable")
         for command in commands {
-            let result = try await ws.run(command)
+            let result = try await ws.pals(command)
             #expect(result.status == 0, "\(command) on a read-only folder: \(result)")
             #expect(result.stdout.contains(reference))
         }
-        let update = try await ws.run(["case", "update", reference, "--officer", "sam"])
+        let update = try await ws.pals(["case", "update", reference, "--officer", "sam"])
         #expect(update.status != 0, "a change cannot be made there, and says so")
         #expect(try fingerprint() == before)
         #expect(!FileManager.default.fileExists(atPath: register.path + "-wal"))

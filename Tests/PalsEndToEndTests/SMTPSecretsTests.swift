@@ -11,9 +11,9 @@ struct EchoingServerSetup {
     let certificate: TestCertificate
     let passwordFile: URL
 
-    init() throws {
+    init() async throws {
         folder = try TemporaryFolder("smtp-secrets")
-        certificate = try TestCertificate.make(in: folder.url)
+        certificate = try await TestCertificate.make(in: folder.url)
         passwordFile = folder.appending("password")
         try "\(password)\n".write(to: passwordFile, atomically: true, encoding: .utf8)
     }
@@ -53,12 +53,12 @@ struct EchoingServerSetup {
 struct SMTPSecretsTests {
     @Test("pals smtp check against a server that echoes the AUTH exchange shows the refusal and no secret")
     func smtpCheckShowsNoSecret() async throws {
-        let setup = try EchoingServerSetup()
+        let setup = try await EchoingServerSetup()
         defer { setup.folder.remove() }
         try await withSMTPServer(setup.serverArguments(echo: "501 5.5.2 cannot decode:")) { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
-            let check = try ws.pals(["smtp", "check"], environment: setup.environment(server))
+            let check = try await ws.pals(["smtp", "check"], environment: setup.environment(server))
             #expect(check.status == 1, "\(check)")
             #expect(check.stdout.contains("Authentication  refused:"), "\(check)")
             #expect(check.stdout.contains("cannot decode") && check.stdout.contains("<redacted>"), "\(check)")
@@ -70,22 +70,22 @@ struct SMTPSecretsTests {
 
     @Test("a letter refused by a server that echoes the AUTH exchange leaves no secret in the outbox, its listing or the case")
     func failedLetterStoresNoSecret() async throws {
-        let setup = try EchoingServerSetup()
+        let setup = try await EchoingServerSetup()
         defer { setup.folder.remove() }
         try await withSMTPServer(setup.serverArguments(echo: "535 5.7.8 cannot decode:")) { server in
-            let ws = try TestWorkspace()
+            let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             let environment = setup.environment(server)
-            let reference = try ws.logExample()
-            #expect(try ws.pals(["letter", "consent-request", reference], environment: environment).status == 0)
-            let flush = try ws.pals(["outbox", "flush"], environment: environment)
+            let reference = try await ws.logExample()
+            #expect(try await ws.pals(["letter", "consent-request", reference], environment: environment).status == 0)
+            let flush = try await ws.pals(["outbox", "flush"], environment: environment)
             #expect(server.eventCount("auth-echo") >= 1, "the server did echo the credentials: \(flush)")
             #expect(server.receivedMessageIDs().isEmpty)
             setup.expectClean(flush.stdout + flush.stderr, "outbox flush's output")
 
             var outputs: [(String, ProcessResult)] = [("outbox flush", flush)]
             for arguments in [["outbox", "list"], ["outbox", "list", "--json"], ["case", "show", reference, "--json"]] {
-                outputs.append((arguments.joined(separator: " "), try ws.pals(arguments, environment: environment)))
+                outputs.append((arguments.joined(separator: " "), try await ws.pals(arguments, environment: environment)))
             }
             for (name, result) in outputs {
                 setup.expectClean(result.stdout + result.stderr, name)

@@ -31,35 +31,35 @@ private struct InstalledCopy {
 @Suite("Workspaces and installation, run as a real binary", .serialized)
 struct WorkspaceCommandTests {
     @Test("a relative --workspace or PALS_WORKSPACE means the folder inside the current one")
-    func relativeWorkspace() throws {
-        let ws = try TestWorkspace()
+    func relativeWorkspace() async throws {
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let byOption = try ProcessRunner.pals(["case", "list", "--workspace", "ws"], currentDirectory: ws.folder.url)
+        let byOption = try await ProcessRunner.palsOffPool(["case", "list", "--workspace", "ws"], currentDirectory: ws.folder.url)
         #expect(byOption.status == 0, "\(byOption)")
-        let byEnvironment = try ProcessRunner.pals(
+        let byEnvironment = try await ProcessRunner.palsOffPool(
             ["config", "check"], environment: ["PALS_WORKSPACE": "ws"], currentDirectory: ws.folder.url)
         #expect(byEnvironment.status == 0, "\(byEnvironment)")
         #expect(byEnvironment.stdout.contains("\(ws.workspace)/pals.yaml: OK"))
-        let made = try ProcessRunner.pals(["init", "second"], currentDirectory: ws.folder.url)
+        let made = try await ProcessRunner.palsOffPool(["init", "second"], currentDirectory: ws.folder.url)
         #expect(made.status == 0, "\(made)")
         #expect(FileManager.default.fileExists(atPath: ws.folder.appending("second/pals.yaml").path))
     }
 
     @Test("the pals binary alone, with no source tree, makes a workspace, checks its templates and computes deadlines")
-    func binaryAlone() throws {
+    func binaryAlone() async throws {
         let copy = try InstalledCopy()
         defer { copy.folder.remove() }
         let elsewhere = copy.folder.appending("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let made = try ProcessRunner.run(copy.binary, ["init", "ws"], currentDirectory: elsewhere)
+        let made = try await ProcessRunner.runOffPool(copy.binary, ["init", "ws"], currentDirectory: elsewhere)
         #expect(made.status == 0, "\(made)")
         let ws = elsewhere.appending(path: "ws")
-        let check = try ProcessRunner.run(
+        let check = try await ProcessRunner.runOffPool(
             copy.binary, ["templates", "check", "--workspace", ws.path], currentDirectory: elsewhere)
         #expect(check.status == 0, "\(check)")
         #expect(check.stdout.contains("the templates are clean"))
         // Christmas 2021 fell on a weekend: the substitute bank holidays come from the data inside the binary.
-        let calc = try ProcessRunner.run(
+        let calc = try await ProcessRunner.runOffPool(
             copy.binary, ["deadlines", "calc", "--profile", "england", "--received", "2021-12-23", "--json"],
             currentDirectory: elsewhere)
         #expect(calc.status == 0, "\(calc)")
@@ -86,12 +86,12 @@ struct WorkspaceCommandTests {
     @Test(
         "make install puts pals and its unit under DESTDIR and PREFIX, the unit's paths following PREFIX",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/make")))
-    func makeInstall() throws {
+    func makeInstall() async throws {
         let stage = try TemporaryFolder("destdir")
         defer { stage.remove() }
         let packageRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.runOffPool(
             URL(filePath: "/usr/bin/make"),
             [
                 "-s", "install", "DESTDIR=\(stage.url.path)", "PREFIX=/opt/pals",
@@ -106,7 +106,7 @@ struct WorkspaceCommandTests {
         #expect(unit.contains("\nExecReload=/bin/kill -HUP $MAINPID\n"))
         #expect(!unit.contains("/usr/local"), "every path follows PREFIX")
         #expect(FileManager.default.fileExists(atPath: stage.appending("opt/pals/share/doc/pals/README.md").path))
-        let runs = try ProcessRunner.run(
+        let runs = try await ProcessRunner.runOffPool(
             binary, ["deadlines", "calc", "--profile", "wales", "--received", "2025-08-31"])
         #expect(runs.status == 0, "\(runs)")
     }
@@ -114,7 +114,7 @@ struct WorkspaceCommandTests {
     @Test(
         "the README's systemd steps: the service user runs init in the empty folder root made for it",
         .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
-    func initAsServiceUser() throws {
+    func initAsServiceUser() async throws {
         let copy = try InstalledCopy()
         defer { copy.folder.remove() }
         let home = copy.folder.appending("var-lib-pals")
@@ -122,10 +122,10 @@ struct WorkspaceCommandTests {
         chown(home.path, 65534, 65534)
         chmod(home.path, 0o700)
         let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", copy.binary.path]
-        let made = try ProcessRunner.run(
+        let made = try await ProcessRunner.runOffPool(
             URL(filePath: "/usr/bin/setpriv"), asNobody + ["init", home.path], currentDirectory: copy.folder.url)
         #expect(made.status == 0, "\(made)")
-        let check = try ProcessRunner.run(
+        let check = try await ProcessRunner.runOffPool(
             URL(filePath: "/usr/bin/setpriv"), asNobody + ["templates", "check"],
             environment: ["PALS_WORKSPACE": home.path],
             currentDirectory: copy.folder.url)
@@ -134,13 +134,13 @@ struct WorkspaceCommandTests {
     }
 
     @Test("init is all or nothing: a bad target leaves nothing, a half-made or non-empty folder is refused untouched")
-    func initAllOrNothing() throws {
+    func initAllOrNothing() async throws {
         let folder = try TemporaryFolder("init-refusals")
         defer { folder.remove() }
         let file = folder.appending("a-file")
         try Data("not a folder".utf8).write(to: file)
 
-        let underFile = try ProcessRunner.pals(["init", file.appending(path: "ws").path])
+        let underFile = try await ProcessRunner.palsOffPool(["init", file.appending(path: "ws").path])
         #expect(underFile.status != 0)
         #expect(underFile.stderr.contains("nothing was"), "\(underFile)")
         #expect(try entries(folder.url) == ["a-file"], "nothing made beside the target either")
@@ -152,40 +152,40 @@ struct WorkspaceCommandTests {
             try FileManager.default.createDirectory(
                 at: halfMade.appending(path: name), withIntermediateDirectories: true)
         }
-        let again = try ProcessRunner.pals(["init", halfMade.path])
+        let again = try await ProcessRunner.palsOffPool(["init", halfMade.path])
         #expect(again.status != 0, "\(again)")
         #expect(again.stderr.contains("is not empty"), "\(again)")
         #expect(try entries(halfMade) == ["Outbox", "Templates"])
         #expect(try entries(halfMade.appending(path: "Templates")).isEmpty)
 
-        let made = try ProcessRunner.pals(["init", folder.appending("ws").path])
+        let made = try await ProcessRunner.palsOffPool(["init", folder.appending("ws").path])
         #expect(made.status == 0, "\(made)")
         #expect(try entries(folder.url) == ["a-file", "half-made", "ws"], "no temporary folder left beside it")
-        let twice = try ProcessRunner.pals(["init", folder.appending("ws").path])
+        let twice = try await ProcessRunner.palsOffPool(["init", folder.appending("ws").path])
         #expect(twice.status != 0)
         #expect(twice.stderr.contains("already a pals workspace"))
 
         let empty = folder.appending("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let inPlace = try ProcessRunner.pals(["init", empty.path])
+        let inPlace = try await ProcessRunner.palsOffPool(["init", empty.path])
         #expect(inPlace.status == 0, "\(inPlace)")
         #expect(try entries(empty) == ["Outbox", "Templates", "pals.yaml", "register.sqlite"])
     }
 
     @Test("a missing template is named by templates check and by the letter that needs it; restore writes it back")
-    func missingTemplates() throws {
-        let ws = try TestWorkspace()
+    func missingTemplates() async throws {
+        let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try ws.logExample()
+        let reference = try await ws.logExample()
         let holding = URL(filePath: ws.workspace).appending(path: "Templates/en/holding.mustache")
         try FileManager.default.removeItem(at: holding)
 
-        let check = try ws.pals(["templates", "check"])
+        let check = try await ws.pals(["templates", "check"])
         #expect(check.status != 0, "\(check)")
         #expect(check.stderr.contains("en/holding.mustache: missing"), "\(check)")
         #expect(!check.stdout.contains("clean"))
 
-        let letter = try ws.pals([
+        let letter = try await ws.pals([
             "preview", "holding", reference, "--set", "reason=Waiting for a statement", "--set", "newDate=2027-03-01",
         ])
         #expect(letter.status != 0, "\(letter)")
@@ -194,17 +194,17 @@ struct WorkspaceCommandTests {
 
         let emptyFolder = ws.folder.appending("empty-templates")
         try FileManager.default.createDirectory(at: emptyFolder, withIntermediateDirectories: true)
-        let empty = try ws.pals(["templates", "check", "--folder", emptyFolder.path])
+        let empty = try await ws.pals(["templates", "check", "--folder", emptyFolder.path])
         #expect(empty.status != 0, "an empty folder is not clean: \(empty)")
         #expect(empty.stderr.contains("en/acknowledgement.mustache: missing"))
 
-        let restore = try ws.pals(["templates", "restore"])
+        let restore = try await ws.pals(["templates", "restore"])
         #expect(restore.status == 0, "\(restore)")
         #expect(restore.stdout.contains("restored en/holding.mustache"))
         #expect(try mode(holding.path) == 0o600)
-        #expect(try ws.pals(["templates", "check"]).status == 0)
+        #expect(try await ws.pals(["templates", "check"]).status == 0)
         #expect(
-            try ws.pals([
+            try await ws.pals([
                 "preview", "holding", reference, "--set", "reason=Waiting for a statement", "--set",
                 "newDate=2027-03-01",
             ]).status == 0)
@@ -212,10 +212,10 @@ struct WorkspaceCommandTests {
         // A lost partial stops every letter: the error names the file, not only "unknown partial".
         try FileManager.default.removeItem(
             at: URL(filePath: ws.workspace).appending(path: "Templates/partials/en/contact.mustache"))
-        let noPartial = try ws.pals(["preview", "acknowledgement", reference])
+        let noPartial = try await ws.pals(["preview", "acknowledgement", reference])
         #expect(noPartial.status != 0, "\(noPartial)")
         #expect(noPartial.stderr.contains("missing: partials/en/contact.mustache"), "\(noPartial)")
-        #expect(try ws.pals(["templates", "restore"]).status == 0)
-        #expect(try ws.pals(["preview", "acknowledgement", reference]).status == 0)
+        #expect(try await ws.pals(["templates", "restore"]).status == 0)
+        #expect(try await ws.pals(["preview", "acknowledgement", reference]).status == 0)
     }
 }
