@@ -33,15 +33,34 @@ public enum ProcessRunner {
         try run(palsBinary, arguments, input: input, environment: environment, currentDirectory: currentDirectory)
     }
 
-    /// Runs an executable and waits for it to exit.
+    /// How long a one-shot command may run before it is killed: a hung command fails its test instead of
+    /// hanging the whole run.
+    public static let commandTimeout: TimeInterval = 180
+
+    /// Runs an executable and waits for it to exit; one still running after ``commandTimeout`` is killed
+    /// (SIGKILL) and its result says so on standard error.
     public static func run(
         _ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
         currentDirectory: URL? = nil
     ) throws -> ProcessResult {
         let process = try start(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+        let child = process.process
+        let timedOut = Flag()
+        let watchdog = DispatchWorkItem {
+            if child.isRunning {
+                timedOut.raise()
+                kill(child.processIdentifier, SIGKILL)
+            }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + commandTimeout, execute: watchdog)
         if let input { process.stdin.write(input) }
         try? process.stdin.close()
-        return process.wait()
+        let result = process.wait()
+        watchdog.cancel()
+        guard timedOut.isRaised else { return result }
+        return ProcessResult(
+            status: result.status, stdout: result.stdout,
+            stderr: result.stderr + "\n[test kit] \(executable.lastPathComponent) killed: still running after \(Int(commandTimeout)) s")
     }
 
     /// Starts an executable without waiting; the caller writes to its input and waits.
@@ -100,4 +119,12 @@ public final class RunningProcess: @unchecked Sendable {
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData, as: UTF8.self))
     }
+}
+
+/// A flag one thread raises and another reads.
+private final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    func raise() { lock.withLock { raised = true } }
+    var isRaised: Bool { lock.withLock { raised } }
 }
