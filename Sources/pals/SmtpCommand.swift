@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Mail
+import WorkingDays
 
 /// `pals smtp check`.
 struct SmtpCommand: AsyncParsableCommand {
@@ -42,7 +43,8 @@ struct SmtpCommand: AsyncParsableCommand {
             case .notOffered: auth = "not offered by the server"
             }
             lines.append("Authentication  \(auth)")
-            print(lines.joined(separator: "\n"))
+            // The greeting, certificate and extensions are the server's words: shown, never obeyed by the terminal.
+            print(lines.map(\.escapingControls).joined(separator: "\n"))
             if case .refused = report.authentication { throw ExitCode(1) }
         }
     }

@@ -153,4 +153,16 @@ struct OutboxCommandTests {
             #expect(server.receivedMessageIDs().isEmpty, "a check sends no mail")
         }
     }
+
+    @Test("pals smtp check shows a server's control characters and escape sequences escaped, never raw")
+    func smtpCheckEscapesServerText() async throws {
+        try await withSMTPServer(["--hostname", "mail\u{1B}[2J\u{1B}]0;owned\u{07}.invalid"]) { server in
+            let ws = try await TestWorkspace()
+            defer { ws.folder.remove() }
+            let check = try await ws.pals(["smtp", "check"], environment: ["PALS_SMTP_URL": server.url()])
+            #expect(check.status == 0, "\(check)")
+            #expect(!check.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(check.stdout)")
+            #expect(check.stdout.contains("mail\\u{1B}[2J"), "\(check.stdout)")
+        }
+    }
 }

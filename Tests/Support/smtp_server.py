@@ -189,6 +189,7 @@ def main():
     parser.add_argument("--mail-dir", required=True)
     parser.add_argument("--ready-file", required=True)
     parser.add_argument("--greeting-reply")
+    parser.add_argument("--hostname", default="smtp-test.invalid", help="the name in the greeting and EHLO reply")
     parser.add_argument("--rcpt-reply", action="append", default=[])
     parser.add_argument("--data-reply")
     parser.add_argument("--data-reply-times", type=int)
@@ -241,7 +242,7 @@ def main():
             data_size_limit=options.size_limit,
             enable_SMTPUTF8=True,
             decode_data=False,
-            hostname="smtp-test.invalid",
+            hostname=options.hostname,
             tls_context=None if options.implicit_tls else context,
             require_starttls=options.require_starttls,
             authenticator=authenticator,
