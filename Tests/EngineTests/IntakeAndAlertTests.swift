@@ -28,18 +28,13 @@ struct IntakeWorkspace {
     let clock = MovableClock("2026-11-25T09:00:00Z")
     let postroom: Postroom
 
-    static let templates = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appending(path: "Templates", directoryHint: .isDirectory)
     static let complaint = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appending(path: "Examples/complaint.json")
 
     init() throws {
-        folder = try TemporaryFolder("engine")
-        let root = folder.appending("ws")
-        try Workspace.create(at: root)
-        let workspace = try Workspace.open(at: root, environment: [:])
-        let casebook = try Casebook(workspace: workspace, clock: clock.wallClock)
-        postroom = try Postroom(casebook: casebook, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let workspace = try EngineWorkspace(clock: clock.wallClock)
+        folder = workspace.folder
+        postroom = try Postroom(casebook: workspace.casebook(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     var outboxFolder: URL { postroom.casebook.workspace.outboxURL }

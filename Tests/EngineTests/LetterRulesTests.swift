@@ -28,12 +28,9 @@ struct LetterRulesTests {
         let reference: String
 
         init(now: String = "2026-11-25T09:00:00Z") throws {
-            folder = try TemporaryFolder("letter-rules")
-            let root = folder.appending("ws")
-            try Workspace.create(at: root)
-            let instant = ISO8601DateFormatter().date(from: now)!
-            casebook = try Casebook(
-                workspace: Workspace.open(at: root, environment: [:]), clock: WallClock(now: { instant }))
+            let workspace = try EngineWorkspace(now: now)
+            folder = workspace.folder
+            casebook = try workspace.casebook()
             let json = try Data(contentsOf: LetterRulesTests.packageRoot.appending(path: "Examples/complaint.json"))
             reference = try casebook.log(json: json).reference
             desk = try LetterDesk(casebook: casebook)

@@ -28,11 +28,15 @@ struct EngineWorkspace {
     let clock: WallClock
 
     init(now: String = "2026-11-25T09:00:00Z") throws {
-        folder = try TemporaryFolder("engine-safety")
+        try self.init(clock: WallClock.fixed(ISO8601DateFormatter().date(from: now)!))
+    }
+
+    init(clock: WallClock) throws {
+        folder = try TemporaryFolder("engine")
         let root = folder.appending("ws")
         try Workspace.create(at: root)
         workspace = try Workspace.open(at: root, environment: [:])
-        clock = WallClock.fixed(ISO8601DateFormatter().date(from: now)!)
+        self.clock = clock
     }
 
     func casebook() throws -> Casebook { try Casebook(workspace: workspace, clock: clock) }
