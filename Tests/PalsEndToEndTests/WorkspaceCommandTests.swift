@@ -23,8 +23,13 @@ private struct InstalledCopy {
         let bin = folder.appending("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         binary = bin.appending(path: "pals")
-        try FileManager.default.copyItem(at: ProcessRunner.palsBinary, to: binary)
-        chmod(binary.path, 0o755)
+        // A hard link, not a copy: a copy holds the new file open for writing, and a child process another test
+        // forks at that moment inherits that descriptor, so executing the copy fails with ETXTBSY ("Text file
+        // busy", exit 126) until the child execs. A link opens nothing. A copy only if linking is impossible.
+        if link(ProcessRunner.palsBinary.path, binary.path) != 0 {
+            try FileManager.default.copyItem(at: ProcessRunner.palsBinary, to: binary)
+            chmod(binary.path, 0o755)
+        }
     }
 }
 
