@@ -157,7 +157,7 @@ struct IntakeAndAlertTests {
         #expect(record.attention == nil)
         #expect(daemon.intakeRetries.entry(reference) == nil)
         let queued = try ws.postroom.outbox.list()
-        #expect(queued.map { $0.labels["kind"] } == ["acknowledgement"], "one acknowledgement and no alert")
+        #expect(queued.map { MessageLabels($0.labels).kind } == ["acknowledgement"], "one acknowledgement and no alert")
         #expect(daemon.intakePass() == 0, "acknowledged once")
     }
 
@@ -185,7 +185,7 @@ struct IntakeAndAlertTests {
         try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: false)
         #expect(ws.postroom.sendAlerts(force: true) == 1)
         let alert = try #require(try ws.postroom.outbox.list(labels: ["kind": "alert"]).first)
-        #expect(alert.labels["subject"] == "Acknowledgement delayed: \(reference)")
+        #expect(MessageLabels(alert.labels).subject == "Acknowledgement delayed: \(reference)")
         ws.clock.advance(by: IntakeRetries.maximumDelay)
         #expect(daemon.intakePass() == 1, "the tries went on and succeed once the folder is back")
     }
@@ -203,8 +203,9 @@ struct IntakeAndAlertTests {
             atPath: ws.outboxFolder.appending(path: Postroom.printFolder).path, withDestinationPath: elsewhere.path)
         #expect(try ws.daemon().intakePass() == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
-        let attention = try ws.postroom.casebook.register.get(reference).attention ?? ""
-        #expect(attention.contains("symbolic link"), "a person must replace the link: \(attention)")
+        let attention = try #require(try ws.postroom.casebook.register.get(reference).attention)
+        #expect(attention.kind == .intakeFailed)
+        #expect(attention.text.contains("symbolic link"), "a person must replace the link: \(attention)")
     }
 
     @Test("what a person must fix flags the case; what passes by itself does not")

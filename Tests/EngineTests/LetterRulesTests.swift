@@ -36,12 +36,10 @@ struct LetterRulesTests {
             desk = try LetterDesk(casebook: casebook)
         }
 
-        /// Changes the case directly in the register (as the CLI's commands would have).
-        func set(_ change: @escaping @Sendable (inout Case) -> Void) throws {
+        /// Moves the case through its lifecycle (as the CLI's commands and the daemon would have).
+        func set(_ transition: (inout CaseLifecycle, Date) throws -> Void) throws {
             let now = casebook.clock.now()
-            try casebook.register.update(reference, now: now, event: CaseEvent(at: now, kind: "test", detail: "test")) {
-                change(&$0)
-            }
+            try casebook.register.apply(reference, now: now) { try transition(&$0, now) }
         }
 
         /// The refusal `prepare` gives, or nil when it prepared the letter.
@@ -94,7 +92,7 @@ struct LetterRulesTests {
         let desk = try Desk()
         defer { desk.folder.remove() }
         #expect(desk.refusal(.holding) == nil, "allowed while the case is open")
-        try desk.set { $0.status = .responded }
+        try desk.set { try $0.respond(at: $1) }
         let refusal = try #require(desk.refusal(.holding))
         #expect(refusal.code == .notAllowed)
         #expect(refusal.message.contains("case \(desk.reference) has had its final response (status responded)"))
@@ -107,7 +105,7 @@ struct LetterRulesTests {
         let desk = try Desk()
         defer { desk.folder.remove() }
         #expect(desk.refusal(.resolution) == nil)
-        try desk.set { $0.status = .responded }
+        try desk.set { try $0.respond(at: $1) }
         let refusal = try #require(desk.refusal(.resolution))
         #expect(refusal.message.contains("its final response has already been sent"))
     }
@@ -135,8 +133,7 @@ struct LetterRulesTests {
         let desk = try Desk()
         defer { desk.folder.remove() }
         #expect(desk.refusal(.acknowledgement) == nil)
-        let at = desk.casebook.clock.now()
-        try desk.set { $0.acknowledgedAt = at }
+        try desk.set { try $0.acknowledge(.byOfficerLetter, at: $1) }
         let refusal = try #require(desk.refusal(.acknowledgement))
         #expect(refusal.message.contains("was already acknowledged on 2026-11-25"))
     }
