@@ -185,3 +185,63 @@ struct LetterRulesTests {
         }
     }
 }
+
+/// The case stores Engine is tested over: the workspace's SQLite register and the in-memory twin.
+enum EngineStore: String, CaseIterable, Sendable {
+    case register, inMemory
+
+    func casebook(_ workspace: EngineWorkspace) throws -> Casebook {
+        switch self {
+        case .register: try workspace.casebook()
+        case .inMemory: Casebook(workspace: workspace.workspace, register: .inMemory(), clock: workspace.clock)
+        }
+    }
+}
+
+@Suite("Engine changes a case only through its lifecycle", .serialized)
+struct EngineLifecycleTests {
+    static let complaint = LetterRulesTests.packageRoot.appending(path: "Examples/complaint.json")
+
+    @Test("an officer's letters record their typed events and move the case", arguments: EngineStore.allCases)
+    func officerLetters(store: EngineStore) throws {
+        let ws = try EngineWorkspace()
+        defer { ws.folder.remove() }
+        let postroom = try Postroom(casebook: try store.casebook(ws))
+        let book = postroom.casebook
+        let reference = try book.log(json: Data(contentsOf: Self.complaint)).reference
+        try postroom.sendLetter(.acknowledgement, reference: reference, inputs: [:])
+        try postroom.sendLetter(.holding, reference: reference, inputs: LetterRulesTests.inputs[.holding]!)
+        try postroom.sendLetter(.resolution, reference: reference, inputs: LetterRulesTests.inputs[.resolution]!)
+        let record = try book.register.get(reference)
+        #expect(record.status == .responded)
+        #expect(record.acknowledgedAt == ws.clock.now())
+        #expect(record.agreedResponseDate == CivilDate(iso: "2027-01-20") && record.extensions == 1)
+        let kinds = try book.register.events(for: reference).map(\.kind)
+        #expect(kinds.filter { $0 != .letterQueued && $0 != .letterPrinted }
+                == [.logged, .acknowledged, .extended, .responded])
+        #expect(kinds.filter { $0 == .letterQueued || $0 == .letterPrinted }.count == 3, "\(kinds)")
+    }
+
+    @Test("an officer's update goes through the transitions; a refused one stores nothing", arguments: EngineStore.allCases)
+    func officerUpdates(store: EngineStore) throws {
+        let ws = try EngineWorkspace()
+        defer { ws.folder.remove() }
+        let book = try store.casebook(ws)
+        let reference = try book.log(json: Data(contentsOf: Self.complaint)).reference
+        try book.close(reference)
+        #expect(throws: RegisterError.self) { try book.close(reference) }
+        var respond = CaseChanges()
+        respond.status = .responded
+        #expect(throws: CaseTransitionError.self) { try book.update(reference, respond) }
+        #expect(try book.register.get(reference).status == .closed, "a refused change stores nothing")
+        var reopen = CaseChanges()
+        reopen.status = .open
+        reopen.officer = "alex"
+        let reopened = try book.update(reference, reopen)
+        #expect(reopened.status == .open && reopened.closedAt == nil)
+        let kinds = try book.register.events(for: reference).map(\.kind)
+        // The example waits for the patient's consent: reopening returns it there, and the officer's `open` ends
+        // the wait.
+        #expect(kinds == [.logged, .closed, .updated, .reopened, .consent], "\(kinds)")
+    }
+}
