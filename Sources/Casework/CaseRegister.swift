@@ -301,7 +301,9 @@ public final class CaseRegister: CaseStore {
     /// - Throws: ``RegisterError`` when the case is missing or the register fails; what `transition` throws (e.g.
     ///   ``CaseTransitionError``) when it refuses, and then nothing is stored.
     @discardableResult
-    public func apply(_ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void) throws -> Case {
+    public func apply(
+        _ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void
+    ) throws -> Case {
         let outcome: Result<Case, any Error> = try write { db in
             guard let record = try CaseRow.fetchOne(db, key: reference)?.record else {
                 throw RegisterError.notFound(reference)

@@ -13,7 +13,9 @@ public protocol CaseStore: Sendable {
     /// Logs a new case: allocates its reference atomically from `pattern` (skipping for good any in `taken`, the
     /// references the outbox and archive already carry), gives it a new random ``Case/caseId`` and records the
     /// `logged` event (``CaseLifecycle/start(_:reference:caseId:now:)``).
-    func create(_ form: CaseForm, pattern: ReferencePattern, now: Date, taken: Set<String>) throws(RegisterError) -> Case
+    func create(
+        _ form: CaseForm, pattern: ReferencePattern, now: Date, taken: Set<String>
+    ) throws(RegisterError) -> Case
 
     /// The case with this reference, or `nil`.
     func find(_ reference: String) throws(RegisterError) -> Case?

@@ -63,7 +63,9 @@ public final class InMemoryCaseStore: CaseStore {
     }
 
     @discardableResult
-    public func apply(_ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void) throws -> Case {
+    public func apply(
+        _ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void
+    ) throws -> Case {
         try state.withLock { state in
             guard let record = state.cases[reference] else { throw RegisterError.notFound(reference) }
             var lifecycle = CaseLifecycle(record)

@@ -121,7 +121,15 @@ extension Daemon {
             try casebook.register.apply(record.reference, now: at) { lifecycle in lifecycle.flag(reason, at: at) }
             try postroom.alertOfficer(
                 reference: record.reference, key: key, subject: "Acknowledgement needed: \(record.reference)",
-                body: "pals could not acknowledge case \(record.reference) by itself.\n\n\(reason.text)\n\nPlease acknowledge it yourself (`pals preview acknowledgement \(record.reference)`, `pals letter acknowledgement \(record.reference)`), or fix the case and run `pals case update \(record.reference) --clear-attention` so pals tries again.")
+                body: """
+                    pals could not acknowledge case \(record.reference) by itself.
+
+                    \(reason.text)
+
+                    Please acknowledge it yourself (`pals preview acknowledgement \(record.reference)`, \
+                    `pals letter acknowledgement \(record.reference)`), or fix the case and run \
+                    `pals case update \(record.reference) --clear-attention` so pals tries again.
+                    """)
         } catch {
             // Not flagged: the case is tried again (with backoff), and flagged then if the problem is still there.
             logger.error("cannot flag the case", metadata: ["case": "\(record.reference)", "error": "\(error)"])

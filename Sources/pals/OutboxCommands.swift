@@ -196,7 +196,8 @@ struct ArchiveCommand: AsyncParsableCommand {
             let book = try options.casebook()
             _ = try book.register.get(reference)
             let outbox = try options.outbox()
-            let report = try outbox.archive.export(labels: MessageLabels.forCase(reference), to: URL(filePath: to, directoryHint: .isDirectory))
+            let report = try outbox.archive.export(
+                labels: MessageLabels.forCase(reference), to: URL(filePath: to, directoryHint: .isDirectory))
             print("Exported \(report.ids.count) message(s) of \(reference) to \(report.folder.path)")
         }
     }
@@ -265,9 +266,11 @@ struct OutboxRow: Encodable {
         return TextTable.render(
             header: ["ID", "STATE", "CASE", "KIND", "ATTEMPTS", "NEXT", "LAST REPLY"],
             rows: items.map {
-                [$0.id, $0.state.rawValue, MessageLabels($0.labels).reference ?? "-", MessageLabels($0.labels).kind ?? "-",
-                 String($0.attempts.count),
-                 $0.nextAttempt.map(formatter.string(from:)) ?? "-", Postroom.short($0.lastReply ?? "")]
+                let labels = MessageLabels($0.labels)
+                return [
+                    $0.id, $0.state.rawValue, labels.reference ?? "-", labels.kind ?? "-", String($0.attempts.count),
+                    $0.nextAttempt.map(formatter.string(from:)) ?? "-", Postroom.short($0.lastReply ?? ""),
+                ]
             })
     }
 }

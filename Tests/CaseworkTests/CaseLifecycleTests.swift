@@ -100,7 +100,8 @@ struct CaseLifecycleTests {
         try life.extend(to: CivilDate(iso: "2027-01-20")!, reason: "a statement", at: at)
         try life.extend(to: CivilDate(iso: "2027-02-20")!, reason: "another", at: at)
         #expect(life.record.agreedResponseDate == CivilDate(iso: "2027-02-20") && life.record.extensions == 2)
-        #expect(life.events.last?.detail == "response date moved to 2027-02-20 by a holding letter (extension 2): another")
+        #expect(
+            life.events.last?.detail == "response date moved to 2027-02-20 by a holding letter (extension 2): another")
         try life.escalate(on: CivilDate(iso: "2026-11-26")!, at: at)
         #expect(life.record.stage == 2 && life.record.escalatedOn == CivilDate(iso: "2026-11-26"))
         #expect(life.record.acknowledgedAt == nil, "stage 2 needs its own acknowledgement")

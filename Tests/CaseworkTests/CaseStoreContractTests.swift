@@ -29,7 +29,9 @@ struct CaseStoreContractTests {
         try CaseForm.parse(json: complaintJSON(changes), rules: rules)
     }
 
-    @Test("a new case gets the next reference, skipping taken ones, and its logged event", arguments: StoreBackend.allCases)
+    @Test(
+        "a new case gets the next reference, skipping taken ones, and its logged event",
+        arguments: StoreBackend.allCases)
     func create(backend: StoreBackend) throws {
         let (store, folder) = try backend.make()
         defer { folder?.remove() }
@@ -109,9 +111,12 @@ struct CaseStoreContractTests {
     func filters(backend: StoreBackend) throws {
         let (store, folder) = try backend.make()
         defer { folder?.remove() }
-        let newer = try store.create(try form(["received": "2026-11-24T10:00:00Z"]), pattern: .standard, now: rules.now)
-        let older = try store.create(try form(["received": "2026-11-20T10:00:00Z", "officer": "sam"]), pattern: .standard, now: rules.now)
-        let closed = try store.create(try form(["received": "2026-11-21T10:00:00Z"]), pattern: .standard, now: rules.now)
+        func log(_ received: String, officer: String = "alex") throws -> Case {
+            try store.create(try form(["received": received, "officer": officer]), pattern: .standard, now: rules.now)
+        }
+        let newer = try log("2026-11-24T10:00:00Z")
+        let older = try log("2026-11-20T10:00:00Z", officer: "sam")
+        let closed = try log("2026-11-21T10:00:00Z")
         try store.apply(closed.reference, now: rules.now) { try $0.close(at: rules.now) }
         try store.apply(newer.reference, now: rules.now) { try $0.acknowledge(.byOfficerLetter, at: rules.now) }
         let filters: [(CaseFilter, [String])] = [
@@ -153,14 +158,15 @@ struct LegacyRegisterTests {
         for kind in CaseEventKindTests.oldTexts + ["note"] {
             values.append("('\(reference)', '2026-11-25 09:00:00.000', '\(kind)', 'old')")
         }
-        _ = try await sqlite(file, "INSERT INTO case_events(reference, at, kind, detail) VALUES \(values.joined(separator: ", "))")
-        _ = try await sqlite(
-            file, "UPDATE cases SET attention = 'automatic acknowledgement not made: old words' WHERE reference = '\(reference)'")
+        let old = "automatic acknowledgement not made: old words"
+        let rows = values.joined(separator: ", ")
+        try await sqlite(file, "INSERT INTO case_events(reference, at, kind, detail) VALUES \(rows)")
+        try await sqlite(file, "UPDATE cases SET attention = '\(old)' WHERE reference = '\(reference)'")
         let events = try register.events(for: reference)
         #expect(events.map(\.kind.rawValue) == ["logged"] + CaseEventKindTests.oldTexts + ["note"])
         #expect(events.last?.kind == .unrecognised("note"))
         let read = try register.get(reference)
-        #expect(read.attention == CaseAttention(kind: .intakeFailed, text: "automatic acknowledgement not made: old words"))
+        #expect(read.attention == CaseAttention(kind: .intakeFailed, text: old))
         #expect(try register.schedules().first?.attention?.holdsIntake == true)
         try register.apply(reference, now: rules.now) { $0.clearAttention(at: rules.now) }
         #expect(try register.get(reference).attention == nil)

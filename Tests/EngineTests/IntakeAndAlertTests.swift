@@ -105,6 +105,34 @@ struct IntakeAndAlertTests {
         #expect(!references.contains { second.contains("Undelivered acknowledgement: \($0)\r\n") })
     }
 
+    @Test("a held letter flags its case with a typed reason naming the message; its delivery clears it")
+    func heldLetterFlagsItsCase() async throws {
+        let ws = try IntakeWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.log(email: "person@example.org")
+        #expect(try ws.daemon().intakePass() == 1)
+        let answers = Mutex([DeliveryOutcome.uncertain(reason: "connection lost after the final dot")])
+        let transport = InMemoryTransport { envelope, _ in
+            guard envelope.recipient.address == "person@example.org" else { return .delivered(reply: "250 ok") }
+            return answers.withLock { $0.isEmpty ? .delivered(reply: "250 ok") : $0.removeFirst() }
+        }
+        let sender = try ws.postroom.sender(transport: transport)
+        #expect(await sender.drain().held == 1)
+        let held = try #require(try ws.postroom.outbox.list(state: .hold).first)
+        let register = ws.postroom.casebook.register
+        #expect(try register.get(reference).attention == .letterHeld(kind: "acknowledgement", messageID: held.id))
+        #expect(try register.events(for: reference).contains {
+            $0.kind == .letterHeld && $0.detail.hasPrefix("acknowledgement \(held.id) on hold")
+        })
+        _ = try ws.postroom.outbox.release(held.id)
+        _ = await sender.drain()
+        #expect(try register.get(reference).attention == nil, "the message it named was delivered")
+        #expect(try register.events(for: reference).contains {
+            $0.kind == .letterSent && $0.detail.hasPrefix("acknowledgement \(held.id) accepted")
+        })
+        #expect(try ws.daemon().intakePass() == 0, "acknowledged once")
+    }
+
     @Test("an alert already queued is not queued again after a restart: its key is made from its problems' keys")
     func coalescedAlertIdempotent() throws {
         let problems = (0..<3).map {

@@ -222,7 +222,9 @@ struct EngineLifecycleTests {
         #expect(kinds.filter { $0 == .letterQueued || $0 == .letterPrinted }.count == 3, "\(kinds)")
     }
 
-    @Test("an officer's update goes through the transitions; a refused one stores nothing", arguments: EngineStore.allCases)
+    @Test(
+        "an officer's update goes through the transitions; a refused one stores nothing",
+        arguments: EngineStore.allCases)
     func officerUpdates(store: EngineStore) throws {
         let ws = try EngineWorkspace()
         defer { ws.folder.remove() }
