@@ -8,7 +8,8 @@ public import Mail
     internal import Darwin
 #endif
 
-/// A durable outbox and sent-items archive kept in plain folders, moved between states by atomic renames.
+/// A durable outbox and sent-items archive kept in plain folders, moved between states by atomic renames: the
+/// ``OutboxStore`` of a workspace on one machine (``InMemoryOutbox`` is its twin for tests).
 ///
 /// Postfix's queue and Maildir are the models: an operator can inspect everything with `ls` and `cat`.
 ///

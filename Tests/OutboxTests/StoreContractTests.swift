@@ -198,6 +198,26 @@ struct StoreContractTests {
         }
     }
 
+    @Test("export writes every message of a case with its metadata, through the store", arguments: StoreKind.allCases)
+    func archiveExport(kind: StoreKind) async throws {
+        let clock = TestClock()
+        try await withStore(kind, clock: clock) { store in
+            let ids = try await populate(store, clock: clock)
+            #expect(store.nextDue() == clock.now, "one is queued")
+            try await withTemporaryFolder { folder in
+                let report = try store.archive.export(labels: ["case": "C-sent"], to: folder)
+                #expect(report.ids == [ids[.sent]!])
+                let eml = try Data(contentsOf: folder.appendingPathComponent("\(ids[.sent]!).eml"))
+                #expect(eml == (try store.data(of: ids[.sent]!)))
+                let sidecar = folder.appendingPathComponent("\(ids[.sent]!).json")
+                #expect(FileManager.default.fileExists(atPath: sidecar.path))
+            }
+            try store.cancel(ids[.queued]!, reason: "not needed")
+            try store.cancel(ids[.deferred]!, reason: "not needed")
+            #expect(store.nextDue() == nil, "held, failed and cancelled messages wait for nobody")
+        }
+    }
+
     @Test("what a stopped sender claimed goes on hold at recovery, never resent", arguments: StoreKind.allCases)
     func recoveryHoldsClaims(kind: StoreKind) async throws {
         let clock = TestClock()
