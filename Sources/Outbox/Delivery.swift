@@ -384,7 +384,7 @@ extension Outbox {
 
     /// Renames a file the caller owns (in a folder whose lock it holds): a vanished source is an error here.
     private func moveOwned(_ from: String, to: String, id: String) throws(OutboxError) {
-        guard case .moved = try Files.move(from, to, id: id) else {
+        guard case .moved = try move(from, to, id: id) else {
             throw OutboxError(.storage, id: id, path: from, reason: "the message file vanished while it was moved")
         }
     }
@@ -393,7 +393,7 @@ extension Outbox {
     /// message: the sidecar is written first, as when a sender settles (a crash here is finished next time).
     private func moveRecovered(_ item: OutboxItem, from folder: String) throws(OutboxError) -> OutboxEvent {
         let target = folderPath(item.state)
-        try Files.writeAtomically(try encode(item), to: target + "/\(item.id).json")
+        try write(try encode(item), to: target + "/\(item.id).json", id: item.id)
         Files.syncFolder(target)
         try moveOwned(folder + "/\(item.id).eml", to: target + "/\(item.id).eml", id: item.id)
         Files.syncFolder(target)
