@@ -61,7 +61,7 @@ let package = Package(
             dependencies: ["Casework", "CPangoCairo"]
         ),
         .target(name: "Mail", dependencies: ["CCurlShim", "WorkingDays"]),
-        .target(name: "Outbox", dependencies: ["Mail", "WorkingDays"]),
+        .target(name: "Outbox", dependencies: ["Mail", "WorkingDays", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Engine",
             dependencies: [
