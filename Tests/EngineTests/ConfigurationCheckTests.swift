@@ -129,7 +129,6 @@ struct ConfigurationCheckTests {
 
     @Test("a setting the letters print, left blank, is an error naming its pals.yaml key and the letters", arguments: [
         ("organisation.phone", "organisation.phone"),
-        ("organisation.addressLines", "organisation.address"),
         ("signatory.name", "signatory.name"),
         ("advocacy.phone", "advocacy.phone"),
         ("ombudsman.phone", "ombudsman.phso.phone"),
@@ -138,7 +137,6 @@ struct ConfigurationCheckTests {
         var configuration = try Self.starter
         switch field {
         case "organisation.phone": configuration.organisation.phone = ""
-        case "organisation.addressLines": configuration.organisation.addressLines = []
         case "signatory.name": configuration.signatory.name = " "
         case "advocacy.phone": configuration.advocacy.phone = ""
         default: configuration.ombudsmen[.phso]?.phone = ""

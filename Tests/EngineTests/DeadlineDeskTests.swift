@@ -119,7 +119,7 @@ struct DeadlineDeskTests {
         #expect(response.state == .green)
         let decision = try desk.nextDue(for: scotland.schedule, today: today)
         #expect(decision.deadline == .decision)
-        #expect(decision.due == day("2026-11-30"), "stage 1: 5 working days")
+        #expect(decision.due == day("2026-12-01"), "stage 1: 5 working days, St Andrew's Day (30 November) not one")
         #expect(decision.stage == 1)
     }
 

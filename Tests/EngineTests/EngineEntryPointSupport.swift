@@ -142,9 +142,16 @@ func dueItem(
     _ reference: String, officer: String = "alex", deadline: DueItem.Kind, due: String, left: Int,
     state: DeadlineStatus.Colour
 ) -> DueItem {
-    let json = """
-        {"reference": "\(reference)", "officer": "\(officer)", "profile": "england", "deadline": "\(deadline.rawValue)",
-         "due": "\(due)", "workingDaysRemaining": \(left), "state": "\(state.rawValue)", "backstop": "2027-05-23"}
-        """
-    return try! JSONDecoder().decode(DueItem.self, from: Data(json.utf8))
+    let fields: [String: Any] = [
+        "reference": reference, "officer": officer, "profile": "england", "deadline": deadline.rawValue, "due": due,
+        "workingDaysRemaining": left, "state": state.rawValue, "backstop": "2027-05-23",
+    ]
+    let json = try! JSONSerialization.data(withJSONObject: fields)
+    return try! JSONDecoder().decode(DueItem.self, from: json)
+}
+
+extension MergedLetter {
+    /// The letter's text with every run of white space made one space, so a check does not depend on where the
+    /// text renderer wraps its lines.
+    var flatText: String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
 }
