@@ -75,10 +75,34 @@ func failure<E: Error>(
     return nil
 }
 
+/// The folder holding a workspace made once per test process by `Workspace.create`, which tests copy: making one
+/// flushes every file to disk and takes ten times as long as a copy (0.3 s against 0.03 s here).
+private let pristineFolder = URL(filePath: NSTemporaryDirectory(), directoryHint: .isDirectory)
+    .appending(path: "pals-engine-pristine-\(getpid())", directoryHint: .isDirectory)
+
+/// The workspace in ``pristineFolder``, made on first use and removed when the test process exits.
+private let pristineWorkspace: Result<URL, any Error> = Result {
+    let root = pristineFolder.appending(path: "ws")
+    try? FileManager.default.removeItem(at: pristineFolder)
+    try FileManager.default.createDirectory(at: pristineFolder, withIntermediateDirectories: true)
+    try Workspace.create(at: root)
+    atexit { try? FileManager.default.removeItem(at: pristineFolder) }
+    return root
+}
+
 extension EngineWorkspace {
-    /// A workspace made off the cooperative pool, its clock stopped at `now`.
+    /// A fresh workspace, a copy of one made by `Workspace.create`, its clock stopped at `now`.
+    init(copyAt now: String) throws {
+        folder = try TemporaryFolder("engine")
+        let root = folder.appending("ws")
+        try FileManager.default.copyItem(at: try pristineWorkspace.get(), to: root)
+        workspace = try Workspace.open(at: root, environment: [:])
+        clock = .fixed(instant(now))
+    }
+
+    /// A fresh workspace made off the cooperative pool, its clock stopped at `now`.
     static func make(now: String = "2026-11-25T09:00:00Z") async throws -> EngineWorkspace {
-        try await offPool { try EngineWorkspace(now: now) }
+        try await offPool { try EngineWorkspace(copyAt: now) }
     }
 
     /// The same workspace seen at another instant (a second command run later).

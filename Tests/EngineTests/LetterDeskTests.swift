@@ -40,12 +40,14 @@ struct LetterDeskTests {
             $0.fields["consent"] = "requested"
             if profile != .england { $0.fields["complexity"] = nil }
         })
-        for kind in Self.caseKinds {
-            let (letter, pdf) = try await offPool {
-                let letter = try LetterDesk(casebook: ws.casebook())
-                    .prepare(kind, reference: record.reference, inputs: Self.inputs[kind] ?? [:])
-                return (letter, try letter.pdf())
+        let letters = try await offPool {
+            let desk = try LetterDesk(casebook: ws.casebook())
+            return try Self.caseKinds.map { kind in
+                let letter = try desk.prepare(kind, reference: record.reference, inputs: Self.inputs[kind] ?? [:])
+                return (kind, letter, try letter.pdf())
             }
+        }
+        for (kind, letter, pdf) in letters {
             #expect(letter.kind == kind)
             #expect(letter.merged.language == .english)
             #expect(letter.merged.subject == "Your complaint \(record.reference)", "the reference only, never a name")

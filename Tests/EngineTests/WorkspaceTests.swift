@@ -23,7 +23,7 @@ struct WorkspaceTests {
 
     @Test("a workspace's files are where DESIGN says, inside its folder")
     func layout() async throws {
-        let ws = try await EngineWorkspace.make()
+        let ws = try await offPool { try EngineWorkspace(now: "2026-11-25T09:00:00Z") }
         defer { ws.folder.remove() }
         let root = ws.workspace.root.path
         #expect(ws.workspace.configurationURL.path == root + "/pals.yaml")
