@@ -10,9 +10,7 @@ import WorkingDays
 
 /// ``LetterDesk``, in process: every kind of letter prepared for every jurisdiction and rendered as text, HTML
 /// and PDF; Welsh letters; missing and unknown inputs; refusals; and the exact message that would be queued.
-///
-/// Serialized: PDF rendering (cairo, pango) is the slow part, and two threads of it only compete for the cores.
-@Suite("LetterDesk: preparing and composing letters", .serialized)
+@Suite("LetterDesk: preparing and composing letters")
 struct LetterDeskTests {
     /// Valid officer inputs for each kind the default templates have.
     static let inputs: [LetterKind: [String: String]] = [

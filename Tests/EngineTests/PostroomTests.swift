@@ -11,7 +11,7 @@ import WorkingDays
 /// ``Postroom``, in process: letters queued by email and by post and recorded on the case, `sendLetter` once per
 /// day, what a holding letter and a resolution do to the case, staff messages and their labels, sending through
 /// the file transport, and the retention period. The clock stands at Wednesday 25 November 2026, 09:00.
-@Suite("Postroom: queueing, sending and purging letters", .serialized)
+@Suite("Postroom: queueing, sending and purging letters")
 struct PostroomTests {
     static let holding = ["reason": "We are waiting for a statement.", "newDate": "2027-01-20"]
     static let resolution = ["consideration": "We read the notes.", "findings": "A delay.", "actions": "Training."]
