@@ -58,54 +58,111 @@ struct CasebookTests {
     /// One bad field, the field the problem names, and words its message must contain.
     static let badFields: [(String, @Sendable (inout Complaint) -> Void, String, String)] = [
         ("an unknown field", { $0.fields["colour"] = "blue" }, "colour", "is not a field of the case format"),
-        ("no channel", { $0.fields["channel"] = nil }, "channel",
-         "is missing (one of: email, letter, phone, in-person, web)"),
+        (
+            "no channel", { $0.fields["channel"] = nil }, "channel",
+            "is missing (one of: email, letter, phone, in-person, web)"
+        ),
         ("an unknown channel", { $0.fields["channel"] = "fax" }, "channel", "'fax' is not one of: email"),
         ("a blank summary", { $0.fields["summary"] = "   " }, "summary", "is empty"),
         ("a number for the service", { $0.fields["service"] = 7 }, "service", "must be a string"),
         ("no officer", { $0.fields["officer"] = nil }, "officer", "is missing"),
-        ("an unknown officer", { $0.fields["officer"] = "zoe" }, "officer",
-         "'zoe' is not an officer of this workspace (known: alex, sam)"),
+        (
+            "an unknown officer", { $0.fields["officer"] = "zoe" }, "officer",
+            "'zoe' is not an officer of this workspace (known: alex, sam)"
+        ),
         ("an unknown profile", { $0.fields["profile"] = "atlantis" }, "profile", "'atlantis' is not one of:"),
-        ("stage 3", { $0.fields["profile"] = "scotland"; $0.fields["stage"] = 3 }, "stage", "must be 1 or 2"),
+        (
+            "stage 3",
+            {
+                $0.fields["profile"] = "scotland"
+                $0.fields["stage"] = 3
+            }, "stage", "must be 1 or 2"
+        ),
         ("a stage in England", { $0.fields["stage"] = 2 }, "stage", "profile 'england' has no stages"),
         ("a stage in words", { $0.fields["stage"] = "two" }, "stage", "must be a whole number"),
-        ("an unknown complexity", { $0.fields["complexity"] = "huge" }, "complexity",
-         "'huge' is not a configured complexity (known: complex, standard, very-complex)"),
-        ("a received date in words", { $0.fields["received"] = "yesterday" }, "received",
-         "'yesterday' is not a date (YYYY-MM-DD) or a time"),
-        ("a received day after today", { $0.fields["received"] = "2026-11-26" }, "received",
-         "2026-11-26 is in the future (today is 2026-11-25)"),
-        ("a received time an hour ahead", { $0.fields["received"] = "2026-11-25T10:00:00Z" }, "received",
-         "is in the future"),
-        ("a received date before 1990", { $0.fields["received"] = "1989-12-31" }, "received",
-         "1989-12-31 is outside the dates pals accepts (1990-01-01 to 2100-12-31)"),
-        ("an agreed date that is not a date", { $0.fields["agreedResponseDate"] = "2026-13-01" },
-         "agreedResponseDate", "'2026-13-01' is not a date in the form YYYY-MM-DD"),
-        ("an agreed date before receipt", { $0.fields["agreedResponseDate"] = "2026-11-01" }, "agreedResponseDate",
-         "2026-11-01 is before the complaint was received (2026-11-23)"),
-        ("consent without a patient", { $0.fields["consent"] = "received" }, "consent",
-         "is 'received' but the case has no patient"),
+        (
+            "an unknown complexity", { $0.fields["complexity"] = "huge" }, "complexity",
+            "'huge' is not a configured complexity (known: complex, standard, very-complex)"
+        ),
+        (
+            "a received date in words", { $0.fields["received"] = "yesterday" }, "received",
+            "'yesterday' is not a date (YYYY-MM-DD) or a time"
+        ),
+        (
+            "a received day after today", { $0.fields["received"] = "2026-11-26" }, "received",
+            "2026-11-26 is in the future (today is 2026-11-25)"
+        ),
+        (
+            "a received time an hour ahead", { $0.fields["received"] = "2026-11-25T10:00:00Z" }, "received",
+            "is in the future"
+        ),
+        (
+            "a received date before 1990", { $0.fields["received"] = "1989-12-31" }, "received",
+            "1989-12-31 is outside the dates pals accepts (1990-01-01 to 2100-12-31)"
+        ),
+        (
+            "an agreed date that is not a date", { $0.fields["agreedResponseDate"] = "2026-13-01" },
+            "agreedResponseDate", "'2026-13-01' is not a date in the form YYYY-MM-DD"
+        ),
+        (
+            "an agreed date before receipt", { $0.fields["agreedResponseDate"] = "2026-11-01" }, "agreedResponseDate",
+            "2026-11-01 is before the complaint was received (2026-11-23)"
+        ),
+        (
+            "consent without a patient", { $0.fields["consent"] = "received" }, "consent",
+            "is 'received' but the case has no patient"
+        ),
         ("acknowledged as a word", { $0.fields["acknowledged"] = "yes" }, "acknowledged", "must be true or false"),
-        ("an empty complainant", { $0.complainant = [:] }, "complainant.firstName",
-         "is missing"),
-        ("a complainant without a last name", { $0.complainant["lastName"] = nil }, "complainant.lastName",
-         "is missing"),
-        ("an invalid email address", { $0.complainant["email"] = "eira at example" }, "complainant.email",
-         "is not a valid email address"),
-        ("email preferred without an address", { $0.complainant["email"] = nil; $0.complainant["preferredContact"] = "email" },
-         "complainant.email", "is missing but preferredContact is email"),
-        ("post preferred without an address", { $0.complainant["address"] = nil; $0.complainant["preferredContact"] = "post" },
-         "complainant.address", "is missing but letters go by post"),
-        ("an address that is not a list", { $0.complainant["address"] = "12 Invented Street" }, "complainant.address",
-         "must be a list of strings"),
+        (
+            "an empty complainant", { $0.complainant = [:] }, "complainant.firstName",
+            "is missing"
+        ),
+        (
+            "a complainant without a last name", { $0.complainant["lastName"] = nil }, "complainant.lastName",
+            "is missing"
+        ),
+        (
+            "an invalid email address", { $0.complainant["email"] = "eira at example" }, "complainant.email",
+            "is not a valid email address"
+        ),
+        (
+            "email preferred without an address",
+            {
+                $0.complainant["email"] = nil
+                $0.complainant["preferredContact"] = "email"
+            },
+            "complainant.email", "is missing but preferredContact is email"
+        ),
+        (
+            "post preferred without an address",
+            {
+                $0.complainant["address"] = nil
+                $0.complainant["preferredContact"] = "post"
+            },
+            "complainant.address", "is missing but letters go by post"
+        ),
+        (
+            "an address that is not a list", { $0.complainant["address"] = "12 Invented Street" },
+            "complainant.address",
+            "must be a list of strings"
+        ),
         ("an unknown language", { $0.complainant["language"] = "fr" }, "complainant.language", "'fr' is not one of:"),
-        ("an unknown accessible-information need", { $0.complainant["accessibleInformation"] = ["braile"] },
-         "complainant.accessibleInformation", "'braile' is not one of:"),
-        ("an unknown complainant field", { $0.complainant["nhsNumber"] = "0000000000" }, "complainant.nhsNumber",
-         "is not a field of the case format"),
-        ("a patient without a first name", { $0.patient = ["lastName": "Example"]; $0.fields["consent"] = "requested" },
-         "patient.firstName", "is missing"),
+        (
+            "an unknown accessible-information need", { $0.complainant["accessibleInformation"] = ["braile"] },
+            "complainant.accessibleInformation", "'braile' is not one of:"
+        ),
+        (
+            "an unknown complainant field", { $0.complainant["nhsNumber"] = "0000000000" }, "complainant.nhsNumber",
+            "is not a field of the case format"
+        ),
+        (
+            "a patient without a first name",
+            {
+                $0.patient = ["lastName": "Example"]
+                $0.fields["consent"] = "requested"
+            },
+            "patient.firstName", "is missing"
+        ),
     ]
 
     @Test("each bad field is named with what is wrong, and nothing is stored", arguments: badFields.indices)
@@ -121,10 +178,12 @@ struct CasebookTests {
         #expect(try await offPool { try ws.casebook().register.cases() }.isEmpty, "\(what): nothing stored")
     }
 
-    @Test("received and agreed dates outside 1990–2100 are refused, naming the field", arguments: [
-        ("received", "0001-01-01"), ("received", "1500-06-01"), ("received", "1989-12-31"),
-        ("agreedResponseDate", "9999-12-31"), ("agreedResponseDate", "2101-01-01"),
-    ])
+    @Test(
+        "received and agreed dates outside 1990–2100 are refused, naming the field",
+        arguments: [
+            ("received", "0001-01-01"), ("received", "1500-06-01"), ("received", "1989-12-31"),
+            ("agreedResponseDate", "9999-12-31"), ("agreedResponseDate", "2101-01-01"),
+        ])
     func datesOutsideWindow(field: String, date: String) async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
@@ -134,10 +193,12 @@ struct CasebookTests {
         #expect(error.problems.first?.message == "\(date) is outside the dates pals accepts (1990-01-01 to 2100-12-31)")
     }
 
-    @Test("a date-only received of today is accepted at any hour, in winter and in summer time", arguments: [
-        ("2026-12-01T00:30:00Z", "2026-12-01"), ("2026-12-01T23:30:00Z", "2026-12-01"),
-        ("2026-06-01T23:30:00Z", "2026-06-02"), ("2026-06-02T00:30:00Z", "2026-06-02"),
-    ])
+    @Test(
+        "a date-only received of today is accepted at any hour, in winter and in summer time",
+        arguments: [
+            ("2026-12-01T00:30:00Z", "2026-12-01"), ("2026-12-01T23:30:00Z", "2026-12-01"),
+            ("2026-06-01T23:30:00Z", "2026-06-02"), ("2026-06-02T00:30:00Z", "2026-06-02"),
+        ])
     func todayAtAnyHour(now: String, today: String) async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
@@ -146,9 +207,11 @@ struct CasebookTests {
         }
         #expect(record.receivedDate == day(today))
         #expect(record.receivedAt <= instant(now))
-        let tomorrow = try #require(await failure(CaseFormError.self) {
-            _ = try ws.at("2026-12-01T23:30:00Z").log(json: Complaint.with { $0.fields["received"] = "2026-12-02" }.json)
-        })
+        let tomorrow = try #require(
+            await failure(CaseFormError.self) {
+                _ = try ws.at("2026-12-01T23:30:00Z").log(
+                    json: Complaint.with { $0.fields["received"] = "2026-12-02" }.json)
+            })
         #expect(tomorrow.problems.map(\.description) == ["received: 2026-12-02 is in the future (today is 2026-12-01)"])
     }
 
@@ -157,11 +220,12 @@ struct CasebookTests {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let record = try await ws.log()
-        let error = try #require(await failure(CaseFormError.self) {
-            var changes = CaseChanges()
-            changes.agreedResponseDate = day("9999-12-31")
-            try ws.casebook().update(record.reference, changes)
-        })
+        let error = try #require(
+            await failure(CaseFormError.self) {
+                var changes = CaseChanges()
+                changes.agreedResponseDate = day("9999-12-31")
+                try ws.casebook().update(record.reference, changes)
+            })
         let text = try #require(error.errorDescription)
         #expect(text.hasPrefix("PALS-2026-0001 was not changed: 1 problem(s)"))
         #expect(text.contains("agreed-response-date: 9999-12-31 is outside the dates pals accepts"))
@@ -224,17 +288,18 @@ struct CasebookTests {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let record = try await ws.log()
-        let error = try #require(await failure(CaseFormError.self) {
-            var changes = CaseChanges()
-            changes.officer = "zoe"
-            changes.status = .closed
-            changes.stage = 2
-            changes.consent = .requested
-            changes.complexity = "huge"
-            changes.email = "not-an-address"
-            changes.agreedResponseDate = day("2026-11-01")
-            try ws.casebook().update(record.reference, changes)
-        })
+        let error = try #require(
+            await failure(CaseFormError.self) {
+                var changes = CaseChanges()
+                changes.officer = "zoe"
+                changes.status = .closed
+                changes.stage = 2
+                changes.consent = .requested
+                changes.complexity = "huge"
+                changes.email = "not-an-address"
+                changes.agreedResponseDate = day("2026-11-01")
+                try ws.casebook().update(record.reference, changes)
+            })
         #expect(error.outcome == "PALS-2026-0001 was not changed")
         let messages = Dictionary(error.problems.map { ($0.field, $0.message) }, uniquingKeysWith: { $0 + " | " + $1 })
         #expect(messages["officer"] == "'zoe' is not an officer of this workspace (known: alex, sam)")
@@ -288,7 +353,11 @@ struct CasebookTests {
     func escalation() async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
-        let record = try await ws.log(.with { $0.fields["profile"] = "scotland"; $0.fields["complexity"] = nil })
+        let record = try await ws.log(
+            .with {
+                $0.fields["profile"] = "scotland"
+                $0.fields["complexity"] = nil
+            })
         #expect(record.stage == 1)
         try await ws.set(record.reference) { $0.acknowledgedAt = instant("2026-11-23T12:00:00Z") }
         let escalated = try await offPool {
@@ -299,11 +368,12 @@ struct CasebookTests {
         #expect(escalated.stage == 2)
         #expect(escalated.escalatedOn == day("2026-11-25"))
         #expect(escalated.acknowledgedAt == nil, "stage 2 is acknowledged again, by the daemon's intake")
-        let back = try #require(await failure(CaseFormError.self) {
-            var changes = CaseChanges()
-            changes.stage = 1
-            try ws.casebook().update(record.reference, changes)
-        })
+        let back = try #require(
+            await failure(CaseFormError.self) {
+                var changes = CaseChanges()
+                changes.stage = 1
+                try ws.casebook().update(record.reference, changes)
+            })
         #expect(back.problems.map(\.message) == ["a case cannot go back from stage 2 to stage 1"])
     }
 
@@ -319,7 +389,8 @@ struct CasebookTests {
         let again = await failure(RegisterError.self) { try ws.casebook().close(record.reference) }
         #expect(again?.message == "case PALS-2026-0001: is already closed")
         let refused = await failure(LetterDeskError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.acknowledgement, reference: record.reference, inputs: [:])
+            _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                .acknowledgement, reference: record.reference, inputs: [:])
         }
         #expect(refused?.code == .notAllowed)
 

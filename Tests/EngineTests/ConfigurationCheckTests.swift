@@ -1,9 +1,10 @@
 import Casework
-@testable import Engine
 import Foundation
 import Letters
 import PalsTestKit
 import Testing
+
+@testable import Engine
 
 /// Each check of ``ConfigurationCheck`` (what `pals config check` finds beyond the file's syntax), in process.
 @Suite("ConfigurationCheck: every check, one at a time")
@@ -22,7 +23,9 @@ struct ConfigurationCheckTests {
     }
 
     /// The mail findings of a configuration.
-    static func mail(_ configuration: WorkspaceConfiguration, environment: [String: String] = [:]) -> [ConfigurationFinding] {
+    static func mail(_ configuration: WorkspaceConfiguration, environment: [String: String] = [:])
+        -> [ConfigurationFinding]
+    {
         ConfigurationCheck(configuration: configuration, environment: environment).findings(templates: nil)
     }
 
@@ -41,9 +44,12 @@ struct ConfigurationCheckTests {
     @Test("SMTP credentials with the file transport are a warning: nothing is sent to a server")
     func credentialsWithFileTransport() throws {
         let found = Self.mail(try Self.configuration(smtp: "    username: pals\n", transport: "file"))
-        #expect(found == [.init(
-            severity: .warning, key: "mail.smtp",
-            message: "SMTP credentials are set but mail.transport is file, so nothing is sent to a server")])
+        #expect(
+            found == [
+                .init(
+                    severity: .warning, key: "mail.smtp",
+                    message: "SMTP credentials are set but mail.transport is file, so nothing is sent to a server")
+            ])
     }
 
     @Test("a password file without a user name is a warning: the password is unused")
@@ -53,19 +59,25 @@ struct ConfigurationCheckTests {
         let file = folder.appending("password")
         try Data("secret\n".utf8).write(to: file)
         chmod(file.path, 0o600)
-        let found = Self.mail(try Self.configuration(smtp: "    url: smtps://mail.example.org:465\n    passwordFile: \(file.path)\n"))
+        let found = Self.mail(
+            try Self.configuration(smtp: "    url: smtps://mail.example.org:465\n    passwordFile: \(file.path)\n"))
         #expect(found.map(\.key) == ["mail.smtp.passwordFile"])
         #expect(found.first?.severity == .warning)
         #expect(found.first?.message.contains("mail.smtp.username is not") == true)
     }
 
-    @Test("a password file that is missing, a folder, empty or readable by others is named", arguments: [
-        ("missing", FindingExpectation(.error, "does not exist: create it with the SMTP password on its first line")),
-        ("folder", FindingExpectation(.error, "is not a regular file")),
-        ("empty", FindingExpectation(.error, "is empty: put the password on its first line")),
-        ("blank first line", FindingExpectation(.error, "is empty: put the password on its first line")),
-        ("mode 644", FindingExpectation(.warning, "can be read by other users (mode 644): run `chmod 600")),
-    ])
+    @Test(
+        "a password file that is missing, a folder, empty or readable by others is named",
+        arguments: [
+            (
+                "missing",
+                FindingExpectation(.error, "does not exist: create it with the SMTP password on its first line")
+            ),
+            ("folder", FindingExpectation(.error, "is not a regular file")),
+            ("empty", FindingExpectation(.error, "is empty: put the password on its first line")),
+            ("blank first line", FindingExpectation(.error, "is empty: put the password on its first line")),
+            ("mode 644", FindingExpectation(.warning, "can be read by other users (mode 644): run `chmod 600")),
+        ])
     func passwordFileProblems(state: String, expected: FindingExpectation) throws {
         let folder = try TemporaryFolder("check")
         defer { folder.remove() }
@@ -95,14 +107,16 @@ struct ConfigurationCheckTests {
         let file = folder.appending("password")
         try Data("secret\n".utf8).write(to: file)
         chmod(file.path, 0o000)
-        let found = Self.mail(try Self.configuration(
-            smtp: "    url: smtps://mail.example.org:465\n    username: pals\n    passwordFile: \(file.path)\n"))
+        let found = Self.mail(
+            try Self.configuration(
+                smtp: "    url: smtps://mail.example.org:465\n    username: pals\n    passwordFile: \(file.path)\n"))
         #expect(found.first?.message.contains("cannot be read by this user") == true)
     }
 
     @Test("a password from the environment is a warning when the variable is not set here")
     func passwordEnvironment() throws {
-        let lines = "    url: smtps://mail.example.org:465\n    username: pals\n    passwordEnv: INVENTED_SMTP_PASSWORD\n"
+        let lines =
+            "    url: smtps://mail.example.org:465\n    username: pals\n    passwordEnv: INVENTED_SMTP_PASSWORD\n"
         let unset = Self.mail(try Self.configuration(smtp: lines))
         #expect(unset.map(\.key) == ["mail.smtp.passwordEnv"])
         #expect(unset.first?.message.contains("INVENTED_SMTP_PASSWORD, which is not set here") == true)
@@ -112,10 +126,15 @@ struct ConfigurationCheckTests {
 
     @Test("a CA file that cannot be read is an error: no certificate could be verified")
     func caFile() throws {
-        let found = Self.mail(try Self.configuration(
-            smtp: "    url: smtps://mail.example.org:465\n    caFile: /nonexistent/invented-ca.pem\n"))
+        let found = Self.mail(
+            try Self.configuration(
+                smtp: "    url: smtps://mail.example.org:465\n    caFile: /nonexistent/invented-ca.pem\n"))
         #expect(found.map(\.key) == ["mail.smtp.caFile"])
-        #expect(found.first?.message == "/nonexistent/invented-ca.pem does not exist or cannot be read, so no server certificate can be verified")
+        #expect(
+            found.first?.message
+                == "/nonexistent/invented-ca.pem does not exist or cannot be read, "
+                + "so no server certificate can be verified"
+        )
     }
 
     @Test("the daemon's transport check runs: credentials in the URL are refused, loopback without TLS is fine")
@@ -127,12 +146,14 @@ struct ConfigurationCheckTests {
         #expect(Self.mail(try Self.configuration(smtp: "    url: smtp://127.0.0.1:2525\n")).isEmpty)
     }
 
-    @Test("a setting the letters print, left blank, is an error naming its pals.yaml key and the letters", arguments: [
-        ("organisation.phone", "organisation.phone"),
-        ("signatory.name", "signatory.name"),
-        ("advocacy.phone", "advocacy.phone"),
-        ("ombudsman.phone", "ombudsman.phso.phone"),
-    ])
+    @Test(
+        "a setting the letters print, left blank, is an error naming its pals.yaml key and the letters",
+        arguments: [
+            ("organisation.phone", "organisation.phone"),
+            ("signatory.name", "signatory.name"),
+            ("advocacy.phone", "advocacy.phone"),
+            ("ombudsman.phone", "ombudsman.phso.phone"),
+        ])
     func templateSettings(field: String, key: String) throws {
         var configuration = try Self.starter
         switch field {
@@ -164,16 +185,22 @@ struct ConfigurationCheckTests {
         configuration.organisation.email = ""
         let found = ConfigurationCheck(configuration: configuration, environment: [:]).findings(templates: Self.library)
         #expect(found.map(\.key) == ["mail.smtp", "organisation.email"])
-        #expect(found.map(\.description).first == "warning: mail.smtp: SMTP credentials are set but mail.transport is file, so nothing is sent to a server")
+        #expect(
+            found.map(\.description).first
+                == "warning: mail.smtp: SMTP credentials are set but mail.transport is file, "
+                + "so nothing is sent to a server"
+        )
     }
 
-    @Test("the pals.yaml key of a merge field", arguments: [
-        ("officer.phone", ProfileID.england, "officers[1].phone (sam)"),
-        ("organisation.addressLines", .england, "organisation.address"),
-        ("ombudsman.web", .scotland, "ombudsman.spso.web"),
-        ("ombudsman.addressLines", .northernIrelandMCHP, "ombudsman.nipso.address"),
-        ("signatory.role", .wales, "signatory.role"),
-    ])
+    @Test(
+        "the pals.yaml key of a merge field",
+        arguments: [
+            ("officer.phone", ProfileID.england, "officers[1].phone (sam)"),
+            ("organisation.addressLines", .england, "organisation.address"),
+            ("ombudsman.web", .scotland, "ombudsman.spso.web"),
+            ("ombudsman.addressLines", .northernIrelandMCHP, "ombudsman.nipso.address"),
+            ("signatory.role", .wales, "signatory.role"),
+        ])
     func settingKey(path: String, profile: ProfileID, key: String) {
         #expect(ConfigurationCheck.settingKey(path, officer: (1, "sam"), profile: profile) == key)
     }

@@ -11,12 +11,14 @@ import WorkingDays
 struct DeadlineDeskTests {
     static let statutory = DeadlineDesk(configuration: nil, holidayData: .shipped)
 
-    @Test("the calculator follows each profile", arguments: [
-        (ProfileID.england, nil as Int?, "2021-12-23", "2021-12-30", "2022-06-23" as String?),
-        (.wales, nil, "2025-08-31", "2025-09-02", "2026-02-28"),
-        (.scotland, 2, "2026-11-27", "2026-12-03", nil),
-        (.northernIreland, nil, "2026-07-10", "2026-07-15", nil),
-    ])
+    @Test(
+        "the calculator follows each profile",
+        arguments: [
+            (ProfileID.england, nil as Int?, "2021-12-23", "2021-12-30", "2022-06-23" as String?),
+            (.wales, nil, "2025-08-31", "2025-09-02", "2026-02-28"),
+            (.scotland, 2, "2026-11-27", "2026-12-03", nil),
+            (.northernIreland, nil, "2026-07-10", "2026-07-15", nil),
+        ])
     func calculate(profile: ProfileID, stage: Int?, received: String, acknowledgeBy: String, backstop: String?) throws {
         let due = try Self.statutory.calculate(profile: profile, stage: stage, received: day(received), complexity: nil)
         #expect(due.profile == profile)
@@ -36,7 +38,8 @@ struct DeadlineDeskTests {
         } catch {
             #expect((error as? DeadlineDeskError)?.message == "the stage must be 1 or 2")
         }
-        let unstaged = try? Self.statutory.calculate(profile: .england, stage: 2, received: day("2026-01-05"), complexity: nil)
+        let unstaged = try? Self.statutory.calculate(
+            profile: .england, stage: 2, received: day("2026-01-05"), complexity: nil)
         #expect(unstaged == nil)
     }
 
@@ -49,7 +52,8 @@ struct DeadlineDeskTests {
         #expect(standard.acknowledgeBy == day("2026-11-26"))
         #expect(standard.respondBy == day("2026-12-30"), "25 working days, skipping 25 and 28 December")
         #expect(standard.backstop == day("2027-05-23"))
-        let complex = try desk.calculate(profile: .england, stage: nil, received: day("2026-11-23"), complexity: "complex")
+        let complex = try desk.calculate(
+            profile: .england, stage: nil, received: day("2026-11-23"), complexity: "complex")
         #expect(complex.respondBy > standard.respondBy)
     }
 
@@ -61,7 +65,9 @@ struct DeadlineDeskTests {
             try ws.reconfigured {
                 $0.replacingOccurrences(of: "closures: []", with: "closures: [2026-11-24]")
                     .replacingOccurrences(
-                        of: "  # profiles:                  # change a profile's statutory defaults, e.g.\n  #   wales:\n  #     responseWorkingDays: 30",
+                        of:
+                            "  # profiles:                  # change a profile's statutory defaults, e.g.\n"
+                                + "  #   wales:\n  #     responseWorkingDays: 30",
                         with: "  profiles:\n    wales:\n      acknowledgeWorkingDays: 4")
             }
         }
@@ -102,7 +108,11 @@ struct DeadlineDeskTests {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let england = try await ws.log()
-        let scotland = try await ws.log(.with { $0.fields["profile"] = "scotland"; $0.fields["complexity"] = nil })
+        let scotland = try await ws.log(
+            .with {
+                $0.fields["profile"] = "scotland"
+                $0.fields["complexity"] = nil
+            })
         let desk = try await offPool { try DeadlineDesk(workspace: ws.workspace) }
         let today = day("2026-11-25")
         let acknowledgement = try desk.nextDue(for: england.schedule, today: today)
@@ -135,7 +145,8 @@ struct DeadlineDeskTests {
             _ = try desk.deadlines(for: record)
             Issue.record("a date in 1900 was used")
         } catch {
-            #expect((error as? DeadlineDeskError)?.message.hasPrefix("escalatedOn 1900-01-01 is outside the dates") == true)
+            #expect(
+                (error as? DeadlineDeskError)?.message.hasPrefix("escalatedOn 1900-01-01 is outside the dates") == true)
         }
     }
 
@@ -150,7 +161,9 @@ struct DeadlineDeskTests {
         let closed = try await ws.log()
         try await offPool { try ws.casebook().close(closed.reference) }
         let bad = try await ws.log()
-        try await sqlite(ws.workspace.registerURL, "UPDATE cases SET agreedResponseDate = '2200-01-01' WHERE reference = '\(bad.reference)'")
+        try await sqlite(
+            ws.workspace.registerURL,
+            "UPDATE cases SET agreedResponseDate = '2200-01-01' WHERE reference = '\(bad.reference)'")
         let (desk, scan) = try await offPool {
             (try DeadlineDesk(workspace: ws.workspace), try ws.casebook().register.scheduleScan())
         }
@@ -159,7 +172,9 @@ struct DeadlineDeskTests {
         #expect(board.items.map(\.reference) == [overdue.reference, soon.reference, later.reference])
         #expect(board.items.map(\.state) == [.red, .amber, .green])
         #expect(board.problems.map(\.reference) == [bad.reference])
-        #expect(board.problems.first?.reason.hasPrefix("deadlines cannot be computed: agreedResponseDate 2200-01-01") == true)
+        #expect(
+            board.problems.first?.reason.hasPrefix("deadlines cannot be computed: agreedResponseDate 2200-01-01")
+                == true)
         #expect(board.problems.first?.officer == "alex")
         let within = desk.board(scan.schedules, today: today, within: 3)
         #expect(within.items.map(\.reference) == [overdue.reference, soon.reference])

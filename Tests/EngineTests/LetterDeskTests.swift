@@ -32,12 +32,13 @@ struct LetterDeskTests {
     func everyKindEveryJurisdiction(profile: ProfileID) async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
-        let record = try await ws.log(.with {
-            $0.fields["profile"] = profile.rawValue
-            $0.patient = ["title": "Mr", "firstName": "Bryn", "lastName": "Example"]
-            $0.fields["consent"] = "requested"
-            if profile != .england { $0.fields["complexity"] = nil }
-        })
+        let record = try await ws.log(
+            .with {
+                $0.fields["profile"] = profile.rawValue
+                $0.patient = ["title": "Mr", "firstName": "Bryn", "lastName": "Example"]
+                $0.fields["consent"] = "requested"
+                if profile != .england { $0.fields["complexity"] = nil }
+            })
         let letters = try await offPool {
             let desk = try LetterDesk(casebook: ws.casebook())
             return try Self.caseKinds.map { kind in
@@ -70,17 +71,20 @@ struct LetterDeskTests {
             try ws.reconfigured {
                 $0.replacingOccurrences(
                     of: "  name: Example Valley NHS Trust (INVENTED - replace)\n",
-                    with: "  name: Example Valley NHS Trust (INVENTED - replace)\n  nameCy: Ymddiriedolaeth Enghraifft\n")
+                    with:
+                        "  name: Example Valley NHS Trust (INVENTED - replace)\n  nameCy: Ymddiriedolaeth Enghraifft\n")
             }
         }
-        let record = try await ws.log(.with {
-            $0.complainant["language"] = "cy"
-            $0.fields["profile"] = "wales"
-        })
+        let record = try await ws.log(
+            .with {
+                $0.complainant["language"] = "cy"
+                $0.fields["profile"] = "wales"
+            })
         for kind in [LetterKind.acknowledgement, .holding, .resolution] {
             let letter = try await offPool {
                 let book = Casebook(workspace: workspace, register: try ws.casebook().register, clock: ws.clock)
-                return try LetterDesk(casebook: book).prepare(kind, reference: record.reference, inputs: Self.inputs[kind] ?? [:])
+                return try LetterDesk(casebook: book).prepare(
+                    kind, reference: record.reference, inputs: Self.inputs[kind] ?? [:])
             }
             #expect(letter.merged.language == .welsh, "\(kind)")
             #expect(letter.merged.subject == "Eich cwyn \(record.reference)")
@@ -94,20 +98,22 @@ struct LetterDeskTests {
     }
 
     @Test(
-        "a Welsh complainant's letter with no Welsh template is held, not sent in English (DESIGN: never falls back silently)",
+        "a Welsh letter with no Welsh template is held, never sent in English (DESIGN: never falls back silently)",
         .disabled("bug: LetterLibrary.effectiveLanguage falls back to English for consent-request and out-of-time")
     )
     func welshWithoutTemplateIsHeld() async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
-        let record = try await ws.log(.with {
-            $0.complainant["language"] = "cy"
-            $0.fields["profile"] = "wales"
-            $0.patient = ["firstName": "Bryn", "lastName": "Example"]
-            $0.fields["consent"] = "requested"
-        })
+        let record = try await ws.log(
+            .with {
+                $0.complainant["language"] = "cy"
+                $0.fields["profile"] = "wales"
+                $0.patient = ["firstName": "Bryn", "lastName": "Example"]
+                $0.fields["consent"] = "requested"
+            })
         let error = await failure((any Error).self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.consentRequest, reference: record.reference, inputs: [:])
+            _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                .consentRequest, reference: record.reference, inputs: [:])
         }
         #expect(error != nil)
     }
@@ -116,10 +122,11 @@ struct LetterDeskTests {
     func welshFallsBackToday() async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
-        let record = try await ws.log(.with {
-            $0.complainant["language"] = "cy"
-            $0.fields["profile"] = "wales"
-        })
+        let record = try await ws.log(
+            .with {
+                $0.complainant["language"] = "cy"
+                $0.fields["profile"] = "wales"
+            })
         let letter = try await offPool {
             try LetterDesk(casebook: ws.casebook())
                 .prepare(.outOfTime, reference: record.reference, inputs: Self.inputs[.outOfTime]!)
@@ -150,10 +157,11 @@ struct LetterDeskTests {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let record = try await ws.log()
-        let error = try #require(await failure(LetterError.self) {
-            _ = try LetterDesk(casebook: ws.casebook())
-                .prepare(.holding, reference: record.reference, inputs: ["newdate": "2027-01-20"])
-        })
+        let error = try #require(
+            await failure(LetterError.self) {
+                _ = try LetterDesk(casebook: ws.casebook())
+                    .prepare(.holding, reference: record.reference, inputs: ["newdate": "2027-01-20"])
+            })
         let text = try #require(error.errorDescription)
         #expect(text.contains("reason is required"), "\(text)")
         #expect(text.contains("newDate is required"))
@@ -166,25 +174,30 @@ struct LetterDeskTests {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let record = try await ws.log()
-        let missing = try #require(await failure(LetterError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.resolution, reference: record.reference, inputs: [:])
-        })
+        let missing = try #require(
+            await failure(LetterError.self) {
+                _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                    .resolution, reference: record.reference, inputs: [:])
+            })
         #expect(missing.code == .badInputs)
         #expect(missing.problems.map(\.code) == [.missingInput, .missingInput, .missingInput])
         #expect(missing.names == ["consideration", "findings", "actions"])
-        let unknown = try #require(await failure(LetterError.self) {
-            var inputs = Self.inputs[.holding]!
-            inputs["colour"] = "blue"
-            inputs["reason"] = "  "
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.holding, reference: record.reference, inputs: inputs)
-        })
+        let unknown = try #require(
+            await failure(LetterError.self) {
+                var inputs = Self.inputs[.holding]!
+                inputs["colour"] = "blue"
+                inputs["reason"] = "  "
+                _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                    .holding, reference: record.reference, inputs: inputs)
+            })
         #expect(unknown.problems.map(\.code) == [.missingInput, .unknownInput])
         #expect(unknown.names == ["reason", "colour"])
         #expect(unknown.note?.contains("newDate") == true, "the note lists the letter's inputs: \(unknown.note ?? "")")
-        let none = try #require(await failure(LetterError.self) {
-            _ = try LetterDesk(casebook: ws.casebook())
-                .prepare(.acknowledgement, reference: record.reference, inputs: ["colour": "blue"])
-        })
+        let none = try #require(
+            await failure(LetterError.self) {
+                _ = try LetterDesk(casebook: ws.casebook())
+                    .prepare(.acknowledgement, reference: record.reference, inputs: ["colour": "blue"])
+            })
         #expect(none.names == ["colour"])
     }
 
@@ -193,13 +206,15 @@ struct LetterDeskTests {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let record = try await ws.log()
-        let kind = try #require(await failure(LetterError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare("apology", reference: record.reference, inputs: [:])
-        })
+        let kind = try #require(
+            await failure(LetterError.self) {
+                _ = try LetterDesk(casebook: ws.casebook()).prepare("apology", reference: record.reference, inputs: [:])
+            })
         #expect(kind.code == .unknownKind)
         #expect(kind.note == "The letters are: acknowledgement, consent-request, holding, out-of-time, resolution.")
         let nobody = await failure(RegisterError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.acknowledgement, reference: "PALS-2026-0404", inputs: [:])
+            _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                .acknowledgement, reference: "PALS-2026-0404", inputs: [:])
         }
         #expect(nobody?.isNotFound == true)
     }
@@ -216,9 +231,12 @@ struct LetterDeskTests {
             }?.message
         }
         #expect(await refusal("soon") == "a holding letter needs --set newDate=YYYY-MM-DD (the new response date)")
-        #expect(await refusal("2101-01-03") == "newDate: 2101-01-03 is outside the dates pals accepts (1990-01-01 to 2100-12-31)")
+        #expect(
+            await refusal("2101-01-03")
+                == "newDate: 2101-01-03 is outside the dates pals accepts (1990-01-01 to 2100-12-31)")
         let letter = try await offPool {
-            try LetterDesk(casebook: ws.casebook()).prepare(.holding, reference: record.reference, inputs: Self.inputs[.holding]!)
+            try LetterDesk(casebook: ws.casebook()).prepare(
+                .holding, reference: record.reference, inputs: Self.inputs[.holding]!)
         }
         #expect(letter.holding?.newDate == day("2027-01-20"))
         #expect(letter.holding?.reason == "We are waiting for a statement.")
@@ -235,20 +253,24 @@ struct LetterDeskTests {
         #expect(earlier?.contains("not later") == true, "a date before the one already given: \(earlier ?? "accepted")")
     }
 
-    @Test("the case's state refuses letters, saying why and how to reopen", arguments: [
-        (CaseStatus.closed, LetterKind.holding, "case PALS-2026-0001 is closed"),
-        (.withdrawn, .acknowledgement, "case PALS-2026-0001 was withdrawn"),
-        (.responded, .resolution, "its final response has already been sent, and a case has one"),
-        (.responded, .holding, "a holding letter says the response is still to come"),
-    ])
+    @Test(
+        "the case's state refuses letters, saying why and how to reopen",
+        arguments: [
+            (CaseStatus.closed, LetterKind.holding, "case PALS-2026-0001 is closed"),
+            (.withdrawn, .acknowledgement, "case PALS-2026-0001 was withdrawn"),
+            (.responded, .resolution, "its final response has already been sent, and a case has one"),
+            (.responded, .holding, "a holding letter says the response is still to come"),
+        ])
     func refusalsByState(status: CaseStatus, kind: LetterKind, words: String) async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let record = try await ws.log()
         try await ws.set(record.reference) { $0.status = status }
-        let error = try #require(await failure(LetterDeskError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(kind, reference: record.reference, inputs: Self.inputs[kind] ?? [:])
-        })
+        let error = try #require(
+            await failure(LetterDeskError.self) {
+                _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                    kind, reference: record.reference, inputs: Self.inputs[kind] ?? [:])
+            })
         #expect(error.code == .notAllowed)
         #expect(error.message.contains(words), "\(error.message)")
         #expect(error.message.contains("pals case update PALS-2026-0001 --status open"))
@@ -260,16 +282,19 @@ struct LetterDeskTests {
         defer { ws.folder.remove() }
         let phoned = try await ws.log(.with { $0.fields["acknowledged"] = true })
         let byPhone = await failure(LetterDeskError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.acknowledgement, reference: phoned.reference, inputs: [:])
+            _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                .acknowledgement, reference: phoned.reference, inputs: [:])
         }
         #expect(byPhone?.message.contains("was acknowledged outside pals") == true)
         let record = try await ws.log()
         try await ws.set(record.reference) { $0.acknowledgedAt = instant("2026-11-24T10:00:00Z") }
         let twice = await failure(LetterDeskError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.acknowledgement, reference: record.reference, inputs: [:])
+            _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                .acknowledgement, reference: record.reference, inputs: [:])
         }
         #expect(twice?.message.contains("was already acknowledged on 2026-11-24") == true)
-        #expect(LetterDesk.refusal(of: .reminderDigest, for: record)?.code == .notAllowed, "a staff letter, never a case's")
+        #expect(
+            LetterDesk.refusal(of: .reminderDigest, for: record)?.code == .notAllowed, "a staff letter, never a case's")
     }
 
     @Test("the composed message is the letter: reference-only subject, text, HTML and the PDF attached")
@@ -340,7 +365,9 @@ struct LetterDeskTests {
             let letter = try desk.prepare(.holding, reference: record.reference, inputs: Self.inputs[.holding]!)
             let preview = try desk.compose(letter, date: ws.clock.now()).data
             let postroom = try Postroom(casebook: ws.casebook())
-            guard case .email(let item, _) = try postroom.sendLetter(.holding, reference: record.reference, inputs: Self.inputs[.holding]!)
+            guard
+                case .email(let item, _) = try postroom.sendLetter(
+                    .holding, reference: record.reference, inputs: Self.inputs[.holding]!)
             else { throw LetterDeskError(message: "not queued by email") }
             return (preview, try postroom.outbox.data(of: item.id))
         }
@@ -359,7 +386,8 @@ struct LetterDeskTests {
         let record = try await ws.log()
         let context = try await offPool {
             try LetterDesk(casebook: ws.casebook())
-                .context(for: record, kind: .holding, language: .english, inputs: ["newDate": "2027-01-20", "reason": "x"])
+                .context(
+                    for: record, kind: .holding, language: .english, inputs: ["newDate": "2027-01-20", "reason": "x"])
         }
         #expect(context["case.reference"] == .string("PALS-2026-0001"))
         #expect(context["case.received"] == .string("23 November 2026"))
@@ -372,7 +400,8 @@ struct LetterDeskTests {
         #expect(context["hasPatient"] == .bool(false))
         var configuration = ws.workspace.configuration
         configuration.organisation.phone = " "
-        let shared = LetterDesk.configurationContext(configuration, officer: nil, profile: .scotland, language: .english)
+        let shared = LetterDesk.configurationContext(
+            configuration, officer: nil, profile: .scotland, language: .english)
         #expect(shared["organisation.phone"] == nil, "a blank setting is missing, so the strict merge names it")
         #expect(shared["officer"] == nil)
         #expect(shared["ombudsman.shortName"] == .string("SPSO"))
@@ -387,12 +416,17 @@ struct LetterDeskTests {
             dueItem("PALS-2026-0002", deadline: .response, due: "2026-11-24", left: -1, state: .red),
             dueItem("PALS-2026-0001", deadline: .acknowledgement, due: "2026-11-27", left: 2, state: .amber),
         ]
-        let merged = try await offPool { try LetterDesk(casebook: ws.casebook()).mergeDigest(officerName: "Alex", items: items) }
+        let merged = try await offPool {
+            try LetterDesk(casebook: ws.casebook()).mergeDigest(officerName: "Alex", items: items)
+        }
         #expect(merged.kind == .reminderDigest)
         #expect(merged.subject == "Complaint deadlines for 25 November 2026")
-        #expect(merged.flatText.contains("RED: PALS-2026-0002, response due 24 November 2026 (working days remaining: -1)"))
+        #expect(
+            merged.flatText.contains("RED: PALS-2026-0002, response due 24 November 2026 (working days remaining: -1)"))
         #expect(merged.flatText.contains("AMBER: PALS-2026-0001, acknowledgement due 27 November 2026"))
-        let empty = try await offPool { try LetterDesk(casebook: ws.casebook()).mergeDigest(officerName: "Sam", items: []) }
+        let empty = try await offPool {
+            try LetterDesk(casebook: ws.casebook()).mergeDigest(officerName: "Sam", items: [])
+        }
         #expect(empty.flatText.contains("You have no complaint deadlines to watch."))
     }
 }

@@ -30,10 +30,11 @@ struct PostroomTests {
         }
         #expect(isNew)
         #expect(item.recipient == "eira.example@example.org")
-        #expect(item.labels == [
-            "case": record.reference, "caseId": record.caseId, "kind": "acknowledgement",
-            "subject": "Your complaint PALS-2026-0001",
-        ])
+        #expect(
+            item.labels == [
+                "case": record.reference, "caseId": record.caseId, "kind": "acknowledgement",
+                "subject": "Your complaint PALS-2026-0001",
+            ])
         let after = try await offPool { try ws.casebook().register.get(record.reference) }
         #expect(after.acknowledgedAt == ws.clock.now(), "an officer's acknowledgement acknowledges the case")
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
@@ -47,7 +48,8 @@ struct PostroomTests {
         defer { ws.folder.remove() }
         let record = try await ws.log(.byPost)
         let queued = try await offPool {
-            try Postroom(casebook: ws.casebook()).sendLetter(.holding, reference: record.reference, inputs: Self.holding)
+            try Postroom(casebook: ws.casebook()).sendLetter(
+                .holding, reference: record.reference, inputs: Self.holding)
         }
         guard case .print(let file, true) = queued else {
             Issue.record("not printed: \(queued)")
@@ -95,7 +97,8 @@ struct PostroomTests {
         let record = try await ws.log()
         for _ in 0..<2 {
             try await offPool {
-                try Postroom(casebook: ws.casebook()).sendLetter(.holding, reference: record.reference, inputs: Self.holding)
+                try Postroom(casebook: ws.casebook()).sendLetter(
+                    .holding, reference: record.reference, inputs: Self.holding)
             }
         }
         let after = try await offPool { try ws.casebook().register.get(record.reference) }
@@ -103,7 +106,11 @@ struct PostroomTests {
         #expect(after.extensions == 1)
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
         let extended = try #require(history.first { $0.kind == "extended" })
-        #expect(extended.detail == "response date moved to 2027-01-20 by a holding letter (extension 1): We are waiting for a statement.")
+        #expect(
+            extended.detail
+                == "response date moved to 2027-01-20 by a holding letter (extension 1): "
+                + "We are waiting for a statement."
+        )
         let due = try await offPool { try DeadlineDesk(workspace: ws.workspace).deadlines(for: after) }
         #expect(due.respondBy == day("2027-01-20"))
     }
@@ -114,14 +121,16 @@ struct PostroomTests {
         defer { ws.folder.remove() }
         let record = try await ws.log()
         try await offPool {
-            try Postroom(casebook: ws.casebook()).sendLetter(.resolution, reference: record.reference, inputs: Self.resolution)
+            try Postroom(casebook: ws.casebook()).sendLetter(
+                .resolution, reference: record.reference, inputs: Self.resolution)
         }
         let after = try await offPool { try ws.casebook().register.get(record.reference) }
         #expect(after.status == .responded)
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
         #expect(history.last?.kind == "responded")
         let refused = await failure(LetterDeskError.self) {
-            try Postroom(casebook: ws.casebook()).sendLetter(.holding, reference: record.reference, inputs: Self.holding)
+            try Postroom(casebook: ws.casebook()).sendLetter(
+                .holding, reference: record.reference, inputs: Self.holding)
         }
         #expect(refused?.code == .notAllowed)
         #expect(try await ws.queued().count == 1, "nothing more was queued")
@@ -134,7 +143,8 @@ struct PostroomTests {
         let (item, eml) = try await offPool {
             let postroom = try Postroom(casebook: ws.casebook())
             try postroom.notify(
-                to: "sam.example@example.org", name: "Sam Example", key: "test/notify", subject: "Attention: PALS-2026-0001",
+                to: "sam.example@example.org", name: "Sam Example", key: "test/notify",
+                subject: "Attention: PALS-2026-0001",
                 body: "Invented.", labels: ["case": "PALS-2026-0001", "kind": "alert"])
             guard let item = try postroom.outbox.item(forKey: "test/notify") else { throw Missing("the message") }
             return (item, String(decoding: try postroom.outbox.data(of: item.id), as: UTF8.self))
@@ -153,8 +163,10 @@ struct PostroomTests {
         let second = try await ws.log()
         let (before, queued, items) = try await offPool {
             let postroom = try Postroom(casebook: ws.casebook())
-            try postroom.alertOfficer(reference: first.reference, key: "a/1", subject: "One: \(first.reference)", body: "1")
-            try postroom.alertOfficer(reference: second.reference, key: "a/2", subject: "Two: \(second.reference)", body: "2")
+            try postroom.alertOfficer(
+                reference: first.reference, key: "a/1", subject: "One: \(first.reference)", body: "1")
+            try postroom.alertOfficer(
+                reference: second.reference, key: "a/2", subject: "Two: \(second.reference)", body: "2")
             let before = try postroom.outbox.list().count
             return (before, postroom.sendAlerts(force: true), try postroom.outbox.list())
         }
@@ -186,9 +198,10 @@ struct PostroomTests {
             return try postroom.outbox.list()
         }
         #expect(items.count == 1)
-        #expect(items.first?.labels == [
-            "kind": "reminder-digest", "officer": "alex", "subject": "Complaint deadlines for 25 November 2026",
-        ])
+        #expect(
+            items.first?.labels == [
+                "kind": "reminder-digest", "officer": "alex", "subject": "Complaint deadlines for 25 November 2026",
+            ])
     }
 
     @Test("the file transport delivers into Outbox/local; the move is recorded on the case")
@@ -239,7 +252,9 @@ struct PostroomTests {
         #expect(done.ids == dry.ids)
         let left = try await offPool { try postroom.outbox.archive.list() }
         #expect(left.map { $0.labels["case"] } == [open.reference], "only the closed case's correspondence")
-        let early = try await offPool { try postroom.purgeClosed(before: day("2016-01-01"), dryRun: true, force: false) }
+        let early = try await offPool {
+            try postroom.purgeClosed(before: day("2016-01-01"), dryRun: true, force: false)
+        }
         #expect(early.ids.isEmpty && early.cases == 0, "a day past the retention period needs no force")
     }
 

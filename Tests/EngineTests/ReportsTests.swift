@@ -33,26 +33,36 @@ struct ReportsTests {
     func boardTable() {
         let items = [Self.item("PALS-2026-0001", .red, due: "2026-11-20", left: -3)]
         let plain = DeadlineReports.table(items, colour: false)
-        #expect(plain == """
-            REFERENCE       OFFICER  NEXT      DUE         WD LEFT  STATE
-            PALS-2026-0001  alex     response  2026-11-20  -3       RED
-            """)
+        #expect(
+            plain == """
+                REFERENCE       OFFICER  NEXT      DUE         WD LEFT  STATE
+                PALS-2026-0001  alex     response  2026-11-20  -3       RED
+                """)
         #expect(DeadlineReports.table(items, colour: true).contains("\u{1B}[31mRED\u{1B}[0m"))
         #expect(DeadlineReports.table([], colour: false) == "no open cases with deadlines to show")
-        let problem = CaseProblem(reference: "PALS-2026-0009", officer: "sam", reason: "deadlines cannot be computed: x\u{1B}[2J")
+        let problem = CaseProblem(
+            reference: "PALS-2026-0009", officer: "sam", reason: "deadlines cannot be computed: x\u{1B}[2J")
         let withProblem = DeadlineReports.table(items, problems: [problem], colour: false)
-        #expect(withProblem.hasSuffix("\n\nPROBLEM  PALS-2026-0009 (officer sam): deadlines cannot be computed: x\\u{1B}[2J"))
-        #expect(DeadlineReports.problemLines([CaseProblem(reference: "R", officer: nil, reason: "why")]) == ["PROBLEM  R: why"])
+        #expect(
+            withProblem.hasSuffix(
+                "\n\nPROBLEM  PALS-2026-0009 (officer sam): deadlines cannot be computed: x\\u{1B}[2J"))
+        #expect(
+            DeadlineReports.problemLines([CaseProblem(reference: "R", officer: nil, reason: "why")]) == [
+                "PROBLEM  R: why"
+            ])
     }
 
     @Test("the board as CSV: a header, one row per item, fields with commas or quotes quoted")
     func boardCSV() {
-        let csv = DeadlineReports.csv([Self.item("PALS-2026-0001", .amber, due: "2026-11-27", left: 2, officer: "o\"b,c")])
-        #expect(csv == """
-            reference,officer,profile,stage,deadline,due,workingDaysRemaining,state,backstop
-            PALS-2026-0001,"o""b,c",england,,response,2026-11-27,2,amber,2027-05-23
+        let csv = DeadlineReports.csv([
+            Self.item("PALS-2026-0001", .amber, due: "2026-11-27", left: 2, officer: "o\"b,c")
+        ])
+        #expect(
+            csv == """
+                reference,officer,profile,stage,deadline,due,workingDaysRemaining,state,backstop
+                PALS-2026-0001,"o""b,c",england,,response,2026-11-27,2,amber,2027-05-23
 
-            """)
+                """)
     }
 
     @Test("case show: the case, its deadlines with the rules used, then its history, every value escaped")
@@ -61,7 +71,10 @@ struct ReportsTests {
         defer { ws.folder.remove() }
         let record = try await ws.log(.with { $0.fields["summary"] = "A wait.\u{1B}[2J" })
         let (history, due) = try await offPool {
-            (try ws.casebook().register.events(for: record.reference), try DeadlineDesk(workspace: ws.workspace).deadlines(for: record))
+            (
+                try ws.casebook().register.events(for: record.reference),
+                try DeadlineDesk(workspace: ws.workspace).deadlines(for: record)
+            )
         }
         let text = CaseReports.text(record, history: history, deadlines: .success(due))
         #expect(text.contains("Reference             PALS-2026-0001\n"))
@@ -83,11 +96,13 @@ struct ReportsTests {
         defer { ws.folder.remove() }
         #expect(CaseReports.table([]) == "no cases")
         let record = try await ws.log()
-        #expect(CaseReports.table([record]) == """
-            REFERENCE       RECEIVED    STATUS  OFFICER  PROFILE  SERVICE
-            PALS-2026-0001  2026-11-23  open    alex     england  Emergency Department
-            """)
-        let detail = CaseReports.Detail(case: record, history: [CaseEvent(at: instant("2026-11-25T09:00:00Z"), kind: "logged", detail: "x")])
+        #expect(
+            CaseReports.table([record]) == """
+                REFERENCE       RECEIVED    STATUS  OFFICER  PROFILE  SERVICE
+                PALS-2026-0001  2026-11-23  open    alex     england  Emergency Department
+                """)
+        let detail = CaseReports.Detail(
+            case: record, history: [CaseEvent(at: instant("2026-11-25T09:00:00Z"), kind: "logged", detail: "x")])
         let json = String(decoding: try CaseReports.jsonEncoder(pretty: false).encode(detail), as: UTF8.self)
         #expect(json.hasPrefix("{\"case\":{\"acknowledgedOutsidePals\":false,"))
         #expect(json.contains("\"history\":[{\"at\":\"2026-11-25T09:00:00Z\",\"detail\":\"x\",\"kind\":\"logged\"}]"))
@@ -123,7 +138,8 @@ struct ReportsTests {
         #expect(status.casesNeedingAttention == [second.reference])
         #expect(status.nextDeadlines.map(\.reference) == [second.reference, first.reference])
         #expect(status.deadlineProblems.isEmpty)
-        #expect(status.text.contains("Outbox      queued 1, active 0, deferred 0, hold 0, failed 0, cancelled 0, sent 0\n"))
+        #expect(
+            status.text.contains("Outbox      queued 1, active 0, deferred 0, hold 0, failed 0, cancelled 0, sent 0\n"))
         #expect(status.text.contains("Attention   PALS-2026-0002\n"))
         #expect(status.text.contains("\nNext deadlines\nREFERENCE "))
     }
@@ -134,7 +150,8 @@ struct ReportsTests {
         defer { ws.folder.remove() }
         let good = try await ws.log()
         let bad = try await ws.log()
-        try await sqlite(ws.workspace.registerURL, "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(bad.reference)'")
+        try await sqlite(
+            ws.workspace.registerURL, "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(bad.reference)'")
         let status = try await offPool { try WorkspaceStatus.read(casebook: ws.casebook(), outbox: ws.outbox()) }
         #expect(status.nextDeadlines.map(\.reference) == [good.reference])
         #expect(status.deadlineProblems.map(\.reference) == [bad.reference])

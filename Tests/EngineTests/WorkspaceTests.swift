@@ -12,12 +12,15 @@ struct WorkspaceTests {
     @Test("--workspace wins over PALS_WORKSPACE, which wins over the current folder; an empty one is ignored")
     func locatePrecedence() {
         let environment = ["PALS_WORKSPACE": "/srv/from-env"]
-        #expect(Workspace.locate(explicit: "/srv/option", environment: environment, currentDirectory: "/home/x").path
-            == "/srv/option")
-        #expect(Workspace.locate(explicit: nil, environment: environment, currentDirectory: "/home/x").path
-            == "/srv/from-env")
-        #expect(Workspace.locate(explicit: nil, environment: ["PALS_WORKSPACE": ""], currentDirectory: "/home/x").path
-            == "/home/x")
+        #expect(
+            Workspace.locate(explicit: "/srv/option", environment: environment, currentDirectory: "/home/x").path
+                == "/srv/option")
+        #expect(
+            Workspace.locate(explicit: nil, environment: environment, currentDirectory: "/home/x").path
+                == "/srv/from-env")
+        #expect(
+            Workspace.locate(explicit: nil, environment: ["PALS_WORKSPACE": ""], currentDirectory: "/home/x").path
+                == "/home/x")
         #expect(Workspace.resolve("a/../b", currentDirectory: "/home/x").path == "/home/x/b")
     }
 
@@ -30,8 +33,10 @@ struct WorkspaceTests {
         #expect(ws.workspace.registerURL.path == root + "/register.sqlite")
         #expect(ws.workspace.templatesURL.path.hasPrefix(root + "/Templates"))
         #expect(ws.workspace.outboxURL.path.hasPrefix(root + "/Outbox"))
-        for (path, mode) in [("", 0o700), ("/pals.yaml", 0o600), ("/register.sqlite", 0o600), ("/Outbox", 0o700),
-                             ("/Templates", 0o700), ("/Templates/en/holding.mustache", 0o600)] {
+        for (path, mode) in [
+            ("", 0o700), ("/pals.yaml", 0o600), ("/register.sqlite", 0o600), ("/Outbox", 0o700),
+            ("/Templates", 0o700), ("/Templates/en/holding.mustache", 0o600),
+        ] {
             let attributes = try FileManager.default.attributesOfItem(atPath: root + path)
             #expect(attributes[.posixPermissions] as? Int == mode, "\(path)")
         }
@@ -44,7 +49,8 @@ struct WorkspaceTests {
         defer { folder.remove() }
         let error = #expect(throws: WorkspaceError.self) { try Workspace.open(at: folder.url, environment: [:]) }
         #expect(error?.message.contains("is not a pals workspace (it has no pals.yaml)") == true)
-        #expect(error?.message.contains("pass --workspace DIR or set PALS_WORKSPACE; `pals init DIR` creates one") == true)
+        #expect(
+            error?.message.contains("pass --workspace DIR or set PALS_WORKSPACE; `pals init DIR` creates one") == true)
     }
 
     @Test("a bad pals.yaml is refused naming each key; the environment's overrides apply on opening")
@@ -68,7 +74,9 @@ struct WorkspaceTests {
         func refusal(_ root: URL) async -> String? {
             await failure(WorkspaceError.self) { try Workspace.create(at: root) }?.message
         }
-        #expect(await refusal(ws.workspace.root) == "\(ws.workspace.root.path) is already a pals workspace; nothing was changed")
+        #expect(
+            await refusal(ws.workspace.root)
+                == "\(ws.workspace.root.path) is already a pals workspace; nothing was changed")
         let busy = ws.folder.appending("busy")
         try FileManager.default.createDirectory(at: busy, withIntermediateDirectories: false)
         for name in ["a", "b", "c", "d", "e", ".f"] { try Data().write(to: busy.appending(path: name)) }
@@ -127,22 +135,27 @@ struct WorkspaceTests {
         let record = try await ws.log()
         let templates = ws.workspace.templatesURL
         try FileManager.default.removeItem(at: templates.appending(path: "en/out-of-time.mustache"))
-        let letter = try #require(await failure(WorkspaceError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.outOfTime, reference: record.reference, inputs: [:])
-        })
+        let letter = try #require(
+            await failure(WorkspaceError.self) {
+                _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                    .outOfTime, reference: record.reference, inputs: [:])
+            })
         #expect(letter.message.contains("the out-of-time letter's template"))
         #expect(letter.message.contains("`pals templates restore` writes back the default of every missing template"))
         try FileManager.default.removeItem(at: templates.appending(path: "partials/en/contact.mustache"))
         let partial = try #require(await failure(WorkspaceError.self) { _ = try LetterDesk(casebook: ws.casebook()) })
-        #expect(partial.message.contains("these default templates are missing: en/out-of-time.mustache, partials/en/contact.mustache"))
+        #expect(
+            partial.message.contains(
+                "these default templates are missing: en/out-of-time.mustache, partials/en/contact.mustache"))
     }
 
     @Test("the default templates load as a library with every kind of letter")
     func defaultLibrary() async throws {
         let library = try await offPool { try DefaultTemplates.library() }
-        #expect(library.kinds.map(\.rawValue) == [
-            "acknowledgement", "consent-request", "holding", "out-of-time", "reminder-digest", "resolution",
-        ])
+        #expect(
+            library.kinds.map(\.rawValue) == [
+                "acknowledgement", "consent-request", "holding", "out-of-time", "reminder-digest", "resolution",
+            ])
         #expect(library.caseLetterKinds.count == 5)
         #expect(library.languages(for: .holding) == [.english, .welsh])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
