@@ -23,19 +23,6 @@ struct DeadlineCommandTests {
         #expect(object["division"] as? String == "england-and-wales")
     }
 
-    @Test("calc follows each profile", arguments: [
-        (["--profile", "wales", "--received", "2025-08-31"], "acknowledgeBy", "2025-09-02"),
-        (["--profile", "wales", "--received", "2025-08-31"], "backstop", "2026-02-28"),
-        (["--profile", "scotland", "--stage", "2", "--received", "2026-11-27"], "acknowledgeBy", "2026-12-03"),
-        (["--profile", "northern-ireland", "--received", "2026-07-10"], "acknowledgeBy", "2026-07-15"),
-    ])
-    func calcProfiles(arguments: [String], key: String, expected: String) async throws {
-        let result = try await ProcessRunner.palsOffPool(["deadlines", "calc"] + arguments + ["--json"])
-        #expect(result.status == 0, "\(result)")
-        let object = try #require(try json(result) as? [String: Any])
-        #expect(object[key] as? String == expected)
-    }
-
     @Test("calc refuses a stage for an unstaged profile and a bad date")
     func calcRefuses() async throws {
         let staged = try await ProcessRunner.palsOffPool(["deadlines", "calc", "--profile", "england", "--stage", "2", "--received", "2026-01-05"])

@@ -43,45 +43,6 @@ struct LetterCommandTests {
         #expect(again.stderr.contains("its final response has already been sent"))
     }
 
-    @Test("any letter on a closed case is refused until the case is reopened")
-    func closedCase() async throws {
-        let ws = try await TestWorkspace()
-        defer { ws.folder.remove() }
-        let reference = try await ws.logExample()
-        #expect(try await ws.pals(["case", "close", reference]).status == 0)
-        for kind in ["consent-request", "acknowledgement", "holding", "resolution", "out-of-time"] {
-            let result = try await ws.pals(["letter", kind, reference])
-            #expect(result.status == 1, "\(kind): \(result)")
-            #expect(
-                result.stderr.contains(
-                    "case \(reference) is closed: reopen it with `pals case update \(reference) --status open` before writing"
-                ),
-                "\(kind): \(result.stderr)")
-        }
-        #expect(try await queued(ws, reference) == 0)
-        #expect(try await ws.pals(["case", "update", reference, "--status", "open"]).status == 0)
-        let reopened = try await ws.pals(["letter", "holding", reference] + Self.holding)
-        #expect(reopened.status == 0, "\(reopened)")
-    }
-
-    @Test("a letter without its inputs names them all at once; an unknown input is refused with the known ones")
-    func inputs() async throws {
-        let ws = try await TestWorkspace()
-        defer { ws.folder.remove() }
-        let reference = try await ws.logExample()
-        let none = try await ws.pals(["letter", "holding", reference])
-        #expect(none.status == 1)
-        #expect(none.stderr.contains("reason is required"), "\(none.stderr)")
-        #expect(none.stderr.contains("newDate is required"), "\(none.stderr)")
-        let misspelt = try await ws.pals([
-            "preview", "holding", reference, "--set", "reason=Waiting.", "--set", "newdate=2027-01-20",
-        ])
-        #expect(misspelt.status == 1)
-        #expect(misspelt.stderr.contains("newdate is not an input of this letter"), "\(misspelt.stderr)")
-        #expect(misspelt.stderr.contains("The holding letter's inputs: reason, newDate (required)"))
-        #expect(try await queued(ws, reference) == 0)
-    }
-
     @Test("a wrong kind lists the kinds; help lists each kind's inputs; --version prints the version")
     func kindsHelpAndVersion() async throws {
         let ws = try await TestWorkspace()
