@@ -26,7 +26,7 @@ struct CasebookTests {
         #expect(record.profile == .england)
         #expect(record.caseId.count == 36)
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
-        #expect(history.map(\.kind) == ["logged"])
+        #expect(history.map(\.kind) == [.logged])
         #expect(history.first?.detail == "logged by email")
     }
 
@@ -278,7 +278,7 @@ struct CasebookTests {
         #expect(updated.complainant.email == "eira.new@example.org")
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
         let line = try #require(history.last)
-        #expect(line.kind == "updated")
+        #expect(line.kind == .updated)
         #expect(line.detail == "officer → sam; complexity → complex; contact details changed (email, phone)")
         #expect(!line.detail.contains("eira.new") && !line.detail.contains("960999"))
     }
@@ -359,7 +359,7 @@ struct CasebookTests {
                 $0.fields["complexity"] = nil
             })
         #expect(record.stage == 1)
-        try await ws.set(record.reference) { $0.acknowledgedAt = instant("2026-11-23T12:00:00Z") }
+        try await ws.change(record.reference) { lifecycle, _ in try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-23T12:00:00Z")) }
         let escalated = try await offPool {
             var changes = CaseChanges()
             changes.stage = 2
@@ -405,8 +405,8 @@ struct CasebookTests {
         }
         #expect(letter.reference == record.reference)
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
-        #expect(history.map(\.kind) == ["logged", "closed", "updated"])
-        #expect(history.last?.detail == "status → open")
+        #expect(history.map(\.kind) == [.logged, .closed, .updated, .reopened])
+        #expect(history.first { $0.kind == .updated }?.detail == "status → open")
     }
 
     @Test("clearing attention removes the flag and says so in the history")
@@ -414,7 +414,9 @@ struct CasebookTests {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let record = try await ws.log()
-        try await ws.set(record.reference) { $0.attention = "message failed: 550 mailbox unavailable" }
+        try await ws.change(record.reference) {
+            $0.flag(CaseAttention(kind: .other, text: "message failed: 550 mailbox unavailable"), at: $1)
+        }
         let cleared = try await offPool {
             var changes = CaseChanges()
             changes.clearAttention = true

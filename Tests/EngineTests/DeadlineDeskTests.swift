@@ -157,7 +157,7 @@ struct DeadlineDeskTests {
         let overdue = try await ws.log(.with { $0.fields["received"] = "2026-10-01" })
         let soon = try await ws.log()
         let later = try await ws.log()
-        try await ws.set(later.reference) { $0.acknowledgedAt = instant("2026-11-24T10:00:00Z") }
+        try await ws.change(later.reference) { lifecycle, _ in try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-24T10:00:00Z")) }
         let closed = try await ws.log()
         try await offPool { try ws.casebook().close(closed.reference) }
         let bad = try await ws.log()
@@ -165,7 +165,7 @@ struct DeadlineDeskTests {
             ws.workspace.registerURL,
             "UPDATE cases SET agreedResponseDate = '2200-01-01' WHERE reference = '\(bad.reference)'")
         let (desk, scan) = try await offPool {
-            (try DeadlineDesk(workspace: ws.workspace), try ws.casebook().register.scheduleScan())
+            (try DeadlineDesk(workspace: ws.workspace), try ws.casebook().register.scheduleScan(CaseFilter()))
         }
         let today = day("2026-11-25")
         let board = desk.board(scan.schedules, unreadable: scan.problems, today: today)

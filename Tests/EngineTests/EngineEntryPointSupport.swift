@@ -116,14 +116,14 @@ extension EngineWorkspace {
         return try await offPool { try casebook().log(json: json) }
     }
 
-    /// Changes a case directly in the register, as another command would have.
-    func set(_ reference: String, _ change: @escaping @Sendable (inout Case) -> Void) async throws {
+    /// Changes a case through its lifecycle, as another command would have (at the workspace's clock).
+    func change(
+        _ reference: String, _ transition: @escaping @Sendable (inout CaseLifecycle, Date) throws -> Void
+    ) async throws {
         try await offPool {
             let book = try casebook()
             let now = clock.now()
-            try book.register.update(reference, now: now, event: CaseEvent(at: now, kind: "test", detail: "test")) {
-                change(&$0)
-            }
+            _ = try book.register.apply(reference, now: now) { try transition(&$0, now) }
         }
     }
 

@@ -265,7 +265,7 @@ struct LetterDeskTests {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
         let record = try await ws.log()
-        try await ws.set(record.reference) { $0.status = status }
+        try await ws.change(record.reference) { try $0.move(to: status, at: $1) }
         let error = try #require(
             await failure(LetterDeskError.self) {
                 _ = try LetterDesk(casebook: ws.casebook()).prepare(
@@ -287,7 +287,7 @@ struct LetterDeskTests {
         }
         #expect(byPhone?.message.contains("was acknowledged outside pals") == true)
         let record = try await ws.log()
-        try await ws.set(record.reference) { $0.acknowledgedAt = instant("2026-11-24T10:00:00Z") }
+        try await ws.change(record.reference) { lifecycle, _ in try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-24T10:00:00Z")) }
         let twice = await failure(LetterDeskError.self) {
             _ = try LetterDesk(casebook: ws.casebook()).prepare(
                 .acknowledgement, reference: record.reference, inputs: [:])

@@ -38,7 +38,7 @@ struct PostroomTests {
         let after = try await offPool { try ws.casebook().register.get(record.reference) }
         #expect(after.acknowledgedAt == ws.clock.now(), "an officer's acknowledgement acknowledges the case")
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
-        #expect(history.map(\.kind) == ["logged", "letter-queued", "acknowledged"])
+        #expect(history.map(\.kind) == [.logged, .letterQueued, .acknowledged])
         #expect(history[1].detail == "acknowledgement queued by email as \(item.id)")
     }
 
@@ -66,7 +66,7 @@ struct PostroomTests {
         #expect(alert.labels["subject"] == "Letter to post: PALS-2026-0001")
         #expect(alert.labels["case"] == record.reference)
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
-        #expect(history.map(\.kind).contains("letter-printed"))
+        #expect(history.map(\.kind).contains(.letterPrinted))
     }
 
     @Test("the same letter with the same inputs is queued once a day; other inputs or another day queue again")
@@ -105,7 +105,7 @@ struct PostroomTests {
         #expect(after.agreedResponseDate == day("2027-01-20"))
         #expect(after.extensions == 1)
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
-        let extended = try #require(history.first { $0.kind == "extended" })
+        let extended = try #require(history.first { $0.kind == .extended })
         #expect(
             extended.detail
                 == "response date moved to 2027-01-20 by a holding letter (extension 1): "
@@ -127,7 +127,7 @@ struct PostroomTests {
         let after = try await offPool { try ws.casebook().register.get(record.reference) }
         #expect(after.status == .responded)
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
-        #expect(history.last?.kind == "responded")
+        #expect(history.last?.kind == .responded)
         let refused = await failure(LetterDeskError.self) {
             try Postroom(casebook: ws.casebook()).sendLetter(
                 .holding, reference: record.reference, inputs: Self.holding)
@@ -177,7 +177,7 @@ struct PostroomTests {
         #expect(alert.labels["officer"] == "alex")
         #expect(alert.labels["subject"] == "Attention needed: 2 problems (2 cases)")
 
-        try await ws.set(first.reference) { $0.officer = "someone-who-left" }
+        try await ws.change(first.reference) { $0.edit("officer changed", at: $1) { $0.officer = "someone-who-left" } }
         let none = try await offPool {
             let postroom = try Postroom(casebook: ws.casebook())
             try postroom.alertOfficer(reference: first.reference, key: "a/3", subject: "Three", body: "3")
@@ -221,7 +221,7 @@ struct PostroomTests {
         let local = ws.workspace.outboxURL.appending(path: Postroom.localDeliveryFolder)
         #expect(try FileManager.default.contentsOfDirectory(atPath: local.path).count == 1)
         let history = try await offPool { try ws.casebook().register.events(for: record.reference) }
-        #expect(history.last?.kind == "letter-sent")
+        #expect(history.last?.kind == .letterSent)
     }
 
     @Test("purging within the 10-year retention period is refused unless forced; a dry run removes nothing")

@@ -102,7 +102,7 @@ struct ReportsTests {
                 PALS-2026-0001  2026-11-23  open    alex     england  Emergency Department
                 """)
         let detail = CaseReports.Detail(
-            case: record, history: [CaseEvent(at: instant("2026-11-25T09:00:00Z"), kind: "logged", detail: "x")])
+            case: record, history: [CaseEvent(at: instant("2026-11-25T09:00:00Z"), kind: .logged, detail: "x")])
         let json = String(decoding: try CaseReports.jsonEncoder(pretty: false).encode(detail), as: UTF8.self)
         #expect(json.hasPrefix("{\"case\":{\"acknowledgedOutsidePals\":false,"))
         #expect(json.contains("\"history\":[{\"at\":\"2026-11-25T09:00:00Z\",\"detail\":\"x\",\"kind\":\"logged\"}]"))
@@ -126,7 +126,9 @@ struct ReportsTests {
 
         let first = try await ws.log()
         let second = try await ws.log()
-        try await ws.set(second.reference) { $0.attention = "acknowledgement m1 on hold" }
+        try await ws.change(second.reference) {
+            $0.flag(CaseAttention(kind: .other, text: "acknowledgement m1 on hold"), at: $1)
+        }
         try await offPool {
             try Postroom(casebook: ws.casebook()).sendLetter(.acknowledgement, reference: first.reference, inputs: [:])
         }
