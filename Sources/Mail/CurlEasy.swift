@@ -1,6 +1,7 @@
 internal import CCurl
 internal import CCurlShim
 internal import Foundation
+internal import Primitives
 
 #if canImport(Glibc)
     internal import Glibc
@@ -130,7 +131,7 @@ final class TransferContext {
 
     /// The last reply as one line, such as `550 5.1.1 <x@example.org>: Recipient address rejected`.
     var replyText: String? {
-        lastReply.isEmpty ? nil : lastReply.map { $0.escapingLineBreaks }.joined(separator: " ")
+        lastReply.isEmpty ? nil : lastReply.map { $0.escapingControls }.joined(separator: " ")
     }
 }
 
@@ -342,7 +343,7 @@ final class CurlEasy {
     /// libcurl's own words for the failure: the error buffer, else the code's text (credentials taken out).
     func curlMessage(_ code: CURLcode) -> String {
         let detail = String(cString: errorBuffer)
-        return redactor.redact(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).escapingLineBreaks
+        return redactor.redact(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).escapingControls
     }
 
     // MARK: Classification

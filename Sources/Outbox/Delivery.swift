@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Mail
+internal import Primitives
 
 #if canImport(Glibc)
     internal import Glibc

@@ -1,5 +1,6 @@
 public import Foundation
 public import Mail
+public import Primitives
 
 #if canImport(Glibc)
     internal import Glibc
@@ -63,7 +64,7 @@ public final class Outbox: Sendable {
     /// The outbox folder.
     public let folder: URL
     /// Where "now" comes from.
-    public let clock: OutboxClock
+    public let clock: WallClock
     let root: String
     /// Failures injected by tests into the sender's writes and renames (none in production).
     let faults: FileFaults
@@ -73,12 +74,12 @@ public final class Outbox: Sendable {
     ///   - folder: the `Outbox/` folder; made with mode 0700 when missing, with its subfolders.
     ///   - clock: the time used for ids, attempts, due dates and history.
     /// - Throws: ``OutboxError`` `unsafeFile` when the folder or one of its subfolders is a symbolic link.
-    public convenience init(folder: URL, clock: OutboxClock) throws(OutboxError) {
+    public convenience init(folder: URL, clock: WallClock) throws(OutboxError) {
         try self.init(folder: folder, clock: clock, faults: .none)
     }
 
     /// Opens the outbox with failures injected into the sender's writes and renames (for tests).
-    package init(folder: URL, clock: OutboxClock, faults: FileFaults) throws(OutboxError) {
+    package init(folder: URL, clock: WallClock, faults: FileFaults) throws(OutboxError) {
         self.folder = folder.standardizedFileURL
         self.clock = clock
         self.root = self.folder.path

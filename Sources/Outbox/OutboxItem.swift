@@ -24,28 +24,6 @@ public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable, Comp
     }
 }
 
-/// Where "now" comes from: the system clock in production, a fixed or stepped instant in tests.
-///
-/// - Important: the outbox never reads the time except through the clock it is given.
-public struct OutboxClock: Sendable {
-    /// Returns the current instant.
-    public let now: @Sendable () -> Date
-
-    /// A clock that asks `now` for the time.
-    public init(now: @escaping @Sendable () -> Date) {
-        self.now = now
-    }
-
-    /// The system clock (for executables; tests pass their own).
-    public static var system: OutboxClock { OutboxClock { Date() } }
-
-    /// A clock stopped at `instant`.
-    public static func fixed(_ instant: Date) -> OutboxClock { OutboxClock { instant } }
-
-    /// A clock that asks `now`.
-    public static func custom(_ now: @escaping @Sendable () -> Date) -> OutboxClock { OutboxClock(now: now) }
-}
-
 /// One message of the outbox with its metadata: what its sidecar `<id>.json` holds, plus where its `.eml` is.
 public struct OutboxItem: Sendable, Hashable, Codable {
     /// One hand-over to the transport and what came of it.

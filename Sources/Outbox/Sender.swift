@@ -1,5 +1,6 @@
 public import Foundation
 public import Mail
+internal import Primitives
 
 /// A message moved by a sender (or by recovery), for the caller to flag the case and alert the officer.
 public struct OutboxEvent: Sendable, Hashable {
