@@ -272,9 +272,9 @@ public struct FileError: PalsError, Hashable {
     public var description: String { logDescription }
     public var logReason: String? { problem }
 
-    /// E.g. `/srv/pals/Outbox/queued could not create the folder: Permission denied`.
+    /// E.g. `could not create the folder /srv/pals/Outbox: Permission denied`, or `…: it is a symbolic link`.
     public var errorDescription: String? {
-        code == .failed ? "could not \(action) \(path): \(systemReason)" : "\(path) \(problem)"
+        "could not \(action) \(path): " + (code == .failed ? systemReason : "it \(problem)")
     }
 }
 
