@@ -106,7 +106,12 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Primitives"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Primitives", "Mail", "PalsTestKit"]),
         .testTarget(name: "LettersTests", dependencies: ["Letters", "Primitives", "PalsTestKit"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "Primitives", "PalsTestKit"]),
+        .testTarget(
+            name: "MailTests",
+            dependencies: [
+                "Mail", "Primitives", "PalsTestKit", .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Primitives", "Mail", "PalsTestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Primitives", "Casework", "PalsTestKit"]),
         .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine", "PalsTestKit", "pals"]),

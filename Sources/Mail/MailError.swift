@@ -6,11 +6,8 @@ public import Primitives
 /// The offending ``value`` (an address, a URL, a file name) is shown to the person who runs the command but never
 /// logged: the log form (``description``) carries the code, the field and the reason only.
 public struct MailError: PalsError, Hashable {
-    /// What kind of problem this is; compare codes, not messages.
-    public typealias Code = ErrorCode<MailError>
-
-    /// What kind of problem this is.
-    public let code: Code
+    /// What kind of problem this is; compare codes (``ErrorCode/invalidAddress``…), not messages.
+    public let code: ErrorCode<MailError>
     /// The field or setting concerned, such as `To` or `password file`.
     public let field: String?
     /// The offending value, shown to the person who runs the command but left out of ``description`` (logs).
@@ -25,6 +22,9 @@ public struct MailError: PalsError, Hashable {
         self.value = value
         self.reason = reason
     }
+
+    /// The kinds of problem.
+    public typealias Code = ErrorCode<MailError>
 
     public var logContext: [(name: String, value: String)] { field.map { [("field", $0)] } ?? [] }
     /// The log form: code, context and reason, escaped; no personal data.
