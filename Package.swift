@@ -95,9 +95,11 @@ let package = Package(
 
         // MARK: Benchmarks (run by `make bench`, never by `make test`)
         .executableTarget(
-            name: "deadline-bench", dependencies: ["Primitives", "Casework", "WorkingDays"], path: "Benchmarks/DeadlineBench"),
+            name: "deadline-bench", dependencies: ["Primitives", "Casework", "WorkingDays"],
+            path: "Benchmarks/DeadlineBench"),
         .executableTarget(
-            name: "pals-bench", dependencies: ["Engine", "Primitives", "Casework", "WorkingDays", "Letters", "Mail", "Outbox"],
+            name: "pals-bench",
+            dependencies: ["Engine", "Primitives", "Casework", "WorkingDays", "Letters", "Mail", "Outbox"],
             path: "Benchmarks/PalsBench"),
 
         // MARK: Tests
@@ -105,7 +107,8 @@ let package = Package(
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "PalsTestKit"]),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Primitives"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Primitives", "Mail", "PalsTestKit"]),
-        .testTarget(name: "LettersTests", dependencies: ["Letters", "Primitives", "PalsTestKit"], resources: [.copy("Snapshots")]),
+        .testTarget(
+            name: "LettersTests", dependencies: ["Letters", "Primitives", "PalsTestKit"], resources: [.copy("Snapshots")]),
         .testTarget(
             name: "MailTests",
             dependencies: [

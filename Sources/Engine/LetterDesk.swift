@@ -277,7 +277,8 @@ public struct LetterDeskError: PalsError {
     static func notByEmail(_ reference: String) -> Self {
         Self(
             .notByEmail, reference: reference,
-            message: "case \(reference): the complainant is written to by post, so there is no email to show; use --format pdf")
+            message: "case \(reference): the complainant is written to by post, so there is no email to show; "
+                + "use --format pdf")
     }
 
     static func notAllowed(_ message: String) -> Self { Self(.notAllowed, message: message) }

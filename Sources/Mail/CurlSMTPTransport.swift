@@ -157,9 +157,9 @@ private final class Lane: @unchecked Sendable {
         switch outcome {
         case .delivered: break
         case .temporaryFailure(let code, _):
-            logger.warning("smtp transfer failed for now", metadata: ["smtp.code": "\(code.map(String.init) ?? "none")"])
+            logger.warning("smtp transfer failed for now", metadata: ["smtp.code": "\(code.map(String.init) ?? "-")"])
         case .permanentFailure(let code, _):
-            logger.error("smtp transfer refused", metadata: ["smtp.code": "\(code.map(String.init) ?? "none")"])
+            logger.error("smtp transfer refused", metadata: ["smtp.code": "\(code.map(String.init) ?? "-")"])
         case .uncertain:
             logger.error("smtp transfer outcome unknown: the server may have taken it; do not resend blindly")
         }

@@ -10,9 +10,12 @@ import Testing
     @Test func aConfigurationErrorLogsKeysAndLinesNotValues() {
         let error = ConfigurationError(
             file: "/srv/pals/pals.yaml",
-            problems: [ConfigurationProblem(key: "officers.jd.email", line: 12, message: "'jane.doe@\r\nx' is not an address")])
-        #expect(error.description
-            == "invalid configuration (file /srv/pals/pals.yaml, keys officers.jd.email:12): 1 problem(s) in the configuration")
+            problems: [
+                ConfigurationProblem(key: "officers.jd.email", line: 12, message: "'jane.doe@\r\nx' is not an address")
+            ])
+        #expect(
+            error.description == "invalid configuration (file /srv/pals/pals.yaml, keys officers.jd.email:12): "
+                + "1 problem(s) in the configuration")
         #expect(error.errorDescription?.contains("jane.doe@") == true)
         #expect(ConfigurationError.Code.invalidConfiguration ~= error)
     }

@@ -11,7 +11,8 @@ import Testing
         var logger = Logger(label: "test", factory: { _ in handler })
         logger.logLevel = .debug
         // Port 1 on loopback: nothing listens, so the connection is refused at once.
-        let transport = try CurlSMTPTransport(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:1"), logger: logger)
+        let configuration = SMTPConfiguration(url: "smtp://127.0.0.1:1")
+        let transport = try CurlSMTPTransport(configuration: configuration, logger: logger)
         var message = try simpleMessage(to: "jane.doe@example.org").outgoing()[0]
         message.label = "20261125T090000000Z-0001"
         let result = await transport.deliver(message)

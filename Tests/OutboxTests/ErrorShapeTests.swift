@@ -10,8 +10,8 @@ import Testing
             reason: "a sent message cannot be cancelled")
         #expect(
             error.description
-                == #"not allowed in this state (message 20261125T090000000Z-0001, state sent, path /srv/Outbox/x\nforged): "#
-                + "a sent message cannot be cancelled")
+                == "not allowed in this state (message 20261125T090000000Z-0001, state sent, "
+                + #"path /srv/Outbox/x\nforged): a sent message cannot be cancelled"#)
         #expect(OutboxError.Code.wrongState ~= error)
         #expect(!(OutboxError.Code.notFound ~= error))
     }

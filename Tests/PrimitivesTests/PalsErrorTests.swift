@@ -20,7 +20,8 @@ extension ErrorCode where Domain == SampleError {
 }
 
 @Suite struct PalsErrorSpecification {
-    private let error = SampleError(code: .bad, reference: "PALS-2026-0001\r\nforged: line", typed: "jane.doe@example.org")
+    private let error = SampleError(
+        code: .bad, reference: "PALS-2026-0001\r\nforged: line", typed: "jane.doe@example.org")
 
     @Test func theLogFormCarriesCodeContextAndReasonButNotTheValue() {
         #expect(error.description == #"bad (case PALS-2026-0001\r\nforged: line): not an address"#)
