@@ -68,7 +68,10 @@ let package = Package(
             name: "Mail",
             dependencies: ["Primitives", "CCurlShim", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "Outbox", dependencies: ["Primitives", "Mail"]),
+        .target(
+            name: "Outbox",
+            dependencies: ["Primitives", "Mail", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "Engine",
             dependencies: [

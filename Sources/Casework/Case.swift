@@ -43,8 +43,8 @@ public struct Case: Codable, Sendable, Equatable {
     public var acknowledgedOutsidePals: Bool
     /// When the complaint was acknowledged (outside pals, or when the acknowledgement was sent).
     public var acknowledgedAt: Date?
-    /// Why the case needs an officer's attention (a letter failed or is on hold), or `nil`.
-    public var attention: String?
+    /// Why the case needs an officer's attention (a letter failed or is on hold, intake gave up, …), or `nil`.
+    public var attention: CaseAttention?
     /// When the case was closed, for the retention policy.
     public var closedAt: Date?
     /// When the case was logged in the register.
@@ -167,12 +167,12 @@ public struct Patient: Codable, Sendable, Equatable {
 public struct CaseEvent: Codable, Sendable, Equatable {
     /// When it happened.
     public var at: Date
-    /// What happened, e.g. `logged`, `updated`, `letter-queued`, `closed`.
-    public var kind: String
+    /// What happened, e.g. ``CaseEventKind/logged`` or ``CaseEventKind/letterQueued``.
+    public var kind: CaseEventKind
     /// A short description without patient data.
     public var detail: String
 
-    public init(at: Date, kind: String, detail: String) {
+    public init(at: Date, kind: CaseEventKind, detail: String) {
         self.at = at
         self.kind = kind
         self.detail = detail

@@ -11,7 +11,7 @@ public import Primitives
 /// Only ``init(url:)`` creates a register (for `pals init`); every other command opens an existing one with
 /// ``init(existing:readOnly:)``, which refuses a missing or emptied file: a fresh register would issue again
 /// the references that letters in the outbox and archive already carry.
-public final class CaseRegister: Sendable {
+public final class CaseRegister: CaseStore {
     private let database: any DatabaseWriter
     /// Where the register lives.
     public let url: URL
@@ -219,20 +219,10 @@ public final class CaseRegister: Sendable {
                 )!
                 reference = scope.reference(number: number)
             } while try taken.contains(reference) || CaseRow.exists(db, key: reference)
-            let record = Case(
-                reference: reference, caseId: UUID().uuidString.lowercased(), receivedAt: form.receivedAt, channel: form.channel,
-                complainant: form.complainant, patient: form.patient, consent: form.consent,
-                summary: form.summary, service: form.service, officer: form.officer, profile: form.profile,
-                stage: form.stage, escalatedOn: nil, complexity: form.complexity,
-                agreedResponseDate: form.agreedResponseDate, extensions: 0,
-                status: form.consent == .requested ? .awaitingConsent : .open,
-                acknowledgedOutsidePals: form.acknowledgedOutsidePals,
-                acknowledgedAt: form.acknowledgedOutsidePals ? form.receivedAt : nil, attention: nil, closedAt: nil,
-                createdAt: now, updatedAt: now
-            )
+            let (record, logged) = CaseLifecycle.start(
+                form, reference: reference, caseId: UUID().uuidString.lowercased(), now: now)
             try CaseRow(record).insert(db)
-            let how = form.acknowledgedOutsidePals ? "; acknowledged outside pals" : ""
-            try EventRow(reference: reference, event: .init(at: now, kind: "logged", detail: "logged by \(form.channel.rawValue)\(how)")).insert(db)
+            try EventRow(reference: reference, event: logged).insert(db)
             return record
         }
     }
@@ -242,12 +232,6 @@ public final class CaseRegister: Sendable {
     /// The case with this reference, or `nil`.
     public func find(_ reference: String) throws(RegisterError) -> Case? {
         try read { db in try CaseRow.fetchOne(db, key: reference)?.record }
-    }
-
-    /// The case with this reference; throws ``RegisterError/notFound(_:)`` when there is none.
-    public func get(_ reference: String) throws(RegisterError) -> Case {
-        guard let found = try find(reference) else { throw RegisterError.notFound(reference) }
-        return found
     }
 
     /// Cases matching `filter`, oldest first.
@@ -313,30 +297,29 @@ public final class CaseRegister: Sendable {
 
     // MARK: Changing
 
-    /// Changes a case in one transaction and records `event` in its history; returns the changed case.
+    /// Runs a lifecycle transition on a case in one transaction: stores the case as the transition left it (with
+    /// `now` as its last change, when it changed) and every event it recorded; returns the case.
+    /// - Throws: ``RegisterError`` when the case is missing or the register fails; what `transition` throws (e.g.
+    ///   ``CaseTransitionError``) when it refuses, and then nothing is stored.
     @discardableResult
-    public func update(
-        _ reference: String, now: Date, event: CaseEvent,
-        _ change: @Sendable (inout Case) throws(RegisterError) -> Void
-    ) throws(RegisterError) -> Case {
-        try write { db in
-            guard var record = try CaseRow.fetchOne(db, key: reference)?.record else {
+    public func apply(
+        _ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void
+    ) throws -> Case {
+        let outcome: Result<Case, any Error> = try write { db in
+            guard let record = try CaseRow.fetchOne(db, key: reference)?.record else {
                 throw RegisterError.notFound(reference)
             }
-            try change(&record)
-            record.updatedAt = now
-            try CaseRow(record).update(db)
-            try EventRow(reference: reference, event: event).insert(db)
-            return record
+            var lifecycle = CaseLifecycle(record)
+            do { try transition(&lifecycle) } catch { return .failure(error) }
+            var changed = lifecycle.record
+            if changed != record {
+                changed.updatedAt = now
+                try CaseRow(changed).update(db)
+            }
+            for event in lifecycle.events { try EventRow(reference: reference, event: event).insert(db) }
+            return .success(changed)
         }
-    }
-
-    /// Adds an entry to a case's history.
-    public func record(_ event: CaseEvent, for reference: String) throws(RegisterError) {
-        try write { db in
-            guard try CaseRow.exists(db, key: reference) else { throw RegisterError.notFound(reference) }
-            try EventRow(reference: reference, event: event).insert(db)
-        }
+        return try outcome.get()
     }
 
     // MARK: Plumbing
@@ -544,7 +527,9 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
             escalatedOn: date("escalatedOn"), complexity: row["complexity"],
             agreedResponseDate: date("agreedResponseDate"), extensions: row["extensions"],
             status: try choice("status"), acknowledgedOutsidePals: row["acknowledgedOutsidePals"],
-            acknowledgedAt: row["acknowledgedAt"], attention: row["attention"], closedAt: row["closedAt"], createdAt: row["createdAt"], updatedAt: row["updatedAt"]
+            acknowledgedAt: row["acknowledgedAt"],
+            attention: (row["attention"] as String?).map(CaseAttention.init(storedText:)), closedAt: row["closedAt"],
+            createdAt: row["createdAt"], updatedAt: row["updatedAt"]
         )
     }
 
@@ -570,7 +555,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         container["status"] = record.status.rawValue
         container["acknowledgedOutsidePals"] = record.acknowledgedOutsidePals
         container["acknowledgedAt"] = record.acknowledgedAt
-        container["attention"] = record.attention
+        container["attention"] = record.attention?.storedText
         container["closedAt"] = record.closedAt
         container["createdAt"] = record.createdAt
         container["updatedAt"] = record.updatedAt
@@ -612,7 +597,7 @@ private struct ScheduleRow: FetchableRecord, TableRecord {
             complexity: try row.decode(String?.self, forColumn: "complexity"),
             agreedResponseDate: try date("agreedResponseDate"),
             acknowledgedAt: try row.decode(Date?.self, forColumn: "acknowledgedAt"),
-            attention: try row.decode(String?.self, forColumn: "attention"))
+            attention: try row.decode(String?.self, forColumn: "attention").map(CaseAttention.init(storedText:)))
     }
 }
 
@@ -629,13 +614,13 @@ private struct EventRow: FetchableRecord, PersistableRecord {
 
     init(row: Row) {
         reference = row["reference"]
-        event = CaseEvent(at: row["at"], kind: row["kind"], detail: row["detail"])
+        event = CaseEvent(at: row["at"], kind: CaseEventKind(rawValue: row["kind"]), detail: row["detail"])
     }
 
     func encode(to container: inout PersistenceContainer) {
         container["reference"] = reference
         container["at"] = event.at
-        container["kind"] = event.kind
+        container["kind"] = event.kind.rawValue
         container["detail"] = event.detail
     }
 }

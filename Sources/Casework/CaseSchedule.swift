@@ -17,7 +17,7 @@ public struct CaseSchedule: Sendable, Equatable {
     public var complexity: String?
     public var agreedResponseDate: CivilDate?
     public var acknowledgedAt: Date?
-    public var attention: String?
+    public var attention: CaseAttention?
 
     /// The civil date of receipt in Europe/London.
     public var receivedDate: CivilDate { CivilDate(receivedAt) }

@@ -39,7 +39,7 @@ public enum CaseReports {
         }
         add("Reference", record.reference)
         add("Status", record.status.rawValue)
-        add("Needs attention", record.attention)
+        add("Needs attention", record.attention?.text)
         add("Received", "\(record.receivedDate.iso) (\(record.channel.rawValue))")
         add("Profile", record.profile.rawValue + (record.stage.map { ", stage \($0)" } ?? ""))
         add("Escalated on", record.escalatedOn?.iso)

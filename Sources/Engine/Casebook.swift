@@ -9,8 +9,9 @@ public import Primitives
 public struct Casebook: Sendable {
     /// The workspace the cases belong to.
     public let workspace: Workspace
-    /// Its case register.
-    public let register: CaseRegister
+    /// Its case store (the SQLite register; a test may give an in-memory one). Every change of a case goes
+    /// through the store's lifecycle transitions (``CaseStore/apply(_:now:_:)``).
+    public let register: any CaseStore
     /// The clock every "now" comes from.
     public let clock: WallClock
 
@@ -24,7 +25,7 @@ public struct Casebook: Sendable {
 
     /// The cases of `workspace` in a register already open (the daemon's reload keeps its register: a second
     /// SQLite pool on the same file in one process would, on closing, delete the write-ahead log under the other).
-    public init(workspace: Workspace, register: CaseRegister, clock: WallClock) {
+    public init(workspace: Workspace, register: any CaseStore, clock: WallClock) {
         self.workspace = workspace
         self.register = register
         self.clock = clock
@@ -63,7 +64,7 @@ public struct Casebook: Sendable {
         let outbox = try Outbox(folder: workspace.outboxURL, clock: clock)
         let yearly = configuration.referencePattern.text.contains("{YY")
         let from = yearly ? String(format: "%04d", CivilDate(received).year - 1) : ""
-        return outbox.labelValues("case", idsFrom: from)
+        return outbox.labelValues(MessageLabels.Key.reference.rawValue, idsFrom: from)
     }
 
     /// Applies an officer's changes to a case; nothing is stored unless every change is valid.
@@ -72,13 +73,12 @@ public struct Casebook: Sendable {
         let current = try register.get(reference)
         let problems = changes.problems(for: current, configuration: configuration)
         guard problems.isEmpty else { throw CaseFormError(problems, outcome: "\(reference) was not changed") }
-        let today = CivilDate(clock.now())
+        let now = clock.now()
+        let today = CivilDate(now)
         let summary = changes.summary
         guard !summary.isEmpty else { throw CaseChangesError.nothingToChange }
-        let updated = try register.update(
-            reference, now: clock.now(), event: CaseEvent(at: clock.now(), kind: "updated", detail: summary)
-        ) { record in
-            changes.apply(to: &record, today: today)
+        let updated = try register.apply(reference, now: now) { lifecycle in
+            try changes.apply(to: &lifecycle, summary: summary, today: today, at: now)
         }
         DaemonLock.nudge(workspace)
         return updated
@@ -87,13 +87,11 @@ public struct Casebook: Sendable {
     /// Closes a case (status `closed`, the closing time kept for the retention policy).
     @discardableResult
     public func close(_ reference: String) throws -> Case {
-        let current = try register.get(reference)
-        guard current.status != .closed else { throw RegisterError.invalid(reference, "is already closed") }
         let now = clock.now()
-        return try register.update(reference, now: now, event: CaseEvent(at: now, kind: "closed", detail: "case closed")) {
-            record in
-            record.status = .closed
-            record.closedAt = now
+        do {
+            return try register.apply(reference, now: now) { lifecycle in try lifecycle.close(at: now) }
+        } catch let error as CaseTransitionError where error.code == .notAllowedInStatus {
+            throw RegisterError.invalid(reference, "is already closed")
         }
     }
 }
@@ -177,33 +175,26 @@ public struct CaseChanges: Sendable {
         return problems
     }
 
-    func apply(to record: inout Case, today: CivilDate) {
-        if let officer { record.officer = officer }
-        if let status { record.status = status }
-        if let agreedResponseDate { record.agreedResponseDate = agreedResponseDate }
-        if let consent {
-            record.consent = consent
-            if consent == .received, record.status == .awaitingConsent { record.status = .open }
-            if consent == .requested, record.status == .open { record.status = .awaitingConsent }
+    /// Applies the changes through the case's lifecycle: the details as one `updated` event with `summary`, then
+    /// each change of state (status, consent, stage, attention) by its own transition, refused when the case's
+    /// state does not allow it.
+    func apply(to lifecycle: inout CaseLifecycle, summary: String, today: CivilDate, at now: Date) throws {
+        lifecycle.edit(summary, at: now) { record in
+            if let officer { record.officer = officer }
+            if let agreedResponseDate { record.agreedResponseDate = agreedResponseDate }
+            if let complexity { record.complexity = complexity }
+            if let email { record.complainant.email = email.isEmpty ? nil : email }
+            if let phone { record.complainant.phone = phone.isEmpty ? nil : phone }
+            if let addressLines { record.complainant.addressLines = addressLines }
+            if let postcode { record.complainant.postcode = postcode.isEmpty ? nil : postcode }
+            if let preferredContact { record.complainant.preferredContact = preferredContact }
+            if let language { record.complainant.language = language }
+            if let accessibleInformation { record.complainant.accessibleInformation = accessibleInformation }
         }
-        if let stage, stage != record.stage {
-            record.stage = stage
-            if stage == 2 {
-                // Stage 2 starts its own clock, and its own acknowledgement (sent by the daemon's intake).
-                record.escalatedOn = today
-                record.acknowledgedAt = nil
-                record.acknowledgedOutsidePals = false
-            }
-        }
-        if let complexity { record.complexity = complexity }
-        if let email { record.complainant.email = email.isEmpty ? nil : email }
-        if let phone { record.complainant.phone = phone.isEmpty ? nil : phone }
-        if let addressLines { record.complainant.addressLines = addressLines }
-        if let postcode { record.complainant.postcode = postcode.isEmpty ? nil : postcode }
-        if let preferredContact { record.complainant.preferredContact = preferredContact }
-        if let language { record.complainant.language = language }
-        if let accessibleInformation { record.complainant.accessibleInformation = accessibleInformation }
-        if clearAttention { record.attention = nil }
+        if let status { try lifecycle.move(to: status, at: now) }
+        if let consent { try lifecycle.recordConsent(consent, at: now) }
+        if let stage { try lifecycle.setStage(stage, on: today, at: now) }
+        if clearAttention { lifecycle.clearAttention(at: now) }
     }
 }
 

@@ -49,10 +49,11 @@ extension Daemon {
                     }
                     guard let to else { continue }
                     let (subject, body) = Self.notice(reminder.kind, item)
-                    var labels = ["case": item.reference, "kind": reminder.kind.rawValue]
-                    labels["caseId"] = reminder.caseId
-                    try postroom.notify(to: to.address, name: to.name, key: reminder.key, subject: subject, body: body,
-                                        labels: labels)
+                    let labels = MessageLabels(
+                        reference: item.reference, caseId: reminder.caseId, kind: reminder.kind.rawValue)
+                    try postroom.notify(
+                        to: to.address, name: to.name, key: reminder.key, subject: subject, body: body,
+                        labels: labels.dictionary)
                 }
                 queued += 1
                 logger.info("reminder queued", metadata: ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)"])
@@ -84,11 +85,9 @@ extension Daemon {
             return
         }
         do {
-            if record.attention == nil {
-                let at = now
-                try casebook.register.update(reference, now: at, event: CaseEvent(at: at, kind: "attention", detail: problem.reason)) {
-                    $0.attention = problem.reason
-                }
+            let at = now
+            try casebook.register.apply(reference, now: at) { lifecycle in
+                lifecycle.flag(.deadlinesNotComputed(problem.reason), at: at, unlessFlagged: true)
             }
             try postroom.alertOfficer(
                 reference: reference, key: "deadline-problem/\(reference)/\(record.caseId)/\(Postroom.hash(problem.reason))",
@@ -124,7 +123,7 @@ extension Daemon {
                     The register may have been edited by hand or damaged: please have it checked. Every other \
                     case's reminders go out as usual.
                     """,
-                labels: ["case": problem.reference, "kind": "alert"])
+                labels: MessageLabels(reference: problem.reference, kind: "alert").dictionary)
         } catch {
             logger.error("cannot tell the manager about the case", metadata: ["case": "\(problem.reference)", "error": "\(error)"])
         }

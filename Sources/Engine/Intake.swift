@@ -22,7 +22,7 @@ extension Daemon {
         // A case intake could not acknowledge waits for its officer (who clears the flag once it is fixed); one that
         // failed for a moment waits for its next try.
         for record in pending
-        where !(record.attention?.hasPrefix(Self.intakeFlag) ?? false) && !intakeRetries.isWaiting(record.reference, now: at)
+        where !(record.attention?.holdsIntake ?? false) && !intakeRetries.isWaiting(record.reference, now: at)
             && acknowledge(record)
         {
             queued += 1
@@ -42,7 +42,8 @@ extension Daemon {
             let letter = try postroom.letters.prepare(.acknowledgement, reference: reference, inputs: [:])
             if case .email(let address) = letter.delivery {
                 if let refusal = AutoReplyGuard.refusal(for: address) {
-                    return flag(record, "\(Self.intakeFlag) sent: \(refusal)", key: "intake-refused/\(reference)/\(Postroom.hash(refusal))")
+                    return flag(
+                        record, .intakeRefused(refusal), key: "intake-refused/\(reference)/\(Postroom.hash(refusal))")
                 }
                 let allowedAt = now
                 guard guardrail.allow(address, at: allowedAt) else {
@@ -57,13 +58,14 @@ extension Daemon {
             try postroom.queue(letter, key: "acknowledgement/\(reference)/\(record.caseId)/stage-\(stage)")
             slot = nil
             let at = now
-            try casebook.register.update(reference, now: at, event: CaseEvent(at: at, kind: "acknowledged", detail: "stage \(stage) acknowledgement queued automatically")) {
-                $0.acknowledgedAt = at
+            try casebook.register.apply(reference, now: at) { lifecycle in
+                try lifecycle.acknowledge(.automatically(stage: stage), at: at)
             }
             intakeRetries.clear(reference)
             return true
-        } catch LetterDeskError.Code.notAllowed where (try? casebook.register.get(reference).acknowledgedAt) != nil {
-            // An officer acknowledged the case between this pass listing it and preparing its letter: nothing to do.
+        } catch let error where Self.acknowledgedMeanwhile(error, reference, casebook.register) {
+            // An officer acknowledged the case between this pass listing it and preparing or recording its letter
+            // (the letter's key made it once): nothing to do.
             if let slot { guardrail.giveBack(slot.address, at: slot.at) }
             intakeRetries.clear(reference)
             return false
@@ -77,7 +79,7 @@ extension Daemon {
                 retryLater(record, reason)
                 return false
             case .needsPerson:
-                return flag(record, "\(Self.intakeFlag) made: \(reason)", key: "intake-failed/\(reference)/\(Postroom.hash(reason))")
+                return flag(record, .intakeFailed(reason), key: "intake-failed/\(reference)/\(Postroom.hash(reason))")
             }
         }
     }
@@ -104,19 +106,30 @@ extension Daemon {
         }
     }
 
-    func flag(_ record: Case, _ reason: String, key: String) -> Bool {
+    /// Whether `error` refused the acknowledgement because the case was acknowledged by someone else meanwhile.
+    static func acknowledgedMeanwhile(_ error: any Error, _ reference: String, _ store: any CaseStore) -> Bool {
+        if let refused = error as? CaseTransitionError { return refused.code == .alreadyAcknowledged }
+        guard LetterDeskError.Code.notAllowed ~= error else { return false }
+        return (try? store.get(reference).acknowledgedAt) != nil
+    }
+
+    func flag(_ record: Case, _ reason: CaseAttention, key: String) -> Bool {
         logger.warning("acknowledgement not made", metadata: ["case": "\(record.reference)"])
         intakeRetries.clear(record.reference)
         do {
-            if record.attention != reason {
-                let at = now
-                try casebook.register.update(record.reference, now: at, event: CaseEvent(at: at, kind: "attention", detail: reason)) {
-                    $0.attention = reason
-                }
-            }
+            let at = now
+            try casebook.register.apply(record.reference, now: at) { lifecycle in lifecycle.flag(reason, at: at) }
             try postroom.alertOfficer(
                 reference: record.reference, key: key, subject: "Acknowledgement needed: \(record.reference)",
-                body: "pals could not acknowledge case \(record.reference) by itself.\n\n\(reason)\n\nPlease acknowledge it yourself (`pals preview acknowledgement \(record.reference)`, `pals letter acknowledgement \(record.reference)`), or fix the case and run `pals case update \(record.reference) --clear-attention` so pals tries again.")
+                body: """
+                    pals could not acknowledge case \(record.reference) by itself.
+
+                    \(reason.text)
+
+                    Please acknowledge it yourself (`pals preview acknowledgement \(record.reference)`, \
+                    `pals letter acknowledgement \(record.reference)`), or fix the case and run \
+                    `pals case update \(record.reference) --clear-attention` so pals tries again.
+                    """)
         } catch {
             // Not flagged: the case is tried again (with backoff), and flagged then if the problem is still there.
             logger.error("cannot flag the case", metadata: ["case": "\(record.reference)", "error": "\(error)"])

@@ -14,7 +14,7 @@ public struct LetterDesk: Sendable {
     public let workspace: Workspace
     public let library: LetterLibrary
     public let deadlines: DeadlineDesk
-    public let register: CaseRegister
+    public let register: any CaseStore
     public let clock: WallClock
 
     public init(casebook: Casebook) throws {

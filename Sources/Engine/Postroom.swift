@@ -46,7 +46,7 @@ public struct Postroom: Sendable {
     }
 
     var configuration: WorkspaceConfiguration { casebook.workspace.configuration }
-    var register: CaseRegister { casebook.register }
+    var register: any CaseStore { casebook.register }
 
     // MARK: Queueing letters
 
@@ -67,17 +67,16 @@ public struct Postroom: Sendable {
         case .email:
             let composed = try letters.compose(letter, date: now)
             let caseId = try register.get(letter.reference).caseId
-            let labels = [
-                "case": letter.reference, "caseId": caseId, "kind": letter.kind.rawValue, "subject": letter.merged.subject,
-            ]
+            let labels = MessageLabels(
+                reference: letter.reference, caseId: caseId, kind: letter.kind.rawValue, subject: letter.merged.subject)
             let results = try composed.outgoing().map { message in
-                try outbox.queue(message: message, key: key, labels: labels)
+                try outbox.queue(message: message, key: key, labels: labels.dictionary)
             }
             let result = results[0]
             if result.isNew {
-                try register.record(
-                    CaseEvent(at: now, kind: "letter-queued", detail: "\(letter.kind.rawValue) queued by email as \(result.item.id)"),
-                    for: letter.reference)
+                try register.apply(letter.reference, now: now) { lifecycle in
+                    lifecycle.record(.queuedByEmail(messageID: result.item.id), kind: letter.kind.rawValue, at: now)
+                }
                 logger.info("letter queued", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)", "message": "\(result.item.id)"])
             }
             return .email(result.item, isNew: result.isNew)
@@ -89,9 +88,9 @@ public struct Postroom: Sendable {
             let isNew = !FileManager.default.fileExists(atPath: file.path)
             if isNew {
                 try PrivateFiles.write(try letter.pdf(), to: file)
-                try register.record(
-                    CaseEvent(at: now, kind: "letter-printed", detail: "\(letter.kind.rawValue) placed in the print queue as \(file.lastPathComponent)"),
-                    for: letter.reference)
+                try register.apply(letter.reference, now: now) { lifecycle in
+                    lifecycle.record(.printed(file: file.lastPathComponent), kind: letter.kind.rawValue, at: now)
+                }
                 logger.info("letter placed in the print queue", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
             }
             // Also when the file was there: a retry after a failed alert must still tell the officer (the key
@@ -129,18 +128,13 @@ public struct Postroom: Sendable {
         }
         guard isNew else { return result }
         let now = casebook.clock.now()
-        if let holding = letter.holding {
-            try register.update(reference, now: now, event: CaseEvent(at: now, kind: "extended", detail: "response date moved to \(holding.newDate.iso) by a holding letter (extension \(record.extensions + 1)): \(holding.reason)")) {
-                $0.agreedResponseDate = holding.newDate
-                $0.extensions += 1
-            }
-        } else if kind == .acknowledgement {
-            try register.update(reference, now: now, event: CaseEvent(at: now, kind: "acknowledged", detail: "acknowledgement queued by an officer")) {
-                $0.acknowledgedAt = now
-            }
-        } else if kind == .resolution {
-            try register.update(reference, now: now, event: CaseEvent(at: now, kind: "responded", detail: "resolution letter queued")) {
-                $0.status = .responded
+        try register.apply(reference, now: now) { lifecycle in
+            if let holding = letter.holding {
+                try lifecycle.extend(to: holding.newDate, reason: holding.reason, at: now)
+            } else if kind == .acknowledgement {
+                try lifecycle.acknowledge(.byOfficerLetter, at: now)
+            } else if kind == .resolution {
+                try lifecycle.respond(at: now)
             }
         }
         return result

@@ -59,27 +59,29 @@ extension Postroom {
     /// or is held.
     /// - Throws: what the register or the alert threw (also logged, with the case reference).
     func record(_ event: OutboxEvent) throws {
-        guard let reference = event.labels["case"] else { return }
-        let kind = event.labels["kind"] ?? "message"
+        let labels = MessageLabels(event.labels)
+        guard let reference = labels.reference else { return }
+        let kind = labels.kind ?? "message"
         let now = casebook.clock.now()
-        let reason = event.reason ?? event.reply ?? ""
+        let reason = Self.short(event.reason ?? event.reply ?? "")
         var metadata: Logger.Metadata = ["case": "\(reference)", "kind": "\(kind)", "message": "\(event.id)"]
+        let move: CaseLifecycle.LetterMove
+        switch event.kind {
+        case .delivered: move = .sent(messageID: event.id, reply: Self.short(event.reply ?? ""))
+        case .deferred: move = .deferred(messageID: event.id, reason: reason)
+        case .failed: move = .failed(messageID: event.id, reason: reason)
+        case .held: move = .held(messageID: event.id, reason: reason)
+        }
         do {
+            try register.apply(reference, now: now) { lifecycle in lifecycle.record(move, kind: kind, at: now) }
             switch event.kind {
             case .delivered:
-                try register.update(reference, now: now, event: CaseEvent(at: now, kind: "letter-sent", detail: "\(kind) \(event.id) accepted: \(Self.short(event.reply ?? ""))")) { record in
-                    if record.attention?.contains(event.id) == true { record.attention = nil }
-                }
                 logger.info("message delivered", metadata: metadata)
             case .deferred:
-                try register.record(CaseEvent(at: now, kind: "letter-deferred", detail: "\(kind) \(event.id) will be retried: \(Self.short(reason))"), for: reference)
                 metadata["next"] = "\(event.nextAttempt.map { ISO8601DateFormatter().string(from: $0) } ?? "")"
                 logger.notice("message deferred", metadata: metadata)
             case .failed, .held:
                 let state = event.kind == .failed ? "failed" : "on hold"
-                try register.update(reference, now: now, event: CaseEvent(at: now, kind: "letter-\(event.kind == .failed ? "failed" : "held")", detail: "\(kind) \(event.id) \(state): \(Self.short(reason))")) { record in
-                    record.attention = "\(kind) \(event.id) \(state)"
-                }
                 logger.warning("message \(state)", metadata: metadata)
                 if kind != "alert" {
                     try alertOfficer(
@@ -89,14 +91,16 @@ extension Postroom {
                             The \(kind) for case \(reference) is \(state).
 
                             Message: \(event.id)
-                            Reason: \(Self.short(reason))
+                            Reason: \(reason)
 
-                            See `pals outbox show \(event.id)`; `pals outbox retry` or `release` sends it again, `cancel` drops it.
+                            See `pals outbox show \(event.id)`; `pals outbox retry` or `release` sends it again, \
+                            `cancel` drops it.
                             """)
                 }
             }
         } catch {
-            logger.error("could not record a message move on its case", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            logger.error(
+                "could not record a message move on its case", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             throw error
         }
     }

@@ -21,7 +21,8 @@ extension Postroom {
             guard let at = $0.closedAt else { return false }
             return CivilDate(at) < day
         }.map(\.reference))
-        let report = try outbox.archive.purge(where: { labels in labels["case"].map(closed.contains) ?? false }, dryRun: dryRun)
+        let report = try outbox.archive.purge(
+            where: { labels in MessageLabels(labels).reference.map(closed.contains) ?? false }, dryRun: dryRun)
         if !dryRun, !report.ids.isEmpty {
             logger.notice("archive purged", metadata: ["messages": "\(report.ids.count)", "cases": "\(closed.count)"])
         }

@@ -34,9 +34,12 @@ public struct WorkspaceStatus: Encodable, Sendable {
         let pid = DaemonLock.runningDaemon(in: casebook.workspace)
         var counts: [String: Int] = [:]
         for (state, count) in outbox.counts() { counts[state.rawValue] = count }
-        let oldest = try outbox.oldestQueued().map { Message(id: $0.id, case: $0.labels["case"], kind: $0.labels["kind"], at: $0.queuedAt) }
+        let oldest = try outbox.oldestQueued().map { item in
+            let labels = MessageLabels(item.labels)
+            return Message(id: item.id, case: labels.reference, kind: labels.kind, at: item.queuedAt)
+        }
         let last = try outbox.archive.list().last.map { item in
-            Message(id: item.id, case: item.labels["case"], kind: item.labels["kind"],
+            Message(id: item.id, case: MessageLabels(item.labels).reference, kind: MessageLabels(item.labels).kind,
                     at: item.history.last { $0.state == .sent }?.at ?? item.queuedAt)
         }
         let open = try casebook.register.scheduleScan(CaseFilter(openOnly: true))

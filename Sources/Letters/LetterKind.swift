@@ -1,3 +1,5 @@
+public import Casework
+
 /// The name of a kind of letter, matching a template file name (`acknowledgement`, `holding`, …).
 public struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible,
     ExpressibleByStringLiteral
@@ -34,25 +36,8 @@ public struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cust
     /// Orders kinds by name.
     public static func < (lhs: LetterKind, rhs: LetterKind) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// What a letter does in the life of a case; the Engine decides from it (and the case's state) whether
-    /// the letter may be written now.
-    public enum Purpose: Sendable, Hashable, CaseIterable {
-        /// Confirms a complaint was received (``LetterKind/acknowledgement``).
-        case acknowledgement
-        /// Says the response is still to come: ``LetterKind/holding``, ``LetterKind/update``,
-        /// ``LetterKind/lateResponse``.
-        case progress
-        /// Asks for the patient's consent (``LetterKind/consentRequest``).
-        case consentRequest
-        /// Decides whether a late complaint will be looked into (``LetterKind/outOfTime``).
-        case timeLimitDecision
-        /// The final response (``LetterKind/resolution``).
-        case finalResponse
-        /// Goes to staff, never to a complainant (``LetterKind/reminderDigest``).
-        case staff
-        /// A kind the workspace added itself: pals knows nothing of what it says.
-        case other
-    }
+    /// What a letter does in the life of a case: ``Casework/LetterPurpose``, which the case lifecycle decides by.
+    public typealias Purpose = LetterPurpose
 
     /// What this kind of letter does; ``Purpose/other`` for a kind pals does not ship.
     public var purpose: Purpose {

@@ -1,4 +1,5 @@
 public import Foundation
+import Casework
 
 /// The letter templates of a workspace, loaded and checked: the one entry point the Engine uses to
 /// merge a case's context into a letter.

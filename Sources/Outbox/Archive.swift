@@ -1,19 +1,19 @@
 public import Foundation
 
-/// The sent-items archive of an ``Outbox``: the Maildir `sent/` (cur/ with the seen flag) and its metadata in
-/// `sent/meta/`; plus export (for a subject access request) and purge (for retention).
+/// The sent-items archive of an ``OutboxStore`` (for ``Outbox``, the Maildir `sent/` with its metadata in
+/// `sent/meta/`): listing, export (for a subject access request) and purge (for retention).
 public struct OutboxArchive: Sendable {
-    /// The outbox the archive belongs to.
-    public let outbox: Outbox
+    /// The store the archive belongs to.
+    public let store: any OutboxStore
 
-    /// The archive of `outbox`.
-    public init(outbox: Outbox) {
-        self.outbox = outbox
+    /// The archive of `store`.
+    public init(store: any OutboxStore) {
+        self.store = store
     }
 
     /// Sent messages whose labels include every pair of `labels`, sent at or after `since`, oldest first.
     public func list(labels: [String: String] = [:], since: Date? = nil) throws(OutboxError) -> [OutboxItem] {
-        try outbox.list(state: .sent, labels: labels).filter { item in
+        try store.list(state: .sent, labels: labels).filter { item in
             guard let since else { return true }
             return (item.history.last(where: { $0.state == .sent })?.at ?? item.created) >= since
         }
@@ -22,7 +22,7 @@ public struct OutboxArchive: Sendable {
     /// A sent message by id (its metadata and, in ``OutboxItem/file``, its Maildir file).
     /// - Throws: ``OutboxError`` `notFound` (also when the message exists but was not sent), `purged`.
     public func show(_ id: String) throws(OutboxError) -> OutboxItem {
-        let item = try outbox.show(id)
+        let item = try store.show(id)
         guard item.state == .sent else {
             throw OutboxError(.notFound, id: id, state: item.state, reason: "the message is not in the sent archive")
         }
@@ -50,13 +50,14 @@ public struct OutboxArchive: Sendable {
             throw OutboxError(
                 .invalidRequest, reason: "give at least one label to export by (such as the case reference)")
         }
-        let items = includeUnsent ? try outbox.list(labels: labels) : try list(labels: labels)
+        let items = includeUnsent ? try store.list(state: nil, labels: labels) : try list(labels: labels)
         let path = folder.standardizedFileURL.path
         try Files.makeFolder(path)
         for item in items {
-            guard let source = item.file?.path, let data = try Files.read(source) else { continue }
+            // Through the store, which refuses a message file that is a link or not a regular file.
+            let data = try store.data(of: item.id)
             try Files.writeAtomically(data, to: path + "/\(item.id).eml")
-            try Files.writeAtomically(try outbox.encode(item), to: path + "/\(item.id).json")
+            try Files.writeAtomically(try Outbox.encode(item), to: path + "/\(item.id).json")
         }
         Files.syncFolder(path)
         return ExportReport(ids: items.map(\.id), folder: folder)
@@ -81,29 +82,31 @@ public struct OutboxArchive: Sendable {
     public func purge(
         where predicate: ([String: String]) -> Bool, sentBefore: Date? = nil, dryRun: Bool
     ) throws(OutboxError) -> PurgeReport {
-        var chosen: [OutboxItem] = []
-        for state in [OutboxState.sent, .failed, .cancelled] {
-            for item in try outbox.list(state: state) where predicate(item.labels) {
-                if let sentBefore, (item.history.last?.at ?? item.created) >= sentBefore { continue }
-                chosen.append(item)
-            }
-        }
-        chosen.sort { $0.id < $1.id }
+        try store.purge(where: predicate, sentBefore: sentBefore, dryRun: dryRun)
+    }
+}
+
+extension Outbox {
+    /// Removes finished messages chosen by labels and age, leaving a tombstone `purged/<id>` for each (written
+    /// before anything is removed) so their idempotency keys are never queued again.
+    @discardableResult
+    public func purge(
+        where predicate: ([String: String]) -> Bool, sentBefore: Date? = nil, dryRun: Bool
+    ) throws(OutboxError) -> OutboxArchive.PurgeReport {
+        var finished: [OutboxItem] = []
+        for state in [OutboxState.sent, .failed, .cancelled] { finished += try list(state: state) }
+        let chosen = OutboxRules.chooseForPurge(finished, where: predicate, sentBefore: sentBefore)
         if !dryRun {
             for item in chosen {
-                try Files.writeAtomically(Data(), to: outbox.purgedPath + "/\(item.id)")
-                Files.syncFolder(outbox.purgedPath)
+                try Files.writeAtomically(Data(), to: purgedPath + "/\(item.id)")
+                Files.syncFolder(purgedPath)
                 if let file = item.file?.path { Files.remove(file) }
-                let metaFolder = item.state == .sent ? outbox.folderPath(.sent) : outbox.folderPath(item.state)
-                Files.remove(metaFolder + "/\(item.id).json")
+                Files.remove(folderPath(item.state) + "/\(item.id).json")
             }
-            for folder in [
-                outbox.folderPath(.sent), outbox.sentRoot + "/cur", outbox.folderPath(.failed),
-                outbox.folderPath(.cancelled),
-            ] {
+            for folder in [folderPath(.sent), sentRoot + "/cur", folderPath(.failed), folderPath(.cancelled)] {
                 Files.syncFolder(folder)
             }
         }
-        return PurgeReport(ids: chosen.map(\.id), dryRun: dryRun)
+        return OutboxArchive.PurgeReport(ids: chosen.map(\.id), dryRun: dryRun)
     }
 }

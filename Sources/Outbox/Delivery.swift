@@ -1,4 +1,5 @@
-internal import Foundation
+public import Foundation
+internal import Logging
 internal import Mail
 internal import Primitives
 
@@ -10,12 +11,14 @@ internal import Primitives
 
 /// A sender process's own folder in `active/`, `active/<owner>/`, with its `.lock` held (flock) for as long as
 /// this object lives. Another sender that can take the lock knows the owner died and recovers the folder.
-final class ActiveLease: Sendable {
+final class ActiveLease: OutboxLease {
+    let outbox: Outbox
     let owner: String
     let folder: String
     private let lock: FileLock
 
     init(outbox: Outbox) throws(OutboxError) {
+        self.outbox = outbox
         let owner = "p\(getpid())-" + String(UInt64.random(in: 0..<(1 << 40)), radix: 36)
         // Made under a hidden name and renamed once locked, so a visible owner folder always has a held lock
         // while its process lives.
@@ -39,35 +42,61 @@ final class ActiveLease: Sendable {
         Files.remove(folder + "/.lock")
         rmdir(folder)
     }
-}
 
-/// Where a settled message goes.
-struct Settlement: Sendable {
-    var item: OutboxItem
-    var event: OutboxEvent
+    func claim(_ due: [OutboxDue]) -> OutboxClaim { outbox.claim(due, into: self) }
+
+    func settle(_ settlements: [OutboxSettlement]) -> OutboxSettleResult { outbox.settle(settlements, from: self) }
 }
 
 extension Outbox {
     // MARK: Choosing
 
     /// Messages due now: all of `queued/` and the deferred ones whose time has come, oldest first.
-    /// A file whose name is not an outbox id is never taken.
-    func dueMessages(now: Date) -> [(id: String, state: OutboxState)] {
+    /// A file whose name is not an outbox id is never taken. A deferred message whose metadata cannot be read is
+    /// due too: the claim then puts it on hold with the reason, where an officer sees it (left in `deferred/`, it
+    /// would wait there unseen for ever).
+    /// - Throws: ``OutboxError`` `unsafeFile` when a folder of the layout is a symbolic link.
+    public func due(at now: Date) throws(OutboxError) -> [OutboxDue] {
+        try verifyLayout()
         var due = Files.messageIDs(in: folderPath(.queued)).filter(MessageIDs.isValid).map {
-            (id: $0, state: OutboxState.queued)
+            OutboxDue(id: $0, state: .queued)
         }
         let deferred = folderPath(.deferred)
         for id in Files.messageIDs(in: deferred) where MessageIDs.isValid(id) {
-            guard let item = try? metadata(of: id, in: deferred) else { continue }
-            if (item.nextAttempt ?? .distantPast) <= now { due.append((id, .deferred)) }
+            if (deferredDue(id) ?? .distantPast) <= now { due.append(OutboxDue(id: id, state: .deferred)) }
         }
         return due.sorted { $0.id < $1.id }
     }
 
-    /// The earliest `nextAttempt` among deferred messages.
-    func nextDeferredDue() -> Date? {
-        let deferred = folderPath(.deferred)
-        return Files.messageIDs(in: deferred).compactMap { try? metadata(of: $0, in: deferred)?.nextAttempt }.min()
+    /// When a sender next has something to do: now if anything is queued, else the earliest `nextAttempt` in
+    /// `deferred/` (now for a message whose metadata cannot be read); nil when nothing waits. Reads the sidecars of
+    /// `deferred/` only.
+    public func nextDue() -> Date? {
+        let now = clock.now()
+        if Files.messageIDs(in: folderPath(.queued)).contains(where: MessageIDs.isValid) { return now }
+        let deferred = Files.messageIDs(in: folderPath(.deferred)).filter(MessageIDs.isValid)
+        return deferred.map { deferredDue($0) ?? now }.min()
+    }
+
+    /// A deferred message's `nextAttempt`; nil when due now, or when its metadata cannot be read (logged: the
+    /// claim puts it on hold).
+    private func deferredDue(_ id: String) -> Date? {
+        do {
+            return try metadata(of: id, in: folderPath(.deferred))?.nextAttempt
+        } catch {
+            logger.warning(
+                "outbox: a deferred message's metadata cannot be read; it is due now and will be held",
+                metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Takes a sender's own folder in `active/`, with its lock held for as long as the lease lives.
+    public func openLease() throws(OutboxError) -> any OutboxLease { try ActiveLease(outbox: self) }
+
+    /// Recovers the `active/` folders of senders that died, except `lease`'s; see the folder form below.
+    public func recover(except lease: (any OutboxLease)?) -> [OutboxEvent] {
+        recover(exceptFolder: (lease as? ActiveLease)?.folder)
     }
 
     // MARK: Claiming
@@ -79,17 +108,26 @@ extension Outbox {
     ///
     /// - Important: the `active` sidecars are durable before this returns, so recovery treats every claimed
     ///   message as possibly handed to the server from here on.
-    func claim(_ candidates: [(id: String, state: OutboxState)], into lease: ActiveLease) -> Claim {
+    func claim(_ candidates: [OutboxDue], into lease: ActiveLease) -> OutboxClaim {
         var moved: [(String, String)] = []
-        for (id, state) in candidates {
+        var claim = OutboxClaim()
+        for candidate in candidates {
+            let (id, state) = (candidate.id, candidate.state)
             let source = folderPath(state)
-            if case .moved? = try? Files.move(source + "/\(id).eml", lease.folder + "/\(id).eml", id: id) {
-                moved.append((id, source))
+            do throws(OutboxError) {
+                // `.missing` is a lost race (another sender or an officer took it first): not ours, nothing to do.
+                if case .moved = try Files.move(source + "/\(id).eml", lease.folder + "/\(id).eml", id: id) {
+                    moved.append((id, source))
+                }
+            } catch {
+                // Not claimed, so still where it was: the next pass tries again; say why it was not taken now.
+                logger.warning(
+                    "outbox: could not claim a message; it stays queued",
+                    metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
             }
         }
-        guard !moved.isEmpty else { return Claim() }
+        guard !moved.isEmpty else { return claim }
         let now = clock.now()
-        var claim = Claim()
         var claimed: [(OutboxItem, Data, String)] = []
         for (id, source) in moved {
             let item: OutboxItem
@@ -103,12 +141,13 @@ extension Outbox {
                 (item, data) = (found, read)
             } catch {
                 // Unreadable or unsafe: put it on hold for an officer rather than guess; it is never sent.
-                if let held = park(id: id, from: lease.folder, reason: "refused, not sent: \(error)") {
-                    claim.held.append(held)
-                } else {
+                do throws(OutboxError) {
+                    claim.held.append(try park(id: id, from: lease.folder, reason: "refused, not sent: \(error)"))
+                } catch let parking {
                     claim.problems.append(
                         .init(id: id, labels: [:], error: error, wasAccepted: false,
-                              consequence: "it could not be put on hold either; the next recovery holds it"))
+                              consequence: "it could not be put on hold either (\(parking.reason)); the next "
+                                  + "recovery holds it"))
                 }
                 continue
             }
@@ -127,29 +166,21 @@ extension Outbox {
         }
         Files.syncFolder(lease.folder)
         for (item, _, source) in claimed { Files.remove(source + "/\(item.id).json") }
-        claim.claimed = claimed.map { ($0.0, $0.1) }
+        claim.claimed = claimed.map { OutboxClaim.Claimed(item: $0.0, data: $0.1) }
         return claim
     }
 
-    /// What ``claim(_:into:)`` did.
-    struct Claim: Sendable {
-        /// The messages claimed, with their bytes, to hand to the transport.
-        var claimed: [(OutboxItem, Data)] = []
-        /// Messages refused (unsafe or unreadable) and put on hold.
-        var held: [OutboxEvent] = []
-        /// What could not be recorded.
-        var problems: [OutboxSender.Problem] = []
-    }
-
-    /// Moves a message that has no usable metadata to `hold/` with a minimal record; returns the move, or nil if it
-    /// could not be made (the message then stays where it is, for the next recovery).
-    @discardableResult
-    private func park(id: String, from folder: String, reason: String) -> OutboxEvent? {
+    /// Moves a message that has no usable metadata to `hold/` with a minimal record; returns the move.
+    /// - Throws: ``OutboxError`` when the move could not be made (the message then stays where it is, for the next
+    ///   recovery).
+    private func park(id: String, from folder: String, reason: String) throws(OutboxError) -> OutboxEvent {
         let now = clock.now()
         var item = OutboxItem(
             id: id, key: "", labels: [:], sender: "", recipient: "", messageID: nil, size: 0, created: now,
             queuedAt: now, state: .hold, nextAttempt: nil, attempts: [], lastReply: nil, history: [],
             archiveFile: nil, revision: 1_000_000)
+        // Only to show the Message-ID and size: a message parked because it cannot be read safely is expected to
+        // fail here too, and the reason it is parked is already in `reason`.
         if let data = try? Files.read(folder + "/\(id).eml") {
             item.messageID = HeaderScan.messageID(in: data)
             item.size = data.count
@@ -157,10 +188,11 @@ extension Outbox {
         item.enter(.hold, at: now, reason: reason)
         // The caller owns `folder` (its own lease, or a dead sender's whose lock it holds): sidecar first.
         let hold = folderPath(.hold)
-        guard let data = try? encode(item), (try? Files.writeAtomically(data, to: hold + "/\(id).json")) != nil
-        else { return nil }
+        try Files.writeAtomically(try encode(item), to: hold + "/\(id).json")
         Files.syncFolder(hold)
-        guard case .moved? = try? Files.move(folder + "/\(id).eml", hold + "/\(id).eml", id: id) else { return nil }
+        guard case .moved = try Files.move(folder + "/\(id).eml", hold + "/\(id).eml", id: id) else {
+            throw OutboxError(.storage, id: id, reason: "the message file vanished while it was being put on hold")
+        }
         Files.syncFolder(hold)
         Files.remove(folder + "/\(id).json")
         item.file = URL(fileURLWithPath: hold + "/\(id).eml")
@@ -176,16 +208,22 @@ extension Outbox {
     /// be written stays in `active/` with its `active` sidecar, so the next recovery puts it on hold (it may have
     /// been accepted: it is never queued again by itself); one whose outcome was written but whose `.eml` could not
     /// be moved is moved on by the next recovery.
-    func settle(_ settlements: [Settlement], from lease: ActiveLease) -> (
-        settled: [Settlement], problems: [OutboxSender.Problem]
-    ) {
+    func settle(_ settlements: [OutboxSettlement], from lease: ActiveLease) -> OutboxSettleResult {
         var metaFolders: Set<String> = []
-        var written: [Settlement] = []
+        var written: [OutboxSettlement] = []
         var problems: [OutboxSender.Problem] = []
-        for settlement in settlements {
+        for var settlement in settlements {
+            if settlement.item.state == .sent, settlement.item.archiveFile == nil {
+                let sentAt = settlement.item.history.last?.at ?? clock.now()
+                settlement.item.archiveFile = archiveName(for: settlement.item.id, at: sentAt)
+            }
+            settlement.item.file = URL(fileURLWithPath: emlPath(of: settlement.item))
             let item = settlement.item
             let folder = folderPath(item.state)
             do throws(OutboxError) {
+                guard Files.exists(lease.folder + "/\(item.id).eml") else {
+                    throw OutboxError(.storage, id: item.id, reason: "the message is no longer claimed by this sender")
+                }
                 try write(try encode(item), to: folder + "/\(item.id).json", id: item.id)
                 metaFolders.insert(folder)
                 written.append(settlement)
@@ -199,12 +237,14 @@ extension Outbox {
         }
         for folder in metaFolders { Files.syncFolder(folder) }
         var emlFolders: Set<String> = [lease.folder]
-        var settled: [Settlement] = []
+        var settled: [OutboxSettlement] = []
         for settlement in written {
             let item = settlement.item
             let target = emlPath(of: item)
             do throws(OutboxError) {
-                _ = try move(lease.folder + "/\(item.id).eml", target, id: item.id)
+                guard case .moved = try move(lease.folder + "/\(item.id).eml", target, id: item.id) else {
+                    throw OutboxError(.storage, id: item.id, reason: "the message file left this sender's folder")
+                }
                 settled.append(settlement)
                 emlFolders.insert((target as NSString).deletingLastPathComponent)
             } catch {
@@ -217,7 +257,7 @@ extension Outbox {
         }
         for folder in emlFolders { Files.syncFolder(folder) }
         for settlement in settled { Files.remove(lease.folder + "/\(settlement.item.id).json") }
-        return (settled, problems)
+        return OutboxSettleResult(settled: settled, problems: problems)
     }
 
     /// Where a settled message's `.eml` goes.
@@ -233,13 +273,18 @@ extension Outbox {
 
     // MARK: Recovery
 
-    static let interruptedReason = "interrupted while sending; the server may have accepted it"
+    static let interruptedReason = OutboxRules.interrupted
 
     /// Recovers the `active/<owner>/` folders of senders that died (their lock is free), except `ownFolder`,
     /// and finishes queueing of staged messages whose key was claimed. Returns what it moved.
-    func recover(except ownFolder: String?) -> [OutboxEvent] {
+    func recover(exceptFolder ownFolder: String?) -> [OutboxEvent] {
         // A folder of the layout replaced by a link would make recovery move or delete files elsewhere.
-        guard (try? verifyLayout()) != nil else { return [] }
+        do {
+            try verifyLayout()
+        } catch {
+            logger.error("outbox: recovery refused", metadata: ["outbox.error": "\(error)"])
+            return []
+        }
         var events: [OutboxEvent] = []
         for name in activeOwners(includingHidden: true) {
             let folder = activeRoot + "/" + name
@@ -247,14 +292,30 @@ extension Outbox {
             let lockPath = folder + "/.lock"
             var lock: FileLock?
             if Files.exists(lockPath) {
-                guard let taken = try? FileLock.tryLock(lockPath, create: false) else { continue }  // alive
-                lock = taken
+                do {
+                    guard let taken = try FileLock.tryLock(lockPath, create: false) else { continue }  // alive
+                    lock = taken
+                } catch {
+                    logger.warning(
+                        "outbox: a sender folder's lock cannot be opened; left for the next recovery",
+                        metadata: ["outbox.folder": "\(name)", "outbox.error": "\(error)"])
+                    continue
+                }
             } else if name.hasPrefix(".new-") {
                 continue  // being made right now
             }
+            var leftBehind = false
             for id in Files.messageIDs(in: folder) {
-                if let event = recoverMessage(id, in: folder) { events.append(event) }
+                do throws(OutboxError) {
+                    if let event = try recoverMessage(id, in: folder) { events.append(event) }
+                } catch {
+                    leftBehind = true
+                    logger.error(
+                        "outbox: could not recover a message a stopped sender left; it stays for the next recovery",
+                        metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
+                }
             }
+            if leftBehind { continue }  // keep the folder (and its messages) for the next recovery
             for leftover in Files.names(in: folder) where leftover != ".lock" { Files.remove(folder + "/" + leftover) }
             Files.remove(lockPath)
             rmdir(folder)
@@ -278,10 +339,20 @@ extension Outbox {
         }
     }
 
-    /// One message found in a dead sender's folder.
-    private func recoverMessage(_ id: String, in folder: String) -> OutboxEvent? {
+    /// One message found in a dead sender's folder; returns its move (nil when it only went back to the queue).
+    /// - Throws: ``OutboxError`` when it could not be moved; it then stays, with its folder, for the next recovery.
+    private func recoverMessage(_ id: String, in folder: String) throws(OutboxError) -> OutboxEvent? {
         let eml = folder + "/\(id).eml"
-        let active = try? readItem(folder + "/\(id).json")
+        let active: OutboxItem?
+        do {
+            active = try readItem(folder + "/\(id).json")
+        } catch {
+            // Unreadable: recovered as if it had none (back to the queue if its queued copy is found, else on hold).
+            logger.warning(
+                "outbox: a stopped sender's record of a message cannot be read",
+                metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
+            active = nil
+        }
         let others = copies(of: id).filter { $0.state != .active }
         if let active {
             // Was the outcome already written (the sender died between the sidecar and the rename)? Finish the move.
@@ -289,7 +360,7 @@ extension Outbox {
             if var done = others.filter({ settled.contains($0.state) && $0.revision > active.revision })
                 .max(by: { $0.revision < $1.revision })
             {
-                guard case .moved? = try? Files.move(eml, emlPath(of: done), id: id) else { return nil }
+                try moveOwned(eml, to: emlPath(of: done), id: id)
                 Files.syncFolder((emlPath(of: done) as NSString).deletingLastPathComponent)
                 Files.remove(folder + "/\(id).json")
                 done.file = URL(fileURLWithPath: emlPath(of: done))
@@ -298,30 +369,34 @@ extension Outbox {
             var item = active
             item.nextAttempt = nil
             item.enter(.hold, at: clock.now(), reason: Self.interruptedReason)
-            return moveRecovered(item, from: folder)
+            return try moveRecovered(item, from: folder)
         }
         if let source = others.filter({ $0.state == .queued || $0.state == .deferred })
             .max(by: { $0.revision < $1.revision })
         {
             // Claimed but never handed to the transport (its active sidecar was never written): put it back.
             let target = folderPath(source.state)
-            if case .moved? = try? Files.move(eml, target + "/\(id).eml", id: id) { Files.syncFolder(target) }
+            try moveOwned(eml, to: target + "/\(id).eml", id: id)
+            Files.syncFolder(target)
             return nil
         }
-        park(id: id, from: folder, reason: Self.interruptedReason + " (its metadata was lost)")
-        guard let held = try? readItem(folderPath(.hold) + "/\(id).json") else { return nil }
-        return OutboxEvent(held, at: clock.now())
+        return try park(id: id, from: folder, reason: Self.interruptedReason + " (its metadata was lost)")
+    }
+
+    /// Renames a file the caller owns (in a folder whose lock it holds): a vanished source is an error here.
+    private func moveOwned(_ from: String, to: String, id: String) throws(OutboxError) {
+        guard case .moved = try move(from, to, id: id) else {
+            throw OutboxError(.storage, id: id, path: from, reason: "the message file vanished while it was moved")
+        }
     }
 
     /// Moves a message out of a dead sender's folder. The recoverer holds that folder's lock, so it owns the
     /// message: the sidecar is written first, as when a sender settles (a crash here is finished next time).
-    private func moveRecovered(_ item: OutboxItem, from folder: String) -> OutboxEvent? {
+    private func moveRecovered(_ item: OutboxItem, from folder: String) throws(OutboxError) -> OutboxEvent {
         let target = folderPath(item.state)
-        guard let data = try? encode(item), (try? Files.writeAtomically(data, to: target + "/\(item.id).json")) != nil
-        else { return nil }
+        try write(try encode(item), to: target + "/\(item.id).json", id: item.id)
         Files.syncFolder(target)
-        guard case .moved? = try? Files.move(folder + "/\(item.id).eml", target + "/\(item.id).eml", id: item.id)
-        else { return nil }
+        try moveOwned(folder + "/\(item.id).eml", to: target + "/\(item.id).eml", id: item.id)
         Files.syncFolder(target)
         Files.remove(folder + "/\(item.id).json")
         var moved = item
@@ -342,16 +417,33 @@ extension Outbox {
                 return nil
             })
         {
-            guard
-                let item = try? readItem(incomingPath + "/\(id).json") ?? readItem(folderPath(.queued) + "/\(id).json"),
-                let keyPath = try? keyPath(for: item.key)
-            else { continue }
-            let owner = (try? Files.read(keyPath)).flatMap { $0 }.map {
-                String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let item: OutboxItem
+            let owner: String?
+            do throws(OutboxError) {
+                var found = try readItem(incomingPath + "/\(id).json")
+                if found == nil { found = try readItem(folderPath(.queued) + "/\(id).json") }
+                // No sidecar: not yet written (still being queued), or already published.
+                guard let found else { continue }
+                item = found
+                owner = try Files.read(try keyPath(for: item.key)).map {
+                    String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+            } catch {
+                logger.warning(
+                    "outbox: a message being queued cannot be checked; left in incoming/",
+                    metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
+                continue
             }
             if owner == id {
-                for suffix in [".json", ".eml"] {
-                    _ = try? Files.move(incomingPath + "/\(id)" + suffix, folderPath(.queued) + "/\(id)" + suffix)
+                do throws(OutboxError) {
+                    // Either half may have been published already (`.missing`): that is the point of finishing it.
+                    for suffix in [".json", ".eml"] {
+                        _ = try Files.move(incomingPath + "/\(id)" + suffix, folderPath(.queued) + "/\(id)" + suffix)
+                    }
+                } catch {
+                    logger.error(
+                        "outbox: could not finish queueing a message; left in incoming/ for the next recovery",
+                        metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
                 }
                 Files.syncFolder(folderPath(.queued))
             } else if owner != nil || now.timeIntervalSince(item.created) > 86_400 {

@@ -1,4 +1,5 @@
-import Foundation
+internal import Foundation
+internal import Logging
 
 #if canImport(Glibc)
     internal import Glibc
@@ -20,10 +21,17 @@ extension Outbox {
         var buffer = [UInt8](repeating: 0, count: 16_384)
         for state in OutboxState.allCases {
             for (id, location) in locations(in: state) where id >= idsFrom {
-                guard let data = Self.readSidecar(location.metaFolder + "/\(id).json", buffer: &buffer),
-                    let value = (try? decoder.decode(Sidecar.self, from: data))?.labels[name]
-                else { continue }
-                values.insert(value)
+                // A sidecar that cannot be opened safely is skipped; `show` and `list` report it.
+                let path = location.metaFolder + "/\(id).json"
+                guard let data = Self.readSidecar(path, buffer: &buffer) else { continue }
+                do {
+                    if let value = try decoder.decode(Sidecar.self, from: data).labels[name] { values.insert(value) }
+                } catch {
+                    // Its labels are unknown, so a value it carries may be missed: say so.
+                    logger.warning(
+                        "outbox: a message's labels cannot be read for a label scan",
+                        metadata: ["outbox.id": "\(id)", "outbox.label": "\(name)"])
+                }
             }
         }
         return values

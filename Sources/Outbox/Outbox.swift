@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import Mail
 public import Primitives
 
@@ -8,7 +9,8 @@ public import Primitives
     internal import Darwin
 #endif
 
-/// A durable outbox and sent-items archive kept in plain folders, moved between states by atomic renames.
+/// A durable outbox and sent-items archive kept in plain folders, moved between states by atomic renames: the
+/// ``OutboxStore`` of a workspace on one machine (``InMemoryOutbox`` is its twin for tests).
 ///
 /// Postfix's queue and Maildir are the models: an operator can inspect everything with `ls` and `cat`.
 ///
@@ -60,11 +62,13 @@ public import Primitives
 /// - **Idempotency**: `queue` writes the message to `incoming/`, then claims the key with `link(2)` of a complete
 ///   file (atomic, fails if the key exists), then renames the message into `queued/`. A key whose message is still in
 ///   `incoming/` (its claimer died) is completed by the next caller with the same rename.
-public final class Outbox: Sendable {
+public final class Outbox: OutboxStore {
     /// The outbox folder.
     public let folder: URL
     /// Where "now" comes from.
     public let clock: WallClock
+    /// Where recoveries, lost races and failures to record are logged (message ids only, never addresses).
+    public let logger: Logger
     let root: String
     /// Failures injected by tests into the sender's writes and renames (none in production).
     let faults: FileFaults
@@ -73,15 +77,19 @@ public final class Outbox: Sendable {
     /// - Parameters:
     ///   - folder: the `Outbox/` folder; made with mode 0700 when missing, with its subfolders.
     ///   - clock: the time used for ids, attempts, due dates and history.
+    ///   - logger: where recoveries, lost races and failures to record are logged; silent by default.
     /// - Throws: ``OutboxError`` `unsafeFile` when the folder or one of its subfolders is a symbolic link.
-    public convenience init(folder: URL, clock: WallClock) throws(OutboxError) {
-        try self.init(folder: folder, clock: clock, faults: .none)
+    public convenience init(folder: URL, clock: WallClock, logger: Logger = .outboxSilent) throws(OutboxError) {
+        try self.init(folder: folder, clock: clock, logger: logger, faults: .none)
     }
 
     /// Opens the outbox with failures injected into the sender's writes and renames (for tests).
-    package init(folder: URL, clock: WallClock, faults: FileFaults) throws(OutboxError) {
+    package init(
+        folder: URL, clock: WallClock, logger: Logger = .outboxSilent, faults: FileFaults
+    ) throws(OutboxError) {
         self.folder = folder.standardizedFileURL
         self.clock = clock
+        self.logger = logger
         self.root = self.folder.path
         self.faults = faults
         for path in [root] + Self.layout.map({ root + "/" + $0 }) {
@@ -106,9 +114,6 @@ public final class Outbox: Sendable {
 
     /// States kept in a flat folder of `<id>.eml` + `<id>.json`.
     static let parked: [OutboxState] = [.queued, .deferred, .hold, .failed, .cancelled]
-
-    /// The archive of sent messages.
-    public var archive: OutboxArchive { OutboxArchive(outbox: self) }
 
     // MARK: Paths
 
@@ -137,6 +142,11 @@ public final class Outbox: Sendable {
     }
 
     func encode(_ item: OutboxItem) throws(OutboxError) -> Data {
+        try Self.encode(item)
+    }
+
+    /// The sidecar form of an item (pretty JSON, sorted keys).
+    static func encode(_ item: OutboxItem) throws(OutboxError) -> Data {
         do {
             return try Self.encoder().encode(item)
         } catch {
@@ -190,6 +200,8 @@ public final class Outbox: Sendable {
         for owner in activeOwners() {
             paths.append(activeRoot + "/\(owner)/\(id).json")
         }
+        // Copies are fallbacks for a missing sidecar (left by an interrupted move): one that cannot be read cannot be
+        // the truth, and the sidecar beside the `.eml` (or `orphan`) already says what is wrong with the message.
         return paths.compactMap { try? readItem($0) }.filter { $0.id == id }
     }
 
@@ -244,6 +256,8 @@ public final class Outbox: Sendable {
     /// (a mail client may have changed its flags).
     func sentFile(of id: String, recorded: String? = nil) -> String? {
         var recordedName = recorded
+        // An unsafe or unreadable sent sidecar means no archive file is believed; `notFound(_:)` re-reads it to say
+        // why, so show and data report the refusal instead of "not found".
         if recordedName == nil, let item = try? readItem(folderPath(.sent) + "/\(id).json") {
             recordedName = item.archiveFile
         }
@@ -296,12 +310,7 @@ public final class Outbox: Sendable {
         return Calendar(identifier: .gregorian).date(from: parts)
     }
 
-    func checkID(_ id: String) throws(OutboxError) {
-        guard MessageIDs.isValid(id) else {
-            throw OutboxError(
-                .invalidID, reason: "an outbox id has only letters, digits and '-' (got \(id.debugDescription))")
-        }
-    }
+    func checkID(_ id: String) throws(OutboxError) { try OutboxRules.checkID(id) }
 
     func notFound(_ id: String) -> OutboxError {
         if Files.exists(purgedPath + "/\(id)") {
@@ -319,12 +328,7 @@ public final class Outbox: Sendable {
     // MARK: Queueing
 
     /// What ``queue(message:key:labels:)`` did.
-    public struct QueueResult: Sendable, Hashable {
-        /// The message queued now, or the one already queued under the key (in whatever state it is now).
-        public let item: OutboxItem
-        /// True when this call queued the message; false when the key was already used.
-        public let isNew: Bool
-    }
+    public typealias QueueResult = OutboxQueueResult
 
     /// Queues a message once per idempotency key.
     ///
@@ -413,9 +417,7 @@ public final class Outbox: Sendable {
 
     /// The key's file: the key percent-encoded (letters, digits, `-`, `_` and inner `.` kept).
     func keyPath(for key: String) throws(OutboxError) -> String {
-        guard !key.isEmpty, key.utf8.count <= 200 else {
-            throw OutboxError(.invalidKey, reason: "an idempotency key has 1 to 200 bytes (got \(key.utf8.count))")
-        }
+        try OutboxRules.checkKey(key)
         var name = ""
         for (index, byte) in key.utf8.enumerated() {
             let plain =
@@ -451,7 +453,17 @@ public final class Outbox: Sendable {
         var found: [OutboxItem] = []
         for current in state.map({ [$0] }) ?? OutboxState.allCases {
             for (id, location) in locations(in: current) {
-                guard let item = try? item(at: location, id: id) else { continue }
+                let item: OutboxItem
+                do {
+                    item = try self.item(at: location, id: id)
+                } catch {
+                    // One unreadable message does not stop the list of the others (DESIGN invariant 10); `show`
+                    // gives its error.
+                    logger.warning(
+                        "outbox: a message cannot be listed",
+                        metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
+                    continue
+                }
                 if labels.allSatisfy({ item.labels[$0.key] == $0.value }) { found.append(item) }
             }
         }
@@ -503,7 +515,13 @@ public final class Outbox: Sendable {
     public func oldestQueued() throws(OutboxError) -> OutboxItem? {
         let waiting = (locations(in: .queued) + locations(in: .deferred)).sorted { $0.0 < $1.0 }
         for (id, location) in waiting {
-            if let item = try? item(at: location, id: id) { return item }
+            do {
+                return try item(at: location, id: id)
+            } catch {
+                logger.warning(
+                    "outbox: a waiting message cannot be read",
+                    metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
+            }
         }
         return nil
     }
@@ -568,7 +586,7 @@ public final class Outbox: Sendable {
             guard allowed.contains(location.state) else {
                 throw OutboxError(
                     .wrongState, id: id, state: location.state,
-                    reason: Self.refusal(operation, state: location.state, allowed: allowed))
+                    reason: OutboxRules.reason(operation, state: location.state, allowed: allowed))
             }
             let targetFolder = folderPath(target)
             guard case .moved = try Files.move(location.eml, targetFolder + "/\(id).eml", id: id) else {
@@ -589,16 +607,5 @@ public final class Outbox: Sendable {
         }
         throw OutboxError(
             .storage, id: id, reason: "the message kept moving while trying to \(operation) it; try again")
-    }
-
-    static func refusal(_ operation: String, state: OutboxState, allowed: [OutboxState]) -> String {
-        let list = allowed.map(\.rawValue).joined(separator: ", ")
-        switch state {
-        case .sent:
-            let done = ["retry": "retried", "hold": "held", "release": "released", "cancel": "cancelled"][operation]
-            return "the message was sent; a sent message cannot be \(done ?? operation)"
-        case .active: return "the message is being sent right now; try again when the attempt has finished"
-        default: return "cannot \(operation) a message that is \(state.rawValue) (only one that is \(list))"
-        }
     }
 }

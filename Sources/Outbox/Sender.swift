@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import Mail
 internal import Primitives
 
@@ -35,7 +36,8 @@ public struct OutboxEvent: Sendable, Hashable {
     /// When the move happened.
     public let at: Date
 
-    init(_ item: OutboxItem, at time: Date) {
+    /// The move of `item` into its current state, made at `time` (for stores reporting their moves).
+    public init(_ item: OutboxItem, at time: Date) {
         switch item.state {
         case .sent: kind = .delivered
         case .deferred: kind = .deferred
@@ -56,20 +58,21 @@ public struct OutboxEvent: Sendable, Hashable {
 /// Called for every message a sender (or its recovery) moves; awaited before the sender goes on.
 ///
 /// - Important: at most once per move: if the process dies between a move and its call, the call is lost.
-///   Reconcile at start-up with ``Outbox/list(state:labels:)`` of `.failed` and `.hold`.
+///   Reconcile at start-up with ``OutboxStore/list(state:labels:)`` of `.failed` and `.hold`.
 public typealias OutboxObserver = @Sendable (OutboxEvent) async -> Void
 
-/// Sends due messages of an ``Outbox`` through a ``MailTransport`` and moves each by its outcome.
+/// Sends due messages of an ``OutboxStore`` through a ``MailTransport`` and moves each by its outcome.
 ///
 /// Queued and due deferred messages are taken oldest first, in batches of `batchSize` (a batch goes to the
 /// transport in one call, so a reused connection carries several messages); up to `lanes` batches are in
-/// flight at once. Each message is renamed into this sender's `active/<owner>/` folder just before its batch
-/// is handed over; the rename is the claim, so two lanes or two sender processes never send the same message.
+/// flight at once. Each message is claimed under this sender's lease just before its batch is handed over
+/// (for ``Outbox``, renamed into its `active/<owner>/` folder); whoever claims first owns it, so two lanes or two
+/// sender processes never send the same message.
 /// Outcomes: delivered → the sent Maildir with the reply; temporary or permanent failure → the ``RetryPolicy``
 /// chooses `deferred/` or `failed/`; uncertain → `hold/` (never resent without an officer).
 public final class OutboxSender: Sendable {
-    /// The outbox sent from.
-    public let outbox: Outbox
+    /// The store sent from.
+    public let outbox: any OutboxStore
     /// How many batches may be in flight at once.
     public let lanes: Int
     /// How many messages go to the transport in one call.
@@ -78,11 +81,13 @@ public final class OutboxSender: Sendable {
     private let policy: any RetryPolicy
     private let observer: OutboxObserver?
     private let afterPass: (@Sendable () async -> Void)?
-    private let lease: ActiveLease
+    private let logger: Logger
+    private let lease: any OutboxLease
 
-    /// A sender; it takes its own folder in `active/` (with a lock held until it is released).
+    /// A sender; it opens its own lease on the store (for ``Outbox``, a folder in `active/` with a lock held until
+    /// the sender is released).
     /// - Parameters:
-    ///   - outbox: where the messages are.
+    ///   - outbox: where the messages are (``Outbox`` or ``InMemoryOutbox``).
     ///   - transport: what delivers them (``CurlSMTPTransport`` in production, ``InMemoryTransport`` in tests).
     ///   - policy: when to retry a failure (Postfix-like by default).
     ///   - lanes: how many batches may be in flight at once (1 to 64).
@@ -91,9 +96,11 @@ public final class OutboxSender: Sendable {
     ///   - observer: told of every move.
     ///   - afterPass: called at the end of every ``sendDue(while:)`` and ``recover()``, after the observer was told
     ///     of every move of the pass (to send what the pass gathered, such as one alert per officer).
+    ///   - logger: where moves that could not be recorded and recoveries are logged (message ids, never addresses).
     public init(
-        outbox: Outbox, transport: some MailTransport, policy: some RetryPolicy = .postfix, lanes: Int = 1,
-        batchSize: Int = 10, observer: OutboxObserver? = nil, afterPass: (@Sendable () async -> Void)? = nil
+        outbox: some OutboxStore, transport: some MailTransport, policy: some RetryPolicy = .postfix, lanes: Int = 1,
+        batchSize: Int = 10, observer: OutboxObserver? = nil, afterPass: (@Sendable () async -> Void)? = nil,
+        logger: Logger = .outboxSilent
     ) throws(OutboxError) {
         self.outbox = outbox
         self.transport = transport
@@ -102,7 +109,8 @@ public final class OutboxSender: Sendable {
         self.batchSize = min(max(batchSize, 1), 1000)
         self.observer = observer
         self.afterPass = afterPass
-        self.lease = try ActiveLease(outbox: outbox)
+        self.logger = logger
+        self.lease = try outbox.openLease()
     }
 
     /// Something the sender could not record or do: a message whose move could not be written, or an outbox it
@@ -184,8 +192,13 @@ public final class OutboxSender: Sendable {
     /// go back, and everything else goes on hold (never resent). Tells the observer of each move.
     @discardableResult
     public func recover() async -> [OutboxEvent] {
-        let events = outbox.recover(except: lease.folder)
-        for event in events { await observer?(event) }
+        let events = outbox.recover(except: lease)
+        for event in events {
+            logger.notice(
+                "outbox: recovered a message a stopped sender left",
+                metadata: ["outbox.id": "\(event.id)", "outbox.moved": "\(event.kind.rawValue)"])
+            await observer?(event)
+        }
         await afterPass?()
         return events
     }
@@ -201,15 +214,16 @@ public final class OutboxSender: Sendable {
     }
 
     private func sendDueMessages(while keepGoing: @escaping @Sendable () -> Bool) async -> Report {
-        do {
-            try outbox.verifyLayout()
+        let due: [OutboxDue]
+        do throws(OutboxError) {
+            due = try outbox.due(at: outbox.clock.now())
         } catch {
+            logger.error("outbox: refused to send", metadata: ["outbox.error": "\(error)"])
             var refused = Report()
             refused.problems.append(
                 Problem(id: nil, labels: [:], error: error, wasAccepted: false, consequence: "nothing was sent"))
             return refused
         }
-        let due = outbox.dueMessages(now: outbox.clock.now())
         guard !due.isEmpty else { return Report() }
         let batches = stride(from: 0, to: due.count, by: batchSize).map {
             Array(due[$0..<min($0 + batchSize, due.count)])
@@ -258,21 +272,32 @@ public final class OutboxSender: Sendable {
     }
 
     /// Claims one batch, hands it to the transport, and settles every message by its outcome.
-    private func send(_ batch: [(id: String, state: OutboxState)]) async -> Report {
+    private func send(_ batch: [OutboxDue]) async -> Report {
         guard !Task.isCancelled else { return Report() }  // shutting down: claim nothing more
-        let claim = outbox.claim(batch, into: lease)
+        let claim = lease.claim(batch)
+        let lost = batch.count - claim.claimed.count - claim.held.count - claim.problems.count
+        if lost > 0 {
+            logger.debug(
+                "outbox: another sender or an operator took messages first", metadata: ["outbox.count": "\(lost)"])
+        }
         var report = Report()
         report.problems = claim.problems
+        log(claim.problems)
+        for event in claim.held {
+            logger.warning(
+                "outbox: a message could not be read safely and was put on hold",
+                metadata: ["outbox.id": "\(event.id)", "outbox.reason": "\(event.reason ?? "")"])
+        }
         for event in claim.held {
             report.count(event)
             await observer?(event)
         }
         let claimed = claim.claimed
         guard !claimed.isEmpty else { return report }
-        var settlements: [Settlement] = []
+        var settlements: [OutboxSettlement] = []
         var outgoing: [OutgoingMessage] = []
         var sending: [OutboxItem] = []
-        for (item, data) in claimed {
+        for (item, data) in claimed.map({ ($0.item, $0.data) }) {
             do throws(OutboxError) {
                 outgoing.append(try item.outgoing(data: data))
                 sending.append(item)
@@ -288,9 +313,10 @@ public final class OutboxSender: Sendable {
                 : .uncertain(reason: "the transport returned no result for this message")
             settlements.append(settle(item, outcome))
         }
-        let (settled, problems) = outbox.settle(settlements, from: lease)
-        report.problems += problems
-        for settlement in settled {
+        let result = lease.settle(settlements)
+        report.problems += result.problems
+        log(result.problems)
+        for settlement in result.settled {
             report.count(settlement.event)
             await observer?(settlement.event)
         }
@@ -298,7 +324,7 @@ public final class OutboxSender: Sendable {
     }
 
     /// Where one outcome sends a message, with the attempt recorded.
-    private func settle(_ claimed: OutboxItem, _ outcome: DeliveryOutcome) -> Settlement {
+    private func settle(_ claimed: OutboxItem, _ outcome: DeliveryOutcome) -> OutboxSettlement {
         var item = claimed
         let now = outbox.clock.now()
         item.attempts.append(OutboxItem.Attempt(at: now, outcome))
@@ -306,7 +332,6 @@ public final class OutboxSender: Sendable {
         switch outcome {
         case .delivered(let reply):
             item.lastReply = reply
-            item.archiveFile = outbox.archiveName(for: item.id, at: now)
             item.enter(.sent, at: now, reason: reply)
         case .uncertain(let reason):
             item.lastReply = reason
@@ -322,7 +347,18 @@ public final class OutboxSender: Sendable {
                 item.enter(.failed, at: now, reason: reason)
             }
         }
-        item.file = URL(fileURLWithPath: outbox.emlPath(of: item))
-        return Settlement(item: item, event: OutboxEvent(item, at: now))
+        return OutboxSettlement(item: item, event: OutboxEvent(item, at: now))
+    }
+
+    /// Logs what could not be recorded (each is in the report too), by message id.
+    private func log(_ problems: [Problem]) {
+        for problem in problems {
+            logger.error(
+                "outbox: a move could not be recorded",
+                metadata: [
+                    "outbox.id": "\(problem.id ?? "-")", "outbox.accepted": "\(problem.wasAccepted)",
+                    "outbox.error": "\(problem.error)",
+                ])
+        }
     }
 }

@@ -53,7 +53,7 @@ struct OutboxCommand: AsyncParsableCommand {
             let outbox = try options.outbox()
             let chosen: OutboxState? = try optionChoice(state, "--state")
             let states = chosen.map { [$0] } ?? OutboxState.allCases.filter { $0 != .sent }
-            let labels = `case`.map { ["case": $0] } ?? [:]
+            let labels = `case`.map(MessageLabels.forCase) ?? [:]
             let items = try states.flatMap { try outbox.list(state: $0, labels: labels) }
             if json { try printJSON(items.map(OutboxRow.init)) } else { print(OutboxRow.table(items)) }
         }
@@ -120,7 +120,8 @@ struct OutboxCommand: AsyncParsableCommand {
             let sender = try postroom.sender(
                 observe: { _ in progress.step() },
                 recordFailed: { event, error in
-                    let what = "\(event.id) (\(event.labels["kind"] ?? "message") for \(event.labels["case"] ?? "-"))"
+                    let labels = MessageLabels(event.labels)
+                    let what = "\(event.id) (\(labels.kind ?? "message") for \(labels.reference ?? "-"))"
                     unrecorded.withLock { $0.append("\(what): \(event.kind.rawValue), but not recorded on its case: \(error.localizedDescription)") }
                 })
             var report = await sender.drain()
@@ -167,7 +168,7 @@ struct ArchiveCommand: AsyncParsableCommand {
                 guard let day = CivilDate(iso: raw) else { throw ValidationError("--since '\(raw)' is not a date in the form YYYY-MM-DD") }
                 return day.date()
             }
-            let items = try outbox.archive.list(labels: `case`.map { ["case": $0] } ?? [:], since: start)
+            let items = try outbox.archive.list(labels: `case`.map(MessageLabels.forCase) ?? [:], since: start)
             let rows = try items.map { try ArchiveRow($0, outbox: outbox) }
             if json { try printJSON(rows) } else { print(ArchiveRow.table(rows)) }
         }
@@ -196,7 +197,8 @@ struct ArchiveCommand: AsyncParsableCommand {
             let book = try options.casebook()
             _ = try book.register.get(reference)
             let outbox = try options.outbox()
-            let report = try outbox.archive.export(labels: ["case": reference], to: URL(filePath: to, directoryHint: .isDirectory))
+            let report = try outbox.archive.export(
+                labels: MessageLabels.forCase(reference), to: URL(filePath: to, directoryHint: .isDirectory))
             print("Exported \(report.ids.count) message(s) of \(reference) to \(report.folder.path)")
         }
     }
@@ -250,8 +252,9 @@ struct OutboxRow: Encodable {
     init(_ item: OutboxItem) {
         id = item.id
         state = item.state.rawValue
-        self.case = item.labels["case"]
-        kind = item.labels["kind"]
+        let labels = MessageLabels(item.labels)
+        self.case = labels.reference
+        kind = labels.kind
         to = item.recipient
         attempts = item.attempts.count
         nextAttempt = item.nextAttempt
@@ -278,8 +281,11 @@ struct OutboxRow: Encodable {
         return TextTable.render(
             header: ["ID", "STATE", "CASE", "KIND", "ATTEMPTS", "NEXT", "LAST REPLY"],
             rows: items.map {
-                [$0.id, $0.state.rawValue, $0.labels["case"] ?? "-", $0.labels["kind"] ?? "-", String($0.attempts.count),
-                 $0.nextAttempt.map(formatter.string(from:)) ?? "-", Postroom.short($0.lastReply ?? "")]
+                let labels = MessageLabels($0.labels)
+                return [
+                    $0.id, $0.state.rawValue, labels.reference ?? "-", labels.kind ?? "-", String($0.attempts.count),
+                    $0.nextAttempt.map(formatter.string(from:)) ?? "-", Postroom.short($0.lastReply ?? ""),
+                ]
             })
     }
 }
@@ -295,10 +301,11 @@ struct ArchiveRow: Encodable {
 
     init(_ item: OutboxItem, outbox: Outbox) throws {
         id = item.id
-        self.case = item.labels["case"]
-        kind = item.labels["kind"]
+        let labels = MessageLabels(item.labels)
+        self.case = labels.reference
+        kind = labels.kind
         to = item.recipient
-        subject = item.labels["subject"] ?? ""
+        subject = labels.subject ?? ""
         sentAt = item.history.last { $0.state == .sent }?.at
     }
 

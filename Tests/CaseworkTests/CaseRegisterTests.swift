@@ -50,7 +50,7 @@ struct CaseRegisterTests {
         #expect(read.status == .awaitingConsent)
         #expect(read.patient?.fullName == "Bryn Example")
         #expect(read.receivedDate == CivilDate(iso: "2026-11-23"))
-        #expect(try register.events(for: read.reference).map(\.kind) == ["logged"])
+        #expect(try register.events(for: read.reference).map(\.kind) == [.logged])
         #expect(try register.schedules() == [read.schedule], "the schedule projection reads the same columns")
     }
 
@@ -91,13 +91,13 @@ struct CaseRegisterTests {
     func update() throws {
         defer { folder.remove() }
         let created = try register.create(CaseForm.parse(json: complaintJSON(), rules: rules), pattern: .standard, now: rules.now)
-        try register.update(created.reference, now: rules.now, event: CaseEvent(at: rules.now, kind: "updated", detail: "officer → sam")) {
-            $0.officer = "sam"
+        try register.apply(created.reference, now: rules.now) { lifecycle in
+            lifecycle.edit("officer → sam", at: rules.now) { $0.officer = "sam" }
         }
         #expect(try register.get(created.reference).officer == "sam")
-        #expect(try register.events(for: created.reference).map(\.kind) == ["logged", "updated"])
+        #expect(try register.events(for: created.reference).map(\.kind) == [.logged, .updated])
         #expect(throws: RegisterError.notFound("PALS-2026-9999")) {
-            try register.update("PALS-2026-9999", now: rules.now, event: CaseEvent(at: rules.now, kind: "x", detail: "")) { _ in }
+            try register.apply("PALS-2026-9999", now: rules.now) { _ in }
         }
     }
 }

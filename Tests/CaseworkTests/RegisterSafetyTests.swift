@@ -103,7 +103,7 @@ struct RegisterSafetyTests {
         #expect(try register.cases().map(\.reference) == [reference])
         #expect(throws: RegisterError.self) { try register.create(self.form(), pattern: .standard, now: rules.now) }
         #expect(throws: RegisterError.self) {
-            try register.record(CaseEvent(at: rules.now, kind: "note", detail: "x"), for: reference)
+            try register.apply(reference, now: rules.now) { $0.clearAttention(at: rules.now) }
         }
     }
 

@@ -106,6 +106,34 @@ struct IntakeAndAlertTests {
         #expect(!references.contains { second.contains("Undelivered acknowledgement: \($0)\r\n") })
     }
 
+    @Test("a held letter flags its case with a typed reason naming the message; its delivery clears it")
+    func heldLetterFlagsItsCase() async throws {
+        let ws = try IntakeWorkspace()
+        defer { ws.folder.remove() }
+        let reference = try ws.log(email: "person@example.org")
+        #expect(try ws.daemon().intakePass() == 1)
+        let answers = Mutex([DeliveryOutcome.uncertain(reason: "connection lost after the final dot")])
+        let transport = InMemoryTransport { envelope, _ in
+            guard envelope.recipient.address == "person@example.org" else { return .delivered(reply: "250 ok") }
+            return answers.withLock { $0.isEmpty ? .delivered(reply: "250 ok") : $0.removeFirst() }
+        }
+        let sender = try ws.postroom.sender(transport: transport)
+        #expect(await sender.drain().held == 1)
+        let held = try #require(try ws.postroom.outbox.list(state: .hold).first)
+        let register = ws.postroom.casebook.register
+        #expect(try register.get(reference).attention == .letterHeld(kind: "acknowledgement", messageID: held.id))
+        #expect(try register.events(for: reference).contains {
+            $0.kind == .letterHeld && $0.detail.hasPrefix("acknowledgement \(held.id) on hold")
+        })
+        _ = try ws.postroom.outbox.release(held.id)
+        _ = await sender.drain()
+        #expect(try register.get(reference).attention == nil, "the message it named was delivered")
+        #expect(try register.events(for: reference).contains {
+            $0.kind == .letterSent && $0.detail.hasPrefix("acknowledgement \(held.id) accepted")
+        })
+        #expect(try ws.daemon().intakePass() == 0, "acknowledged once")
+    }
+
     @Test("an alert already queued is not queued again after a restart: its key is made from its problems' keys")
     func coalescedAlertIdempotent() throws {
         let problems = (0..<3).map {
@@ -158,7 +186,7 @@ struct IntakeAndAlertTests {
         #expect(record.attention == nil)
         #expect(daemon.intakeRetries.entry(reference) == nil)
         let queued = try ws.postroom.outbox.list()
-        #expect(queued.map { $0.labels["kind"] } == ["acknowledgement"], "one acknowledgement and no alert")
+        #expect(queued.map { MessageLabels($0.labels).kind } == ["acknowledgement"], "one acknowledgement and no alert")
         #expect(daemon.intakePass() == 0, "acknowledged once")
     }
 
@@ -186,7 +214,7 @@ struct IntakeAndAlertTests {
         try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: false)
         #expect(ws.postroom.sendAlerts(force: true) == 1)
         let alert = try #require(try ws.postroom.outbox.list(labels: ["kind": "alert"]).first)
-        #expect(alert.labels["subject"] == "Acknowledgement delayed: \(reference)")
+        #expect(MessageLabels(alert.labels).subject == "Acknowledgement delayed: \(reference)")
         ws.clock.advance(by: IntakeRetries.maximumDelay)
         #expect(daemon.intakePass() == 1, "the tries went on and succeed once the folder is back")
     }
@@ -204,8 +232,9 @@ struct IntakeAndAlertTests {
             atPath: ws.outboxFolder.appending(path: Postroom.printFolder).path, withDestinationPath: elsewhere.path)
         #expect(try ws.daemon().intakePass() == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
-        let attention = try ws.postroom.casebook.register.get(reference).attention ?? ""
-        #expect(attention.contains("symbolic link"), "a person must replace the link: \(attention)")
+        let attention = try #require(try ws.postroom.casebook.register.get(reference).attention)
+        #expect(attention.kind == .intakeFailed)
+        #expect(attention.text.contains("symbolic link"), "a person must replace the link: \(attention)")
     }
 
     @Test("what a person must fix flags the case; what passes by itself does not")

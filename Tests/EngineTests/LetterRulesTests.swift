@@ -37,12 +37,10 @@ struct LetterRulesTests {
             desk = try LetterDesk(casebook: casebook)
         }
 
-        /// Changes the case directly in the register (as the CLI's commands would have).
-        func set(_ change: @escaping @Sendable (inout Case) -> Void) throws {
+        /// Moves the case through its lifecycle (as the CLI's commands and the daemon would have).
+        func set(_ transition: (inout CaseLifecycle, Date) throws -> Void) throws {
             let now = casebook.clock.now()
-            try casebook.register.update(reference, now: now, event: CaseEvent(at: now, kind: "test", detail: "test")) {
-                change(&$0)
-            }
+            try casebook.register.apply(reference, now: now) { try transition(&$0, now) }
         }
 
         /// The refusal `prepare` gives, or nil when it prepared the letter.
@@ -95,7 +93,7 @@ struct LetterRulesTests {
         let desk = try Desk()
         defer { desk.folder.remove() }
         #expect(desk.refusal(.holding) == nil, "allowed while the case is open")
-        try desk.set { $0.status = .responded }
+        try desk.set { try $0.respond(at: $1) }
         let refusal = try #require(desk.refusal(.holding))
         #expect(refusal.code == .notAllowed)
         #expect(refusal.message.contains("case \(desk.reference) has had its final response (status responded)"))
@@ -108,7 +106,7 @@ struct LetterRulesTests {
         let desk = try Desk()
         defer { desk.folder.remove() }
         #expect(desk.refusal(.resolution) == nil)
-        try desk.set { $0.status = .responded }
+        try desk.set { try $0.respond(at: $1) }
         let refusal = try #require(desk.refusal(.resolution))
         #expect(refusal.message.contains("its final response has already been sent"))
     }
@@ -136,8 +134,7 @@ struct LetterRulesTests {
         let desk = try Desk()
         defer { desk.folder.remove() }
         #expect(desk.refusal(.acknowledgement) == nil)
-        let at = desk.casebook.clock.now()
-        try desk.set { $0.acknowledgedAt = at }
+        try desk.set { try $0.acknowledge(.byOfficerLetter, at: $1) }
         let refusal = try #require(desk.refusal(.acknowledgement))
         #expect(refusal.message.contains("was already acknowledged on 2026-11-25"))
     }
@@ -187,5 +184,67 @@ struct LetterRulesTests {
             #expect(flat.contains("30 December 2026, the date we gave you"), "\(flat)")
             #expect(flat.contains(past ? "we have not been able to finish" : "we will not be able to finish"), "\(now)")
         }
+    }
+}
+
+/// The case stores Engine is tested over: the workspace's SQLite register and the in-memory twin.
+enum EngineStore: String, CaseIterable, Sendable {
+    case register, inMemory
+
+    func casebook(_ workspace: EngineWorkspace) throws -> Casebook {
+        switch self {
+        case .register: try workspace.casebook()
+        case .inMemory: Casebook(workspace: workspace.workspace, register: .inMemory(), clock: workspace.clock)
+        }
+    }
+}
+
+@Suite("Engine changes a case only through its lifecycle", .serialized)
+struct EngineLifecycleTests {
+    static let complaint = LetterRulesTests.packageRoot.appending(path: "Examples/complaint.json")
+
+    @Test("an officer's letters record their typed events and move the case", arguments: EngineStore.allCases)
+    func officerLetters(store: EngineStore) throws {
+        let ws = try EngineWorkspace()
+        defer { ws.folder.remove() }
+        let postroom = try Postroom(casebook: try store.casebook(ws))
+        let book = postroom.casebook
+        let reference = try book.log(json: Data(contentsOf: Self.complaint)).reference
+        try postroom.sendLetter(.acknowledgement, reference: reference, inputs: [:])
+        try postroom.sendLetter(.holding, reference: reference, inputs: LetterRulesTests.inputs[.holding]!)
+        try postroom.sendLetter(.resolution, reference: reference, inputs: LetterRulesTests.inputs[.resolution]!)
+        let record = try book.register.get(reference)
+        #expect(record.status == .responded)
+        #expect(record.acknowledgedAt == ws.clock.now())
+        #expect(record.agreedResponseDate == CivilDate(iso: "2027-01-20") && record.extensions == 1)
+        let kinds = try book.register.events(for: reference).map(\.kind)
+        #expect(kinds.filter { $0 != .letterQueued && $0 != .letterPrinted }
+                == [.logged, .acknowledged, .extended, .responded])
+        #expect(kinds.filter { $0 == .letterQueued || $0 == .letterPrinted }.count == 3, "\(kinds)")
+    }
+
+    @Test(
+        "an officer's update goes through the transitions; a refused one stores nothing",
+        arguments: EngineStore.allCases)
+    func officerUpdates(store: EngineStore) throws {
+        let ws = try EngineWorkspace()
+        defer { ws.folder.remove() }
+        let book = try store.casebook(ws)
+        let reference = try book.log(json: Data(contentsOf: Self.complaint)).reference
+        try book.close(reference)
+        #expect(throws: RegisterError.self) { try book.close(reference) }
+        var respond = CaseChanges()
+        respond.status = .responded
+        #expect(throws: CaseTransitionError.self) { try book.update(reference, respond) }
+        #expect(try book.register.get(reference).status == .closed, "a refused change stores nothing")
+        var reopen = CaseChanges()
+        reopen.status = .open
+        reopen.officer = "alex"
+        let reopened = try book.update(reference, reopen)
+        #expect(reopened.status == .open && reopened.closedAt == nil)
+        let kinds = try book.register.events(for: reference).map(\.kind)
+        // The example waits for the patient's consent: reopening returns it there, and the officer's `open` ends
+        // the wait.
+        #expect(kinds == [.logged, .closed, .updated, .reopened, .consent], "\(kinds)")
     }
 }

@@ -78,10 +78,11 @@ struct ReferenceSafetyTests {
         let daemon = try ws.daemon()
         #expect(daemon.intakePass() == 1)
         let outbox = try Outbox(folder: ws.workspace.outboxURL, clock: ws.clock)
-        let acknowledgement = try #require(try outbox.list().first { $0.labels["kind"] == "acknowledgement" })
+        let acknowledgement = try #require(
+            try outbox.list().first { MessageLabels($0.labels).kind == "acknowledgement" })
         #expect(acknowledgement.key == "acknowledgement/\(record.reference)/\(record.caseId)/stage-1")
-        #expect(acknowledgement.labels["case"] == record.reference)
-        #expect(acknowledgement.labels["caseId"] == record.caseId)
+        #expect(MessageLabels(acknowledgement.labels).reference == record.reference)
+        #expect(MessageLabels(acknowledgement.labels).caseId == record.caseId)
     }
 
     @Test("a letter an officer sends is keyed and labelled with the case id")
@@ -95,7 +96,7 @@ struct ReferenceSafetyTests {
             return
         }
         #expect(item.key.hasPrefix("letter/\(record.reference)/\(record.caseId)/acknowledgement/"))
-        #expect(item.labels["caseId"] == record.caseId)
+        #expect(MessageLabels(item.labels).caseId == record.caseId)
     }
 }
 
@@ -109,9 +110,8 @@ struct WatcherIsolationTests {
         let book = try ws.casebook()
         // Received 28 October: the response (25 working days) is due on 2 December, today.
         let good = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
-        _ = try book.register.update(good.reference, now: ws.clock.now(), event: CaseEvent(at: ws.clock.now(), kind: "acknowledged", detail: "test")) {
-            $0.acknowledgedAt = ws.clock.now()
-        }
+        let now = ws.clock.now()
+        try book.register.apply(good.reference, now: now) { try $0.acknowledge(.byOfficerLetter, at: now) }
         let bad = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
         try await sqlite(ws.workspace.registerURL, "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad.reference)'")
         let unreadable = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
@@ -121,18 +121,22 @@ struct WatcherIsolationTests {
         #expect(queued == 2, "the good case's due-today reminder and the officer's digest")
         let outbox = try Outbox(folder: ws.workspace.outboxURL, clock: ws.clock)
         let items = try outbox.list()
-        let dueToday = items.filter { $0.labels["kind"] == "due-today" }
-        #expect(dueToday.map { $0.labels["case"] } == [good.reference])
-        #expect(dueToday.first?.labels["caseId"] == good.caseId)
-        #expect(items.contains { $0.labels["kind"] == "reminder-digest" })
-        let alert = try #require(items.first { $0.labels["kind"] == "alert" && $0.labels["case"] == bad.reference })
+        let dueToday = items.filter { MessageLabels($0.labels).kind == "due-today" }
+        #expect(dueToday.map { MessageLabels($0.labels).reference } == [good.reference])
+        #expect(dueToday.first.map { MessageLabels($0.labels).caseId } == good.caseId)
+        #expect(items.contains { MessageLabels($0.labels).kind == "reminder-digest" })
+        let alerts = items.filter { MessageLabels($0.labels).kind == "alert" }
+        let alert = try #require(alerts.first { MessageLabels($0.labels).reference == bad.reference })
         #expect(alert.recipient == "alex.example@example.org")
-        let managerAlert = try #require(items.first { $0.labels["kind"] == "alert" && $0.labels["case"] == unreadable.reference })
+        let managerAlert = try #require(alerts.first { MessageLabels($0.labels).reference == unreadable.reference })
         #expect(managerAlert.recipient == "complaints.manager@example.org", "a row that cannot be read cannot be flagged")
-        #expect(managerAlert.labels["subject"] == "Case cannot be read: \(unreadable.reference)")
-        #expect(alert.labels["subject"] == "Deadlines cannot be computed: \(bad.reference)")
+        #expect(MessageLabels(managerAlert.labels).subject == "Case cannot be read: \(unreadable.reference)")
+        #expect(MessageLabels(alert.labels).subject == "Deadlines cannot be computed: \(bad.reference)")
         let flagged = try book.register.get(bad.reference)
-        #expect(flagged.attention?.hasPrefix("deadlines cannot be computed") == true, "\(flagged.attention ?? "nil")")
+        #expect(flagged.attention?.kind == .deadlinesNotComputed)
+        #expect(
+            flagged.attention?.text.hasPrefix("deadlines cannot be computed") == true,
+            "\(String(describing: flagged.attention))")
         #expect(try book.register.get(good.reference).attention == nil)
     }
 

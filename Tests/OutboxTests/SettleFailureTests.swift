@@ -117,4 +117,30 @@ struct SettleFailureTests {
             #expect(await transport.deliveries.count == 1)
         }
     }
+
+    @Test("a recovery that cannot move a message keeps it where it was (never deletes it) and finishes next time")
+    func recoveryFailureKeepsTheMessage() async throws {
+        try await withTemporaryFolder { folder in
+            let disk = DiskFull()
+            let clock = TestClock()
+            let outbox = try Outbox(folder: folder, clock: clock.outboxClock, faults: disk.faults)
+            let id = try outbox.queue(message: try testMessage(), key: "k", labels: ["case": "C1"]).item.id
+            do {
+                // A sender that claimed the message and stopped before settling it.
+                let lease = try outbox.openLease()
+                #expect(lease.claim(try outbox.due(at: clock.now)).claimed.count == 1)
+            }
+            disk.fail(.write, pathsContaining: "hold/\(id)")
+            let transport = InMemoryTransport()
+            let sender = try OutboxSender(outbox: outbox, transport: transport)
+            #expect(await sender.recover().isEmpty)
+            #expect(try outbox.show(id).state == .active, "kept in the stopped sender's folder for the next recovery")
+            #expect(try outbox.data(of: id).count > 0)
+
+            disk.clear()
+            #expect(await sender.recover().map(\.id) == [id])
+            #expect(try outbox.show(id).state == .hold)
+            #expect(await transport.deliveries.isEmpty, "never sent by recovery")
+        }
+    }
 }

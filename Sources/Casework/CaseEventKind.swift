@@ -1,0 +1,89 @@
+/// What happened to a case, as its history records it. The register stores the raw value (the text the
+/// history has always used, e.g. `letter-queued`), so a register written by an older pals reads back unchanged.
+public enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, CustomStringConvertible {
+    /// The complaint was logged.
+    case logged
+    /// An officer changed the case's details (`pals case update`).
+    case updated
+    /// The complaint was acknowledged (automatically, by an officer's letter, or outside pals).
+    case acknowledged
+    /// The response date was moved by a holding letter.
+    case extended
+    /// The final response was queued.
+    case responded
+    /// The case was closed.
+    case closed
+    /// A closed, withdrawn or responded case was opened again.
+    case reopened
+    /// The complainant withdrew the complaint.
+    case withdrawn
+    /// The case went to stage 2 of the model complaints procedure.
+    case escalated
+    /// The case was set waiting for the patient's consent, or stopped waiting for it.
+    case consent
+    /// The case was flagged for an officer's attention.
+    case attention
+    /// An officer cleared the attention flag.
+    case attentionCleared
+    /// A letter was queued by email.
+    case letterQueued
+    /// A letter was placed in the print queue for posting.
+    case letterPrinted
+    /// A message was accepted by the mail server.
+    case letterSent
+    /// A message will be tried again.
+    case letterDeferred
+    /// A message failed for good.
+    case letterFailed
+    /// A message is on hold for an officer.
+    case letterHeld
+    /// A kind this pals does not know (written by hand or by a later pals): read and shown, never written.
+    case unrecognised(String)
+
+    /// Every kind this pals writes.
+    public static let known: [CaseEventKind] = [
+        .logged, .updated, .acknowledged, .extended, .responded, .closed, .reopened, .withdrawn, .escalated,
+        .consent, .attention, .attentionCleared, .letterQueued, .letterPrinted, .letterSent, .letterDeferred,
+        .letterFailed, .letterHeld,
+    ]
+
+    public init(rawValue: String) {
+        self = Self.known.first { $0.rawValue == rawValue } ?? .unrecognised(rawValue)
+    }
+
+    /// The text kept in the register and shown in a case's history.
+    public var rawValue: String {
+        switch self {
+        case .logged: "logged"
+        case .updated: "updated"
+        case .acknowledged: "acknowledged"
+        case .extended: "extended"
+        case .responded: "responded"
+        case .closed: "closed"
+        case .reopened: "reopened"
+        case .withdrawn: "withdrawn"
+        case .escalated: "escalated"
+        case .consent: "consent"
+        case .attention: "attention"
+        case .attentionCleared: "attention-cleared"
+        case .letterQueued: "letter-queued"
+        case .letterPrinted: "letter-printed"
+        case .letterSent: "letter-sent"
+        case .letterDeferred: "letter-deferred"
+        case .letterFailed: "letter-failed"
+        case .letterHeld: "letter-held"
+        case .unrecognised(let text): text
+        }
+    }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

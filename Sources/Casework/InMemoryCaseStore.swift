@@ -1,0 +1,88 @@
+public import Foundation
+import Synchronization
+import WorkingDays
+import Primitives
+
+/// A case store in memory: the twin of ``CaseRegister`` for tests, with the same contract and none of its files.
+public final class InMemoryCaseStore: CaseStore {
+    private struct State {
+        var cases: [String: Case] = [:]
+        var events: [String: [CaseEvent]] = [:]
+        /// The last number given in each reference scope (a pattern with its year filled in).
+        var counters: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// An empty store.
+    public init() {}
+
+    public var notice: String? { nil }
+
+    public func create(
+        _ form: CaseForm, pattern: ReferencePattern, now: Date, taken: Set<String>
+    ) throws(RegisterError) -> Case {
+        state.withLock { state in
+            let scope = pattern.scope(year: CivilDate(form.receivedAt).year)
+            var reference: String
+            repeat {
+                let number = (state.counters[scope.key] ?? 0) + 1
+                state.counters[scope.key] = number
+                reference = scope.reference(number: number)
+            } while taken.contains(reference) || state.cases[reference] != nil
+            let (record, logged) = CaseLifecycle.start(
+                form, reference: reference, caseId: UUID().uuidString.lowercased(), now: now)
+            state.cases[reference] = record
+            state.events[reference] = [logged]
+            return record
+        }
+    }
+
+    public func find(_ reference: String) throws(RegisterError) -> Case? {
+        state.withLock { $0.cases[reference] }
+    }
+
+    public func cases(_ filter: CaseFilter) throws(RegisterError) -> [Case] {
+        state.withLock { state in
+            state.cases.values.filter { filter.matches($0.schedule) }
+                .sorted { ($0.receivedAt, $0.reference) < ($1.receivedAt, $1.reference) }
+        }
+    }
+
+    public func schedules(_ filter: CaseFilter) throws(RegisterError) -> [CaseSchedule] {
+        try cases(filter).map(\.schedule)
+    }
+
+    public func scheduleScan(_ filter: CaseFilter) throws(RegisterError)
+        -> (schedules: [CaseSchedule], problems: [CaseProblem])
+    {
+        (try schedules(filter), [])
+    }
+
+    public func events(for reference: String) throws(RegisterError) -> [CaseEvent] {
+        state.withLock { $0.events[reference] ?? [] }
+    }
+
+    @discardableResult
+    public func apply(
+        _ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void
+    ) throws -> Case {
+        try state.withLock { state in
+            guard let record = state.cases[reference] else { throw RegisterError.notFound(reference) }
+            var lifecycle = CaseLifecycle(record)
+            try transition(&lifecycle)
+            var changed = lifecycle.record
+            if changed != record {
+                changed.updatedAt = now
+                state.cases[reference] = changed
+            }
+            state.events[reference, default: []].append(contentsOf: lifecycle.events)
+            return changed
+        }
+    }
+}
+
+extension CaseStore where Self == InMemoryCaseStore {
+    /// A new, empty case store in memory (for tests).
+    public static func inMemory() -> InMemoryCaseStore { InMemoryCaseStore() }
+}
