@@ -44,28 +44,38 @@ let package = Package(
         ),
 
         // MARK: Libraries
+        // The bottom target under every library: civil date, clock, stable hash, escaping, private files, the
+        // UK time zone and the one error shape, so nothing is copied.
+        .target(name: "Primitives"),
         .target(
             name: "WorkingDays",
+            dependencies: ["Primitives"],
             // Compiled into the program (PackageResources.bank_holidays_json): pals installs as one file.
             resources: [.embedInCode("Resources/bank-holidays.json")]
         ),
         .target(
             name: "Casework",
             dependencies: [
-                "WorkingDays",
+                "Primitives", "WorkingDays",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "Letters",
-            dependencies: ["Casework", "CPangoCairo"]
+            dependencies: ["Primitives", "Casework", "CPangoCairo"]
         ),
-        .target(name: "Mail", dependencies: ["CCurlShim", "WorkingDays"]),
-        .target(name: "Outbox", dependencies: ["Mail", "WorkingDays", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Mail",
+            dependencies: ["Primitives", "CCurlShim", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Outbox",
+            dependencies: ["Primitives", "Mail", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "Engine",
             dependencies: [
-                "WorkingDays", "Casework", "Letters", "Mail", "Outbox",
+                "Primitives", "WorkingDays", "Casework", "Letters", "Mail", "Outbox",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "pals",
             dependencies: [
-                "Engine", "Casework", "WorkingDays", "Letters", "Mail", "Outbox",
+                "Engine", "Primitives", "Casework", "WorkingDays", "Letters", "Mail", "Outbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -84,23 +94,32 @@ let package = Package(
         ),
 
         // A tool that queues and sends test messages, killed at random by the outbox crash test.
-        .executableTarget(name: "OutboxStress", dependencies: ["Outbox", "Mail"]),
+        .executableTarget(name: "OutboxStress", dependencies: ["Outbox", "Mail", "Primitives"]),
 
         // MARK: Benchmarks (run by `make bench`, never by `make test`)
         .executableTarget(
-            name: "deadline-bench", dependencies: ["Casework", "WorkingDays"], path: "Benchmarks/DeadlineBench"),
+            name: "deadline-bench", dependencies: ["Primitives", "Casework", "WorkingDays"],
+            path: "Benchmarks/DeadlineBench"),
         .executableTarget(
-            name: "pals-bench", dependencies: ["Engine", "Casework", "WorkingDays", "Letters", "Mail", "Outbox"],
+            name: "pals-bench",
+            dependencies: ["Engine", "Primitives", "Casework", "WorkingDays", "Letters", "Mail", "Outbox"],
             path: "Benchmarks/PalsBench"),
 
         // MARK: Tests
         .target(name: "PalsTestKit", path: "Sources/PalsTestKit"),
-        .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays"]),
-        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Mail", "PalsTestKit"]),
-        .testTarget(name: "LettersTests", dependencies: ["Letters", "PalsTestKit"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "PalsTestKit"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Mail", "PalsTestKit"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Casework", "PalsTestKit"]),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "PalsTestKit"]),
+        .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Primitives"]),
+        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Primitives", "Mail", "PalsTestKit"]),
+        .testTarget(
+            name: "LettersTests", dependencies: ["Letters", "Primitives", "PalsTestKit"], resources: [.copy("Snapshots")]),
+        .testTarget(
+            name: "MailTests",
+            dependencies: [
+                "Mail", "Primitives", "PalsTestKit", .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Primitives", "Mail", "PalsTestKit"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Primitives", "Casework", "PalsTestKit"]),
         .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine", "PalsTestKit", "pals"]),
     ]
 )

@@ -3,6 +3,7 @@
 import Casework
 import Foundation
 import WorkingDays
+import Primitives
 
 let count = 1_000_000
 let rounds = 7

@@ -32,6 +32,7 @@ import Letters
 import Mail
 import Outbox
 import WorkingDays
+import Primitives
 
 // MARK: Plumbing
 

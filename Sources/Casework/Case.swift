@@ -1,5 +1,6 @@
 public import Foundation
 public import WorkingDays
+public import Primitives
 
 /// A complaint in the register: who complained, about what, and where it stands.
 public struct Case: Codable, Sendable, Equatable {

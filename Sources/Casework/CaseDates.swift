@@ -1,4 +1,5 @@
 public import WorkingDays
+public import Primitives
 
 /// The dates pals accepts on a case, and the rules every way of setting one applies (`case new`, `case update`,
 /// a holding letter's new date), so no case can hold a date its deadlines cannot be computed from.

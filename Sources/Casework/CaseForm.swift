@@ -1,5 +1,6 @@
 public import Foundation
 public import WorkingDays
+public import Primitives
 
 /// A new complaint as given in the case JSON format, validated field by field.
 ///
@@ -93,7 +94,12 @@ public struct CaseFieldProblem: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Every problem found in a case, one per field; nothing was stored (or, for a change, nothing was changed).
-public struct CaseFormError: Error, LocalizedError, Sendable, Equatable {
+///
+/// A problem's message may echo what was typed (an address, a name), so the log form names only the fields.
+public struct CaseFormError: PalsError, Equatable {
+    /// What kind of problem this is (there is one kind: see the problems).
+    public typealias Code = ErrorCode<CaseFormError>
+
     public var problems: [CaseFieldProblem]
     /// What was not done, e.g. "the case was not stored" or "PALS-2026-0001 was not changed".
     public var outcome: String
@@ -103,11 +109,29 @@ public struct CaseFormError: Error, LocalizedError, Sendable, Equatable {
         self.outcome = outcome
     }
 
+    /// Always ``ErrorCode/invalidFields``.
+    public var code: Code { .invalidFields }
+
     /// One line per problem; values echoed from the input have their control characters escaped.
     public var errorDescription: String? {
         (["\(outcome): \(problems.count) problem(s)"] + problems.map { "  \($0.description.escapingControls)" })
             .joined(separator: "\n")
     }
+
+    /// The log form: the outcome and the fields concerned, never what was typed in them.
+    public var description: String { logDescription }
+    public var logContext: [(name: String, value: String)] {
+        [("fields", problems.map(\.field).joined(separator: " "))]
+    }
+    public var logReason: String? { outcome }
+}
+
+extension ErrorCode where Domain == CaseFormError {
+    /// Matches an error against a code: `catch CaseFormError.Code.invalidFields { … }`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// Some fields of the case are missing or wrong: see the problems.
+    public static let invalidFields = Self("invalid case fields")
 }
 
 /// Reads typed fields out of a JSON object, recording a problem for each bad one.
@@ -388,4 +412,4 @@ struct FieldReader {
 }
 
 /// The time zone every civil date in pals is taken in.
-let londonTimeZone = TimeZone(identifier: "Europe/London")!
+let londonTimeZone = TimeZone.europeLondon

@@ -1,5 +1,6 @@
 public import Foundation
 public import WorkingDays
+public import Primitives
 
 /// The life of one case: every change of its state, the rules that allow or refuse it, and the history event each
 /// change records.

@@ -1,6 +1,7 @@
 public import Foundation
 internal import GRDB
 import WorkingDays
+public import Primitives
 
 /// The case register: every complaint and its history, in one SQLite file (WAL, created 0600).
 ///
@@ -363,31 +364,49 @@ public struct CaseFilter: Sendable {
     }
 }
 
-/// An error of the case register, with the case reference or the file it concerns.
-public struct RegisterError: Error, LocalizedError, Sendable, Equatable, CustomStringConvertible {
-    private enum Code: Sendable { case notFound, cannotCreate, storage, invalid, missing, readOnly }
+/// An error of the case register, with the case reference or the file it concerns. References, paths and the
+/// register's own words carry no personal data, so the log form shows the whole message.
+public struct RegisterError: PalsError, Equatable {
+    /// What kind of problem this is; compare codes, not messages.
+    public typealias Code = ErrorCode<RegisterError>
 
     /// Errors are equal when their codes are: the context is for people, not for matching.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-    private let code: Code
+    /// What kind of problem this is.
+    public let code: Code
+    /// The case concerned, when there is one.
+    public let reference: String?
+    /// The register file concerned, when the problem is the file.
+    public let file: URL?
     /// What a person reading the message needs to know.
     public let message: String
 
+    private init(code: Code, reference: String? = nil, file: URL? = nil, message: String) {
+        self.code = code
+        self.reference = reference
+        self.file = file
+        self.message = message
+    }
+
     public var errorDescription: String? { message }
-    public var description: String { message }
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logReason: String? { message }
 
     /// No case has this reference.
     public static func notFound(_ reference: String) -> Self {
-        Self(code: .notFound, message: "no case \(reference.escapingControls) in the register")
+        Self(code: .notFound, reference: reference, message: "no case \(reference.escapingControls) in the register")
     }
 
     /// A change was refused because it would make the case inconsistent.
     public static func invalid(_ reference: String, _ why: String) -> Self {
-        Self(code: .invalid, message: "case \(reference): \(why)")
+        Self(code: .invalid, reference: reference, message: "case \(reference): \(why)")
     }
 
     static func cannotCreate(_ url: URL, errno code: Int32) -> Self {
-        Self(code: .cannotCreate, message: "cannot create the register \(url.path): \(String(cString: strerror(code)))")
+        Self(
+            code: .cannotCreate, file: url,
+            message: "cannot create the register \(url.path): \(String(cString: strerror(code)))")
     }
 
     /// How to get a register back: never by starting a fresh one in a workspace that has sent letters.
@@ -401,36 +420,47 @@ public struct RegisterError: Error, LocalizedError, Sendable, Equatable, CustomS
 
     /// The register file is not there.
     static func missing(_ url: URL) -> Self {
-        Self(code: .missing, message: "the case register \(url.path) is missing.\n" + restoreAdvice(url))
+        Self(code: .missing, file: url, message: "the case register \(url.path) is missing.\n" + restoreAdvice(url))
     }
 
     /// The register file is there but empty (0 bytes).
     static func empty(_ url: URL) -> Self {
-        Self(code: .missing, message: "the case register \(url.path) is empty (0 bytes).\n" + restoreAdvice(url))
+        Self(
+            code: .missing, file: url,
+            message: "the case register \(url.path) is empty (0 bytes).\n" + restoreAdvice(url))
     }
 
     /// The file is not a case register.
     static func notARegister(_ url: URL, _ why: String) -> Self {
-        Self(code: .missing, message: "\(url.path) is not a pals case register (\(why)).\n" + restoreAdvice(url))
+        Self(
+            code: .missing, file: url,
+            message: "\(url.path) is not a pals case register (\(why)).\n" + restoreAdvice(url))
     }
 
     static func cannotOpen(_ url: URL, errno code: Int32) -> Self {
-        Self(code: .storage, message: "cannot open the case register \(url.path): \(String(cString: strerror(code)))")
+        Self(
+            code: .storage, file: url,
+            message: "cannot open the case register \(url.path): \(String(cString: strerror(code)))")
     }
 
     static func needsUpgrade(_ url: URL, _ error: any Error) -> Self {
-        Self(code: .storage, message: "the case register \(url.path) is from an older pals and must be upgraded, which needs write access: \(error)")
+        Self(
+            code: .storage, file: url,
+            message: "the case register \(url.path) is from an older pals and must be upgraded, which needs write "
+                + "access: \(error)")
     }
 
     static func readOnly(_ url: URL) -> Self {
-        Self(code: .readOnly, message: "the case register \(url.path) was opened read-only; nothing was changed")
+        Self(
+            code: .readOnly, file: url,
+            message: "the case register \(url.path) was opened read-only; nothing was changed")
     }
 
     /// Whether this error says the register is missing, empty or not a register.
     public var isMissing: Bool { code == .missing }
 
     static func storage(_ url: URL, _ error: any Error) -> Self {
-        Self(code: .storage, message: "the register \(url.path) failed: \(error)")
+        Self(code: .storage, file: url, message: "the register \(url.path) failed: \(error)")
     }
 
     static func wrap(_ error: any Error, _ url: URL) -> Self {
@@ -440,9 +470,28 @@ public struct RegisterError: Error, LocalizedError, Sendable, Equatable, CustomS
     /// Whether this error says no such case exists.
     public var isNotFound: Bool { code == .notFound }
 
+    /// Matches an error against another of the same code: `catch RegisterError.notFound("") { … }`.
     public static func ~= (pattern: Self, error: any Error) -> Bool {
         (error as? Self)?.code == pattern.code
     }
+}
+
+extension ErrorCode where Domain == RegisterError {
+    /// Matches an error against a code: `catch RegisterError.Code.notFound { … }`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// No case has the reference.
+    public static let notFound = Self("case not found")
+    /// The register file cannot be created.
+    public static let cannotCreate = Self("register not created")
+    /// The register cannot be opened, read or written.
+    public static let storage = Self("register storage failure")
+    /// A change or a stored row would make a case inconsistent.
+    public static let invalid = Self("invalid case")
+    /// The register file is missing, empty or not a register (restore it from a backup).
+    public static let missing = Self("register missing")
+    /// The register was opened read-only and a change was asked.
+    public static let readOnly = Self("register read-only")
 }
 
 // MARK: Rows

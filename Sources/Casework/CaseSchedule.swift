@@ -1,5 +1,6 @@
 public import Foundation
 public import WorkingDays
+public import Primitives
 
 /// The part of a case its deadlines depend on: read without the people's details, so a board of
 /// 100,000 cases decodes no personal data at all.

@@ -1,6 +1,7 @@
 public import Foundation
 import Synchronization
 import WorkingDays
+import Primitives
 
 /// A case store in memory: the twin of ``CaseRegister`` for tests, with the same contract and none of its files.
 public final class InMemoryCaseStore: CaseStore {

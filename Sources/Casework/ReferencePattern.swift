@@ -1,4 +1,5 @@
 import Foundation
+public import Primitives
 
 /// How case references are spelt, e.g. `PALS-{YYYY}-{NNNN}`: `{YYYY}` is the year of receipt,
 /// `{YY}` its last two digits, and a run of `N` the sequence number, zero-padded to that width.
@@ -56,9 +57,29 @@ public struct ReferencePattern: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A reference pattern that cannot be used, and why.
-public struct ReferencePatternError: Error, Sendable, CustomStringConvertible {
+/// A reference pattern that cannot be used, and why. The pattern is configuration, not personal data.
+public struct ReferencePatternError: PalsError, Hashable {
+    /// What kind of problem this is (there is one kind).
+    public typealias Code = ErrorCode<ReferencePatternError>
+
+    /// The pattern as written in the configuration.
     public let pattern: String
+    /// What is wrong with it and what is allowed.
     public let reason: String
-    public var description: String { "reference pattern '\(pattern)' cannot be used: \(reason)" }
+
+    /// Always ``ErrorCode/unusablePattern``.
+    public var code: Code { .unusablePattern }
+    public var errorDescription: String? { "reference pattern '\(pattern)' cannot be used: \(reason)" }
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logContext: [(name: String, value: String)] { [("pattern", pattern)] }
+    public var logReason: String? { reason }
+}
+
+extension ErrorCode where Domain == ReferencePatternError {
+    /// Matches an error against a code: `catch ReferencePatternError.Code.unusablePattern { … }`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// The pattern has no sequence token, more than one, or a character references may not hold.
+    public static let unusablePattern = Self("unusable reference pattern")
 }

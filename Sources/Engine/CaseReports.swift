@@ -1,6 +1,7 @@
 public import Casework
 public import Foundation
 import WorkingDays
+import Primitives
 
 /// How cases are shown to an officer: as text for the terminal, or as JSON for scripts.
 public enum CaseReports {

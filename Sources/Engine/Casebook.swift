@@ -3,6 +3,7 @@ public import Foundation
 import Mail
 import Outbox
 public import WorkingDays
+public import Primitives
 
 /// What the CLI and the daemon do to cases in a workspace: log, change, close, look up.
 public struct Casebook: Sendable {
@@ -60,7 +61,7 @@ public struct Casebook: Sendable {
     /// reference before its case was received): about a year or two of messages, not ten.
     func referencesInOutbox(received: Date) throws -> Set<String> {
         let clock = self.clock
-        let outbox = try Outbox(folder: workspace.outboxURL, clock: OutboxClock { clock.now() })
+        let outbox = try Outbox(folder: workspace.outboxURL, clock: clock)
         let yearly = configuration.referencePattern.text.contains("{YY")
         let from = yearly ? String(format: "%04d", CivilDate(received).year - 1) : ""
         return outbox.labelValues(MessageLabels.Key.reference.rawValue, idsFrom: from)
@@ -197,11 +198,30 @@ public struct CaseChanges: Sendable {
     }
 }
 
-/// A `pals case update` that changes nothing.
-public struct CaseChangesError: Error, LocalizedError, Sendable {
+/// A change to a case that changes nothing.
+public struct CaseChangesError: PalsError {
+    /// What kind of problem this is.
+    public typealias Code = ErrorCode<CaseChangesError>
+
+    public let code: Code
+    /// What to do instead, for the person who asked.
     public let message: String
+
     public var errorDescription: String? { message }
-    static let nothingToChange = Self(message: "nothing to change: give at least one option (see `pals case update --help`)")
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logReason: String? { message }
+
+    static let nothingToChange = Self(
+        code: .nothingToChange, message: "nothing to change: give at least one option (see `pals case update --help`)")
+}
+
+extension ErrorCode where Domain == CaseChangesError {
+    /// Matches an error against a code in a `switch` or `catch`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// No change was given.
+    public static let nothingToChange = Self("nothing to change")
 }
 
 extension EmailAddress {

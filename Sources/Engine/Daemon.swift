@@ -8,6 +8,7 @@ public import ServiceLifecycle
 import Synchronization
 public import UnixSignals
 import WorkingDays
+import Primitives
 
 /// The daemon's work, one pass at a time: acknowledge new cases, send reminders, send the outbox.
 ///

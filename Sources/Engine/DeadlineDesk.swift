@@ -1,6 +1,7 @@
 public import Casework
 public import Foundation
 public import WorkingDays
+public import Primitives
 
 /// The workspace's deadline rules: each profile with the configured overrides, on the calendars of
 /// the bank-holiday data in force (an imported GOV.UK file, else the shipped one) and the local closures.
@@ -183,10 +184,29 @@ public struct DeadlineBoard: Sendable, Encodable, Equatable {
     }
 }
 
-/// A deadline question that cannot be answered as asked.
-public struct DeadlineDeskError: Error, LocalizedError, Sendable {
+/// A deadline question that cannot be answered as asked. Its message names profiles, stages and dates, never a
+/// person, so the log form carries it.
+public struct DeadlineDeskError: PalsError {
+    /// What kind of problem this is (there is one kind: see the message).
+    public typealias Code = ErrorCode<DeadlineDeskError>
+
+    /// What was asked that cannot be answered, and what is allowed.
     public let message: String
+
+    /// Always ``ErrorCode/invalidQuestion``.
+    public var code: Code { .invalidQuestion }
     public var errorDescription: String? { message }
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logReason: String? { message }
+}
+
+extension ErrorCode where Domain == DeadlineDeskError {
+    /// Matches an error against a code in a `switch` or `catch`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// The profile, stage or date asked for does not fit the case.
+    public static let invalidQuestion = Self("invalid deadline question")
 }
 
 /// The next deadline of one case, as `pals deadlines` lists it.

@@ -1,6 +1,7 @@
 public import Casework
 import Foundation
 import WorkingDays
+import Primitives
 
 /// How deadlines are shown: the calculator's answer and the urgency board.
 public enum DeadlineReports {

@@ -4,6 +4,7 @@ import Logging
 import Outbox
 import Synchronization
 import WorkingDays
+import Primitives
 import Mail
 
 extension Daemon {

@@ -3,6 +3,7 @@ import Foundation
 import Letters
 import Mail
 import Outbox
+import Primitives
 import Synchronization
 
 /// Why intake could not acknowledge a case, as far as what happens next is concerned.
@@ -30,8 +31,11 @@ enum IntakeFailure: Sendable, Hashable {
             // locked, I/O, full).
             return error.isNotFound || error == RegisterError.invalid("", "") ? .needsPerson : .transient
         case is WorkspaceError:
-            // Thrown during intake only by the print queue's folder and file writes.
             return .transient
+        case let error as FileError:
+            // The print queue's folder and file writes: a failed write is the disk; a link or a file where the
+            // folder should be needs a person.
+            return error.code == .failed ? .transient : .needsPerson
         case let error as CocoaError:
             // Foundation's file reading and writing errors (codes 0 to 1023).
             return (0..<1024).contains(error.code.rawValue) ? .transient : .needsPerson

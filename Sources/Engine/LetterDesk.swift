@@ -3,6 +3,7 @@ public import Foundation
 public import Letters
 public import Mail
 public import WorkingDays
+public import Primitives
 
 /// Turns a case into a letter and a letter into the exact message pals queues.
 ///
@@ -248,42 +249,49 @@ public struct PreparedLetter: Sendable {
     }
 }
 
-/// A letter that cannot be prepared or composed as asked.
-public struct LetterDeskError: Error, LocalizedError, Sendable {
+/// A letter that cannot be prepared or composed as asked. Its message names the case by reference and the letter
+/// by kind, never a person, so the log form carries it.
+public struct LetterDeskError: PalsError {
     /// What went wrong, comparable with `==` or `~=`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable { case other, notByEmail, notAllowed }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// Anything else (see the message).
-        public static let other = Code(.other)
-        /// The complainant is written to by post, so there is no email.
-        public static let notByEmail = Code(.notByEmail)
-        /// The case's state forbids this kind of letter now (see ``LetterDesk/refusal(of:for:)``).
-        public static let notAllowed = Code(.notAllowed)
-
-        public var description: String { base.rawValue }
-
-        /// Matches an error against a code in a `switch` or `catch`.
-        public static func ~= (code: Code, error: any Error) -> Bool { (error as? LetterDeskError)?.code == code }
-    }
+    public typealias Code = ErrorCode<LetterDeskError>
 
     public let code: Code
+    /// The case concerned, when there is one.
+    public let reference: String?
     /// What went wrong and what to do, for the person who asked.
     public let message: String
-    public var errorDescription: String? { message }
 
     public init(message: String) { self.init(.other, message: message) }
 
-    init(_ code: Code, message: String) {
+    init(_ code: Code, reference: String? = nil, message: String) {
         self.code = code
+        self.reference = reference
         self.message = message
     }
 
+    public var errorDescription: String? { message }
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logReason: String? { message }
+
     static func notByEmail(_ reference: String) -> Self {
-        Self(.notByEmail, message: "case \(reference): the complainant is written to by post, so there is no email to show; use --format pdf")
+        Self(
+            .notByEmail, reference: reference,
+            message: "case \(reference): the complainant is written to by post, so there is no email to show; "
+                + "use --format pdf")
     }
 
     static func notAllowed(_ message: String) -> Self { Self(.notAllowed, message: message) }
+}
+
+extension ErrorCode where Domain == LetterDeskError {
+    /// Matches an error against a code in a `switch` or `catch`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// Anything else (see the message).
+    public static let other = Self("other")
+    /// The complainant is written to by post, so there is no email.
+    public static let notByEmail = Self("notByEmail")
+    /// The case's state forbids this kind of letter now (see ``LetterDesk/refusal(of:for:)``).
+    public static let notAllowed = Self("notAllowed")
 }

@@ -1,6 +1,7 @@
 import Casework
 public import Letters
 import WorkingDays
+import Primitives
 
 extension LetterDesk {
     /// Merges an officer's reminder digest: their deadlines to watch, most urgent first.

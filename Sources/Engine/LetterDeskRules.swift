@@ -1,6 +1,7 @@
 public import Casework
 public import Letters
 import WorkingDays
+import Primitives
 
 extension LetterDesk {
     /// Why a letter of `kind` may not be written for a case as it stands, or `nil` when it may (DESIGN

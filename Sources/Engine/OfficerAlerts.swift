@@ -4,6 +4,7 @@ import Letters
 import Logging
 import Mail
 import Outbox
+import Primitives
 import WorkingDays
 import Synchronization
 

@@ -6,6 +6,7 @@ import Mail
 public import Outbox
 public import Logging
 import WorkingDays
+import Primitives
 
 /// Where a workspace's letters become queued messages and queued messages become sent mail.
 ///
@@ -39,8 +40,7 @@ public struct Postroom: Sendable {
     ) throws {
         self.casebook = casebook
         letters = try LetterDesk(casebook: casebook)
-        let clock = casebook.clock
-        outbox = try Outbox(folder: casebook.workspace.outboxURL, clock: OutboxClock { clock.now() })
+        outbox = try Outbox(folder: casebook.workspace.outboxURL, clock: casebook.clock)
         self.logger = logger
         alerts = OfficerAlerts(window: alertWindow)
     }
@@ -83,7 +83,7 @@ public struct Postroom: Sendable {
         case .post:
             let printFolder = casebook.workspace.outboxURL.appending(path: Self.printFolder)
             try PrivateFiles.makeFolder(printFolder)
-            try Files.checkRealFolder(printFolder.path)  // a link planted here would put letters elsewhere
+            try PrivateFiles.checkRealFolder(printFolder.path)  // a link planted here would put letters elsewhere
             let file = printFile(key: key, reference: letter.reference, kind: letter.kind)
             let isNew = !FileManager.default.fileExists(atPath: file.path)
             if isNew {
@@ -140,14 +140,7 @@ public struct Postroom: Sendable {
         return result
     }
 
-    /// A short stable hash (FNV-1a, hex) of a text.
-    public static func hash(_ text: String) -> String {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01b3
-        }
-        return String(value, radix: 16)
-    }
+    /// A short stable hash (FNV-1a, hex) of a text; the keys it is part of must never change.
+    public static func hash(_ text: String) -> String { StableHash(text).hex }
 
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 public import Mail
 public import Outbox
+import Primitives
 import WorkingDays
 
 /// Sending set-up: the configured transport, retry policy and a sender whose every move is recorded on its case.

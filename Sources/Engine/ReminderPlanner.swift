@@ -1,6 +1,7 @@
 public import Casework
 public import Foundation
 public import WorkingDays
+public import Primitives
 
 /// Decides which reminders are due on a day: the officers' digests, same-day reminders and escalations.
 ///

@@ -1,21 +1,22 @@
+import Foundation
 import Casework
 import Letters
 import Logging
 import Outbox
 public import WorkingDays
+public import Primitives
 
 /// Retention: what is kept of a closed case, and for how long.
 extension Postroom {
     /// How long a closed case's correspondence is kept: 10 years after closure.
     public static let retentionMonths = 120
 
-    /// `pals archive purge`: removes the correspondence of cases closed before `day`. A day within the retention
-    /// period is refused unless `force`; returns the ids removed (or that would be, for a dry run) and the cases.
+    /// Removes the correspondence of cases closed before `day`. A day within the retention period is refused unless
+    /// `force`; returns the ids removed (or that would be, for a dry run) and the cases.
+    /// - Throws: ``RetentionError`` when `day` is within the retention period and `force` is false.
     public func purgeClosed(before day: CivilDate, dryRun: Bool, force: Bool) throws -> (ids: [String], cases: Int) {
         let limit = casebook.clock.today().adding(months: -Self.retentionMonths)
-        if day > limit, !force {
-            throw LetterDeskError(message: "--closed-before \(day.iso) is within the 10-year retention period (cases closed before \(limit.iso) may be purged); add --force to override")
-        }
+        if day > limit, !force { throw RetentionError(closedBefore: day, purgeableBefore: limit) }
         let closed = Set(try register.cases(CaseFilter(status: .closed)).filter {
             guard let at = $0.closedAt else { return false }
             return CivilDate(at) < day
@@ -27,4 +28,39 @@ extension Postroom {
         }
         return (report.ids, closed.count)
     }
+}
+
+/// A purge refused because it would remove correspondence still within the retention period. It carries the facts;
+/// the caller says how to override (the CLI names its flag).
+public struct RetentionError: PalsError, Hashable {
+    /// What kind of problem this is.
+    public typealias Code = ErrorCode<RetentionError>
+
+    /// The day asked for: cases closed before it would be purged.
+    public let closedBefore: CivilDate
+    /// The latest day that may be asked for without overriding: cases closed before it are past retention.
+    public let purgeableBefore: CivilDate
+
+    /// Always ``ErrorCode/withinRetention``.
+    public var code: Code { .withinRetention }
+
+    public var errorDescription: String? {
+        "cases closed before \(closedBefore.iso) are not all past the \(Postroom.retentionMonths / 12)-year retention "
+            + "period: only cases closed before \(purgeableBefore.iso) may be purged; nothing was removed"
+    }
+
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logContext: [(name: String, value: String)] {
+        [("closed before", closedBefore.iso), ("purgeable before", purgeableBefore.iso)]
+    }
+    public var logReason: String? { "within the retention period" }
+}
+
+extension ErrorCode where Domain == RetentionError {
+    /// Matches an error against a code in a `switch` or `catch`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// The day asked for is within the retention period.
+    public static let withinRetention = Self("within retention period")
 }

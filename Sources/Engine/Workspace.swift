@@ -1,6 +1,6 @@
+public import Primitives
 public import Casework
 public import Foundation
-import Outbox
 
 /// A folder holding one team's pals: `pals.yaml`, `Templates/`, `Outbox/` and the case register.
 public struct Workspace: Sendable {
@@ -125,7 +125,7 @@ public struct Workspace: Sendable {
                 try? files.removeItem(at: staging)
                 throw WorkspaceError.cannotCreate(root, reason: "cannot rename \(name) into place: \(reason)")
             }
-            Files.syncFolder(root.deletingLastPathComponent().path)
+            PrivateFiles.syncFolder(root.deletingLastPathComponent().path)
             return
         }
         var placed: [String] = []
@@ -146,7 +146,7 @@ public struct Workspace: Sendable {
         }
         rmdir(staging.path)
         chmod(root.path, 0o700)
-        Files.syncFolder(root.path)
+        PrivateFiles.syncFolder(root.path)
     }
 
     /// The names in a folder (hidden ones too), without following links.
@@ -160,12 +160,37 @@ public struct Workspace: Sendable {
 }
 
 /// A problem with the workspace folder itself.
-public struct WorkspaceError: Error, LocalizedError, Sendable {
+public struct WorkspaceError: PalsError {
+    /// What kind of problem this is.
+    public typealias Code = ErrorCode<WorkspaceError>
+
+    public let code: Code
+    /// The workspace folder concerned, when known.
+    public let folder: URL?
+    /// What went wrong and what to do, for the person who asked.
     public let message: String
+
+    /// An error of no more particular kind (code ``ErrorCode/other``).
+    public init(message: String) {
+        self.init(.other, folder: nil, message: message)
+    }
+
+    init(_ code: Code, folder: URL?, message: String) {
+        self.code = code
+        self.folder = folder
+        self.message = message
+    }
+
     public var errorDescription: String? { message }
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logContext: [(name: String, value: String)] { folder.map { [("folder", $0.path)] } ?? [] }
+    /// The message, but for a folder that is not empty: its entries are the names of someone's files.
+    public var logReason: String? { code == .notEmpty ? "the folder is not empty" : message }
 
     static func notAWorkspace(_ root: URL) -> Self {
         Self(
+            .notAWorkspace, folder: root,
             message: """
                 \(root.path) is not a pals workspace (it has no \(Workspace.configurationFileName)).
                 Run the command inside a workspace, pass --workspace DIR or set PALS_WORKSPACE; `pals init DIR` creates one.
@@ -173,12 +198,13 @@ public struct WorkspaceError: Error, LocalizedError, Sendable {
     }
 
     static func alreadyAWorkspace(_ root: URL) -> Self {
-        Self(message: "\(root.path) is already a pals workspace; nothing was changed")
+        Self(.alreadyAWorkspace, folder: root, message: "\(root.path) is already a pals workspace; nothing was changed")
     }
 
     static func notEmpty(_ root: URL, entries: [String]) -> Self {
         let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", …" : "")
         return Self(
+            .notEmpty, folder: root,
             message: """
                 \(root.path) is not empty (it holds \(shown)) and is not a pals workspace; nothing was changed.
                 `pals init` makes a workspace in a new or empty folder: name another, or empty this one first.
@@ -186,34 +212,30 @@ public struct WorkspaceError: Error, LocalizedError, Sendable {
     }
 
     static func notAFolder(_ root: URL) -> Self {
-        Self(message: "\(root.path) exists and is not a folder; nothing was changed")
+        Self(.notAFolder, folder: root, message: "\(root.path) exists and is not a folder; nothing was changed")
     }
 
     static func cannotCreate(_ root: URL, reason: String) -> Self {
-        Self(message: "cannot create the workspace \(root.path): \(reason); nothing was left behind")
+        Self(
+            .cannotCreate, folder: root,
+            message: "cannot create the workspace \(root.path): \(reason); nothing was left behind")
     }
 }
 
-/// Files and folders only the owner can read: 0600 and 0700, written atomically (the outbox's file rules).
-public enum PrivateFiles {
-    /// Creates a folder (and its parents) with mode 0700; an existing folder is made 0700.
-    public static func makeFolder(_ url: URL) throws {
-        do {
-            try Files.makeFolder(url.path)
-        } catch {
-            throw WorkspaceError(message: "cannot create the folder \(url.path): \(error.reason)")
-        }
-        chmod(url.path, 0o700)
-    }
+extension ErrorCode where Domain == WorkspaceError {
+    /// Matches an error against a code in a `switch` or `catch`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
-    /// Writes `data` to a temporary name beside `url`, flushes it, renames it into place (mode 0600) and
-    /// flushes the folder.
-    public static func write(_ data: Data, to url: URL) throws {
-        do {
-            try Files.writeAtomically(data, to: url.path)
-        } catch {
-            throw WorkspaceError(message: "cannot write \(url.path): \(error.reason)")
-        }
-        Files.syncFolder(url.deletingLastPathComponent().path)
-    }
+    /// Anything else (see the message).
+    public static let other = Self("workspace problem")
+    /// The folder has no configuration file.
+    public static let notAWorkspace = Self("not a workspace")
+    /// `init` was asked for a folder that already is a workspace.
+    public static let alreadyAWorkspace = Self("already a workspace")
+    /// `init` was asked for a folder that holds other files.
+    public static let notEmpty = Self("folder not empty")
+    /// Something other than a folder is where the workspace should be.
+    public static let notAFolder = Self("not a folder")
+    /// The workspace could not be made; nothing was left behind.
+    public static let cannotCreate = Self("workspace not created")
 }

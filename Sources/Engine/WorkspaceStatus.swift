@@ -2,6 +2,7 @@ public import Casework
 public import Foundation
 public import Outbox
 import WorkingDays
+import Primitives
 
 /// What `pals status` reports.
 public struct WorkspaceStatus: Encodable, Sendable {

@@ -1,4 +1,5 @@
 public import Foundation
+public import Primitives
 
 /// Formats dates for letters: "25 November 2026" in English and "25 Tachwedd 2026" in Welsh,
 /// on the calendar of Europe/London (so a time late on a summer evening UTC is the next day).
@@ -9,7 +10,7 @@ public struct LetterDateFormatter: Sendable {
     private let calendar: Calendar
 
     /// Makes a formatter for the given time zone (Europe/London unless told otherwise).
-    public init(timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .gmt) {
+    public init(timeZone: TimeZone = .europeLondon) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         self.calendar = calendar

@@ -1,63 +1,14 @@
 public import Foundation
+public import Primitives
 
 /// An error of the letter library: a template library that cannot be loaded, a letter that cannot
 /// be merged strictly, or a PDF that cannot be drawn.
 ///
 /// Each error carries every ``LetterProblem`` found (all missing fields, all unknown partials), not
 /// just the first. Messages name templates, lines and field names, never the values of a case.
-public struct LetterError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
-    /// What went wrong, comparable with `==` or `~=` (the cases behind it are private).
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable {
-            case mergeFailed, invalidLibrary, unknownKind, templateFolder, pdfRendering, badInputs
-            case missingField, emptyField, notText, missingInput, unknownInput
-            case unknownPartial, templateSyntax, frontMatter, unsupportedTag, nestedTooDeep
-        }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// A letter could not be merged: see the problems.
-        public static let mergeFailed = Code(.mergeFailed)
-        /// The template library is broken (bad syntax, unknown partial, bad front matter): see the problems.
-        public static let invalidLibrary = Code(.invalidLibrary)
-        /// There is no template for this kind of letter.
-        public static let unknownKind = Code(.unknownKind)
-        /// The templates folder cannot be read.
-        public static let templateFolder = Code(.templateFolder)
-        /// cairo or pango failed to make the PDF.
-        public static let pdfRendering = Code(.pdfRendering)
-        /// A field the template renders is not in the merge context.
-        public static let missingField = Code(.missingField)
-        /// A field the template renders is empty (empty text or an empty list).
-        public static let emptyField = Code(.emptyField)
-        /// A field rendered as text holds a flag, a list or an object.
-        public static let notText = Code(.notText)
-        /// An officer input the template requires (front matter `inputs:`) is missing or empty.
-        public static let missingInput = Code(.missingInput)
-        /// The officer inputs given for a letter are wrong: some required ones are missing, or some are not
-        /// inputs of that letter at all. See the problems (``missingInput``, ``unknownInput``).
-        public static let badInputs = Code(.badInputs)
-        /// An officer input was given that the letter does not take (a misspelling, usually).
-        public static let unknownInput = Code(.unknownInput)
-        /// Sections and partials are nested deeper than ``LetterLibrary/maximumNesting`` allows.
-        public static let nestedTooDeep = Code(.nestedTooDeep)
-        /// A template includes a partial that does not exist.
-        public static let unknownPartial = Code(.unknownPartial)
-        /// A template is not valid Mustache.
-        public static let templateSyntax = Code(.templateSyntax)
-        /// A template's front matter is malformed.
-        public static let frontMatter = Code(.frontMatter)
-        /// A template uses a Mustache feature letters do not allow (delimiters, inheritance, lambdas…).
-        public static let unsupportedTag = Code(.unsupportedTag)
-
-        /// The code's name, e.g. `missingField`.
-        public var description: String { base.rawValue }
-
-        /// Matches an error against a code in a `switch` or `catch`.
-        public static func ~= (code: Code, error: any Error) -> Bool {
-            (error as? LetterError)?.code == code
-        }
-    }
+public struct LetterError: PalsError, Hashable {
+    /// What went wrong, comparable with `==` or `~=`.
+    public typealias Code = ErrorCode<LetterError>
 
     /// What went wrong overall.
     public let code: Code
@@ -84,8 +35,16 @@ public struct LetterError: Error, Sendable, Hashable, CustomStringConvertible, L
     /// The field names (or partial names) of all problems, in order.
     public var names: [String] { problems.compactMap(\.name) }
 
+    /// The log form's reason: the whole message, which names templates, lines and fields, never a case's values.
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logReason: String? { message }
+
+    /// The same message, for the CLI.
+    public var errorDescription: String? { message }
+
     /// A message a person can act on, listing every problem on its own line.
-    public var description: String {
+    private var message: String {
         var head: String
         switch code {
         case .mergeFailed:
@@ -114,9 +73,45 @@ public struct LetterError: Error, Sendable, Hashable, CustomStringConvertible, L
         if let note { head += code == .unknownKind ? " \(note)" : " (\(note))" }
         return ([head] + problems.map { "  - \($0)" }).joined(separator: "\n")
     }
+}
 
-    /// The same message, for the CLI.
-    public var errorDescription: String? { description }
+extension ErrorCode where Domain == LetterError {
+    /// Matches an error against a code: `catch LetterError.Code.x { … }`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// A letter could not be merged: see the problems.
+    public static let mergeFailed = Self("mergeFailed")
+    /// The template library is broken (bad syntax, unknown partial, bad front matter): see the problems.
+    public static let invalidLibrary = Self("invalidLibrary")
+    /// There is no template for this kind of letter.
+    public static let unknownKind = Self("unknownKind")
+    /// The templates folder cannot be read.
+    public static let templateFolder = Self("templateFolder")
+    /// cairo or pango failed to make the PDF.
+    public static let pdfRendering = Self("pdfRendering")
+    /// A field the template renders is not in the merge context.
+    public static let missingField = Self("missingField")
+    /// A field the template renders is empty (empty text or an empty list).
+    public static let emptyField = Self("emptyField")
+    /// A field rendered as text holds a flag, a list or an object.
+    public static let notText = Self("notText")
+    /// An officer input the template requires (front matter `inputs:`) is missing or empty.
+    public static let missingInput = Self("missingInput")
+    /// The officer inputs given for a letter are wrong: some required ones are missing, or some are not
+    /// inputs of that letter at all. See the problems (``missingInput``, ``unknownInput``).
+    public static let badInputs = Self("badInputs")
+    /// An officer input was given that the letter does not take (a misspelling, usually).
+    public static let unknownInput = Self("unknownInput")
+    /// Sections and partials are nested deeper than ``LetterLibrary/maximumNesting`` allows.
+    public static let nestedTooDeep = Self("nestedTooDeep")
+    /// A template includes a partial that does not exist.
+    public static let unknownPartial = Self("unknownPartial")
+    /// A template is not valid Mustache.
+    public static let templateSyntax = Self("templateSyntax")
+    /// A template's front matter is malformed.
+    public static let frontMatter = Self("frontMatter")
+    /// A template uses a Mustache feature letters do not allow (delimiters, inheritance, lambdas…).
+    public static let unsupportedTag = Self("unsupportedTag")
 }
 
 /// One problem in a template or a merge: its code, where it is, and the name concerned.

@@ -1,6 +1,7 @@
 internal import CCurl
 internal import CCurlShim
 internal import Foundation
+internal import Primitives
 
 #if canImport(Glibc)
     internal import Glibc
@@ -130,7 +131,7 @@ final class TransferContext {
 
     /// The last reply as one line, such as `550 5.1.1 <x@example.org>: Recipient address rejected`.
     var replyText: String? {
-        lastReply.isEmpty ? nil : lastReply.map { $0.escapingLineBreaks }.joined(separator: " ")
+        lastReply.isEmpty ? nil : lastReply.map { $0.escapingControls }.joined(separator: " ")
     }
 }
 
@@ -284,12 +285,17 @@ final class CurlEasy {
     /// Takes every pointer of the last transfer back from libcurl (the callbacks see nil and do nothing), then
     /// frees the recipient list and lets the context go: the handle never points at freed memory.
     func detach() {
-        _ = ccurl_setopt_pointer(handle, CURLOPT_READDATA, nil)
-        _ = ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, nil)
-        _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, nil)
-        _ = ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
-        _ = ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, nil)
-        _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil)
+        let codes = [
+            ccurl_setopt_pointer(handle, CURLOPT_READDATA, nil),
+            ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, nil),
+            ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, nil),
+            ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil),
+            ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, nil),
+            ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil),
+        ]
+        // libcurl accepts NULL for each of these; were one ever refused, the handle could still point at what is
+        // freed below, so it carries no other message (its owner drops it).
+        if codes.contains(where: { $0 != CURLE_OK }) { isReusable = false }
         if let attachedRecipients { curl_slist_free_all(attachedRecipients) }
         attachedRecipients = nil
         attachedContext = nil
@@ -303,6 +309,7 @@ final class CurlEasy {
         isReusable = false
         var socket = ccurl_socket_bad()
         if ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket != ccurl_socket_bad() {
+            // The result does not matter: a socket the server already closed is as ended as one shut here.
             _ = Glibc.shutdown(socket, Int32(SHUT_RDWR))
         }
     }
@@ -332,6 +339,7 @@ final class CurlEasy {
         }
         let result = curl_easy_perform(handle)
         if result != CURLE_OK { abandonConnection() }
+        // When libcurl cannot say, the code stays 0: "no reply", which classify weighs with the CURLcode.
         var responseCode = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
         return Self.classify(
@@ -342,7 +350,7 @@ final class CurlEasy {
     /// libcurl's own words for the failure: the error buffer, else the code's text (credentials taken out).
     func curlMessage(_ code: CURLcode) -> String {
         let detail = String(cString: errorBuffer)
-        return redactor.redact(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).escapingLineBreaks
+        return redactor.redact(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).escapingControls
     }
 
     // MARK: Classification

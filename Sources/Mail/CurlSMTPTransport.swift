@@ -1,5 +1,7 @@
 internal import Dispatch
 internal import Foundation
+public import Logging
+internal import Primitives
 internal import Synchronization
 
 /// SMTP through libcurl: one easy handle (and so one kept-open connection) per lane, each lane on its own thread.
@@ -9,18 +11,27 @@ internal import Synchronization
 /// connection, which libcurl keeps open between messages. After any transfer that did not succeed (a refusal, a
 /// timeout, a lost connection, an uncertain final reply) the lane shuts that connection and starts the next
 /// message on a fresh handle: a late reply owed to one message must never be read as the answer to the next.
+///
+/// It logs (to the logger it is given) each connection opened, reused and retired, and each transfer that did not
+/// deliver, by the message's label (the outbox id) and the SMTP reply code: never an address, a reply's text
+/// (which may echo the recipient) or the message.
 public final class CurlSMTPTransport: MailTransport {
     /// The settings this transport was made with.
     public let configuration: SMTPConfiguration
     private let lanes: [Lane]
 
     /// A transport for `configuration`.
+    /// - Parameters:
+    ///   - logger: where connection and failure events go; by default nowhere.
     /// - Throws: ``MailError`` when the settings are invalid or insecure; nothing has connected yet.
-    public init(configuration: SMTPConfiguration) throws(MailError) {
+    public init(
+        configuration: SMTPConfiguration,
+        logger: Logger = Logger(label: "pals.mail.smtp", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws(MailError) {
         let plan = try configuration.plan()
         try CurlGlobal.initialize()
         self.configuration = configuration
-        self.lanes = (0..<configuration.lanes).map { Lane(plan: plan, number: $0) }
+        self.lanes = (0..<configuration.lanes).map { Lane(plan: plan, number: $0, logger: logger) }
     }
 
     public func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
@@ -96,34 +107,71 @@ private final class Lane: @unchecked Sendable {
     let queue: DispatchQueue
     private let plan: SMTPPlan
     private var easy: CurlEasy?
+    private let logger: Logger
 
-    init(plan: SMTPPlan, number: Int) {
+    init(plan: SMTPPlan, number: Int, logger: Logger) {
         self.plan = plan
         self.queue = DispatchQueue(label: "pals.mail.smtp-lane-\(number)")
+        var logger = logger
+        logger[metadataKey: "smtp.lane"] = "\(number)"
+        self.logger = logger
     }
 
     /// Sends messages of the batch until none are left; runs on `queue`.
     func drain(_ work: BatchWork) {
         while let index = work.take() {
+            let message = work.messages[index]
+            var logger = self.logger
+            logger[metadataKey: "mail.message"] = "\(message.label ?? "(unlabelled)")"
             let outcome: DeliveryOutcome
             do throws(MailError) {
                 let current: CurlEasy
-                if let easy { current = easy } else { current = try CurlEasy(plan: plan) }
-                outcome = current.send(work.messages[index])
+                if let easy {
+                    current = easy
+                    logger.debug("smtp connection reused")
+                } else {
+                    current = try CurlEasy(plan: plan)
+                    logger.debug("smtp connection opened")
+                }
+                outcome = current.send(message)
                 // After a failure or an uncertain end the connection may still owe a reply to this message:
                 // the next one gets a fresh handle and a fresh connection (the old one is already shut).
-                easy = current.isReusable ? current : nil
+                if current.isReusable {
+                    easy = current
+                } else {
+                    easy = nil
+                    logger.debug("smtp connection retired after a transfer that did not succeed")
+                }
             } catch {
+                logger.error("smtp handle could not be made", metadata: ["error": "\(error)"])
                 outcome = .temporaryFailure(code: nil, reply: error.description)
             }
+            Self.log(outcome, to: logger)
             work.record(outcome, at: index)
+        }
+    }
+
+    /// Logs a transfer that did not deliver: its kind and reply code, never the reply's text (it may name the
+    /// recipient).
+    private static func log(_ outcome: DeliveryOutcome, to logger: Logger) {
+        switch outcome {
+        case .delivered: break
+        case .temporaryFailure(let code, _):
+            logger.warning("smtp transfer failed for now", metadata: ["smtp.code": "\(code.map(String.init) ?? "-")"])
+        case .permanentFailure(let code, _):
+            logger.error("smtp transfer refused", metadata: ["smtp.code": "\(code.map(String.init) ?? "-")"])
+        case .uncertain:
+            logger.error("smtp transfer outcome unknown: the server may have taken it; do not resend blindly")
         }
     }
 }
 
 extension MailTransport where Self == CurlSMTPTransport {
     /// SMTP through libcurl with `configuration`; throws before connecting when the settings are unsafe.
-    public static func smtp(_ configuration: SMTPConfiguration) throws(MailError) -> CurlSMTPTransport {
-        try CurlSMTPTransport(configuration: configuration)
+    public static func smtp(
+        _ configuration: SMTPConfiguration,
+        logger: Logger = Logger(label: "pals.mail.smtp", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws(MailError) -> CurlSMTPTransport {
+        try CurlSMTPTransport(configuration: configuration, logger: logger)
     }
 }

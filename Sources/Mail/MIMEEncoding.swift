@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Primitives
 
 /// The encoders a message is built with: header text (RFC 2047), folding (RFC 5322), parameters
 /// (RFC 2231), quoted-printable and base64 bodies (RFC 2045). All output uses CRLF.
@@ -266,16 +267,13 @@ enum MIME {
             + "\(two(parts.hour!)):\(two(parts.minute!)):\(two(parts.second!)) \(zone)"
     }
 
-    /// FNV-1a, for boundaries that depend only on the content (so a preview equals what is sent).
+    /// A stable hash of the pieces, for boundaries that depend only on the content (so a preview equals what is sent).
     static func fnv1a(_ pieces: [String]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = StableHash()
         for piece in pieces {
-            for byte in piece.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01B3
-            }
-            hash ^= 0xFF
+            hash.add(piece)
+            hash.endPiece()
         }
-        return String(hash, radix: 16)
+        return hash.hex
     }
 }

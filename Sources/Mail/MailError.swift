@@ -1,56 +1,18 @@
 public import Foundation
-internal import WorkingDays
+public import Primitives
 
 /// An error from composing, configuring or sending mail: a code to match on, plus the context a person needs.
-public struct MailError: Error, Sendable, Hashable {
-    /// What kind of problem this is; compare codes, not messages.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: String, Sendable {
-            case invalidAddress = "invalid address"
-            case internationalAddress = "international address needs SMTPUTF8"
-            case invalidMessage = "invalid message"
-            case invalidConfiguration = "invalid SMTP configuration"
-            case insecureConfiguration = "insecure SMTP configuration"
-            case credentialsUnavailable = "SMTP credentials unavailable"
-            case probeFailed = "SMTP check failed"
-            case curl = "libcurl failure"
-        }
-
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-
-        /// An address is not valid RFC 5321 syntax (or too long).
-        public static let invalidAddress = Code(.invalidAddress)
-        /// An address has a non-ASCII local part or domain and the server was not said to offer SMTPUTF8.
-        public static let internationalAddress = Code(.internationalAddress)
-        /// A message cannot be built (no recipient, bad attachment type or name, ...).
-        public static let invalidMessage = Code(.invalidMessage)
-        /// The SMTP settings cannot work (bad URL, lanes, HELO name, ...).
-        public static let invalidConfiguration = Code(.invalidConfiguration)
-        /// The SMTP settings would send mail or credentials without TLS; refused before connecting.
-        public static let insecureConfiguration = Code(.insecureConfiguration)
-        /// The username or password could not be read from the named file or environment variable.
-        public static let credentialsUnavailable = Code(.credentialsUnavailable)
-        /// `SMTPProbe` could not complete its check of the server.
-        public static let probeFailed = Code(.probeFailed)
-        /// libcurl could not be set up.
-        public static let curl = Code(.curl)
-
-        public var description: String { value.rawValue }
-
-        /// Matches an error against a code: `catch MailError.Code.invalidAddress { ... }`.
-        public static func ~= (code: Code, error: any Error) -> Bool {
-            (error as? MailError)?.code == code
-        }
-    }
-
-    /// What kind of problem this is.
-    public let code: Code
+///
+/// The offending ``value`` (an address, a URL, a file name) is shown to the person who runs the command but never
+/// logged: the log form (``description``) carries the code, the field and the reason only.
+public struct MailError: PalsError, Hashable {
+    /// What kind of problem this is; compare codes (``ErrorCode/invalidAddress``…), not messages.
+    public let code: ErrorCode<MailError>
     /// The field or setting concerned, such as `To` or `password file`.
     public let field: String?
     /// The offending value, shown to the person who runs the command but left out of ``description`` (logs).
     public let value: String?
-    /// What went wrong and what to do about it.
+    /// What went wrong and what to do about it, in Mail's own words (never the value).
     public let reason: String
 
     /// Makes an error; `value` may be sensitive and is kept out of ``description``.
@@ -60,31 +22,43 @@ public struct MailError: Error, Sendable, Hashable {
         self.value = value
         self.reason = reason
     }
-}
 
-extension MailError: CustomStringConvertible {
-    /// The log form: the code, field and reason, with CR/LF escaped and the value left out.
-    public var description: String {
-        var text = "\(code)"
-        if let field { text += " (\(field))" }
-        text += ": \(reason)"
-        return text.escapingLineBreaks
-    }
-}
+    /// The kinds of problem.
+    public typealias Code = ErrorCode<MailError>
 
-extension MailError: LocalizedError {
+    public var logContext: [(name: String, value: String)] { field.map { [("field", $0)] } ?? [] }
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logReason: String? { reason }
+
     /// The form shown to the person at the terminal: includes the offending value, escaped.
     public var errorDescription: String? {
         var text = ""
         if let field { text += "\(field): " }
         text += reason
-        if let value { text += " (value: \"\(value.escapingLineBreaks)\")" }
+        if let value { text += " (value: \"\(value.escapingControls)\")" }
         return text
     }
 }
 
-extension String {
-    /// CR, LF and other control characters shown as escapes, so a value cannot forge a log line (the shared
-    /// escaper of WorkingDays, under the name Mail has always used).
-    var escapingLineBreaks: String { escapingControls }
+extension ErrorCode where Domain == MailError {
+    /// Matches an error against a code: `catch MailError.Code.x { … }`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// An address is not valid RFC 5321 syntax (or too long).
+    public static let invalidAddress = Self("invalid address")
+    /// An address has a non-ASCII local part or domain and the server was not said to offer SMTPUTF8.
+    public static let internationalAddress = Self("international address needs SMTPUTF8")
+    /// A message cannot be built (no recipient, bad attachment type or name, ...).
+    public static let invalidMessage = Self("invalid message")
+    /// The SMTP settings cannot work (bad URL, lanes, HELO name, ...).
+    public static let invalidConfiguration = Self("invalid SMTP configuration")
+    /// The SMTP settings would send mail or credentials without TLS; refused before connecting.
+    public static let insecureConfiguration = Self("insecure SMTP configuration")
+    /// The username or password could not be read from the named file or environment variable.
+    public static let credentialsUnavailable = Self("SMTP credentials unavailable")
+    /// `SMTPProbe` could not complete its check of the server.
+    public static let probeFailed = Self("SMTP check failed")
+    /// libcurl could not be set up.
+    public static let curl = Self("libcurl failure")
 }

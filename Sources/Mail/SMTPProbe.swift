@@ -2,6 +2,7 @@ internal import CCurl
 internal import CCurlShim
 internal import Dispatch
 internal import Foundation
+public import Logging
 
 /// What `SMTPProbe` found out about a server.
 public struct SMTPProbeReport: Sendable, Hashable {
@@ -52,7 +53,13 @@ public enum SMTPProbe {
     /// Connects as a delivery would (same TLS rules), logs in if credentials are set, sends NOOP and QUIT.
     /// - Throws: ``MailError/Code/probeFailed`` when the server cannot be reached or TLS fails, with the reason;
     ///   ``MailError/Code/insecureConfiguration`` before connecting when the settings are unsafe.
-    public static func check(_ configuration: SMTPConfiguration) async throws(MailError) -> SMTPProbeReport {
+    /// - Parameters:
+    ///   - logger: where the check's outcome goes (the error's log form, never the URL or a reply); by default
+    ///     nowhere.
+    public static func check(
+        _ configuration: SMTPConfiguration,
+        logger: Logger = Logger(label: "pals.mail.smtp", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws(MailError) -> SMTPProbeReport {
         let plan = try configuration.plan()
         let queue = DispatchQueue(label: "pals.mail.smtp-probe")
         let result: Result<SMTPProbeReport, MailError> = await withCheckedContinuation { continuation in
@@ -64,7 +71,14 @@ public enum SMTPProbe {
                 }
             }
         }
-        return try result.get()
+        switch result {
+        case .success(let report):
+            logger.debug("smtp check passed", metadata: ["smtp.tls": "\(report.tls)"])
+            return report
+        case .failure(let error):
+            logger.notice("smtp check failed", metadata: ["error": "\(error)"])
+            throw error
+        }
     }
 
     private static func run(_ plan: SMTPPlan) throws(MailError) -> SMTPProbeReport {
@@ -76,10 +90,13 @@ public enum SMTPProbe {
         context.keepsInfo = true
         let handle = easy.handle
         defer { easy.detach() }
-        _ = easy.attach(context)
-        _ = ccurl_setopt_long(handle, CURLOPT_UPLOAD, 0)
+        var codes = easy.attach(context)
+        codes.append(ccurl_setopt_long(handle, CURLOPT_UPLOAD, 0))
         // With no recipient and no upload, libcurl's SMTP sends the custom request as a plain command.
-        _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
+        codes.append(ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP"))
+        if let failed = codes.first(where: { $0 != CURLE_OK }) {
+            throw MailError(.curl, reason: "libcurl refused an option: \(String(cString: curl_easy_strerror(failed)))")
+        }
         let code = curl_easy_perform(handle)
         if code != CURLE_OK { easy.abandonConnection() }
 
@@ -95,7 +112,7 @@ public enum SMTPProbe {
             authentication = .notOffered
         }
         if code != CURLE_OK && code != CURLE_LOGIN_DENIED && code != CURLE_AUTH_ERROR {
-            var responseCode = 0
+            var responseCode = 0  // stays 0 ("no reply") when libcurl cannot say
             _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
             let outcome = CurlEasy.classify(
                 curlCode: code, responseCode: responseCode, context: context, curlMessage: easy.curlMessage(code),

@@ -1,6 +1,7 @@
 public import Foundation
 internal import Logging
 internal import Mail
+internal import Primitives
 
 #if canImport(Glibc)
     internal import Glibc

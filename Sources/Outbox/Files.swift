@@ -1,4 +1,4 @@
-package import Foundation
+internal import Foundation
 
 #if canImport(Glibc)
     internal import Glibc
@@ -6,16 +6,12 @@ package import Foundation
     internal import Darwin
 #endif
 
-/// POSIX file operations with the outbox's rules: files 0600, folders 0700, writes to a temporary name
-/// then fsync then rename, folders fsynced after renames. Shared (`package`) with the Engine's workspace files.
-package enum Files {
-    /// The result of a rename that may lose a race.
-    enum Move: Sendable {
-        /// The file was moved.
-        case moved
-        /// The source was gone: someone else moved it first (or it never existed).
-        case missing
-    }
+internal import Primitives
+
+/// The outbox's file operations: ``PrivateFiles`` (0600 files, 0700 folders, temporary name then fsync then
+/// rename, no link followed) with its failures told as ``OutboxError``s naming the message concerned.
+enum Files {
+    typealias Move = PrivateFiles.Move
 
     static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
@@ -23,134 +19,59 @@ package enum Files {
         OutboxError(.storage, id: id, path: path, reason: "could not \(action): \(errnoText(code))")
     }
 
+    /// The outbox's error for a refused or failed file operation.
+    static func outboxError(_ error: FileError, id: String? = nil) -> OutboxError {
+        switch error.code {
+        case .failed: failure(error.action, error.path, id: id, code: error.errno)
+        case .missing: OutboxError(.storage, id: id, path: error.path, reason: "the folder is missing")
+        case .symbolicLink where error.action == "use the folder":
+            unsafe(error.path, "is a symbolic link where the outbox keeps a folder", id: id)
+        case .notAFolder where error.action == "create the folder":
+            OutboxError(.storage, id: id, path: error.path, reason: "expected a folder but found a file")
+        default: unsafe(error.path, error.problem, id: id)
+        }
+    }
+
     /// Makes a folder (and missing parents) with mode 0700.
-    package static func makeFolder(_ path: String) throws(OutboxError) {
-        var info = stat()
-        if stat(path, &info) == 0 {
-            guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw OutboxError(.storage, path: path, reason: "expected a folder but found a file")
-            }
-            return
-        }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty, parent != path, parent != "/" { try makeFolder(parent) }
-        if mkdir(path, 0o700) != 0, errno != EEXIST { throw failure("create the folder", path) }
-    }
-
-    /// Writes all of `data` to an open descriptor.
-    static func writeAll(_ descriptor: Int32, _ data: Data) -> Bool {
-        data.withUnsafeBytes { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return true }
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
-    }
-
-    /// Writes `data` to a new hidden temporary file in the target's folder (0600, O_EXCL) and fsyncs it;
-    /// returns the temporary path. The caller renames or links it into place.
-    static func writeTemporary(_ data: Data, besides path: String) throws(OutboxError) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let temporary = folder + "/.tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + "-" + name
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure("create", temporary) }
-        var ok = writeAll(descriptor, data)
-        let writeError = errno
-        if ok, fsync(descriptor) != 0 { ok = false }
-        let syncError = errno
-        close(descriptor)
-        guard ok else {
-            unlink(temporary)
-            throw failure("write", temporary, code: writeError != 0 ? writeError : syncError)
-        }
-        return temporary
+    static func makeFolder(_ path: String) throws(OutboxError) {
+        do { try PrivateFiles.makeFolder(path) } catch { throw outboxError(error) }
     }
 
     /// Writes `data` to `path` atomically: temporary file, fsync, rename. The caller fsyncs the folder.
-    package static func writeAtomically(_ data: Data, to path: String) throws(OutboxError) {
-        let temporary = try writeTemporary(data, besides: path)
-        guard rename(temporary, path) == 0 else {
-            let error = failure("rename into place", path)
-            unlink(temporary)
-            throw error
-        }
+    static func writeAtomically(_ data: Data, to path: String) throws(OutboxError) {
+        do { try PrivateFiles.writeAtomically(data, to: path) } catch { throw outboxError(error) }
+    }
+
+    /// Writes `data` to a new hidden temporary file (0600) beside `path`, fsynced; returns its path.
+    static func writeTemporary(_ data: Data, besides path: String) throws(OutboxError) -> String {
+        do { return try PrivateFiles.writeTemporary(data, besides: path) } catch { throw outboxError(error) }
     }
 
     /// Renames `from` to `to`; a missing source is a lost race, not an error.
     static func move(_ from: String, _ to: String, id: String? = nil) throws(OutboxError) -> Move {
-        if rename(from, to) == 0 { return .moved }
-        if errno == ENOENT {
-            // The source is gone (someone else moved it) unless the destination folder is what is missing.
-            let folder = (to as NSString).deletingLastPathComponent
-            if access(folder, F_OK) == 0 { return .missing }
-        }
-        throw failure("move to \(to)", from, id: id)
+        do { return try PrivateFiles.move(from, to) } catch { throw outboxError(error, id: id) }
     }
 
-    /// Writes `data` to `path` only if nothing is there: temporary file, fsync, link(2) (which fails with EEXIST).
+    /// Writes `data` to `path` only if nothing is there.
     /// - Returns: false when `path` already exists.
     static func writeExclusively(_ data: Data, to path: String) throws(OutboxError) -> Bool {
-        let temporary = try writeTemporary(data, besides: path)
-        defer { unlink(temporary) }
-        if link(temporary, path) == 0 { return true }
-        if errno == EEXIST { return false }
-        throw failure("create", path)
+        do { return try PrivateFiles.writeExclusively(data, to: path) } catch { throw outboxError(error) }
     }
 
     /// Removes a file; a missing file is fine.
-    static func remove(_ path: String) {
-        unlink(path)
-    }
+    static func remove(_ path: String) { PrivateFiles.remove(path) }
 
     /// fsyncs a folder so the renames into or out of it survive a power cut.
-    package static func syncFolder(_ path: String) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
-    }
+    static func syncFolder(_ path: String) { PrivateFiles.syncFolder(path) }
 
-    /// The file's bytes, or nil when it does not exist.
-    ///
-    /// Nothing in the outbox is trusted as a path (DESIGN invariant 12): a symbolic link is never followed
-    /// (`O_NOFOLLOW`) and only a regular file is read (`fstat` of the open descriptor, so it cannot be swapped
-    /// between the check and the read); a FIFO or device is refused without blocking (`O_NONBLOCK`).
+    /// The file's bytes, or nil when it does not exist; a link or anything but a regular file is refused
+    /// (DESIGN invariant 12).
     /// - Throws: ``OutboxError`` `unsafeFile` for a link or anything but a regular file, `storage` otherwise.
     static func read(_ path: String) throws(OutboxError) -> Data? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            if errno == ELOOP { throw unsafe(path, "is a symbolic link") }
-            throw failure("open", path)
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw failure("inspect", path) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw unsafe(path, "is not a regular file") }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("read", path)
-            }
-            if count == 0 { break }
-            data.append(contentsOf: buffer[0..<count])
-        }
-        return data
+        do { return try PrivateFiles.read(path) } catch { throw outboxError(error) }
     }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    static func exists(_ path: String) -> Bool { PrivateFiles.exists(path) }
 
     /// An `unsafeFile` error: `path` is not what the outbox writes there, so it is refused rather than followed.
     static func unsafe(_ path: String, _ what: String, id: String? = nil) -> OutboxError {
@@ -167,28 +88,12 @@ package enum Files {
     }
 
     /// Throws unless `path` is a real folder (not a symbolic link to one).
-    package static func checkRealFolder(_ path: String) throws(OutboxError) {
-        switch kind(path) {
-        case S_IFDIR?: return
-        case S_IFLNK?: throw unsafe(path, "is a symbolic link where the outbox keeps a folder")
-        case nil: throw OutboxError(.storage, path: path, reason: "the folder is missing")
-        default: throw unsafe(path, "is not a folder")
-        }
+    static func checkRealFolder(_ path: String) throws(OutboxError) {
+        do { try PrivateFiles.checkRealFolder(path) } catch { throw outboxError(error) }
     }
 
     /// The names in a folder (not `.` or `..`); empty when the folder is missing.
-    static func names(in folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
+    static func names(in folder: String) -> [String] { PrivateFiles.names(in: folder) }
 
     /// The ids of the messages in a folder: the stems of its visible `.eml` files.
     static func messageIDs(in folder: String) -> [String] {

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import Mail
+public import Primitives
 internal import Synchronization
 
 /// An ``OutboxStore`` kept in memory: the same contract as ``Outbox`` (one message per key, refusals by state,
@@ -10,7 +11,7 @@ internal import Synchronization
 /// ``OutboxItem/file``. Pick it with `.inMemory(clock:)`.
 public final class InMemoryOutbox: OutboxStore {
     /// Where "now" comes from.
-    public let clock: OutboxClock
+    public let clock: WallClock
     /// Where recoveries are logged (message ids only).
     public let logger: Logger
     private let state = Mutex(Contents())
@@ -19,7 +20,7 @@ public final class InMemoryOutbox: OutboxStore {
     /// - Parameters:
     ///   - clock: the time used for ids, attempts, due dates and history.
     ///   - logger: where recoveries are logged; silent by default.
-    public init(clock: OutboxClock, logger: Logger = .outboxSilent) {
+    public init(clock: WallClock, logger: Logger = .outboxSilent) {
         self.clock = clock
         self.logger = logger
     }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import Mail
+public import Primitives
 
 #if canImport(Glibc)
     internal import Glibc
@@ -65,7 +66,7 @@ public final class Outbox: OutboxStore {
     /// The outbox folder.
     public let folder: URL
     /// Where "now" comes from.
-    public let clock: OutboxClock
+    public let clock: WallClock
     /// Where recoveries, lost races and failures to record are logged (message ids only, never addresses).
     public let logger: Logger
     let root: String
@@ -78,13 +79,13 @@ public final class Outbox: OutboxStore {
     ///   - clock: the time used for ids, attempts, due dates and history.
     ///   - logger: where recoveries, lost races and failures to record are logged; silent by default.
     /// - Throws: ``OutboxError`` `unsafeFile` when the folder or one of its subfolders is a symbolic link.
-    public convenience init(folder: URL, clock: OutboxClock, logger: Logger = .outboxSilent) throws(OutboxError) {
+    public convenience init(folder: URL, clock: WallClock, logger: Logger = .outboxSilent) throws(OutboxError) {
         try self.init(folder: folder, clock: clock, logger: logger, faults: .none)
     }
 
     /// Opens the outbox with failures injected into the sender's writes and renames (for tests).
     package init(
-        folder: URL, clock: OutboxClock, logger: Logger = .outboxSilent, faults: FileFaults
+        folder: URL, clock: WallClock, logger: Logger = .outboxSilent, faults: FileFaults
     ) throws(OutboxError) {
         self.folder = folder.standardizedFileURL
         self.clock = clock

@@ -1,5 +1,6 @@
 public import Foundation
 public import Mail
+internal import Primitives
 internal import Synchronization
 
 /// Where a message is in its life; each state but `sent` is a folder of the outbox.
@@ -22,28 +23,6 @@ public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable, Comp
     public static func < (lhs: OutboxState, rhs: OutboxState) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
-}
-
-/// Where "now" comes from: the system clock in production, a fixed or stepped instant in tests.
-///
-/// - Important: the outbox never reads the time except through the clock it is given.
-public struct OutboxClock: Sendable {
-    /// Returns the current instant.
-    public let now: @Sendable () -> Date
-
-    /// A clock that asks `now` for the time.
-    public init(now: @escaping @Sendable () -> Date) {
-        self.now = now
-    }
-
-    /// The system clock (for executables; tests pass their own).
-    public static var system: OutboxClock { OutboxClock { Date() } }
-
-    /// A clock stopped at `instant`.
-    public static func fixed(_ instant: Date) -> OutboxClock { OutboxClock { instant } }
-
-    /// A clock that asks `now`.
-    public static func custom(_ now: @escaping @Sendable () -> Date) -> OutboxClock { OutboxClock(now: now) }
 }
 
 /// One message of the outbox with its metadata: what its sidecar `<id>.json` holds, plus where its `.eml` is.
@@ -173,7 +152,7 @@ enum MessageIDs {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let days = Int64((Double(milliseconds) / 86_400_000).rounded(.down))
         let inDay = milliseconds - days * 86_400_000
-        let (year, month, day) = civil(fromDays: days)
+        let day = CivilDate(dayNumber: Int(days))
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
@@ -187,7 +166,7 @@ enum MessageIDs {
             return value
         }
         let random = String(serial, radix: 16)
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + time + "Z-"
+        return pad(Int64(day.year), 4) + pad(Int64(day.month), 2) + pad(Int64(day.day), 2) + "T" + time + "Z-"
             + String(repeating: "0", count: 12 - random.count) + random
     }
 
@@ -197,19 +176,6 @@ enum MessageIDs {
             && id.utf8.allSatisfy {
                 ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45
             }
-    }
-
-    /// Howard Hinnant's days-to-civil (proleptic Gregorian).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 

@@ -1,5 +1,6 @@
 public import Foundation
 public import Mail
+public import Primitives
 
 /// Where the outbox keeps its messages: the durable queue, the operators' moves, the sent-items archive and the
 /// claims and settlements of the senders, said in states, ids, keys, labels and message bytes only.
@@ -15,7 +16,7 @@ public import Mail
 ///   from states that do not allow them; lists are oldest first (by id).
 public protocol OutboxStore: Sendable {
     /// Where "now" comes from, for ids, attempts, due dates and history.
-    var clock: OutboxClock { get }
+    var clock: WallClock { get }
 
     // MARK: Queueing and looking
 
@@ -201,7 +202,7 @@ extension OutboxStore {
 
 extension OutboxStore where Self == InMemoryOutbox {
     /// A store kept in memory, for tests and dry runs; nothing survives the process.
-    public static func inMemory(clock: OutboxClock) -> InMemoryOutbox { InMemoryOutbox(clock: clock) }
+    public static func inMemory(clock: WallClock) -> InMemoryOutbox { InMemoryOutbox(clock: clock) }
 }
 
 /// The rules every store applies the same way: what a refusal says, which ids and keys are valid, what a

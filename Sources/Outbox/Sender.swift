@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import Mail
+internal import Primitives
 
 /// A message moved by a sender (or by recovery), for the caller to flag the case and alert the officer.
 public struct OutboxEvent: Sendable, Hashable {

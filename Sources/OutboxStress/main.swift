@@ -12,6 +12,7 @@
 import Foundation
 import Mail
 import Outbox
+import Primitives
 
 func fail(_ text: String) -> Never {
     FileHandle.standardError.write(Data((text + "\n").utf8))

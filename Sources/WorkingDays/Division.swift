@@ -1,3 +1,4 @@
+public import Primitives
 /// A division of the GOV.UK bank-holiday feed: the jurisdiction whose bank holidays a calendar observes.
 public enum Division: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     /// England and Wales.

@@ -1,3 +1,4 @@
+public import Primitives
 public import Foundation
 
 /// The bank holidays of the three divisions as published by GOV.UK (https://www.gov.uk/bank-holidays.json).
@@ -100,7 +101,7 @@ public struct HolidayData: Sendable, Hashable {
         self.firstDate = all.map(\.date).min()!
         self.lastDate = all.map(\.date).max()!
         self.events = events
-        var hash = FNV1a()
+        var hash = StableHash()
         for division in Division.allCases {
             for holiday in events[division]!.holidays {
                 hash.add("\(division.rawValue)\t\(holiday.date.iso)\t\(holiday.title)\t\(holiday.notes)\n")
@@ -138,39 +139,11 @@ public struct HolidayData: Sendable, Hashable {
     }
 }
 
-/// Why a bank-holiday data set was refused.
-public struct HolidayDataError: Error, LocalizedError, Hashable, Sendable, CustomStringConvertible {
+/// Why a bank-holiday data set was refused. The data is public (GOV.UK's feed or the organisation's closures), so
+/// the log form carries the whole reason.
+public struct HolidayDataError: PalsError, Hashable {
     /// What kind of problem it is; compare codes, not messages.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        fileprivate enum Base: String, Hashable, Sendable {
-            case notJSON = "not-json"
-            case malformed
-            case missingDivision = "missing-division"
-            case emptyDivision = "empty-division"
-            case badDate = "bad-date"
-            case duplicateDate = "duplicate-date"
-            case missingYear = "missing-year"
-        }
-        fileprivate let base: Base
-
-        /// The data is not JSON at all.
-        public static let notJSON = Code(base: .notJSON)
-        /// The JSON does not have the feed's shape (a key missing or of the wrong type).
-        public static let malformed = Code(base: .malformed)
-        /// One of the three divisions is absent.
-        public static let missingDivision = Code(base: .missingDivision)
-        /// A division lists no holidays.
-        public static let emptyDivision = Code(base: .emptyDivision)
-        /// A date is not a real `YYYY-MM-DD` date.
-        public static let badDate = Code(base: .badDate)
-        /// A division lists the same date twice.
-        public static let duplicateDate = Code(base: .duplicateDate)
-        /// A year between a division's first and last holiday has none.
-        public static let missingYear = Code(base: .missingYear)
-
-        /// The code's stable name, e.g. `bad-date`.
-        public var description: String { self.base.rawValue }
-    }
+    public typealias Code = ErrorCode<HolidayDataError>
 
     /// What kind of problem it is.
     public let code: Code
@@ -207,8 +180,29 @@ public struct HolidayDataError: Error, LocalizedError, Hashable, Sendable, Custo
     /// The message for a person: `bank-holiday data refused: <reason>`.
     public var errorDescription: String? { "bank-holiday data refused: \(self.reason)" }
 
-    /// The code and reason, for logs.
-    public var description: String { "HolidayDataError(\(self.code)): \(self.reason)" }
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logReason: String? { self.reason }
+}
+
+extension ErrorCode where Domain == HolidayDataError {
+    /// Matches an error against a code: `catch HolidayDataError.Code.x { … }`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// The data is not JSON at all.
+    public static let notJSON = Self("not-json")
+    /// The JSON does not have the feed's shape (a key missing or of the wrong type).
+    public static let malformed = Self("malformed")
+    /// One of the three divisions is absent.
+    public static let missingDivision = Self("missing-division")
+    /// A division lists no holidays.
+    public static let emptyDivision = Self("empty-division")
+    /// A date is not a real `YYYY-MM-DD` date.
+    public static let badDate = Self("bad-date")
+    /// A division lists the same date twice.
+    public static let duplicateDate = Self("duplicate-date")
+    /// A year between a division's first and last holiday has none.
+    public static let missingYear = Self("missing-year")
 }
 
 /// One division of the GOV.UK feed.
@@ -222,22 +216,4 @@ private struct FeedEvent: Decodable {
     var title: String
     var date: String
     var notes: String?
-}
-
-/// The 64-bit FNV-1a hash, used to tell data sets apart (not for security).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            self.value = (self.value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-    }
-
-    /// Eight hex digits: the two halves of the hash folded together.
-    var short: String {
-        let folded = UInt32(truncatingIfNeeded: self.value ^ (self.value >> 32))
-        let hex = String(folded, radix: 16)
-        return String(repeating: "0", count: 8 - hex.count) + hex
-    }
 }

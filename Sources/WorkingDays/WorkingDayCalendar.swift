@@ -1,3 +1,4 @@
+public import Primitives
 import Synchronization
 
 /// Working-day arithmetic for one division: Monday to Friday, less bank holidays, less local closure days.
@@ -24,7 +25,7 @@ public struct WorkingDayCalendar: Sendable {
         if closures.isEmpty {
             self.version = data.version
         } else {
-            var hash = FNV1a()
+            var hash = StableHash()
             for day in closures.sorted() { hash.add(day.iso + "\n") }
             self.version = "\(data.version) +closures(\(closures.count))#\(hash.short)"
         }

@@ -3,6 +3,7 @@ import Casework
 import Engine
 import Foundation
 import WorkingDays
+import Primitives
 
 /// `pals case …`: log and look after complaints.
 struct CaseCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Casework
 import Engine
 import Foundation
 import WorkingDays
+import Primitives
 
 /// `pals deadlines …`: what is due, and the officer's calculator.
 struct DeadlinesCommand: AsyncParsableCommand {

@@ -5,6 +5,7 @@ import Foundation
 import Letters
 import Mail
 import WorkingDays
+import Primitives
 
 /// Officer inputs given as `--set KEY=VALUE` or in an `--input FILE` (JSON object of strings).
 struct LetterInputOptions: ParsableArguments {

@@ -7,6 +7,7 @@ import Mail
 import Outbox
 import Synchronization
 import WorkingDays
+import Primitives
 
 /// `pals letter KIND REF`: queue a letter an officer writes.
 struct LetterCommand: AsyncParsableCommand {
@@ -216,10 +217,24 @@ struct ArchiveCommand: AsyncParsableCommand {
             guard let day = CivilDate(iso: closedBefore) else {
                 throw ValidationError("--closed-before '\(closedBefore)' is not a date in the form YYYY-MM-DD")
             }
-            let purged = try options.postroom().purgeClosed(before: day, dryRun: dryRun, force: force)
+            let purged: (ids: [String], cases: Int)
+            do {
+                purged = try options.postroom().purgeClosed(before: day, dryRun: dryRun, force: force)
+            } catch let error as RetentionError {
+                throw PurgeRefused(error: error)
+            }
             print("\(dryRun ? "Would purge" : "Purged") \(purged.ids.count) message(s) of \(purged.cases) closed case(s)")
             for id in purged.ids { print("  \(id)") }
         }
+    }
+}
+
+/// `archive purge` refused within the retention period: Engine's facts, and the flag that overrides it.
+struct PurgeRefused: LocalizedError {
+    let error: RetentionError
+    var errorDescription: String? {
+        "--closed-before \(error.closedBefore.iso) is within the 10-year retention period (cases closed before "
+            + "\(error.purgeableBefore.iso) may be purged); add --force to override"
     }
 }
 

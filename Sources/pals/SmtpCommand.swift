@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Mail
 import WorkingDays
+import Primitives
 
 /// `pals smtp check`.
 struct SmtpCommand: AsyncParsableCommand {

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Outbox
 import WorkingDays
+import Primitives
 
 /// The `--workspace` option every command shares, and what it opens.
 struct WorkspaceOptions: ParsableArguments {
@@ -26,8 +27,7 @@ struct WorkspaceOptions: ParsableArguments {
     /// Opens the workspace's outbox with the process clock.
     func outbox() throws -> Outbox {
         let workspace = try open()
-        let clock = try Clock.process(environment)
-        return try Outbox(folder: workspace.outboxURL, clock: OutboxClock { clock.now() })
+        return try Outbox(folder: workspace.outboxURL, clock: try Clock.process(environment))
     }
 
     /// The workspace's postroom for a one-off command: only warnings are logged (to standard error).

@@ -1,5 +1,6 @@
 import Casework
 import Foundation
+import Primitives
 import Testing
 import WorkingDays
 

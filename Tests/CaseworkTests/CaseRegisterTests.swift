@@ -4,6 +4,7 @@ import Mail
 import PalsTestKit
 import Testing
 import WorkingDays
+import Primitives
 
 /// An invented complaint in the case JSON format.
 func complaintJSON(_ changes: [String: Any] = [:]) -> Data {

@@ -2,6 +2,7 @@ import Casework
 import Foundation
 import Testing
 import WorkingDays
+import Primitives
 
 /// Shorthand for a date the test knows exists.
 private func day(_ iso: String, sourceLocation: SourceLocation = #_sourceLocation) -> CivilDate {

@@ -3,6 +3,7 @@ import Foundation
 import PalsTestKit
 import Testing
 import WorkingDays
+import Primitives
 
 /// Runs SQL on a register file with the sqlite3 tool (off the cooperative pool), bypassing every check the
 /// register makes.

@@ -8,6 +8,7 @@ import PalsTestKit
 import Synchronization
 import Testing
 import WorkingDays
+import Primitives
 
 /// A wall clock that stays where a test puts it.
 final class MovableClock: Sendable {

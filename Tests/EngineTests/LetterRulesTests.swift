@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Letters
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
 

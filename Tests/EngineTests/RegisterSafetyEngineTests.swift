@@ -7,6 +7,7 @@ import Outbox
 import PalsTestKit
 import Testing
 import WorkingDays
+import Primitives
 
 /// The repository's default templates.
 let repositoryTemplates = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -76,7 +77,7 @@ struct ReferenceSafetyTests {
         let record = try ws.casebook().log(json: inventedComplaint())
         let daemon = try ws.daemon()
         #expect(daemon.intakePass() == 1)
-        let outbox = try Outbox(folder: ws.workspace.outboxURL, clock: OutboxClock { ws.clock.now() })
+        let outbox = try Outbox(folder: ws.workspace.outboxURL, clock: ws.clock)
         let acknowledgement = try #require(
             try outbox.list().first { MessageLabels($0.labels).kind == "acknowledgement" })
         #expect(acknowledgement.key == "acknowledgement/\(record.reference)/\(record.caseId)/stage-1")
@@ -118,7 +119,7 @@ struct WatcherIsolationTests {
 
         let queued = try ws.daemon().watcherPass()
         #expect(queued == 2, "the good case's due-today reminder and the officer's digest")
-        let outbox = try Outbox(folder: ws.workspace.outboxURL, clock: OutboxClock { ws.clock.now() })
+        let outbox = try Outbox(folder: ws.workspace.outboxURL, clock: ws.clock)
         let items = try outbox.list()
         let dueToday = items.filter { MessageLabels($0.labels).kind == "due-today" }
         #expect(dueToday.map { MessageLabels($0.labels).reference } == [good.reference])

@@ -4,6 +4,7 @@ import Foundation
 import PalsTestKit
 import Testing
 import WorkingDays
+import Primitives
 
 @Suite("Reminder days")
 struct ReminderPlannerTests {

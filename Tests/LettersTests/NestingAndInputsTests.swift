@@ -146,7 +146,7 @@ import Testing
         } catch {
             #expect(error.code == .unknownKind)
             #expect(
-                error.description
+                error.errorDescription
                     == "There is no template for the holdin letter. The letters are: acknowledgement, consent-request, holding, out-of-time, resolution."
             )
         }

@@ -2,6 +2,7 @@ import Foundation
 import Mail
 import Outbox
 import PalsTestKit
+import Primitives
 import Testing
 
 #if canImport(Glibc)

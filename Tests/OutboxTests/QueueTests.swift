@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import Outbox
+import Primitives
 import Testing
 
 @Suite("Queueing: layout, idempotency, permissions")

@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import Outbox
+import Primitives
 import Synchronization
 import PalsTestKit
 import Testing
@@ -27,7 +28,7 @@ final class TestClock: Sendable {
         instant.withLock { $0 = date }
     }
 
-    var outboxClock: OutboxClock { OutboxClock { self.now } }
+    var outboxClock: WallClock { WallClock { self.now } }
 }
 
 /// Collects the observer's events.

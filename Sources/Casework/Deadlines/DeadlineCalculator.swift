@@ -1,4 +1,5 @@
 public import WorkingDays
+public import Primitives
 
 /// The stage of a complaint under a two-stage procedure (Scotland, Northern Ireland MCHP).
 public enum ComplaintStage: Int, Sendable, Hashable, CaseIterable, Codable {

@@ -1,29 +1,11 @@
 public import Foundation
+public import Primitives
 
-/// Why deadlines could not be computed or changed.
-public struct DeadlineError: Error, LocalizedError, Hashable, Sendable, CustomStringConvertible {
+/// Why deadlines could not be computed or changed. Reasons name profile keys, dates and numbers, never a person,
+/// so the log form carries the whole reason.
+public struct DeadlineError: PalsError, Hashable {
     /// What kind of problem it is; compare codes, not messages.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        fileprivate let name: String
-
-        /// The complexity names no response target of the profile.
-        public static let unknownComplexity = Code(name: "unknown-complexity")
-        /// A stage was given for a profile without stages.
-        public static let notStaged = Code(name: "not-staged")
-        /// Stage 2 without the date of escalation.
-        public static let missingEscalation = Code(name: "missing-escalation")
-        /// An escalation or agreed date before the complaint was received.
-        public static let dateBeforeReceipt = Code(name: "date-before-receipt")
-        /// An extension without a reason.
-        public static let emptyReason = Code(name: "empty-reason")
-        /// An extension whose date is not later than the current response date.
-        public static let notLater = Code(name: "not-later")
-        /// A profile whose numbers make no sense.
-        public static let invalidProfile = Code(name: "invalid-profile")
-
-        /// The code's stable name, e.g. `missing-escalation`.
-        public var description: String { self.name }
-    }
+    public typealias Code = ErrorCode<DeadlineError>
 
     /// What kind of problem it is.
     public let code: Code
@@ -38,6 +20,27 @@ public struct DeadlineError: Error, LocalizedError, Hashable, Sendable, CustomSt
     /// The reason, for a person.
     public var errorDescription: String? { self.reason }
 
-    /// The code and reason, for logs.
-    public var description: String { "DeadlineError(\(self.code)): \(self.reason)" }
+    /// The log form: code, context and reason, escaped; no personal data.
+    public var description: String { logDescription }
+    public var logReason: String? { self.reason }
+}
+
+extension ErrorCode where Domain == DeadlineError {
+    /// Matches an error against a code: `catch DeadlineError.Code.x { … }`.
+    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+
+    /// The complexity names no response target of the profile.
+    public static let unknownComplexity = Self("unknown-complexity")
+    /// A stage was given for a profile without stages.
+    public static let notStaged = Self("not-staged")
+    /// Stage 2 without the date of escalation.
+    public static let missingEscalation = Self("missing-escalation")
+    /// An escalation or agreed date before the complaint was received.
+    public static let dateBeforeReceipt = Self("date-before-receipt")
+    /// An extension without a reason.
+    public static let emptyReason = Self("empty-reason")
+    /// An extension whose date is not later than the current response date.
+    public static let notLater = Self("not-later")
+    /// A profile whose numbers make no sense.
+    public static let invalidProfile = Self("invalid-profile")
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import WorkingDays
+public import Primitives
 
 /// A response date moved by a holding letter, with the reason given to the complainant.
 public struct DeadlineExtension: Sendable, Hashable, Codable {

@@ -2,6 +2,7 @@ public import Foundation
 internal import Casework
 internal import Mail
 internal import WorkingDays
+internal import Primitives
 internal import Yams
 
 extension WorkspaceConfiguration {

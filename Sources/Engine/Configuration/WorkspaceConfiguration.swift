@@ -1,6 +1,7 @@
 public import Casework
 import Foundation
 public import WorkingDays
+public import Primitives
 internal import Yams
 
 /// The settings of a workspace, read from its `pals.yaml`; every field has the safe default.

@@ -1,5 +1,5 @@
 import Testing
-import WorkingDays
+import Primitives
 
 @Suite("The shared control-character escaper")
 struct ControlCharacterTests {

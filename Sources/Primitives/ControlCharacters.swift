@@ -2,8 +2,7 @@
 /// shows a value from outside (a case field, a server reply) passes it through here, so a value can neither
 /// forge a line or a table row nor drive the terminal.
 ///
-/// It lives in WorkingDays, the bottom library target that every other target reaches (the shared primitives:
-/// civil date, clock, UK time zone, and this).
+/// It lives in Primitives, the bottom target under every library.
 package extension String {
     /// The text with C0 controls (CR, LF, TAB, ESC, …), DEL, C1 controls (U+0080–U+009F, including the one-byte
     /// CSI U+009B), the Unicode line and paragraph separators and the bidirectional overrides and isolates shown as

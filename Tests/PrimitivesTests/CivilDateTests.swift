@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WorkingDays
+import Primitives
 
 /// Shorthand for a date the test knows exists.
 func day(_ iso: String, sourceLocation: SourceLocation = #_sourceLocation) -> CivilDate {
@@ -130,5 +130,32 @@ func day(_ iso: String, sourceLocation: SourceLocation = #_sourceLocation) -> Ci
         let before = Date()
         let now = WallClock.system.now()
         #expect(abs(now.timeIntervalSince(before)) < 60)
+    }
+}
+
+@Suite struct CivilDateEdges {
+    @Test(arguments: ["0001-01-01", "0001-12-31", "9999-01-01", "9999-12-31", "1970-01-01", "2000-02-29"])
+    func dayNumbersRoundTripAtTheEdges(text: String) throws {
+        let date = try #require(CivilDate(iso: text))
+        #expect(CivilDate(dayNumber: date.dayNumber) == date)
+        #expect(CivilDate(dayNumber: date.dayNumber).iso == text)
+    }
+
+    @Test func yearsOutsideOneToNineThousandNineHundredAndNinetyNineAreRefused() {
+        #expect(CivilDate(year: 0, month: 12, day: 31) == nil)
+        #expect(CivilDate(year: 10000, month: 1, day: 1) == nil)
+        #expect(CivilDate(iso: "0000-12-31") == nil)
+    }
+
+    @Test func theFirstAndLastDaysAreNeighboursOfNothingElse() throws {
+        let first = try #require(CivilDate(iso: "0001-01-01"))
+        let last = try #require(CivilDate(iso: "9999-12-31"))
+        #expect(first.days(to: last) == 3_652_058)
+        #expect(first.weekday == .monday)
+        #expect(last.weekday == .friday)
+    }
+
+    @Test func theUKTimeZoneIsLondons() {
+        #expect(TimeZone.europeLondon.identifier == "Europe/London")
     }
 }

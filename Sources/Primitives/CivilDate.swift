@@ -183,8 +183,3 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         try container.encode(self.iso)
     }
 }
-
-extension TimeZone {
-    /// Europe/London, the time zone in which the UK's working days begin and end (GMT if tzdata is missing).
-    public static let europeLondon: TimeZone = TimeZone(identifier: "Europe/London") ?? TimeZone(secondsFromGMT: 0)!
-}
