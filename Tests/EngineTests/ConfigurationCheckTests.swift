@@ -1,3 +1,4 @@
+import Primitives
 import Casework
 import Foundation
 import Letters

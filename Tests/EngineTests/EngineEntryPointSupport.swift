@@ -1,3 +1,4 @@
+import Primitives
 import Casework
 import Engine
 import Foundation
@@ -130,7 +131,7 @@ extension EngineWorkspace {
     /// The workspace's outbox, seen at the workspace's clock.
     func outbox() throws -> Outbox {
         let clock = self.clock
-        return try Outbox(folder: workspace.outboxURL, clock: OutboxClock { clock.now() })
+        return try Outbox(folder: workspace.outboxURL, clock: clock)
     }
 
     /// The messages in the outbox (every state but sent), off the cooperative pool.

@@ -1,3 +1,4 @@
+import Primitives
 import Casework
 import Engine
 import Foundation

@@ -1,3 +1,4 @@
+import Primitives
 import Casework
 import Engine
 import Foundation
@@ -237,11 +238,13 @@ struct PostroomTests {
         await (try await offPool { try postroom.sender(lanes: 1) }).drain()
         try await offPool { try ws.casebook().close(closed.reference) }
 
-        let refused = await failure(LetterDeskError.self) {
+        let refused = await failure(RetentionError.self) {
             _ = try postroom.purgeClosed(before: day("2026-11-26"), dryRun: false, force: false)
         }
-        #expect(refused?.message.hasPrefix("--closed-before 2026-11-26 is within the 10-year retention period") == true)
-        #expect(refused?.message.contains("cases closed before 2016-11-25 may be purged") == true)
+        #expect(refused?.code == .withinRetention)
+        #expect(refused?.closedBefore == day("2026-11-26") && refused?.purgeableBefore == day("2016-11-25"))
+        #expect(refused?.errorDescription?.contains("only cases closed before 2016-11-25 may be purged") == true)
+        #expect(refused?.errorDescription?.contains("--") == false, "no command-line wording in Engine")
         #expect(Postroom.retentionMonths == 120)
 
         let dry = try await offPool { try postroom.purgeClosed(before: day("2026-11-26"), dryRun: true, force: true) }

@@ -1,3 +1,4 @@
+import Primitives
 import Casework
 import Engine
 import Foundation
@@ -159,19 +160,5 @@ struct WorkspaceTests {
         #expect(library.caseLetterKinds.count == 5)
         #expect(library.languages(for: .holding) == [.english, .welsh])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
-    }
-
-    @Test("PrivateFiles makes 0700 folders and writes 0600 files atomically")
-    func privateFiles() throws {
-        let folder = try TemporaryFolder("private")
-        defer { folder.remove() }
-        let inner = folder.appending("a/b")
-        try PrivateFiles.makeFolder(inner)
-        try PrivateFiles.write(Data("x".utf8), to: inner.appending(path: "f"))
-        try PrivateFiles.write(Data("y".utf8), to: inner.appending(path: "f"))
-        #expect(try FileManager.default.attributesOfItem(atPath: inner.path)[.posixPermissions] as? Int == 0o700)
-        #expect(try FileManager.default.attributesOfItem(atPath: inner.path + "/f")[.posixPermissions] as? Int == 0o600)
-        #expect(try String(contentsOf: inner.appending(path: "f"), encoding: .utf8) == "y")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: inner.path) == ["f"], "no temporary file left")
     }
 }
