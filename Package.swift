@@ -94,7 +94,7 @@ let package = Package(
             path: "Benchmarks/PalsBench"),
 
         // MARK: Tests
-        .target(name: "PalsTestKit", path: "Sources/PalsTestKit"),
+        .target(name: "PalsTestKit", dependencies: ["Engine", "Casework", "Mail", "WorkingDays", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log")], path: "Sources/PalsTestKit"),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Mail", "PalsTestKit"]),
         .testTarget(name: "LettersTests", dependencies: ["Letters", "PalsTestKit"], resources: [.copy("Snapshots")]),

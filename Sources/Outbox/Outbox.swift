@@ -507,6 +507,13 @@ public final class Outbox: Sendable {
         return nil
     }
 
+    /// When a sender next has work: now when a message waits in `queued/`, else the earliest `nextAttempt` in
+    /// `deferred/`; nil when nothing waits. Read-only, for a daemon that sleeps until then.
+    public func nextSendTime() -> Date? {
+        if Files.messageIDs(in: folderPath(.queued)).contains(where: MessageIDs.isValid) { return clock.now() }
+        return nextDeferredDue()
+    }
+
     /// The bytes of a message's `.eml`.
     public func data(of id: String) throws(OutboxError) -> Data {
         let item = try show(id)
