@@ -73,6 +73,9 @@ struct SenderService: Service, CustomStringConvertible {
 
     func run() async throws {
         await daemon.recover()
+        // Whether the last pass found work due but moved nothing (alerts its end queued, or a message it could not
+        // claim): the next pass goes at once, once; after that the sender waits ``stalledDelay``.
+        var stalled = false
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             daemon.activity.working(.sender)
             _ = daemon.mailWaiting.take()
@@ -82,8 +85,13 @@ struct SenderService: Service, CustomStringConvertible {
             var next = now.adding(safetyInterval)
             let postroom = daemon.postroom
             let outboxDue = await BlockingWork.run { postroom.outbox.nextSendTime() }
-            for due in [outboxDue, postroom.alerts.nextDue()].compactMap({ $0 }) {
-                next = min(next, due > now || report.total > 0 ? due : now.adding(Self.stalledDelay))
+            let due = [outboxDue, postroom.alerts.nextDue()].compactMap { $0 }.min()
+            if let due, due <= now, report.total == 0 {
+                next = stalled ? now.adding(Self.stalledDelay) : now
+                stalled.toggle()
+            } else {
+                if let due { next = min(next, due) }
+                stalled = false
             }
             await daemon.wait(until: next, for: daemon.mailWaiting, as: .sender)
         }

@@ -68,7 +68,8 @@ public struct DaemonWorkspace: Sendable {
         let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
             .replacingOccurrences(of: "eira.example@example.org", with: email)
             .replacingOccurrences(of: "2026-11-23T10:15:00Z", with: received)
-            .replacingOccurrences(of: "\"preferredContact\": \"email\"", with: "\"preferredContact\": \"\(preferredContact)\"")
+            .replacingOccurrences(
+                of: "\"preferredContact\": \"email\"", with: "\"preferredContact\": \"\(preferredContact)\"")
             .replacingOccurrences(of: "\"officer\": \"alex\"", with: "\"officer\": \"\(officer)\"")
         return Data(text.utf8)
     }
@@ -102,7 +103,8 @@ public struct HarnessError: Error, CustomStringConvertible {
 public func withDaemon<T: Sendable>(
     in workspace: DaemonWorkspace? = nil, start: String = "2026-11-25T09:00:00Z",
     stores: DaemonStores = .sqliteAndFolders, transport: InMemoryTransport = InMemoryTransport(),
-    safetyInterval: Duration = Daemon.defaultSafetyInterval, senderSafetyInterval: Duration = Daemon.senderSafetyInterval,
+    safetyInterval: Duration = Daemon.defaultSafetyInterval,
+    senderSafetyInterval: Duration = Daemon.senderSafetyInterval,
     _ body: (Daemon, TestClock, InMemoryTransport) async throws -> T
 ) async throws -> T {
     let clock = TestClock(start)
