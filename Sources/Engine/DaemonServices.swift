@@ -247,13 +247,15 @@ package final class DaemonActivity: Sendable {
 
 /// Runs blocking work (SQLite reads and writes, PDF rendering, file moves) on a Dispatch thread, so the daemon's
 /// services never hold one of the cooperative pool's threads (two on these machines) while they wait on it.
+///
+/// Each call gets its own serial queue: such a queue may always start a thread of its own, where the global
+/// concurrent queues keep to one thread a core, so work waiting there (a test's child processes) would hold up
+/// the daemon.
 enum BlockingWork {
-    private static let queue = DispatchQueue(label: "pals.daemon.blocking", attributes: .concurrent)
-
     /// Runs `body` on a Dispatch thread and returns its result.
     static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: body()) }
+            DispatchQueue(label: "pals.daemon.blocking").async { continuation.resume(returning: body()) }
         }
     }
 }

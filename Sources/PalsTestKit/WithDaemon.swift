@@ -145,7 +145,7 @@ public func withDaemon<T: Sendable>(
         await stop(group, running)
         throw error
     }
-    try await stop(group, running, within: 10)
+    try await stop(group, running, within: 60)
     return result
 }
 
@@ -174,13 +174,13 @@ private func stop(_ group: ServiceGroup, _ running: Task<Void, any Error>, withi
 
 /// Stops the group after the test failed, without hiding the test's error.
 private func stop(_ group: ServiceGroup, _ running: Task<Void, any Error>) async {
-    try? await stop(group, running, within: 10)
+    try? await stop(group, running, within: 60)
 }
 
 extension TestClock {
     /// Waits until the daemon has done everything due at the current time: every service sleeps on this clock
     /// until a later time, and no wake-up is pending. Throws after `seconds` of real time.
-    public func settle(_ daemon: Daemon, within seconds: Double = 10) async throws {
+    public func settle(_ daemon: Daemon, within seconds: Double = 60) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while !(daemon.isIdle && sleeperCount >= DaemonActivity.Service.allCases.count) {
             guard ContinuousClock.now < deadline else {
@@ -192,7 +192,7 @@ extension TestClock {
 
     /// Moves the clock on to `date`, stopping at each time a service wakes and letting the daemon settle there, so
     /// every reminder time, retry and alert window on the way happens in order.
-    public func run(_ daemon: Daemon, until date: Date, within seconds: Double = 30) async throws {
+    public func run(_ daemon: Daemon, until date: Date, within seconds: Double = 60) async throws {
         try await settle(daemon, within: seconds)
         while self.date < date {
             advance(to: min(nextWake ?? date, date))
@@ -201,7 +201,7 @@ extension TestClock {
     }
 
     /// Moves the clock on by `duration` the way ``run(_:until:within:)`` does.
-    public func run(_ daemon: Daemon, for duration: Duration, within seconds: Double = 30) async throws {
+    public func run(_ daemon: Daemon, for duration: Duration, within seconds: Double = 60) async throws {
         try await run(daemon, until: date.addingTimeInterval(Self.seconds(duration)), within: seconds)
     }
 }

@@ -17,8 +17,8 @@ struct DaemonCommand: AsyncParsableCommand {
             Services: intake (acknowledges each new case within seconds, by email or into Outbox/print/), the deadline \
             watcher (officers' digests, same-day reminders and escalations on working days at reminders.time), and the \
             sender (the outbox, with retries). Each sleeps until its next job is due or it is woken (pals case new \
-            signals SIGUSR1), so an idle daemon uses next to no CPU. On SIGTERM or SIGINT the SMTP transaction in flight finishes and the \
-            daemon exits 0. SIGHUP (systemctl reload) reads pals.yaml and Templates/ again; a bad file is refused, \
+            signals SIGUSR1), so an idle daemon uses next to no CPU. On SIGTERM or SIGINT the SMTP transaction in \
+            flight finishes and the daemon exits 0. SIGHUP (systemctl reload) reads pals.yaml and Templates/ again; a bad file is refused, \
             logged, and the configuration in force is kept. --once runs one pass of each and exits, for cron.
             """
     )
@@ -63,9 +63,9 @@ struct DaemonCommand: AsyncParsableCommand {
         logger.info("daemon started", metadata: ["workspace": "\(book.workspace.root.path)", "pid": "\(getpid())"])
         let group = ServiceGroup(
             configuration: .init(
-                services: daemon.services(safetyInterval: .milliseconds(Int(interval * 1000)), hangups: hangups,
-                    wakeups: wakeups)
-                    .map { .init(service: $0) },
+                services: daemon.services(
+                    safetyInterval: .milliseconds(Int(interval * 1000)), hangups: hangups, wakeups: wakeups
+                ).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

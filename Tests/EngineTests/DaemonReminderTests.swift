@@ -25,8 +25,9 @@ struct DaemonReminderTests {
     @Test("over a simulated week an overdue case gives one digest a working day, none at weekends, one escalation")
     func weekOfReminders() async throws {
         // Monday 23 November 2026, 06:00: the case's response (25 working days from 1 September) is long overdue.
-        try await withDaemon(start: "2026-11-23T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet)
-        { daemon, clock, transport in
+        try await withDaemon(
+            start: "2026-11-23T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet
+        ) { daemon, clock, transport in
             let reference = try daemon.log(DaemonWorkspace.complaint(received: "2026-09-01T10:00:00Z"))
             daemon.casesChanged()
             try await clock.run(daemon, until: instant("2026-11-30T12:00:00Z"))
@@ -45,8 +46,9 @@ struct DaemonReminderTests {
 
     @Test("bank holidays are skipped: Christmas Day and the Boxing Day substitute send nothing")
     func bankHolidaysSkipped() async throws {
-        try await withDaemon(start: "2026-12-23T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet)
-        { daemon, clock, transport in
+        try await withDaemon(
+            start: "2026-12-23T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet
+        ) { daemon, clock, transport in
             try await clock.settle(daemon)
             _ = try daemon.log(DaemonWorkspace.complaint(received: "2026-09-01T10:00:00Z"))
             daemon.casesChanged()
@@ -65,8 +67,9 @@ struct DaemonReminderTests {
     @Test("a deadline due today gives its officer one same-day reminder, and the manager one escalation the next day")
     func dueTodayThenEscalation() async throws {
         // Received 28 October: the response (25 working days) is due on Wednesday 2 December.
-        try await withDaemon(start: "2026-11-30T07:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet)
-        { daemon, clock, transport in
+        try await withDaemon(
+            start: "2026-11-30T07:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet
+        ) { daemon, clock, transport in
             let reference = try daemon.log(DaemonWorkspace.complaint(received: "2026-10-28T10:00:00Z"))
             daemon.casesChanged()
             try await clock.run(daemon, until: instant("2026-12-04T12:00:00Z"))
@@ -82,8 +85,9 @@ struct DaemonReminderTests {
 
     @Test("nothing goes before reminders.time; the digest goes at it, once")
     func waitsForReminderTime() async throws {
-        try await withDaemon(start: "2026-11-25T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet) {
-            daemon, clock, transport in
+        try await withDaemon(
+            start: "2026-11-25T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet
+        ) { daemon, clock, transport in
             _ = try daemon.log(DaemonWorkspace.complaint(received: "2026-09-01T10:00:00Z"))
             daemon.casesChanged()
             try await clock.run(daemon, until: instant("2026-11-25T08:29:00Z"))
@@ -99,8 +103,9 @@ struct DaemonReminderTests {
     func reloadMovesReminderTime() async throws {
         let workspace = try DaemonWorkspace()
         defer { workspace.remove() }
-        try await withDaemon(in: workspace, start: "2026-11-25T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet) {
-            daemon, clock, transport in
+        try await withDaemon(
+            in: workspace, start: "2026-11-25T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet
+        ) { daemon, clock, transport in
             _ = try daemon.log(DaemonWorkspace.complaint(received: "2026-09-01T10:00:00Z"))
             daemon.casesChanged()
             try await clock.settle(daemon)

@@ -17,9 +17,11 @@ struct DaemonSenderTests {
 
     @Test("a deferred message is sent when its retry is due, not before, with no tick in between")
     func deferredSentWhenDue() async throws {
-        let transport = InMemoryTransport(answers: ["later@example.org": [.temporaryFailure(code: 451, reply: "451 4.3.0 try later")]])
-        try await withDaemon(transport: transport, safetyInterval: .seconds(7200), senderSafetyInterval: .seconds(7200)) {
-            daemon, clock, transport in
+        let transport = InMemoryTransport(
+            answers: ["later@example.org": [.temporaryFailure(code: 451, reply: "451 4.3.0 try later")]])
+        try await withDaemon(
+            transport: transport, safetyInterval: .seconds(7200), senderSafetyInterval: .seconds(7200)
+        ) { daemon, clock, transport in
             let reference = try daemon.log(DaemonWorkspace.complaint(email: "later@example.org"))
             daemon.casesChanged()
             try await clock.settle(daemon)
@@ -140,7 +142,8 @@ struct DaemonSenderTests {
             _ = try daemon.log(DaemonWorkspace.complaint(email: "after-reload@example.org"))
             daemon.casesChanged()
             try await clock.settle(daemon)
-            let first = try #require(await transport.deliveries.first { $0.envelope.recipient.address == "after-reload@example.org" })
+            let first = try #require(
+                await transport.deliveries.first { $0.envelope.recipient.address == "after-reload@example.org" })
             #expect(first.envelope.sender.address == "new@example.org")
 
             try workspace.editConfiguration(replacing: "address: new@example.org", with: "address: not an address")
@@ -148,7 +151,8 @@ struct DaemonSenderTests {
             _ = try daemon.log(DaemonWorkspace.complaint(email: "after-refusal@example.org"))
             daemon.casesChanged()
             try await clock.settle(daemon)
-            let second = try #require(await transport.deliveries.first { $0.envelope.recipient.address == "after-refusal@example.org" })
+            let second = try #require(
+                await transport.deliveries.first { $0.envelope.recipient.address == "after-refusal@example.org" })
             #expect(second.envelope.sender.address == "new@example.org", "the configuration in force is kept")
         }
     }
