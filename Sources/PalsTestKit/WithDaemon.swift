@@ -2,6 +2,7 @@ public import Engine
 public import Foundation
 public import Logging
 public import Mail
+import Dispatch
 import ServiceLifecycle
 public import WorkingDays
 
@@ -137,10 +138,13 @@ public func withDaemon<T: Sendable>(
             )
                 .map { .init(service: $0) },
             gracefulShutdownSignals: [], logger: logger))
-    let running = Task { try await group.run() }
+    // The daemon and the test run on a thread of their own: other suites that block the cooperative pool (two
+    // threads here) cannot hold them up.
+    let executor = DedicatedTaskExecutor(label: "pals.test-daemon")
+    let running = Task(executorPreference: executor) { try await group.run() }
     let result: T
     do {
-        result = try await body(daemon, clock, transport)
+        result = try await withTaskExecutorPreference(executor) { try await body(daemon, clock, transport) }
     } catch {
         await stop(group, running)
         throw error
@@ -203,5 +207,20 @@ extension TestClock {
     /// Moves the clock on by `duration` the way ``run(_:until:within:)`` does.
     public func run(_ daemon: Daemon, for duration: Duration, within seconds: Double = 60) async throws {
         try await run(daemon, until: date.addingTimeInterval(Self.seconds(duration)), within: seconds)
+    }
+}
+
+/// A task executor with one Dispatch thread of its own (a serial queue, which Dispatch always gives a thread).
+final class DedicatedTaskExecutor: TaskExecutor, Sendable {
+    private let queue: DispatchQueue
+
+    init(label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
