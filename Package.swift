@@ -106,7 +106,14 @@ let package = Package(
             path: "Benchmarks/PalsBench"),
 
         // MARK: Tests
-        .target(name: "PalsTestKit", path: "Sources/PalsTestKit"),
+        .target(
+            name: "PalsTestKit",
+            dependencies: [
+                "Engine", "Casework", "Mail", "Primitives", "WorkingDays",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PalsTestKit"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "PalsTestKit"]),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Primitives"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Primitives", "Mail", "PalsTestKit"]),

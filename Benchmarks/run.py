@@ -2,7 +2,7 @@
 """`make bench`: every benchmark of issue 8, pals against its peer, side by side; rewrites BENCHMARKS.md.
 
 Run from anywhere: python3 Benchmarks/run.py [--only FIGURE[,FIGURE…]] [--rounds N] [--keep]
-FIGURE is one of compose, smtp, deadlines, latency, memory, durability (see Benchmarks/README.md).
+FIGURE is one of compose, smtp, deadlines, latency, memory, durability, idle (see Benchmarks/README.md).
 With --only, the table is printed but BENCHMARKS.md is left alone (it always holds a complete run).
 
 What it does, in order:
@@ -61,7 +61,7 @@ WARM_RUNS = 10
 
 STARTED = time.monotonic()
 LOAD_AT_START = os.getloadavg()
-FIGURES = ["compose", "smtp", "deadlines", "latency", "memory", "durability"]
+FIGURES = ["compose", "smtp", "deadlines", "latency", "memory", "durability", "idle"]
 
 
 # MARK: Output
@@ -838,6 +838,46 @@ def figure_memory(fx, table, rounds, python):
     table.add(title, "peak RSS of `pals deadlines --json`, 100,000 cases", "MiB", "lower", [peak / 1024],
               "the Python peer of figure 3", [peer_peak / 1024], note="one run each")
 
+def cpu_seconds(pid):
+    """utime + stime of a process so far, in seconds (/proc/PID/stat fields 14 and 15)."""
+    with open("/proc/%d/stat" % pid) as f:
+        # The command name (field 2) is in parentheses and may hold spaces: split after its closing one.
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+IDLE_SECONDS = 60
+
+
+def figure_idle(fx, table, rounds, python):
+    title = "7. Idle daemon"
+    log(title)
+    folder, _, _ = fx.large
+    # Start-up runs every service once over the whole register (intake, the day's reminders): wait until the
+    # process has used under 1 % of a core over 2 s (at most 120 s), then measure an idle minute.
+    log("  a running `pals daemon` over %s cases: settling, then %d s idle" % ("{:,}".format(REGISTER_CASES),
+                                                                            IDLE_SECONDS))
+    daemon = start(fx.pals("daemon"), env=pals_env(folder), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        settle_deadline = time.monotonic() + 120
+        previous = cpu_seconds(daemon.pid)
+        while time.monotonic() < settle_deadline:
+            time.sleep(2)
+            current = cpu_seconds(daemon.pid)
+            if current - previous < 0.02:
+                break
+            previous = current
+        started, wall = cpu_seconds(daemon.pid), time.monotonic()
+        time.sleep(IDLE_SECONDS)
+        used, elapsed = cpu_seconds(daemon.pid) - started, time.monotonic() - wall
+        if daemon.poll() is not None:
+            raise RuntimeError("the daemon exited during the idle minute (status %s)" % daemon.returncode)
+    finally:
+        stop(daemon)
+    table.add(title, "CPU of an idle `pals daemon` over %s cases, %d s after start-up settled (goal < 0.1)" %
+              ("{:,}".format(REGISTER_CASES), IDLE_SECONDS), "% of a core", "lower", [100 * used / elapsed],
+              note="no peer; utime+stime from /proc/PID/stat; one sample")
+
 
 def figure_durability(fx, table, rounds, python):
     title = "6. Durability at size (outbox crash test)"
@@ -987,9 +1027,11 @@ def main():
     fixture = Fixture(binaries, work)
     table = Table()
     runners = {"compose": figure_compose, "smtp": figure_smtp, "deadlines": figure_deadlines,
-               "latency": figure_latency, "memory": figure_memory, "durability": figure_durability}
+               "latency": figure_latency, "memory": figure_memory, "durability": figure_durability,
+               "idle": figure_idle}
     # SMTP first writes the message file that figure 1 names; order the figures as the issue does.
-    order = [f for f in ["smtp", "compose", "deadlines", "latency", "memory", "durability"] if f in figures]
+    order = [f for f in ["smtp", "compose", "deadlines", "latency", "memory", "durability", "idle"]
+             if f in figures]
     try:
         for figure in order:
             try:

@@ -2,7 +2,7 @@ import Casework
 import Foundation
 public import Logging
 import Letters
-import Mail
+public import Mail
 public import Outbox
 public import ServiceLifecycle
 import Synchronization
@@ -35,10 +35,19 @@ public final class Daemon: Sendable {
     static let intakeFlag = "automatic acknowledgement not"
     /// Cases already logged as waiting for the automatic-mail cap (logged once each).
     let capped = Mutex<Set<String>>([])
-    /// Set when intake or the watcher queued mail, so the sender goes at once instead of at its next tick.
-    let mailWaiting = WakeFlag()
-    /// Set when `pals case new` (or an escalation) signalled SIGUSR1, so intake looks at once.
-    let casesWaiting = WakeFlag()
+    /// Raised when intake or the watcher queued mail, so the sender goes at once instead of when its sleep ends.
+    let mailWaiting = WakeSignal()
+    /// Raised when `pals case new` (or an escalation) signalled SIGUSR1, so intake looks at once.
+    let casesWaiting = WakeSignal()
+    /// Raised by a reload, so the watcher works out its next reminder time again.
+    let remindersWaiting = WakeSignal()
+    /// What each looping service is doing (a test harness waits for all of them to sleep).
+    package let activity = DaemonActivity()
+    /// The clock the services sleep on: the continuous clock, or a test clock that runs a week in milliseconds.
+    /// "Now" comes from the casebook's wall clock.
+    let sleepClock: any Clock<Duration>
+    /// The transport every sender of this daemon uses, when not the configured one (tests).
+    let transport: (any MailTransport)?
     /// The last day whose reminders were all queued; the watcher rests until the next day.
     let remindersDone = Mutex<CivilDate?>(nil)
     /// Cases whose acknowledgement failed for a moment, with when to try again.
@@ -47,24 +56,29 @@ public final class Daemon: Sendable {
     /// - Parameters:
     ///   - environment: the environment the workspace was opened with (default: this process's);
     ///     ``reload()`` applies its overrides again.
+    ///   - transport: the transport to send with, kept across reloads (default: the configuration's).
+    ///   - sleepClock: the clock the services sleep on; "now" is the casebook's wall clock, which must move with it.
     public init(
-        postroom: Postroom, lanes: Int? = nil, environment: [String: String]? = nil, logger: Logger
+        postroom: Postroom, lanes: Int? = nil, environment: [String: String]? = nil,
+        transport: (any MailTransport)? = nil, sleepClock: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) throws {
         self.logger = logger
         self.lanes = lanes
         self.environment = environment ?? ProcessInfo.processInfo.environment
-        setup = Mutex(try Self.setup(postroom, lanes: lanes))
+        self.transport = transport
+        self.sleepClock = sleepClock
+        setup = Mutex(try Self.setup(postroom, lanes: lanes, transport: transport))
         let configuration = postroom.casebook.workspace.configuration
         guardrail = AutoReplyGuard(perRecipientPerHour: configuration.mail.autoMailPerRecipientPerHour)
     }
 
-    private static func setup(_ postroom: Postroom, lanes: Int?) throws -> Setup {
+    private static func setup(_ postroom: Postroom, lanes: Int?, transport: (any MailTransport)?) throws -> Setup {
         let configuration = postroom.casebook.workspace.configuration
         return Setup(
             postroom: postroom,
             planner: ReminderPlanner(desk: postroom.letters.deadlines, configuration: configuration),
             // Small batches: a shutdown waits for the batches in flight, and a kill puts at most a batch on hold.
-            sender: try postroom.sender(lanes: lanes, batchSize: 4))
+            sender: try postroom.sender(lanes: lanes, batchSize: 4, transport: transport))
     }
 
     // MARK: Reload
@@ -82,7 +96,7 @@ public final class Daemon: Sendable {
             let workspace = try Workspace.open(at: current.workspace.root, environment: environment)
             let casebook = Casebook(workspace: workspace, register: current.register, clock: current.clock)
             let postroom = try Postroom(casebook: casebook, logger: logger)
-            let fresh = try Self.setup(postroom, lanes: lanes)
+            let fresh = try Self.setup(postroom, lanes: lanes, transport: transport)
             setup.withLock { $0 = fresh }
             logger.notice(
                 "configuration reloaded",
@@ -97,6 +111,12 @@ public final class Daemon: Sendable {
                 metadata: ["error": "\(Self.oneLine(error))"])
             return false
         }
+    }
+
+    /// Reloads off the cooperative pool (it reads files), then wakes the watcher: the reminder time may have moved.
+    func reloadOffPool() async {
+        await BlockingWork.run { _ = self.reload() }
+        remindersWaiting.raise()
     }
 
     /// An error's description on one line (configuration errors list one problem a line).
@@ -135,27 +155,18 @@ public final class Daemon: Sendable {
         return report
     }
 
-    /// Tells intake that a case was logged or changed (the daemon's SIGUSR1), so it looks at once.
+    /// Tells the daemon that cases changed or mail was queued by another `pals` (the daemon's SIGUSR1): intake
+    /// looks at once, and so does the sender.
     public func casesChanged() {
         casesWaiting.raise()
+        mailWaiting.raise()
     }
 
-    /// Waits up to `interval`, returning early when `flag` is raised (and lowering it) or the daemon shuts down.
-    static func wait(upTo interval: Duration, for flag: WakeFlag) async {
-        let step = Duration.milliseconds(25)
-        var waited = Duration.zero
-        while waited < interval, !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if flag.take() { return }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: step) }
-            waited += step
-        }
+    /// Whether every looping service sleeps until a time still to come, with no wake-up waiting: nothing happens
+    /// until the clock moves or someone signals.
+    package var isIdle: Bool {
+        activity.allAsleep(now: now) && !casesWaiting.isRaised && !mailWaiting.isRaised && !remindersWaiting.isRaised
     }
-
-    /// Waits for the next sender pass: `interval`, or less when intake or the watcher queued mail.
-    func waitForMail(upTo interval: Duration) async { await Self.wait(upTo: interval, for: mailWaiting) }
-
-    /// Waits for the next intake pass: `interval`, or less when a new case was signalled.
-    func waitForCases(upTo interval: Duration) async { await Self.wait(upTo: interval, for: casesWaiting) }
 
     /// One pass of every service, in dependency order: intake, watcher, sender.
     public func once() async -> OutboxSender.Report {
@@ -175,17 +186,37 @@ public final class Daemon: Sendable {
 
     // MARK: Services
 
+    /// The longest intake sleeps without a signal by default: it finds a case logged while the daemon was down, or
+    /// by a `pals` that could not signal it, within this time.
+    public static let defaultSafetyInterval = Duration.seconds(300)
+    /// The longest the sender sleeps without a signal: mail queued by another `pals` (`pals letter`) goes within it.
+    public static let senderSafetyInterval = Duration.seconds(60)
+
     /// The daemon's services for a ``ServiceGroup``: intake, deadline watcher, sender, and the listeners for
     /// SIGUSR1 (a new case) and SIGHUP (``reload()``).
-    /// - Parameter hangups: SIGHUP, trapped early by the caller so a reload asked for while the group starts is
-    ///   not lost; trapped when the service starts otherwise.
-    public func services(interval: Duration = .seconds(1), hangups: UnixSignalsSequence? = nil) -> [any Service] {
-        [
-            WakeService(daemon: self),
-            ReloadService(daemon: self, hangups: hangups),
-            IntakeService(daemon: self, interval: interval),
-            LoopService(name: "deadline-watcher", interval: .seconds(30)) { [self] in watcherPass() },
-            SenderService(daemon: self, interval: interval),
+    ///
+    /// Each looping service sleeps until the next thing it knows is due, or until woken (see ``casesChanged()``):
+    /// an idle daemon does no work between those times.
+    /// - Parameters:
+    ///   - safetyInterval: the longest intake and the watcher sleep without a signal.
+    ///   - senderSafetyInterval: the longest the sender sleeps without a signal (no longer than `safetyInterval`).
+    ///   - hangups: SIGHUP, trapped early by the caller so a reload asked for while the group starts is not lost;
+    ///     trapped when the service starts otherwise.
+    ///   - wakeups: SIGUSR1, trapped early in the same way, so a case logged while the group starts is not left
+    ///     for the safety interval.
+    ///   - listeningForSignals: false for a daemon run inside another program (tests), which call
+    ///     ``casesChanged()`` and ``reload()`` themselves.
+    public func services(
+        safetyInterval: Duration = Daemon.defaultSafetyInterval,
+        senderSafetyInterval: Duration = Daemon.senderSafetyInterval, hangups: UnixSignalsSequence? = nil,
+        wakeups: UnixSignalsSequence? = nil, listeningForSignals: Bool = true
+    ) -> [any Service] {
+        let looping: [any Service] = [
+            IntakeService(daemon: self, safetyInterval: safetyInterval),
+            WatcherService(daemon: self, safetyInterval: safetyInterval),
+            SenderService(daemon: self, safetyInterval: min(safetyInterval, senderSafetyInterval)),
         ]
+        guard listeningForSignals else { return looping }
+        return [WakeService(daemon: self, wakeups: wakeups), ReloadService(daemon: self, hangups: hangups)] + looping
     }
 }

@@ -94,6 +94,11 @@ final class IntakeRetries: Sendable {
         }
     }
 
+    /// The earliest next try still to come after `now`, if a case waits for one (intake sleeps until then).
+    func nextTry(after now: Date) -> Date? {
+        entries.withLock { $0.values.map(\.next).filter { $0 > now }.min() }
+    }
+
     /// Marks that the officer was told of the delay.
     func markAlerted(_ reference: String) {
         entries.withLock { $0[reference]?.alerted = true }

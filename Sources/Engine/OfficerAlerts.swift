@@ -140,6 +140,15 @@ final class OfficerAlerts: Sendable {
         }
     }
 
+    /// When the next pending alert is due: the end of its officer's window (or at once for an officer not alerted
+    /// within one); nil when no problem waits. The sender sleeps no longer than this.
+    func nextDue() -> Date? {
+        state.withLock { state in
+            state.pending.filter { !$0.value.isEmpty }.keys
+                .map { state.lastSent[$0]?.addingTimeInterval(window) ?? .distantPast }.min()
+        }
+    }
+
     /// How many problems wait for an officer.
     func pendingCount(for officer: String) -> Int {
         state.withLock { $0.pending[officer]?.count ?? 0 }

@@ -45,14 +45,17 @@ extension Postroom {
             outbox: outbox, transport: chosen, policy: retryPolicy, lanes: lanes ?? configuration.mail.smtp.lanes,
             batchSize: batchSize,
             observer: { event in
-                do {
-                    try postroom.record(event)
-                } catch {
-                    recordFailed?(event, error)
+                // The register write and the alert run off the cooperative pool (SQLite blocks).
+                await BlockingWork.run {
+                    do {
+                        try postroom.record(event)
+                    } catch {
+                        recordFailed?(event, error)
+                    }
                 }
                 observe?(event)
             },
-            afterPass: { postroom.sendAlerts() })
+            afterPass: { await BlockingWork.run { _ = postroom.sendAlerts() } })
     }
 
     /// Records a move of a message on its case; flags the case and notes an alert for the officer when it failed

@@ -28,6 +28,18 @@ public struct ReminderPlanner: Sendable {
         return now >= today.date(hour: sendAt.hour, minute: sendAt.minute)
     }
 
+    /// The next time reminders go out after `now`: today at the configured time when that is still to come on a
+    /// working day, else the configured time on the next working day (the watcher sleeps until then).
+    public func nextReminderTime(after now: Date) -> Date {
+        var day = CivilDate(now)
+        if office.isWorkingDay(day) {
+            let today = day.date(hour: sendAt.hour, minute: sendAt.minute)
+            if today > now { return today }
+        }
+        repeat { day = day.adding(days: 1) } while !office.isWorkingDay(day)
+        return day.date(hour: sendAt.hour, minute: sendAt.minute)
+    }
+
     /// The reminders of `today` for the open cases among `cases`; nothing on a day that is not a working day.
     ///
     /// A case whose deadlines cannot be computed is skipped and named in ``ReminderPlan/problems``: every other

@@ -16,8 +16,9 @@ struct DaemonCommand: AsyncParsableCommand {
         discussion: """
             Services: intake (acknowledges each new case within seconds, by email or into Outbox/print/), the deadline \
             watcher (officers' digests, same-day reminders and escalations on working days at reminders.time), and the \
-            sender (the outbox, with retries). On SIGTERM or SIGINT the SMTP transaction in flight finishes and the \
-            daemon exits 0. SIGHUP (systemctl reload) reads pals.yaml and Templates/ again; a bad file is refused, \
+            sender (the outbox, with retries). Each sleeps until its next job is due or it is woken (pals case new \
+            signals SIGUSR1), so an idle daemon uses next to no CPU. On SIGTERM or SIGINT the SMTP transaction in \
+            flight finishes and the daemon exits 0. SIGHUP (systemctl reload) reads pals.yaml and Templates/ again; a bad file is refused, \
             logged, and the configuration in force is kept. --once runs one pass of each and exits, for cron.
             """
     )
@@ -25,8 +26,12 @@ struct DaemonCommand: AsyncParsableCommand {
     @OptionGroup var options: WorkspaceOptions
     @Flag(help: "Run one pass of every service and exit.") var once = false
     @Option(help: "Log lines: human or json.") var logFormat: String = "human"
-    @Option(help: ArgumentHelp("How often intake and the sender look for work, in seconds.", valueName: "seconds"))
-    var interval: Double = 1
+    @Option(
+        help: ArgumentHelp(
+            "The longest intake sleeps without a signal (a case logged while the daemon was down), in seconds; "
+                + "the sender sleeps at most 60.",
+            valueName: "seconds"))
+    var interval: Double = 300
 
     func validate() throws {
         _ = try optionChoice(logFormat, "--log-format") as LineLogHandler.Format?
@@ -42,8 +47,9 @@ struct DaemonCommand: AsyncParsableCommand {
         // action would end the daemon.
         signal(SIGUSR1, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
-        // Trapped before the lock names this process, so a reload asked for from then on is not lost.
+        // Trapped before the lock names this process, so a reload or a new case signalled from then on is not lost.
         let hangups = once ? nil : await UnixSignalsSequence(trapping: .sighup)
+        let wakeups = once ? nil : await UnixSignalsSequence(trapping: .sigusr1)
         let lock = try DaemonLock.acquire(in: book.workspace)
         defer { lock.release() }
         let postroom = try Postroom(casebook: book, logger: logger)
@@ -57,8 +63,9 @@ struct DaemonCommand: AsyncParsableCommand {
         logger.info("daemon started", metadata: ["workspace": "\(book.workspace.root.path)", "pid": "\(getpid())"])
         let group = ServiceGroup(
             configuration: .init(
-                services: daemon.services(interval: .milliseconds(Int(interval * 1000)), hangups: hangups)
-                    .map { .init(service: $0) },
+                services: daemon.services(
+                    safetyInterval: .milliseconds(Int(interval * 1000)), hangups: hangups, wakeups: wakeups
+                ).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
