@@ -414,7 +414,7 @@ public struct RegisterError: PalsError, Equatable {
         """
         Restore \(url.lastPathComponent) from your backup into \(url.deletingLastPathComponent().path) (with the \
         daemon stopped). pals does not start a fresh register here: it would issue again the case references that \
-        letters in the outbox and archive already carry. `pals init DIR` is only for a new workspace.
+        letters in the outbox and archive already carry. Only a new workspace starts with an empty register.
         """
     }
 

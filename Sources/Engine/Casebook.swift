@@ -144,7 +144,8 @@ public struct CaseChanges: Sendable {
             problems.append(.init(field: "officer", message: "'\(officer)' is not an officer of this workspace (known: \(known))"))
         }
         if status == .closed {
-            problems.append(.init(field: "status", message: "use `pals case close` to close a case"))
+            problems.append(
+                .init(field: "status", message: "close the case instead, so the closing is recorded for retention"))
         }
         if let stage {
             if !current.profile.hasStages {
@@ -213,7 +214,7 @@ public struct CaseChangesError: PalsError {
     public var logReason: String? { message }
 
     static let nothingToChange = Self(
-        code: .nothingToChange, message: "nothing to change: give at least one option (see `pals case update --help`)")
+        code: .nothingToChange, message: "nothing to change: give at least one detail to change")
 }
 
 extension ErrorCode where Domain == CaseChangesError {

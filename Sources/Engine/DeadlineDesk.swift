@@ -80,7 +80,9 @@ public struct DeadlineDesk: Sendable {
     ) throws -> CaseDeadlines {
         let calculator = calculator(id)
         if let stage, !calculator.profile.hasStages {
-            throw DeadlineDeskError(message: "profile \(id.rawValue) has no stages (--stage \(stage))")
+            throw DeadlineDeskError(
+                message: "profile \(id.rawValue) has no stages, so there are no stage \(stage) deadlines: "
+                    + "ask without a stage", stage: stage)
         }
         let chosen = try stage.map { value -> ComplaintStage in
             guard let stage = ComplaintStage(rawValue: value) else { throw DeadlineDeskError(message: "the stage must be 1 or 2") }
@@ -190,8 +192,15 @@ public struct DeadlineDeskError: PalsError {
     /// What kind of problem this is (there is one kind: see the message).
     public typealias Code = ErrorCode<DeadlineDeskError>
 
-    /// What was asked that cannot be answered, and what is allowed.
+    /// What was asked that cannot be answered, and what is allowed; it names no command.
     public let message: String
+    /// The stage asked for, when the stage is what does not fit (a profile without stages).
+    public let stage: Int?
+
+    public init(message: String, stage: Int? = nil) {
+        self.message = message
+        self.stage = stage
+    }
 
     /// Always ``ErrorCode/invalidQuestion``.
     public var code: Code { .invalidQuestion }

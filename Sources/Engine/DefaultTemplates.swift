@@ -74,26 +74,31 @@ public enum DefaultTemplates {
     public static func path(of kind: LetterKind) -> String { "en/\(kind.rawValue).mustache" }
 
     /// The error for templates that do not load (`cause`) when default templates are missing from `folder`:
-    /// names each lost file and the command that writes it back; `nil` when none is missing.
+    /// names each lost file and that restoring the defaults writes it back; `nil` when none is missing.
     public static func missingFiles(in folder: URL, cause: any Error) -> WorkspaceError? {
         let missing = missing(in: folder)
         guard !missing.isEmpty else { return nil }
         return WorkspaceError(
+            .templatesMissing, folder: folder, missingTemplates: missing,
             message: """
-                the templates in \(folder.path) do not load, and these default templates are missing: \(missing.joined(separator: ", ")).
-                `pals templates restore` writes them back (it changes no other file). The error was: \(cause.localizedDescription)
+                the templates in \(folder.path) do not load, and these default templates are missing: \
+                \(missing.joined(separator: ", ")).
+                Restoring the default templates writes them back (it changes no other file). \
+                The error was: \(cause.localizedDescription)
                 """)
     }
 
-    /// The error for a letter whose template pals ships but the workspace has lost, naming the file and the
-    /// command that writes it back; `nil` when the file is there or pals has no such default.
+    /// The error for a letter whose template pals ships but the workspace has lost, naming the file and that
+    /// restoring the defaults writes it back; `nil` when the file is there or pals has no such default.
     public static func missingLetterTemplate(_ kind: LetterKind, in folder: URL) -> WorkspaceError? {
         let path = path(of: kind)
         guard files.contains(where: { $0.path == path }), missing(in: folder).contains(path) else { return nil }
         return WorkspaceError(
+            .templatesMissing, folder: folder, missingTemplates: missing(in: folder),
             message: """
                 the \(kind.rawValue) letter's template \(folder.appending(path: path).path) is missing.
-                `pals templates restore` writes back the default of every missing template (it changes no other file).
+                Restoring the default templates writes back the default of every missing template \
+                (it changes no other file).
                 """)
     }
 }

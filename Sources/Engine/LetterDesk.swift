@@ -64,7 +64,8 @@ public struct LetterDesk: Sendable {
     /// The extension a holding letter makes: its `newDate` input must be a date later than the current response date.
     func holdingExtension(for record: Case, inputs: [String: String]) throws -> DeadlineExtension {
         guard let raw = inputs["newDate"], let newDate = CivilDate(iso: raw) else {
-            throw LetterDeskError(message: "a holding letter needs --set newDate=YYYY-MM-DD (the new response date)")
+            throw LetterDeskError.missingInput(
+                "newDate", "a holding letter needs the input newDate, in the form YYYY-MM-DD (the new response date)")
         }
         if let outside = CaseDates.outsideWindow(newDate) {
             throw LetterDeskError(message: "newDate: \(outside)")
@@ -258,30 +259,49 @@ public struct LetterDeskError: PalsError {
     public let code: Code
     /// The case concerned, when there is one.
     public let reference: String?
-    /// What went wrong and what to do, for the person who asked.
+    /// Why the case's lifecycle refuses the letter (code ``ErrorCode/notAllowed``), for advice that names a way out.
+    public let refusal: LetterRefusal?
+    /// The letter input that is missing or wrong (code ``ErrorCode/missingInput``), e.g. `newDate`.
+    public let input: String?
+    /// What went wrong and what to do, for the person who asked; it names no command.
     public let message: String
 
     public init(message: String) { self.init(.other, message: message) }
 
-    init(_ code: Code, reference: String? = nil, message: String) {
+    init(
+        _ code: Code, reference: String? = nil, refusal: LetterRefusal? = nil, input: String? = nil,
+        message: String
+    ) {
         self.code = code
         self.reference = reference
+        self.refusal = refusal
+        self.input = input
         self.message = message
     }
 
     public var errorDescription: String? { message }
     /// The log form: code, context and reason, escaped; no personal data.
     public var description: String { logDescription }
+    public var logContext: [(name: String, value: String)] {
+        [reference.map { ("case", $0) }, input.map { ("input", $0) }].compactMap { $0 }
+    }
     public var logReason: String? { message }
 
     static func notByEmail(_ reference: String) -> Self {
         Self(
             .notByEmail, reference: reference,
             message: "case \(reference): the complainant is written to by post, so there is no email to show; "
-                + "use --format pdf")
+                + "show the letter as a PDF instead")
     }
 
-    static func notAllowed(_ message: String) -> Self { Self(.notAllowed, message: message) }
+    /// A letter input the letter cannot be written without, e.g. a holding letter's `newDate`.
+    static func missingInput(_ name: String, _ why: String) -> Self {
+        Self(.missingInput, input: name, message: why)
+    }
+
+    static func notAllowed(_ refusal: LetterRefusal, reference: String, _ message: String) -> Self {
+        Self(.notAllowed, reference: reference, refusal: refusal, message: message)
+    }
 }
 
 extension ErrorCode where Domain == LetterDeskError {
@@ -292,6 +312,8 @@ extension ErrorCode where Domain == LetterDeskError {
     public static let other = Self("other")
     /// The complainant is written to by post, so there is no email.
     public static let notByEmail = Self("notByEmail")
+    /// A letter input is missing or not in the form the letter needs (see ``LetterDeskError/input``).
+    public static let missingInput = Self("missingInput")
     /// The case's state forbids this kind of letter now (see ``LetterDesk/refusal(of:for:)``).
     public static let notAllowed = Self("notAllowed")
 }

@@ -6,22 +6,23 @@ import Primitives
 extension LetterDesk {
     /// Why a letter of `kind` may not be written for a case as it stands, or `nil` when it may (DESIGN
     /// invariant 13). The case lifecycle decides (``CaseLifecycle/refusal(of:)``, by the letter's purpose); this
-    /// words its decision for the officer. ``prepare(_:reference:inputs:)`` asks it first, so `pals preview`,
-    /// `pals letter` and the daemon's acknowledgements refuse alike.
+    /// words its decision for the officer, naming the way out (reopen the case, see its history) but no command:
+    /// the error carries the refusal, and each front door names its own command for it.
+    /// ``prepare(_:reference:inputs:)`` asks it first, so `pals preview`, `pals letter` and the daemon's
+    /// acknowledgements refuse alike.
     public static func refusal(of kind: LetterKind, for record: Case) -> LetterDeskError? {
         guard let refusal = CaseLifecycle(record).refusal(of: kind.purpose) else { return nil }
         let reference = record.reference
-        let reopen = "reopen it with `pals case update \(reference) --status open` before writing"
+        let reopen = "reopen the case before writing"
+        let message: String
         switch refusal {
         case .staffLetter:
-            return .notAllowed(
-                "the \(kind.rawValue) goes to officers, never to a complainant: pals sends it by itself (`pals daemon`)"
-            )
+            message = "the \(kind.rawValue) goes to officers, never to a complainant: pals sends it by itself "
+                + "while it runs as a service"
         case .closed:
-            return .notAllowed("case \(reference) is closed: \(reopen) if the complaint is being looked at again")
+            message = "case \(reference) is closed: \(reopen) if the complaint is being looked at again"
         case .withdrawn:
-            return .notAllowed(
-                "case \(reference) was withdrawn: \(reopen) if the complainant has asked you to carry on")
+            message = "case \(reference) was withdrawn: \(reopen) if the complainant has asked you to carry on"
         case .responded(let purpose):
             let why: String
             switch purpose {
@@ -31,20 +32,15 @@ extension LetterDesk {
             case .consentRequest, .timeLimitDecision, .staff, .other:
                 why = "a \(kind.rawValue) letter belongs before the response, and the final response has been sent"
             }
-            return .notAllowed(
-                "case \(reference) has had its final response (status responded): \(why). "
-                    + "If the complaint is being looked at again, \(reopen)"
-            )
+            message = "case \(reference) has had its final response (status responded): \(why). "
+                + "If the complaint is being looked at again, \(reopen)"
         case .acknowledgedOutsidePals:
-            return .notAllowed(
-                "case \(reference) was acknowledged outside pals (e.g. by telephone), so no acknowledgement letter "
-                    + "is sent; `pals case show \(reference)` shows its history"
-            )
+            message = "case \(reference) was acknowledged outside pals (e.g. by telephone), so no acknowledgement "
+                + "letter is sent; the case's history shows it"
         case .alreadyAcknowledged(let day):
-            return .notAllowed(
-                "case \(reference) was already acknowledged on \(day.iso), so a second acknowledgement is not sent; "
-                    + "`pals archive list --case \(reference)` shows the one that was"
-            )
+            message = "case \(reference) was already acknowledged on \(day.iso), so a second acknowledgement is not "
+                + "sent; the sent-items archive holds the one that was"
         }
+        return .notAllowed(refusal, reference: reference, message)
     }
 }

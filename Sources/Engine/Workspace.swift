@@ -167,7 +167,10 @@ public struct WorkspaceError: PalsError {
     public let code: Code
     /// The workspace folder concerned, when known.
     public let folder: URL?
-    /// What went wrong and what to do, for the person who asked.
+    /// The default templates the workspace has lost (code ``ErrorCode/templatesMissing``), paths inside
+    /// `Templates/`, sorted.
+    public let missingTemplates: [String]
+    /// What went wrong and what to do, for the person who asked; it names no command.
     public let message: String
 
     /// An error of no more particular kind (code ``ErrorCode/other``).
@@ -175,9 +178,10 @@ public struct WorkspaceError: PalsError {
         self.init(.other, folder: nil, message: message)
     }
 
-    init(_ code: Code, folder: URL?, message: String) {
+    init(_ code: Code, folder: URL?, missingTemplates: [String] = [], message: String) {
         self.code = code
         self.folder = folder
+        self.missingTemplates = missingTemplates
         self.message = message
     }
 
@@ -193,7 +197,7 @@ public struct WorkspaceError: PalsError {
             .notAWorkspace, folder: root,
             message: """
                 \(root.path) is not a pals workspace (it has no \(Workspace.configurationFileName)).
-                Run the command inside a workspace, pass --workspace DIR or set PALS_WORKSPACE; `pals init DIR` creates one.
+                Work in a workspace folder, or make a new one in a new or empty folder.
                 """)
     }
 
@@ -207,7 +211,7 @@ public struct WorkspaceError: PalsError {
             .notEmpty, folder: root,
             message: """
                 \(root.path) is not empty (it holds \(shown)) and is not a pals workspace; nothing was changed.
-                `pals init` makes a workspace in a new or empty folder: name another, or empty this one first.
+                A workspace is made in a new or empty folder: name another, or empty this one first.
                 """)
     }
 
@@ -238,4 +242,6 @@ extension ErrorCode where Domain == WorkspaceError {
     public static let notAFolder = Self("not a folder")
     /// The workspace could not be made; nothing was left behind.
     public static let cannotCreate = Self("workspace not created")
+    /// Default templates are missing from the workspace (see ``WorkspaceError/missingTemplates``).
+    public static let templatesMissing = Self("templates missing")
 }

@@ -33,7 +33,7 @@ public struct LetterTemplateInfo: Sendable, Hashable {
         if !requiredInputs.isEmpty { parts.append("\(requiredInputs.joined(separator: ", ")) (required)") }
         if !optionalInputs.isEmpty { parts.append("\(optionalInputs.joined(separator: ", ")) (optional)") }
         if parts.isEmpty { return "The \(kind.rawValue) letter takes no inputs." }
-        return "The \(kind.rawValue) letter's inputs: \(parts.joined(separator: "; ")). Give each with --set NAME=VALUE."
+        return "The \(kind.rawValue) letter's inputs: \(parts.joined(separator: "; "))."
     }
 }
 

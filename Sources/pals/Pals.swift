@@ -18,4 +18,19 @@ struct Pals: AsyncParsableCommand {
             OutboxCommand.self, ArchiveCommand.self, SmtpCommand.self, DaemonCommand.self, StatusCommand.self,
         ]
     )
+
+    /// Parses and runs the command as argument-parser does, but shows each error with the command-line advice
+    /// that answers it (``Advice``): Engine's messages name no command, the officer at a terminal still gets one.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: Advice.adding(to: error))
+        }
+    }
 }

@@ -89,7 +89,8 @@ struct RegisterSafetyTests {
                 #expect(error.isMissing)
                 #expect(error.message.contains(url.path))
                 #expect(error.message.contains("Restore \(url.lastPathComponent) from your backup"))
-                #expect(error.message.contains("`pals init DIR` is only for a new workspace"))
+                #expect(error.message.contains("Only a new workspace starts with an empty register"))
+                #expect(!error.message.contains("`"), "no command-line wording in Casework")
             }
         }
         #expect((try FileManager.default.attributesOfItem(atPath: empty.path)[.size] as? Int) == 0)

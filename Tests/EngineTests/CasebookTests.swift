@@ -304,7 +304,7 @@ struct CasebookTests {
         #expect(error.outcome == "PALS-2026-0001 was not changed")
         let messages = Dictionary(error.problems.map { ($0.field, $0.message) }, uniquingKeysWith: { $0 + " | " + $1 })
         #expect(messages["officer"] == "'zoe' is not an officer of this workspace (known: alex, sam)")
-        #expect(messages["status"] == "use `pals case close` to close a case")
+        #expect(messages["status"] == "close the case instead, so the closing is recorded for retention")
         #expect(messages["stage"] == "profile 'england' has no stages")
         #expect(messages["consent"] == "the case has no patient, so no consent is needed")
         #expect(messages["complexity"]?.hasPrefix("'huge' is not a configured complexity") == true)

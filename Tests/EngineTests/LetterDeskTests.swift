@@ -231,7 +231,9 @@ struct LetterDeskTests {
                     .holding, reference: record.reference, inputs: ["reason": "A statement.", "newDate": newDate])
             }?.message
         }
-        #expect(await refusal("soon") == "a holding letter needs --set newDate=YYYY-MM-DD (the new response date)")
+        #expect(
+            await refusal("soon")
+                == "a holding letter needs the input newDate, in the form YYYY-MM-DD (the new response date)")
         #expect(
             await refusal("2101-01-03")
                 == "newDate: 2101-01-03 is outside the dates pals accepts (1990-01-01 to 2100-12-31)")
@@ -274,7 +276,8 @@ struct LetterDeskTests {
             })
         #expect(error.code == .notAllowed)
         #expect(error.message.contains(words), "\(error.message)")
-        #expect(error.message.contains("pals case update PALS-2026-0001 --status open"))
+        #expect(error.message.contains("reopen the case before writing"))
+        #expect(error.reference == "PALS-2026-0001" && error.refusal != nil)
     }
 
     @Test("an acknowledgement is refused once the case was acknowledged, by pals or by telephone")
@@ -346,7 +349,7 @@ struct LetterDeskTests {
         #expect(postLetter.delivery == .post)
         #expect(postLetter.recipientLine == "Ms Eira Example (by post)")
         #expect(error?.code == .notByEmail)
-        #expect(error?.message.contains("use --format pdf") == true)
+        #expect(error?.message.contains("show the letter as a PDF instead") == true)
         let (normal, largePrint, flagged) = try await offPool {
             let desk = try LetterDesk(casebook: ws.casebook())
             let letter = try desk.prepare(.acknowledgement, reference: large.reference, inputs: [:])

@@ -50,8 +50,8 @@ struct WorkspaceTests {
         defer { folder.remove() }
         let error = #expect(throws: WorkspaceError.self) { try Workspace.open(at: folder.url, environment: [:]) }
         #expect(error?.message.contains("is not a pals workspace (it has no pals.yaml)") == true)
-        #expect(
-            error?.message.contains("pass --workspace DIR or set PALS_WORKSPACE; `pals init DIR` creates one") == true)
+        #expect(error?.code == .notAWorkspace)
+        #expect(error?.message.contains("Work in a workspace folder, or make a new one") == true)
     }
 
     @Test("a bad pals.yaml is refused naming each key; the environment's overrides apply on opening")
@@ -129,7 +129,7 @@ struct WorkspaceTests {
         #expect(try await offPool { try DefaultTemplates.restore(into: templates) }.isEmpty)
     }
 
-    @Test("a lost letter template or partial is named with `pals templates restore`")
+    @Test("a lost letter template or partial is named, and restoring the defaults is the way back")
     func lostTemplateNamed() async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
@@ -142,12 +142,14 @@ struct WorkspaceTests {
                     .outOfTime, reference: record.reference, inputs: [:])
             })
         #expect(letter.message.contains("the out-of-time letter's template"))
-        #expect(letter.message.contains("`pals templates restore` writes back the default of every missing template"))
+        #expect(letter.message.contains("Restoring the default templates writes back the default of every missing"))
+        #expect(letter.code == .templatesMissing && letter.missingTemplates == ["en/out-of-time.mustache"])
         try FileManager.default.removeItem(at: templates.appending(path: "partials/en/contact.mustache"))
         let partial = try #require(await failure(WorkspaceError.self) { _ = try LetterDesk(casebook: ws.casebook()) })
         #expect(
             partial.message.contains(
                 "these default templates are missing: en/out-of-time.mustache, partials/en/contact.mustache"))
+        #expect(partial.missingTemplates == ["en/out-of-time.mustache", "partials/en/contact.mustache"])
     }
 
     @Test("the default templates load as a library with every kind of letter")

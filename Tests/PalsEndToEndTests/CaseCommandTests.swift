@@ -81,6 +81,12 @@ struct CaseCommandTests {
         #expect(cases?.first?["status"] as? String == "open")
         #expect(cases?.first?["agreedResponseDate"] as? String == "2027-01-15")
 
+        let nothing = try await ws.pals(["case", "update", reference])
+        #expect(nothing.status == 1, "\(nothing)")
+        #expect(nothing.stderr.contains("See `pals case update --help`"), "\(nothing)")
+        let closing = try await ws.pals(["case", "update", reference, "--status", "closed"])
+        #expect(closing.status == 1, "\(closing)")
+        #expect(closing.stderr.contains("Use `pals case close` to close a case."), "\(closing)")
         let close = try await ws.pals(["case", "close", reference])
         #expect(close.status == 0)
         let open = try await ws.pals(["case", "list", "--open"])
@@ -124,7 +130,7 @@ struct CaseCommandTests {
         let result = try await ProcessRunner.palsOffPool(["case", "list"], currentDirectory: folder.url)
         #expect(result.status != 0)
         #expect(result.stderr.contains("is not a pals workspace"))
-        #expect(result.stderr.contains("pals init"))
+        #expect(result.stderr.contains("pass --workspace DIR or set PALS_WORKSPACE; `pals init DIR` creates one"))
     }
 
     @Test("the workspace comes from PALS_WORKSPACE when --workspace is not given")

@@ -25,6 +25,12 @@ struct LetterCommandTests {
         let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
         let reference = try await ws.logExample()
+        let undated = try await ws.pals([
+            "preview", "holding", reference, "--set", "reason=A statement.", "--set", "newDate=soon",
+        ])
+        #expect(undated.status == 1, "\(undated)")
+        #expect(undated.stderr.contains("a holding letter needs the input newDate"), "\(undated)")
+        #expect(undated.stderr.contains("Give it with `--set newDate=YYYY-MM-DD`."), "the CLI names the option")
         let sent = try await ws.pals(["letter", "resolution", reference] + Self.resolution)
         #expect(sent.status == 0, "\(sent)")
         #expect(try await ws.pals(["case", "show", reference]).stdout.contains("responded"))

@@ -116,6 +116,9 @@ struct RegisterSafetyTests {
             #expect(result.status != 0, "\(command): \(result)")
             #expect(result.stderr.contains(ws.register), "names the file: \(result.stderr)")
             #expect(result.stderr.contains("backup"), "says how to restore it: \(result.stderr)")
+            if command == ["case", "list"] {
+                #expect(result.stderr.contains("`pals init DIR` is only for a new workspace"), "\(result.stderr)")
+            }
             #expect(result.stdout.isEmpty)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: ws.register)[.size] as? Int) ?? nil

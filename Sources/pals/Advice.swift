@@ -1,0 +1,77 @@
+import Casework
+import Engine
+import Foundation
+import Letters
+
+/// The command-line advice pals adds to an error: Engine and the libraries say what went wrong and what to do in
+/// words any front door can show (a web page too), and carry the facts (a code, the reference, the missing input);
+/// this names the exact `pals` command or flag that does it, for the officer at a terminal.
+///
+/// It is the one place the CLI words such advice: ``Pals/main()`` passes every error through ``adding(to:)``.
+enum Advice {
+    /// The sentence naming the command that answers `error`, or nil when there is none to add.
+    static func command(for error: any Error) -> String? {
+        switch error {
+        case let error as LetterDeskError: letterDesk(error)
+        case let error as WorkspaceError: workspace(error)
+        case let error as CaseChangesError where error.code == .nothingToChange:
+            "See `pals case update --help` for what can be changed."
+        case let error as CaseFormError where error.problems.contains { $0.field == "status" }:
+            "Use `pals case close` to close a case."
+        case let error as DeadlineDeskError:
+            error.stage.map { "Leave out `--stage \($0)`." }
+        case let error as LetterError where error.code == .badInputs:
+            "Give each input with `--set NAME=VALUE`."
+        case let error as RegisterError where error.code == .missing:
+            "`pals init DIR` is only for a new workspace."
+        default: nil
+        }
+    }
+
+    /// `error` with ``command(for:)`` on a line of its own after its message; `error` itself when there is no
+    /// advice, so argument-parser errors and exit codes keep their own handling.
+    static func adding(to error: any Error) -> any Error {
+        guard let advice = command(for: error) else { return error }
+        return Advised(error: error, advice: advice)
+    }
+
+    private static func letterDesk(_ error: LetterDeskError) -> String? {
+        if error.code == .notByEmail { return "Use `--format pdf`." }
+        if error.code == .missingInput, let input = error.input {
+            let value = input == "newDate" ? "YYYY-MM-DD" : "…"
+            return "Give it with `--set \(input)=\(value)`."
+        }
+        guard let refusal = error.refusal, let reference = error.reference else { return nil }
+        switch refusal {
+        case .staffLetter:
+            return "`pals daemon` sends it."
+        case .closed, .withdrawn, .responded:
+            return "To reopen it: `pals case update \(reference) --status open`."
+        case .acknowledgedOutsidePals:
+            return "`pals case show \(reference)` shows its history."
+        case .alreadyAcknowledged:
+            return "`pals archive list --case \(reference)` shows the one that was sent."
+        }
+    }
+
+    private static func workspace(_ error: WorkspaceError) -> String? {
+        switch error.code {
+        case .notAWorkspace:
+            "Run the command inside a workspace, pass --workspace DIR or set PALS_WORKSPACE; "
+                + "`pals init DIR` creates one."
+        case .notEmpty:
+            "`pals init DIR` makes a workspace in a new or empty folder."
+        case .templatesMissing:
+            "`pals templates restore` writes back the default of every missing template."
+        default: nil
+        }
+    }
+
+    /// An error shown with its advice; the original stays reachable for whoever needs its code.
+    struct Advised: LocalizedError {
+        let error: any Error
+        let advice: String
+
+        var errorDescription: String? { error.localizedDescription + "\n" + advice }
+    }
+}
