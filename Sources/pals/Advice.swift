@@ -57,8 +57,7 @@ enum Advice {
     private static func workspace(_ error: WorkspaceError) -> String? {
         switch error.code {
         case .notAWorkspace:
-            "Run the command inside a workspace, pass --workspace DIR or set PALS_WORKSPACE; "
-                + "`pals init DIR` creates one."
+            "To name one, pass --workspace DIR or set PALS_WORKSPACE; `pals init DIR` creates one."
         case .notEmpty:
             "`pals init DIR` makes a workspace in a new or empty folder."
         case .templatesMissing:
