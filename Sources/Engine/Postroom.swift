@@ -19,7 +19,8 @@ import Primitives
 public struct Postroom: Sendable {
     public let casebook: Casebook
     public let letters: LetterDesk
-    public let outbox: Outbox
+    /// Where queued messages wait, are sent and are archived: the casebook's store unless one was given.
+    public let outbox: any OutboxStore
     let logger: Logger
     /// Problems waiting to be told to their officers.
     let alerts: OfficerAlerts
@@ -34,13 +35,16 @@ public struct Postroom: Sendable {
     public static let defaultAlertWindow: TimeInterval = 15 * 60
 
     /// - Parameters:
+    ///   - outbox: the outbox store; by default the casebook's (the workspace's `Outbox/` folder, logging to `logger`).
+    ///   - logger: where the postroom, the outbox, its senders and the SMTP transport log.
     ///   - alertWindow: the shortest time between two alerts to one officer, in seconds.
     public init(
-        casebook: Casebook, logger: Logger = Logger(label: "pals"), alertWindow: TimeInterval = Self.defaultAlertWindow
+        casebook: Casebook, outbox: (any OutboxStore)? = nil, logger: Logger = Logger(label: "pals"),
+        alertWindow: TimeInterval = Self.defaultAlertWindow
     ) throws {
         self.casebook = casebook
         letters = try LetterDesk(casebook: casebook)
-        outbox = try Outbox(folder: casebook.workspace.outboxURL, clock: casebook.clock)
+        self.outbox = try outbox ?? casebook.outbox(logger: logger)
         self.logger = logger
         alerts = OfficerAlerts(window: alertWindow)
     }

@@ -16,7 +16,7 @@ extension Postroom {
         case .file:
             return FileTransport(folder: casebook.workspace.outboxURL.appending(path: Self.localDeliveryFolder))
         case .smtp:
-            return try CurlSMTPTransport(configuration: try configuration.smtpConfiguration())
+            return try CurlSMTPTransport(configuration: try configuration.smtpConfiguration(), logger: logger)
         }
     }
 
@@ -55,7 +55,7 @@ extension Postroom {
                 }
                 observe?(event)
             },
-            afterPass: { await BlockingWork.run { _ = postroom.sendAlerts() } })
+            afterPass: { await BlockingWork.run { _ = postroom.sendAlerts() } }, logger: logger)
     }
 
     /// Records a move of a message on its case; flags the case and notes an alert for the officer when it failed

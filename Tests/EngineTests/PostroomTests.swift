@@ -146,7 +146,7 @@ struct PostroomTests {
             try postroom.notify(
                 to: "sam.example@example.org", name: "Sam Example", key: "test/notify",
                 subject: "Attention: PALS-2026-0001",
-                body: "Invented.", labels: ["case": "PALS-2026-0001", "kind": "alert"])
+                body: "Invented.", labels: MessageLabels(reference: "PALS-2026-0001", kind: "alert"))
             guard let item = try postroom.outbox.item(forKey: "test/notify") else { throw Missing("the message") }
             return (item, String(decoding: try postroom.outbox.data(of: item.id), as: UTF8.self))
         }
