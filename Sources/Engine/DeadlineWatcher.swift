@@ -39,7 +39,7 @@ extension Daemon {
                 switch (reminder.kind, reminder.recipient) {
                 case (.digest, .officer(let id)):
                     guard let officer = configuration.officer(id) else { continue }
-                    try postroom.queueDigest(for: officer, items: reminder.items, key: reminder.key)
+                    try postroom.staffMail.queueDigest(for: officer, items: reminder.items, key: reminder.key)
                 case (_, let recipient):
                     let item = reminder.items[0]
                     let to: (address: String, name: String)?

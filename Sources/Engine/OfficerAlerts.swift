@@ -8,16 +8,33 @@ import Primitives
 import WorkingDays
 import Synchronization
 
-// MARK: Telling officers
+/// Mail to staff: alerts to a case's officer (coalesced per officer by ``OfficerAlerts``), reminders, digests
+/// and notices, each queued once under its key and marked Auto-Submitted: auto-generated.
+public struct StaffMail: Sendable {
+    let casebook: Casebook
+    let letters: LetterDesk
+    let outbox: any OutboxStore
+    let logger: Logger
+    /// Problems waiting to be told to their officers.
+    let alerts: OfficerAlerts
 
-extension Postroom {
+    init(casebook: Casebook, letters: LetterDesk, outbox: any OutboxStore, logger: Logger, alerts: OfficerAlerts) {
+        self.casebook = casebook
+        self.letters = letters
+        self.outbox = outbox
+        self.logger = logger
+        self.alerts = alerts
+    }
+
+    var configuration: WorkspaceConfiguration { casebook.workspace.configuration }
+
     /// Tells a case's officer of a problem (an alert, a print request); never about an alert.
     ///
     /// The problem joins the officer's pending alerts, queued by ``sendAlerts(force:)``: at the end of every
     /// sender pass, or at once by a one-shot command. An alert of one problem is queued under `key`, so it is
     /// queued once whatever restarts happen; one of several problems is keyed by all their keys.
     public func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
-        let record = try register.get(reference)
+        let record = try casebook.register.get(reference)
         guard configuration.officer(record.officer) != nil else { return }
         alerts.add(OfficerAlerts.Problem(key: key, reference: reference, caseId: record.caseId, subject: subject, body: body),
                    for: record.officer)
