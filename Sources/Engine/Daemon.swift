@@ -93,7 +93,8 @@ public final class Daemon: Sendable {
         do {
             let workspace = try Workspace.open(at: current.workspace.root, environment: environment)
             let kept = postroom.outbox
-            let casebook = Casebook(workspace: workspace, register: current.register, outbox: kept, clock: current.clock)
+            let casebook = Casebook(
+                workspace: workspace, register: current.register, outbox: kept, clock: current.clock)
             let postroom = try Postroom(casebook: casebook, outbox: kept, logger: logger)
             let fresh = try Self.setup(postroom, lanes: lanes, transport: transport)
             setup.withLock { $0 = fresh }

@@ -53,7 +53,11 @@ public struct LetterQueue: Sendable {
                 try register.apply(letter.reference, now: now) { lifecycle in
                     lifecycle.record(.queuedByEmail(messageID: result.item.id), kind: letter.kind.rawValue, at: now)
                 }
-                logger.info("letter queued", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)", "message": "\(result.item.id)"])
+                logger.info(
+                    "letter queued",
+                    metadata: [
+                        "case": "\(letter.reference)", "kind": "\(letter.kind)", "message": "\(result.item.id)",
+                    ])
             }
             return .email(result.item, isNew: result.isNew)
         case .post:
@@ -67,14 +71,22 @@ public struct LetterQueue: Sendable {
                 try register.apply(letter.reference, now: now) { lifecycle in
                     lifecycle.record(.printed(file: file.lastPathComponent), kind: letter.kind.rawValue, at: now)
                 }
-                logger.info("letter placed in the print queue", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
+                logger.info(
+                    "letter placed in the print queue",
+                    metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
             }
             // Also when the file was there: a retry after a failed alert must still tell the officer (the key
             // makes it once).
             try staff.alertOfficer(
                 reference: letter.reference, key: "print/\(key)",
                 subject: "Letter to post: \(letter.reference)",
-                body: "A \(letter.kind.rawValue) letter for case \(letter.reference) is waiting in the print queue:\n\n  \(file.path)\n\nPlease print it and post it today.")
+                body: """
+                    A \(letter.kind.rawValue) letter for case \(letter.reference) is waiting in the print queue:
+
+                      \(file.path)
+
+                    Please print it and post it today.
+                    """)
             return .print(file, isNew: isNew)
         }
     }
@@ -82,7 +94,8 @@ public struct LetterQueue: Sendable {
     /// A letter's file in the print queue: named by the reference, the kind and the key, never by a person.
     func printFile(key: String, reference: String, kind: LetterKind) -> URL {
         let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
-        return casebook.workspace.outboxURL.appending(path: "\(Postroom.printFolder)/\(reference)-\(kind.rawValue)-\(safe).pdf")
+        let name = "\(reference)-\(kind.rawValue)-\(safe).pdf"
+        return casebook.workspace.outboxURL.appending(path: "\(Postroom.printFolder)/\(name)")
     }
 
     /// Queues a letter an officer writes (`pals letter`): a holding letter moves the agreed response date, a
@@ -91,7 +104,8 @@ public struct LetterQueue: Sendable {
     public func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
         let record = try register.get(reference)
         let fingerprint = inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
-        let key = "letter/\(reference)/\(record.caseId)/\(kind.rawValue)/\(casebook.clock.today().iso)/\(Postroom.hash(fingerprint))"
+        let day = casebook.clock.today().iso
+        let key = "letter/\(reference)/\(record.caseId)/\(kind.rawValue)/\(day)/\(Postroom.hash(fingerprint))"
         if let existing = try outbox.item(forKey: key) { return .email(existing, isNew: false) }
         let printed = printFile(key: key, reference: reference, kind: kind)
         if FileManager.default.fileExists(atPath: printed.path) { return .print(printed, isNew: false) }

@@ -190,6 +190,7 @@ final class OfficerAlerts: Sendable {
                 .map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n")
             body += "\n\(index + 1). \(problem.subject)\n\(indented)\n"
         }
-        return ("alerts/\(officer)/\(Postroom.hash(keys))", subject, body, MessageLabels(kind: "alert", officer: officer))
+        let labels = MessageLabels(kind: "alert", officer: officer)
+        return ("alerts/\(officer)/\(Postroom.hash(keys))", subject, body, labels)
     }
 }

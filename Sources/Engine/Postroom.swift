@@ -94,7 +94,8 @@ public struct Postroom: Sendable {
         to address: String, name: String?, key: String, subject: String, body: String, html: String? = nil,
         labels: MessageLabels
     ) throws {
-        try staffMail.notify(to: address, name: name, key: key, subject: subject, body: body, html: html, labels: labels)
+        try staffMail.notify(
+            to: address, name: name, key: key, subject: subject, body: body, html: html, labels: labels)
     }
 
     /// A recording sender: ``SendingSetup/sender(lanes:batchSize:transport:observe:recordFailed:)``.

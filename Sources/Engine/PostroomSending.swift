@@ -90,7 +90,9 @@ public struct SendingSetup: Sendable {
         case .held: move = .held(messageID: event.id, reason: reason)
         }
         do {
-            try casebook.register.apply(reference, now: now) { lifecycle in lifecycle.record(move, kind: kind, at: now) }
+            try casebook.register.apply(reference, now: now) { lifecycle in
+                lifecycle.record(move, kind: kind, at: now)
+            }
             switch event.kind {
             case .delivered:
                 logger.info("message delivered", metadata: metadata)

@@ -67,7 +67,8 @@ struct DaemonIntakeTests {
         let transport = InMemoryTransport()
         var references: [String] = []
         for round in 0..<3 {
-            try await withDaemon(in: workspace, clock: clock, stores: stores, transport: transport) { daemon, clock, _ in
+            try await withDaemon(in: workspace, clock: clock, stores: stores, transport: transport) {
+                daemon, clock, _ in
                 references.append(try daemon.log(DaemonWorkspace.complaint(email: "restart\(round)@example.org")))
                 daemon.casesChanged()
                 try await clock.settle(daemon)

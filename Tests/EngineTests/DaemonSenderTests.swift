@@ -127,12 +127,14 @@ struct DaemonSenderTests {
         try await withDaemon { daemon, clock, transport in
             try await clock.settle(daemon)
             try daemon.postroom.notify(
-                to: "colleague@example.org", name: nil, key: "test/one", subject: "One", body: "text", labels: MessageLabels())
+                to: "colleague@example.org", name: nil, key: "test/one", subject: "One", body: "text",
+                labels: MessageLabels())
             daemon.casesChanged()
             try await clock.settle(daemon)
             #expect(await transport.subjects(to: "colleague@example.org") == ["One"])
             try daemon.postroom.notify(
-                to: "colleague@example.org", name: nil, key: "test/two", subject: "Two", body: "text", labels: MessageLabels())
+                to: "colleague@example.org", name: nil, key: "test/two", subject: "Two", body: "text",
+                labels: MessageLabels())
             try await clock.run(daemon, for: Daemon.senderSafetyInterval)
             #expect(await transport.subjects(to: "colleague@example.org") == ["One", "Two"])
         }

@@ -247,11 +247,15 @@ struct PostroomTests {
         #expect(refused?.errorDescription?.contains("--") == false, "no command-line wording in Engine")
         #expect(Retention.retentionMonths == 120)
 
-        let dry = try await offPool { try postroom.retention.purgeClosed(before: day("2026-11-26"), dryRun: true, force: true) }
+        let dry = try await offPool {
+            try postroom.retention.purgeClosed(before: day("2026-11-26"), dryRun: true, force: true)
+        }
         #expect(dry.ids.count == 1)
         #expect(dry.cases == 1)
         #expect(try await offPool { try postroom.outbox.archive.list() }.count == 2)
-        let done = try await offPool { try postroom.retention.purgeClosed(before: day("2026-11-26"), dryRun: false, force: true) }
+        let done = try await offPool {
+            try postroom.retention.purgeClosed(before: day("2026-11-26"), dryRun: false, force: true)
+        }
         #expect(done.ids == dry.ids)
         let left = try await offPool { try postroom.outbox.archive.list() }
         #expect(left.map { $0.labels["case"] } == [open.reference], "only the closed case's correspondence")
