@@ -272,4 +272,29 @@ struct PostroomTests {
         #expect(Postroom.short("line one\nline two") == "line one line two")
         #expect(Postroom.short(String(repeating: "x", count: 300)).count == 201)
     }
+
+    @Test("over in-memory stores the postroom queues into the given store, and its references are never issued again")
+    func inMemoryStores() async throws {
+        let folder = try DaemonWorkspace()
+        defer { folder.remove() }
+        let clock = TestClock("2026-11-25T09:00:00Z")
+        let (reference, labels, onDisk) = try await offPool {
+            let workspace = try Workspace.open(at: folder.root, environment: [:])
+            let store = InMemoryOutbox.inMemory(clock: clock.wallClock)
+            let casebook = Casebook(
+                workspace: workspace, register: InMemoryCaseStore.inMemory(), outbox: store, clock: clock.wallClock)
+            let postroom = try Postroom(casebook: casebook)
+            try postroom.notify(
+                to: "sam.example@example.org", name: nil, key: "test/taken", subject: "Taken: PALS-2026-0001",
+                body: "Invented.", labels: MessageLabels(reference: "PALS-2026-0001", kind: "alert"))
+            let logged = try casebook.log(json: DaemonWorkspace.complaint())
+            let queued = try store.item(forKey: "test/taken")?.labels ?? [:]
+            let disk = try Outbox(folder: workspace.outboxURL, clock: .system).list(state: nil, labels: [:]).count
+            return (logged.reference, queued, disk)
+        }
+        #expect(reference == "PALS-2026-0002", "the reference in the in-memory outbox is taken")
+        let expected = MessageLabels(reference: "PALS-2026-0001", kind: "alert", subject: "Taken: PALS-2026-0001")
+        #expect(MessageLabels(labels) == expected)
+        #expect(onDisk == 0, "nothing reached Outbox/")
+    }
 }
