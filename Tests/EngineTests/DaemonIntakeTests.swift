@@ -89,7 +89,10 @@ struct DaemonIntakeTests {
             daemon.casesChanged()
             try await clock.settle(daemon)
             #expect(await acknowledgements(transport, reference, to: "memory@example.org") == 1)
-            #expect(try daemon.postroom.outbox.archive.list().count == 1, "the acknowledgement is in the archive")
+            let archived = try daemon.postroom.outbox.archive.list(labels: MessageLabels.forCase(reference))
+            #expect(
+                archived.map { MessageLabels($0.labels).kind } == ["acknowledgement"],
+                "in the store's archive: \(daemon.postroom.outbox.counts())")
         }
         let opened = try Workspace.open(at: workspace.root, environment: [:])
         let onDisk = try await offPool {
