@@ -109,7 +109,7 @@ let package = Package(
         .target(
             name: "PalsTestKit",
             dependencies: [
-                "Engine", "Casework", "Mail", "Primitives", "WorkingDays",
+                "Engine", "Casework", "Mail", "Outbox", "Primitives", "WorkingDays",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -222,7 +222,8 @@ func outboxSMTP(_ arguments: [String]) async throws {
     }
     let outbox = try Outbox(folder: URL(fileURLWithPath: arguments[0]), clock: .system)
     for (index, message) in copies(of: readFile(arguments[2]), count: count).enumerated() {
-        _ = try outbox.queue(message: message, key: "bench-\(index)", labels: ["kind": "bench"])
+        _ = try outbox.queue(
+            message: message, key: "bench-\(index)", labels: MessageLabels(kind: "bench").dictionary)
     }
     let sender = try OutboxSender(
         outbox: outbox, transport: try CurlSMTPTransport(configuration: smtpConfiguration(arguments[1], lanes: lanes)),
@@ -307,7 +308,8 @@ func fillOutbox(_ arguments: [String]) async throws {
                 + String(repeating: "We aim to respond within 25 working days. ", count: 12) + "\n",
             autoSubmitted: .autoReplied)
         for outgoing in try message.composed(date: Date()).outgoing() {
-            _ = try outbox.queue(message: outgoing, key: "bench-fill-\(index)", labels: ["kind": "bench"])
+            _ = try outbox.queue(
+                message: outgoing, key: "bench-fill-\(index)", labels: MessageLabels(kind: "bench").dictionary)
         }
     }
     let sender = try OutboxSender(outbox: outbox, transport: InMemoryTransport(), lanes: 2, batchSize: 50)

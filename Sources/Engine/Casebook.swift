@@ -1,7 +1,8 @@
 public import Casework
 public import Foundation
 import Mail
-import Outbox
+public import Outbox
+public import Logging
 public import WorkingDays
 public import Primitives
 
@@ -14,21 +15,40 @@ public struct Casebook: Sendable {
     public let register: any CaseStore
     /// The clock every "now" comes from.
     public let clock: WallClock
+    /// The outbox store this casebook was given (an in-memory one in tests); nil means the workspace's `Outbox/`
+    /// folder, opened only when needed, so a command that only looks never creates it.
+    let givenOutbox: (any OutboxStore)?
 
     /// Opens the cases of a workspace; `readOnly` for commands that only look (they then work on a full or
     /// read-only filesystem and never write the register).
-    public init(workspace: Workspace, clock: WallClock, readOnly: Bool = false) throws {
+    /// - Parameters:
+    ///   - outbox: the outbox store of the workspace's messages; by default its `Outbox/` folder.
+    public init(
+        workspace: Workspace, clock: WallClock, readOnly: Bool = false, outbox: (any OutboxStore)? = nil
+    ) throws {
         self.workspace = workspace
         self.register = try workspace.register(readOnly: readOnly)
         self.clock = clock
+        givenOutbox = outbox
     }
 
     /// The cases of `workspace` in a register already open (the daemon's reload keeps its register: a second
     /// SQLite pool on the same file in one process would, on closing, delete the write-ahead log under the other).
-    public init(workspace: Workspace, register: any CaseStore, clock: WallClock) {
+    /// - Parameters:
+    ///   - outbox: the outbox store of the workspace's messages; by default its `Outbox/` folder.
+    public init(workspace: Workspace, register: any CaseStore, outbox: (any OutboxStore)? = nil, clock: WallClock) {
         self.workspace = workspace
         self.register = register
         self.clock = clock
+        givenOutbox = outbox
+    }
+
+    /// The outbox store of the workspace's messages: the one given, else the `Outbox/` folder (made if missing).
+    /// - Parameters:
+    ///   - logger: where the folder outbox logs recoveries and failures to record (a given store keeps its own).
+    public func outbox(logger: Logger = .outboxSilent) throws -> any OutboxStore {
+        if let givenOutbox { return givenOutbox }
+        return try Outbox(folder: workspace.outboxURL, clock: clock, logger: logger)
     }
 
     private var configuration: WorkspaceConfiguration { workspace.configuration }
@@ -60,8 +80,7 @@ public struct Casebook: Sendable {
     /// has a year, only messages queued from the year before the receipt on are read (a message cannot carry a
     /// reference before its case was received): about a year or two of messages, not ten.
     func referencesInOutbox(received: Date) throws -> Set<String> {
-        let clock = self.clock
-        let outbox = try Outbox(folder: workspace.outboxURL, clock: clock)
+        let outbox = try outbox()
         let yearly = configuration.referencePattern.text.contains("{YY")
         let from = yearly ? String(format: "%04d", CivilDate(received).year - 1) : ""
         return outbox.labelValues(MessageLabels.Key.reference.rawValue, idsFrom: from)

@@ -31,8 +31,6 @@ public final class Daemon: Sendable {
     let environment: [String: String]
     let logger: Logger
     let guardrail: AutoReplyGuard
-    /// How the attention flag of a case intake could not acknowledge begins.
-    static let intakeFlag = "automatic acknowledgement not"
     /// Cases already logged as waiting for the automatic-mail cap (logged once each).
     let capped = Mutex<Set<String>>([])
     /// Raised when intake or the watcher queued mail, so the sender goes at once instead of when its sleep ends.
@@ -94,8 +92,10 @@ public final class Daemon: Sendable {
         let current = casebook
         do {
             let workspace = try Workspace.open(at: current.workspace.root, environment: environment)
-            let casebook = Casebook(workspace: workspace, register: current.register, clock: current.clock)
-            let postroom = try Postroom(casebook: casebook, logger: logger)
+            let kept = postroom.outbox
+            let casebook = Casebook(
+                workspace: workspace, register: current.register, outbox: kept, clock: current.clock)
+            let postroom = try Postroom(casebook: casebook, outbox: kept, logger: logger)
             let fresh = try Self.setup(postroom, lanes: lanes, transport: transport)
             setup.withLock { $0 = fresh }
             logger.notice(
@@ -148,7 +148,7 @@ public final class Daemon: Sendable {
     private func logProblems(_ report: OutboxSender.Report) -> OutboxSender.Report {
         for problem in report.problems {
             var metadata: Logger.Metadata = ["error": "\(problem)"]
-            if let reference = problem.labels["case"] { metadata["case"] = "\(reference)" }
+            if let reference = MessageLabels(problem.labels).reference { metadata["case"] = "\(reference)" }
             if let id = problem.id { metadata["message"] = "\(id)" }
             logger.error("could not record a message move", metadata: metadata)
         }

@@ -39,7 +39,7 @@ extension Daemon {
                 switch (reminder.kind, reminder.recipient) {
                 case (.digest, .officer(let id)):
                     guard let officer = configuration.officer(id) else { continue }
-                    try postroom.queueDigest(for: officer, items: reminder.items, key: reminder.key)
+                    try postroom.staffMail.queueDigest(for: officer, items: reminder.items, key: reminder.key)
                 case (_, let recipient):
                     let item = reminder.items[0]
                     let to: (address: String, name: String)?
@@ -53,7 +53,7 @@ extension Daemon {
                         reference: item.reference, caseId: reminder.caseId, kind: reminder.kind.rawValue)
                     try postroom.notify(
                         to: to.address, name: to.name, key: reminder.key, subject: subject, body: body,
-                        labels: labels.dictionary)
+                        labels: labels)
                 }
                 queued += 1
                 logger.info("reminder queued", metadata: ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)"])
@@ -123,7 +123,7 @@ extension Daemon {
                     The register may have been edited by hand or damaged: please have it checked. Every other \
                     case's reminders go out as usual.
                     """,
-                labels: MessageLabels(reference: problem.reference, kind: "alert").dictionary)
+                labels: MessageLabels(reference: problem.reference, kind: "alert"))
         } catch {
             logger.error("cannot tell the manager about the case", metadata: ["case": "\(problem.reference)", "error": "\(error)"])
         }

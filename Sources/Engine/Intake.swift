@@ -55,7 +55,7 @@ extension Daemon {
                 slot = (address, allowedAt)
             }
             // The case id makes the key this case's for ever, even if its reference were ever issued again.
-            try postroom.queue(letter, key: "acknowledgement/\(reference)/\(record.caseId)/stage-\(stage)")
+            try postroom.letterQueue.queue(letter, key: "acknowledgement/\(reference)/\(record.caseId)/stage-\(stage)")
             slot = nil
             let at = now
             try casebook.register.apply(reference, now: at) { lifecycle in

@@ -2,7 +2,7 @@ import Casework
 public import Foundation
 import Synchronization
 public import Letters
-import Mail
+public import Mail
 public import Outbox
 public import Logging
 import WorkingDays
@@ -16,13 +16,24 @@ import Primitives
 ///
 /// Alerts to one officer are coalesced (``OfficerAlerts``): at most one alert per officer per ``alertWindow``,
 /// listing every problem since the last one.
+///
+/// A thin holder: each job is its own small type, all sharing one casebook, letter desk, outbox and logger:
+/// ``LetterQueue`` (letters to complainants), ``StaffMail`` (alerts, reminders, digests), ``Retention``
+/// (purging closed cases' correspondence) and ``SendingSetup`` (transport, retry policy, a recording sender).
 public struct Postroom: Sendable {
     public let casebook: Casebook
     public let letters: LetterDesk
-    public let outbox: Outbox
+    /// Where queued messages wait, are sent and are archived: the casebook's store unless one was given.
+    public let outbox: any OutboxStore
     let logger: Logger
-    /// Problems waiting to be told to their officers.
-    let alerts: OfficerAlerts
+    /// Queues letters to complainants: by email, or as PDFs to print and post.
+    public let letterQueue: LetterQueue
+    /// Alerts, reminders and digests to staff.
+    public let staffMail: StaffMail
+    /// Purges the correspondence of cases closed long enough ago.
+    public let retention: Retention
+    /// The transport, the retry policy and senders that record every move on its case.
+    public let sending: SendingSetup
 
     /// The file transport's folder in `Outbox/`: where mail goes when `mail.transport` is `file`.
     public static let localDeliveryFolder = "local"
@@ -34,113 +45,75 @@ public struct Postroom: Sendable {
     public static let defaultAlertWindow: TimeInterval = 15 * 60
 
     /// - Parameters:
+    ///   - outbox: the outbox store; by default the casebook's (the workspace's `Outbox/` folder, logging to `logger`).
+    ///   - logger: where the postroom, the outbox, its senders and the SMTP transport log.
     ///   - alertWindow: the shortest time between two alerts to one officer, in seconds.
     public init(
-        casebook: Casebook, logger: Logger = Logger(label: "pals"), alertWindow: TimeInterval = Self.defaultAlertWindow
+        casebook: Casebook, outbox: (any OutboxStore)? = nil, logger: Logger = Logger(label: "pals"),
+        alertWindow: TimeInterval = Self.defaultAlertWindow
     ) throws {
         self.casebook = casebook
         letters = try LetterDesk(casebook: casebook)
-        outbox = try Outbox(folder: casebook.workspace.outboxURL, clock: casebook.clock)
+        let outbox = try outbox ?? casebook.outbox(logger: logger)
+        self.outbox = outbox
         self.logger = logger
-        alerts = OfficerAlerts(window: alertWindow)
+        staffMail = StaffMail(
+            casebook: casebook, letters: letters, outbox: outbox, logger: logger,
+            alerts: OfficerAlerts(window: alertWindow))
+        letterQueue = LetterQueue(
+            casebook: casebook, letters: letters, outbox: outbox, logger: logger, staff: staffMail)
+        retention = Retention(casebook: casebook, outbox: outbox, logger: logger)
+        sending = SendingSetup(casebook: casebook, outbox: outbox, logger: logger, staff: staffMail)
     }
 
-    var configuration: WorkspaceConfiguration { casebook.workspace.configuration }
-    var register: any CaseStore { casebook.register }
+    /// Problems waiting to be told to their officers.
+    var alerts: OfficerAlerts { staffMail.alerts }
 
-    // MARK: Queueing letters
+    // MARK: The entry points many callers use
 
     /// What queueing a letter did.
-    public enum Queued: Sendable {
-        /// An email was queued (or had been queued before under the same key).
-        case email(OutboxItem, isNew: Bool)
-        /// A PDF was put in the print queue for posting.
-        case print(URL, isNew: Bool)
-    }
+    public typealias Queued = LetterQueue.Queued
 
-    /// Queues a letter for a case: by email when the complainant prefers email, else as a PDF in the print
-    /// queue with the officer told. The key makes it happen once; the case history records it.
-    @discardableResult
-    public func queue(_ letter: PreparedLetter, key: String) throws -> Queued {
-        let now = casebook.clock.now()
-        switch letter.delivery {
-        case .email:
-            let composed = try letters.compose(letter, date: now)
-            let caseId = try register.get(letter.reference).caseId
-            let labels = MessageLabels(
-                reference: letter.reference, caseId: caseId, kind: letter.kind.rawValue, subject: letter.merged.subject)
-            let results = try composed.outgoing().map { message in
-                try outbox.queue(message: message, key: key, labels: labels.dictionary)
-            }
-            let result = results[0]
-            if result.isNew {
-                try register.apply(letter.reference, now: now) { lifecycle in
-                    lifecycle.record(.queuedByEmail(messageID: result.item.id), kind: letter.kind.rawValue, at: now)
-                }
-                logger.info("letter queued", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)", "message": "\(result.item.id)"])
-            }
-            return .email(result.item, isNew: result.isNew)
-        case .post:
-            let printFolder = casebook.workspace.outboxURL.appending(path: Self.printFolder)
-            try PrivateFiles.makeFolder(printFolder)
-            try PrivateFiles.checkRealFolder(printFolder.path)  // a link planted here would put letters elsewhere
-            let file = printFile(key: key, reference: letter.reference, kind: letter.kind)
-            let isNew = !FileManager.default.fileExists(atPath: file.path)
-            if isNew {
-                try PrivateFiles.write(try letter.pdf(), to: file)
-                try register.apply(letter.reference, now: now) { lifecycle in
-                    lifecycle.record(.printed(file: file.lastPathComponent), kind: letter.kind.rawValue, at: now)
-                }
-                logger.info("letter placed in the print queue", metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
-            }
-            // Also when the file was there: a retry after a failed alert must still tell the officer (the key
-            // makes it once).
-            try alertOfficer(
-                reference: letter.reference, key: "print/\(key)",
-                subject: "Letter to post: \(letter.reference)",
-                body: "A \(letter.kind.rawValue) letter for case \(letter.reference) is waiting in the print queue:\n\n  \(file.path)\n\nPlease print it and post it today.")
-            return .print(file, isNew: isNew)
-        }
-    }
-
-    /// A letter's file in the print queue: named by the reference, the kind and the key, never by a person.
-    func printFile(key: String, reference: String, kind: LetterKind) -> URL {
-        let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
-        return casebook.workspace.outboxURL.appending(path: "\(Self.printFolder)/\(reference)-\(kind.rawValue)-\(safe).pdf")
-    }
-
-    /// Queues a letter an officer writes (`pals letter`): a holding letter moves the agreed response date, a
-    /// resolution marks the case responded. Running the same command twice on one day queues it once.
+    /// Queues a letter an officer writes: ``LetterQueue/sendLetter(_:reference:inputs:)``.
     @discardableResult
     public func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
-        let record = try register.get(reference)
-        let fingerprint = inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
-        let key = "letter/\(reference)/\(record.caseId)/\(kind.rawValue)/\(casebook.clock.today().iso)/\(Self.hash(fingerprint))"
-        if let existing = try outbox.item(forKey: key) { return .email(existing, isNew: false) }
-        let printed = printFile(key: key, reference: reference, kind: kind)
-        if FileManager.default.fileExists(atPath: printed.path) { return .print(printed, isNew: false) }
-        let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
-        let result = try queue(letter, key: key)
-        sendAlerts(force: true)  // a one-shot command: the print request cannot wait for a sender pass
-        let isNew: Bool
-        switch result {
-        case .email(_, let new), .print(_, let new): isNew = new
-        }
-        guard isNew else { return result }
-        let now = casebook.clock.now()
-        try register.apply(reference, now: now) { lifecycle in
-            if let holding = letter.holding {
-                try lifecycle.extend(to: holding.newDate, reason: holding.reason, at: now)
-            } else if kind == .acknowledgement {
-                try lifecycle.acknowledge(.byOfficerLetter, at: now)
-            } else if kind == .resolution {
-                try lifecycle.respond(at: now)
-            }
-        }
-        return result
+        try letterQueue.sendLetter(kind, reference: reference, inputs: inputs)
+    }
+
+    /// Tells a case's officer of a problem: ``StaffMail/alertOfficer(reference:key:subject:body:)``.
+    public func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
+        try staffMail.alertOfficer(reference: reference, key: key, subject: subject, body: body)
+    }
+
+    /// Queues the officers' pending alerts: ``StaffMail/sendAlerts(force:)``.
+    @discardableResult
+    public func sendAlerts(force: Bool = false) -> Int { staffMail.sendAlerts(force: force) }
+
+    /// Queues a message to staff: ``StaffMail/notify(to:name:key:subject:body:html:labels:)``.
+    public func notify(
+        to address: String, name: String?, key: String, subject: String, body: String, html: String? = nil,
+        labels: MessageLabels
+    ) throws {
+        try staffMail.notify(
+            to: address, name: name, key: key, subject: subject, body: body, html: html, labels: labels)
+    }
+
+    /// A recording sender: ``SendingSetup/sender(lanes:batchSize:transport:observe:recordFailed:)``.
+    public func sender(
+        lanes: Int? = nil, batchSize: Int = 10, transport: (any MailTransport)? = nil,
+        observe: (@Sendable (OutboxEvent) -> Void)? = nil,
+        recordFailed: (@Sendable (OutboxEvent, any Error) -> Void)? = nil
+    ) throws -> OutboxSender {
+        try sending.sender(
+            lanes: lanes, batchSize: batchSize, transport: transport, observe: observe, recordFailed: recordFailed)
     }
 
     /// A short stable hash (FNV-1a, hex) of a text; the keys it is part of must never change.
     public static func hash(_ text: String) -> String { StableHash(text).hex }
 
+    /// A server reply shortened to one line.
+    public static func short(_ reply: String) -> String {
+        let line = reply.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > 200 ? String(line.prefix(200)) + "…" : line
+    }
 }

@@ -7,16 +7,30 @@ import Primitives
 import WorkingDays
 
 /// Sending set-up: the configured transport, retry policy and a sender whose every move is recorded on its case.
-extension Postroom {
+public struct SendingSetup: Sendable {
+    let casebook: Casebook
+    let outbox: any OutboxStore
+    let logger: Logger
+    /// Where a failed or held message's alert goes, and what queues the alerts at the end of each pass.
+    let staff: StaffMail
+
+    init(casebook: Casebook, outbox: any OutboxStore, logger: Logger, staff: StaffMail) {
+        self.casebook = casebook
+        self.outbox = outbox
+        self.logger = logger
+        self.staff = staff
+    }
+
+    var configuration: WorkspaceConfiguration { casebook.workspace.configuration }
 
     /// The transport the configuration chooses: the file transport into `Outbox/local/`, or SMTP through libcurl.
     public func transport() throws -> any MailTransport {
         let mail = configuration.mail
         switch mail.transport {
         case .file:
-            return FileTransport(folder: casebook.workspace.outboxURL.appending(path: Self.localDeliveryFolder))
+            return FileTransport(folder: casebook.workspace.outboxURL.appending(path: Postroom.localDeliveryFolder))
         case .smtp:
-            return try CurlSMTPTransport(configuration: try configuration.smtpConfiguration())
+            return try CurlSMTPTransport(configuration: try configuration.smtpConfiguration(), logger: logger)
         }
     }
 
@@ -40,7 +54,7 @@ extension Postroom {
         recordFailed: (@Sendable (OutboxEvent, any Error) -> Void)? = nil
     ) throws -> OutboxSender {
         let chosen = try transport ?? self.transport()
-        let postroom = self
+        let setup = self
         return try OutboxSender(
             outbox: outbox, transport: chosen, policy: retryPolicy, lanes: lanes ?? configuration.mail.smtp.lanes,
             batchSize: batchSize,
@@ -48,14 +62,14 @@ extension Postroom {
                 // The register write and the alert run off the cooperative pool (SQLite blocks).
                 await BlockingWork.run {
                     do {
-                        try postroom.record(event)
+                        try setup.record(event)
                     } catch {
                         recordFailed?(event, error)
                     }
                 }
                 observe?(event)
             },
-            afterPass: { await BlockingWork.run { _ = postroom.sendAlerts() } })
+            afterPass: { await BlockingWork.run { _ = setup.staff.sendAlerts() } }, logger: logger)
     }
 
     /// Records a move of a message on its case; flags the case and notes an alert for the officer when it failed
@@ -66,17 +80,19 @@ extension Postroom {
         guard let reference = labels.reference else { return }
         let kind = labels.kind ?? "message"
         let now = casebook.clock.now()
-        let reason = Self.short(event.reason ?? event.reply ?? "")
+        let reason = Postroom.short(event.reason ?? event.reply ?? "")
         var metadata: Logger.Metadata = ["case": "\(reference)", "kind": "\(kind)", "message": "\(event.id)"]
         let move: CaseLifecycle.LetterMove
         switch event.kind {
-        case .delivered: move = .sent(messageID: event.id, reply: Self.short(event.reply ?? ""))
+        case .delivered: move = .sent(messageID: event.id, reply: Postroom.short(event.reply ?? ""))
         case .deferred: move = .deferred(messageID: event.id, reason: reason)
         case .failed: move = .failed(messageID: event.id, reason: reason)
         case .held: move = .held(messageID: event.id, reason: reason)
         }
         do {
-            try register.apply(reference, now: now) { lifecycle in lifecycle.record(move, kind: kind, at: now) }
+            try casebook.register.apply(reference, now: now) { lifecycle in
+                lifecycle.record(move, kind: kind, at: now)
+            }
             switch event.kind {
             case .delivered:
                 logger.info("message delivered", metadata: metadata)
@@ -87,7 +103,7 @@ extension Postroom {
                 let state = event.kind == .failed ? "failed" : "on hold"
                 logger.warning("message \(state)", metadata: metadata)
                 if kind != "alert" {
-                    try alertOfficer(
+                    try staff.alertOfficer(
                         reference: reference, key: "alert/\(event.id)/\(event.kind.rawValue)",
                         subject: "Undelivered \(kind): \(reference)",
                         body: """
@@ -106,11 +122,5 @@ extension Postroom {
                 "could not record a message move on its case", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             throw error
         }
-    }
-
-    /// A server reply shortened to one line.
-    public static func short(_ reply: String) -> String {
-        let line = reply.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return line.count > 200 ? String(line.prefix(200)) + "…" : line
     }
 }

@@ -6,8 +6,18 @@ import Outbox
 public import WorkingDays
 public import Primitives
 
-/// Retention: what is kept of a closed case, and for how long.
-extension Postroom {
+/// Retention: what is kept of a closed case, and for how long; purges the archive of cases past it.
+public struct Retention: Sendable {
+    let casebook: Casebook
+    let outbox: any OutboxStore
+    let logger: Logger
+
+    init(casebook: Casebook, outbox: any OutboxStore, logger: Logger) {
+        self.casebook = casebook
+        self.outbox = outbox
+        self.logger = logger
+    }
+
     /// How long a closed case's correspondence is kept: 10 years after closure.
     public static let retentionMonths = 120
 
@@ -17,7 +27,7 @@ extension Postroom {
     public func purgeClosed(before day: CivilDate, dryRun: Bool, force: Bool) throws -> (ids: [String], cases: Int) {
         let limit = casebook.clock.today().adding(months: -Self.retentionMonths)
         if day > limit, !force { throw RetentionError(closedBefore: day, purgeableBefore: limit) }
-        let closed = Set(try register.cases(CaseFilter(status: .closed)).filter {
+        let closed = Set(try casebook.register.cases(CaseFilter(status: .closed)).filter {
             guard let at = $0.closedAt else { return false }
             return CivilDate(at) < day
         }.map(\.reference))
@@ -45,7 +55,7 @@ public struct RetentionError: PalsError, Hashable {
     public var code: Code { .withinRetention }
 
     public var errorDescription: String? {
-        "cases closed before \(closedBefore.iso) are not all past the \(Postroom.retentionMonths / 12)-year retention "
+        "cases closed before \(closedBefore.iso) are not all past the \(Retention.retentionMonths / 12)-year retention "
             + "period: only cases closed before \(purgeableBefore.iso) may be purged; nothing was removed"
     }
 

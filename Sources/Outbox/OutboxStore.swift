@@ -198,6 +198,16 @@ public struct OutboxSettleResult: Sendable {
 extension OutboxStore {
     /// The sent-items archive of this store.
     public var archive: OutboxArchive { OutboxArchive(store: self) }
+
+    /// The messages in a state (every state when nil), oldest first.
+    public func list(state: OutboxState? = nil) throws(OutboxError) -> [OutboxItem] {
+        try list(state: state, labels: [:])
+    }
+
+    /// The messages in any state whose labels include every pair of `labels`, oldest first.
+    public func list(labels: [String: String]) throws(OutboxError) -> [OutboxItem] {
+        try list(state: nil, labels: labels)
+    }
 }
 
 extension OutboxStore where Self == InMemoryOutbox {

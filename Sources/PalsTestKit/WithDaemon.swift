@@ -5,29 +5,62 @@ public import Mail
 import Dispatch
 import ServiceLifecycle
 public import Primitives
+import Casework
+import Outbox
+import Synchronization
 
 /// How a test daemon's stores are made: the case store (a ``Casebook`` over a register) and the postroom with its
-/// outbox. Today the SQLite register and the folder outbox of a real workspace; in-memory twins slot in here.
-public struct DaemonStores: Sendable {
+/// outbox: the SQLite register and the folder outbox of a real workspace, or their in-memory twins.
+public struct DaemonStores: Sendable, CustomStringConvertible {
+    /// What the stores are, for a parameterized test's name.
+    public var name: String
     /// Opens the cases of a workspace on a clock.
     public var casebook: @Sendable (Workspace, WallClock) throws -> Casebook
     /// Makes the postroom (letters, outbox, alerts) of a casebook.
     public var postroom: @Sendable (Casebook, Logger) throws -> Postroom
 
     public init(
+        name: String = "custom stores",
         casebook: @escaping @Sendable (Workspace, WallClock) throws -> Casebook,
         postroom: @escaping @Sendable (Casebook, Logger) throws -> Postroom
     ) {
+        self.name = name
         self.casebook = casebook
         self.postroom = postroom
     }
 
+    public var description: String { name }
+
     /// The workspace's SQLite register and its `Outbox/` folders.
     public static var sqliteAndFolders: DaemonStores {
         DaemonStores(
+            name: "SQLite register and folder outbox",
             casebook: { workspace, clock in try Casebook(workspace: workspace, clock: clock) },
             postroom: { casebook, logger in try Postroom(casebook: casebook, logger: logger) })
     }
+
+    /// An ``InMemoryCaseStore`` and an ``InMemoryOutbox``, made afresh each time this is read: nothing of the cases
+    /// or the messages reaches the workspace's register or `Outbox/` folder. One value keeps its stores across the
+    /// daemons it starts (a restart test passes the same value to each ``withDaemon(in:clock:stores:…)``).
+    public static var inMemory: DaemonStores {
+        let cases = InMemoryCaseStore.inMemory()
+        let outbox = Mutex<InMemoryOutbox?>(nil)
+        return DaemonStores(
+            name: "in-memory case store and outbox",
+            casebook: { workspace, clock in
+                let store = outbox.withLock { made in
+                    if let made { return made }
+                    let fresh = InMemoryOutbox.inMemory(clock: clock)
+                    made = fresh
+                    return fresh
+                }
+                return Casebook(workspace: workspace, register: cases, outbox: store, clock: clock)
+            },
+            postroom: { casebook, logger in try Postroom(casebook: casebook, logger: logger) })
+    }
+
+    /// Both kinds of stores, for tests that must hold over each.
+    public static var all: [DaemonStores] { [.sqliteAndFolders, .inMemory] }
 }
 
 /// A workspace for in-process daemon tests, made as `pals init` makes one, in a temporary folder; it outlives one

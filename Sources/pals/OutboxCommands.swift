@@ -219,7 +219,7 @@ struct ArchiveCommand: AsyncParsableCommand {
             }
             let purged: (ids: [String], cases: Int)
             do {
-                purged = try options.postroom().purgeClosed(before: day, dryRun: dryRun, force: force)
+                purged = try options.postroom().retention.purgeClosed(before: day, dryRun: dryRun, force: force)
             } catch let error as RetentionError {
                 throw PurgeRefused(error: error)
             }

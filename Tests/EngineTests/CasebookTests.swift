@@ -439,7 +439,7 @@ struct CasebookTests {
             for reference in ["PALS-2026-0001", "PALS-2026-0002", "PALS-2026-0004"] {
                 try postroom.notify(
                     to: "alex.example@example.org", name: nil, key: "test/\(reference)", subject: "Test \(reference)",
-                    body: "Invented.", labels: ["case": reference, "kind": "alert"])
+                    body: "Invented.", labels: MessageLabels(reference: reference, kind: "alert"))
             }
             guard let held = try ws.outbox().list().first(where: { $0.labels["case"] == "PALS-2026-0004" }) else {
                 throw Missing("the message of PALS-2026-0004")

@@ -14,11 +14,13 @@ func acknowledgements(_ transport: InMemoryTransport, _ reference: String, to ad
 
 @Suite("The daemon's intake acknowledges each case once, at once when woken", .serialized)
 struct DaemonIntakeTests {
-    @Test("a case logged before the daemon starts is acknowledged once, and the case shows it sent")
-    func acknowledgesAtStart() async throws {
+    @Test(
+        "a case logged before the daemon starts is acknowledged once, and the case shows it sent",
+        arguments: DaemonStores.all)
+    func acknowledgesAtStart(stores: DaemonStores) async throws {
         let workspace = try DaemonWorkspace()
         defer { workspace.remove() }
-        try await withDaemon(in: workspace) { daemon, clock, transport in
+        try await withDaemon(in: workspace, stores: stores) { daemon, clock, transport in
             let reference = try daemon.log(DaemonWorkspace.complaint())
             daemon.casesChanged()
             try await clock.settle(daemon)
@@ -57,15 +59,16 @@ struct DaemonIntakeTests {
         }
     }
 
-    @Test("a restarted daemon sends no second acknowledgement")
-    func restartSendsOnce() async throws {
+    @Test("a restarted daemon sends no second acknowledgement", arguments: DaemonStores.all)
+    func restartSendsOnce(stores: DaemonStores) async throws {
         let workspace = try DaemonWorkspace()
         defer { workspace.remove() }
         let clock = TestClock("2026-11-25T09:00:00Z")
         let transport = InMemoryTransport()
         var references: [String] = []
         for round in 0..<3 {
-            try await withDaemon(in: workspace, clock: clock, transport: transport) { daemon, clock, _ in
+            try await withDaemon(in: workspace, clock: clock, stores: stores, transport: transport) {
+                daemon, clock, _ in
                 references.append(try daemon.log(DaemonWorkspace.complaint(email: "restart\(round)@example.org")))
                 daemon.casesChanged()
                 try await clock.settle(daemon)
@@ -75,6 +78,30 @@ struct DaemonIntakeTests {
         for (round, reference) in references.enumerated() {
             #expect(await acknowledgements(transport, reference, to: "restart\(round)@example.org") == 1)
         }
+    }
+
+    @Test("the in-memory daemon acknowledges a case without writing the workspace's register or Outbox/")
+    func inMemoryLeavesWorkspaceAlone() async throws {
+        let workspace = try DaemonWorkspace()
+        defer { workspace.remove() }
+        try await withDaemon(in: workspace, stores: .inMemory) { daemon, clock, transport in
+            let reference = try daemon.log(DaemonWorkspace.complaint(email: "memory@example.org"))
+            daemon.casesChanged()
+            try await clock.settle(daemon)
+            #expect(await acknowledgements(transport, reference, to: "memory@example.org") == 1)
+            let archived = try daemon.postroom.outbox.archive.list(labels: MessageLabels.forCase(reference))
+            #expect(
+                archived.map { MessageLabels($0.labels).kind } == ["acknowledgement"],
+                "in the store's archive: \(daemon.postroom.outbox.counts())")
+        }
+        let opened = try Workspace.open(at: workspace.root, environment: [:])
+        let onDisk = try await offPool {
+            let cases = try opened.register().cases(CaseFilter()).count
+            let messages = try Outbox(folder: opened.outboxURL, clock: .system).list(state: nil, labels: [:]).count
+            return (cases, messages)
+        }
+        #expect(onDisk.0 == 0, "no case in the SQLite register")
+        #expect(onDisk.1 == 0, "no message in Outbox/")
     }
 
     @Test("two intake passes racing over the same cases queue each acknowledgement once")

@@ -20,11 +20,13 @@ struct DaemonReminderTests {
         await transport.subjects(to: Self.officer).filter { $0.hasPrefix("Complaint deadlines for") }
     }
 
-    @Test("over a simulated week an overdue case gives one digest a working day, none at weekends, one escalation")
-    func weekOfReminders() async throws {
+    @Test(
+        "over a simulated week an overdue case gives one digest a working day, none at weekends, one escalation",
+        arguments: DaemonStores.all)
+    func weekOfReminders(stores: DaemonStores) async throws {
         // Monday 23 November 2026, 06:00: the case's response (25 working days from 1 September) is long overdue.
         try await withDaemon(
-            start: "2026-11-23T06:00:00Z", safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet
+            start: "2026-11-23T06:00:00Z", stores: stores, safetyInterval: Self.quiet, senderSafetyInterval: Self.quiet
         ) { daemon, clock, transport in
             let reference = try daemon.log(DaemonWorkspace.complaint(received: "2026-09-01T10:00:00Z"))
             daemon.casesChanged()

@@ -46,10 +46,13 @@ struct DaemonSenderTests {
             ("ok@example.org", DeliveryOutcome.delivered(reply: "250 ok"), CaseEventKind.letterSent, false),
             ("bad@example.org", .permanentFailure(code: 550, reply: "550 5.1.1 no such user"), .letterFailed, true),
             ("lost@example.org", .uncertain(reason: "connection lost after the final dot"), .letterHeld, true),
-        ])
-    func movesRecorded(address: String, outcome: DeliveryOutcome, kind: CaseEventKind, flags: Bool) async throws {
+        ], DaemonStores.all)
+    func movesRecorded(
+        move: (address: String, outcome: DeliveryOutcome, kind: CaseEventKind, flags: Bool), stores: DaemonStores
+    ) async throws {
+        let (address, outcome, kind, flags) = move
         let transport = InMemoryTransport(answers: [address: [outcome]])
-        try await withDaemon(transport: transport) { daemon, clock, _ in
+        try await withDaemon(stores: stores, transport: transport) { daemon, clock, _ in
             let reference = try daemon.log(DaemonWorkspace.complaint(email: address))
             daemon.casesChanged()
             try await clock.settle(daemon)
@@ -59,14 +62,17 @@ struct DaemonSenderTests {
         }
     }
 
-    @Test("a burst of held messages is one alert per officer; the next waits for the end of the window")
-    func alertsCoalesced() async throws {
+    @Test(
+        "a burst of held messages is one alert per officer; the next waits for the end of the window",
+        arguments: DaemonStores.all)
+    func alertsCoalesced(stores: DaemonStores) async throws {
         let transport = InMemoryTransport { envelope, _ in
             envelope.recipient.address.hasPrefix("held")
                 ? .uncertain(reason: "connection lost after the final dot") : .delivered(reply: "250 ok")
         }
         // 07:00, before the day's digest, so the officer's mail is the alerts alone.
-        try await withDaemon(start: "2026-11-25T07:00:00Z", transport: transport) { daemon, clock, transport in
+        try await withDaemon(start: "2026-11-25T07:00:00Z", stores: stores, transport: transport) {
+            daemon, clock, transport in
             try await clock.settle(daemon)
             for index in 0..<3 { _ = try daemon.log(DaemonWorkspace.complaint(email: "held\(index)@example.org")) }
             daemon.casesChanged()
@@ -121,12 +127,14 @@ struct DaemonSenderTests {
         try await withDaemon { daemon, clock, transport in
             try await clock.settle(daemon)
             try daemon.postroom.notify(
-                to: "colleague@example.org", name: nil, key: "test/one", subject: "One", body: "text", labels: [:])
+                to: "colleague@example.org", name: nil, key: "test/one", subject: "One", body: "text",
+                labels: MessageLabels())
             daemon.casesChanged()
             try await clock.settle(daemon)
             #expect(await transport.subjects(to: "colleague@example.org") == ["One"])
             try daemon.postroom.notify(
-                to: "colleague@example.org", name: nil, key: "test/two", subject: "Two", body: "text", labels: [:])
+                to: "colleague@example.org", name: nil, key: "test/two", subject: "Two", body: "text",
+                labels: MessageLabels())
             try await clock.run(daemon, for: Daemon.senderSafetyInterval)
             #expect(await transport.subjects(to: "colleague@example.org") == ["One", "Two"])
         }

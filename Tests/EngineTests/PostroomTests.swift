@@ -146,7 +146,7 @@ struct PostroomTests {
             try postroom.notify(
                 to: "sam.example@example.org", name: "Sam Example", key: "test/notify",
                 subject: "Attention: PALS-2026-0001",
-                body: "Invented.", labels: ["case": "PALS-2026-0001", "kind": "alert"])
+                body: "Invented.", labels: MessageLabels(reference: "PALS-2026-0001", kind: "alert"))
             guard let item = try postroom.outbox.item(forKey: "test/notify") else { throw Missing("the message") }
             return (item, String(decoding: try postroom.outbox.data(of: item.id), as: UTF8.self))
         }
@@ -194,8 +194,8 @@ struct PostroomTests {
         let items = try await offPool {
             let postroom = try Postroom(casebook: ws.casebook())
             let alex = ws.workspace.configuration.officer("alex")!
-            try postroom.queueDigest(for: alex, items: [], key: "digest/alex/2026-11-25")
-            try postroom.queueDigest(for: alex, items: [], key: "digest/alex/2026-11-25")
+            try postroom.staffMail.queueDigest(for: alex, items: [], key: "digest/alex/2026-11-25")
+            try postroom.staffMail.queueDigest(for: alex, items: [], key: "digest/alex/2026-11-25")
             return try postroom.outbox.list()
         }
         #expect(items.count == 1)
@@ -211,8 +211,8 @@ struct PostroomTests {
         defer { ws.folder.remove() }
         let record = try await ws.log()
         let postroom = try await offPool { try Postroom(casebook: ws.casebook()) }
-        #expect(try await offPool { try postroom.transport() } is FileTransport)
-        #expect(postroom.retryPolicy.firstBackoff == .seconds(300))
+        #expect(try await offPool { try postroom.sending.transport() } is FileTransport)
+        #expect(postroom.sending.retryPolicy.firstBackoff == .seconds(300))
         try await offPool { try postroom.sendLetter(.acknowledgement, reference: record.reference, inputs: [:]) }
         let sender = try await offPool { try postroom.sender(lanes: 1) }
         let report = await sender.drain()
@@ -239,24 +239,28 @@ struct PostroomTests {
         try await offPool { try ws.casebook().close(closed.reference) }
 
         let refused = await failure(RetentionError.self) {
-            _ = try postroom.purgeClosed(before: day("2026-11-26"), dryRun: false, force: false)
+            _ = try postroom.retention.purgeClosed(before: day("2026-11-26"), dryRun: false, force: false)
         }
         #expect(refused?.code == .withinRetention)
         #expect(refused?.closedBefore == day("2026-11-26") && refused?.purgeableBefore == day("2016-11-25"))
         #expect(refused?.errorDescription?.contains("only cases closed before 2016-11-25 may be purged") == true)
         #expect(refused?.errorDescription?.contains("--") == false, "no command-line wording in Engine")
-        #expect(Postroom.retentionMonths == 120)
+        #expect(Retention.retentionMonths == 120)
 
-        let dry = try await offPool { try postroom.purgeClosed(before: day("2026-11-26"), dryRun: true, force: true) }
+        let dry = try await offPool {
+            try postroom.retention.purgeClosed(before: day("2026-11-26"), dryRun: true, force: true)
+        }
         #expect(dry.ids.count == 1)
         #expect(dry.cases == 1)
         #expect(try await offPool { try postroom.outbox.archive.list() }.count == 2)
-        let done = try await offPool { try postroom.purgeClosed(before: day("2026-11-26"), dryRun: false, force: true) }
+        let done = try await offPool {
+            try postroom.retention.purgeClosed(before: day("2026-11-26"), dryRun: false, force: true)
+        }
         #expect(done.ids == dry.ids)
         let left = try await offPool { try postroom.outbox.archive.list() }
         #expect(left.map { $0.labels["case"] } == [open.reference], "only the closed case's correspondence")
         let early = try await offPool {
-            try postroom.purgeClosed(before: day("2016-01-01"), dryRun: true, force: false)
+            try postroom.retention.purgeClosed(before: day("2016-01-01"), dryRun: true, force: false)
         }
         #expect(early.ids.isEmpty && early.cases == 0, "a day past the retention period needs no force")
     }
@@ -267,5 +271,30 @@ struct PostroomTests {
         #expect(Postroom.hash("a") == "af63dc4c8601ec8c")
         #expect(Postroom.short("line one\nline two") == "line one line two")
         #expect(Postroom.short(String(repeating: "x", count: 300)).count == 201)
+    }
+
+    @Test("over in-memory stores the postroom queues into the given store, and its references are never issued again")
+    func inMemoryStores() async throws {
+        let folder = try DaemonWorkspace()
+        defer { folder.remove() }
+        let clock = TestClock("2026-11-25T09:00:00Z")
+        let (reference, labels, onDisk) = try await offPool {
+            let workspace = try Workspace.open(at: folder.root, environment: [:])
+            let store = InMemoryOutbox.inMemory(clock: clock.wallClock)
+            let casebook = Casebook(
+                workspace: workspace, register: InMemoryCaseStore.inMemory(), outbox: store, clock: clock.wallClock)
+            let postroom = try Postroom(casebook: casebook)
+            try postroom.notify(
+                to: "sam.example@example.org", name: nil, key: "test/taken", subject: "Taken: PALS-2026-0001",
+                body: "Invented.", labels: MessageLabels(reference: "PALS-2026-0001", kind: "alert"))
+            let logged = try casebook.log(json: DaemonWorkspace.complaint())
+            let queued = try store.item(forKey: "test/taken")?.labels ?? [:]
+            let disk = try Outbox(folder: workspace.outboxURL, clock: .system).list(state: nil, labels: [:]).count
+            return (logged.reference, queued, disk)
+        }
+        #expect(reference == "PALS-2026-0002", "the reference in the in-memory outbox is taken")
+        let expected = MessageLabels(reference: "PALS-2026-0001", kind: "alert", subject: "Taken: PALS-2026-0001")
+        #expect(MessageLabels(labels) == expected)
+        #expect(onDisk == 0, "nothing reached Outbox/")
     }
 }

@@ -1,0 +1,132 @@
+import Casework
+public import Foundation
+public import Letters
+import Logging
+public import Outbox
+import Mail
+import Primitives
+
+/// Queues letters to complainants: by email when the complainant prefers it, else as a PDF in the print queue
+/// with the officer told; every letter queued once per key and recorded in the case history.
+public struct LetterQueue: Sendable {
+    let casebook: Casebook
+    let letters: LetterDesk
+    let outbox: any OutboxStore
+    let logger: Logger
+    /// Where a print request goes to the officer.
+    let staff: StaffMail
+
+    init(casebook: Casebook, letters: LetterDesk, outbox: any OutboxStore, logger: Logger, staff: StaffMail) {
+        self.casebook = casebook
+        self.letters = letters
+        self.outbox = outbox
+        self.logger = logger
+        self.staff = staff
+    }
+
+    var register: any CaseStore { casebook.register }
+
+    /// What queueing a letter did.
+    public enum Queued: Sendable {
+        /// An email was queued (or had been queued before under the same key).
+        case email(OutboxItem, isNew: Bool)
+        /// A PDF was put in the print queue for posting.
+        case print(URL, isNew: Bool)
+    }
+
+    /// Queues a letter for a case: by email when the complainant prefers email, else as a PDF in the print
+    /// queue with the officer told. The key makes it happen once; the case history records it.
+    @discardableResult
+    public func queue(_ letter: PreparedLetter, key: String) throws -> Queued {
+        let now = casebook.clock.now()
+        switch letter.delivery {
+        case .email:
+            let composed = try letters.compose(letter, date: now)
+            let caseId = try register.get(letter.reference).caseId
+            let labels = MessageLabels(
+                reference: letter.reference, caseId: caseId, kind: letter.kind.rawValue, subject: letter.merged.subject)
+            let results = try composed.outgoing().map { message in
+                try outbox.queue(message: message, key: key, labels: labels.dictionary)
+            }
+            let result = results[0]
+            if result.isNew {
+                try register.apply(letter.reference, now: now) { lifecycle in
+                    lifecycle.record(.queuedByEmail(messageID: result.item.id), kind: letter.kind.rawValue, at: now)
+                }
+                logger.info(
+                    "letter queued",
+                    metadata: [
+                        "case": "\(letter.reference)", "kind": "\(letter.kind)", "message": "\(result.item.id)",
+                    ])
+            }
+            return .email(result.item, isNew: result.isNew)
+        case .post:
+            let printFolder = casebook.workspace.outboxURL.appending(path: Postroom.printFolder)
+            try PrivateFiles.makeFolder(printFolder)
+            try PrivateFiles.checkRealFolder(printFolder.path)  // a link planted here would put letters elsewhere
+            let file = printFile(key: key, reference: letter.reference, kind: letter.kind)
+            let isNew = !FileManager.default.fileExists(atPath: file.path)
+            if isNew {
+                try PrivateFiles.write(try letter.pdf(), to: file)
+                try register.apply(letter.reference, now: now) { lifecycle in
+                    lifecycle.record(.printed(file: file.lastPathComponent), kind: letter.kind.rawValue, at: now)
+                }
+                logger.info(
+                    "letter placed in the print queue",
+                    metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
+            }
+            // Also when the file was there: a retry after a failed alert must still tell the officer (the key
+            // makes it once).
+            try staff.alertOfficer(
+                reference: letter.reference, key: "print/\(key)",
+                subject: "Letter to post: \(letter.reference)",
+                body: """
+                    A \(letter.kind.rawValue) letter for case \(letter.reference) is waiting in the print queue:
+
+                      \(file.path)
+
+                    Please print it and post it today.
+                    """)
+            return .print(file, isNew: isNew)
+        }
+    }
+
+    /// A letter's file in the print queue: named by the reference, the kind and the key, never by a person.
+    func printFile(key: String, reference: String, kind: LetterKind) -> URL {
+        let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+        let name = "\(reference)-\(kind.rawValue)-\(safe).pdf"
+        return casebook.workspace.outboxURL.appending(path: "\(Postroom.printFolder)/\(name)")
+    }
+
+    /// Queues a letter an officer writes (`pals letter`): a holding letter moves the agreed response date, a
+    /// resolution marks the case responded. Running the same command twice on one day queues it once.
+    @discardableResult
+    public func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
+        let record = try register.get(reference)
+        let fingerprint = inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+        let day = casebook.clock.today().iso
+        let key = "letter/\(reference)/\(record.caseId)/\(kind.rawValue)/\(day)/\(Postroom.hash(fingerprint))"
+        if let existing = try outbox.item(forKey: key) { return .email(existing, isNew: false) }
+        let printed = printFile(key: key, reference: reference, kind: kind)
+        if FileManager.default.fileExists(atPath: printed.path) { return .print(printed, isNew: false) }
+        let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
+        let result = try queue(letter, key: key)
+        staff.sendAlerts(force: true)  // a one-shot command: the print request cannot wait for a sender pass
+        let isNew: Bool
+        switch result {
+        case .email(_, let new), .print(_, let new): isNew = new
+        }
+        guard isNew else { return result }
+        let now = casebook.clock.now()
+        try register.apply(reference, now: now) { lifecycle in
+            if let holding = letter.holding {
+                try lifecycle.extend(to: holding.newDate, reason: holding.reason, at: now)
+            } else if kind == .acknowledgement {
+                try lifecycle.acknowledge(.byOfficerLetter, at: now)
+            } else if kind == .resolution {
+                try lifecycle.respond(at: now)
+            }
+        }
+        return result
+    }
+}
