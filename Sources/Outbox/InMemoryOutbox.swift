@@ -155,50 +155,14 @@ public final class InMemoryOutbox: OutboxStore {
     // MARK: Operators' moves
 
     @discardableResult
-    public func retry(_ id: String) throws(OutboxError) -> OutboxItem {
-        try transfer(
-            id, operation: "retry", from: [.deferred, .failed, .hold], to: .queued, reason: "retried by an operator"
-        ) {
-            $0.nextAttempt = nil
-            $0.queuedAt = $1
-        }
-    }
-
-    @discardableResult
-    public func hold(_ id: String, reason: String = "held by an operator") throws(OutboxError) -> OutboxItem {
-        try transfer(id, operation: "hold", from: [.queued, .deferred], to: .hold, reason: reason) { _, _ in }
-    }
-
-    @discardableResult
-    public func release(_ id: String) throws(OutboxError) -> OutboxItem {
-        try transfer(id, operation: "release", from: [.hold], to: .queued, reason: "released by an operator") {
-            $0.nextAttempt = nil
-            $0.queuedAt = $1
-        }
-    }
-
-    @discardableResult
-    public func cancel(_ id: String, reason: String = "cancelled by an operator") throws(OutboxError) -> OutboxItem {
-        try transfer(
-            id, operation: "cancel", from: [.queued, .deferred, .hold, .failed], to: .cancelled, reason: reason
-        ) { item, _ in item.nextAttempt = nil }
-    }
-
-    private func transfer(
-        _ id: String, operation: String, from allowed: [OutboxState], to target: OutboxState, reason: String,
-        update: (inout OutboxItem, Date) -> Void
-    ) throws(OutboxError) -> OutboxItem {
+    public func apply(_ move: OperatorMove, to id: String) throws(OutboxError) -> OutboxItem {
         try OutboxRules.checkID(id)
         let now = clock.now()
         return try state.withLock { contents throws(OutboxError) -> OutboxItem in
             guard var record = contents.records[id] else { throw contents.notFound(id) }
-            guard allowed.contains(record.item.state) else {
-                throw OutboxError(
-                    .wrongState, id: id, state: record.item.state,
-                    reason: OutboxRules.reason(operation, state: record.item.state, allowed: allowed))
-            }
-            update(&record.item, now)
-            record.item.enter(target, at: now, reason: reason)
+            guard move.from.contains(record.item.state) else { throw move.refusal(id: id, state: record.item.state) }
+            move.update(&record.item, now)
+            record.item.enter(move.to, at: now, reason: move.reason)
             contents.records[id] = record
             return record.item
         }

@@ -535,60 +535,14 @@ public final class Outbox: OutboxStore {
 
     // MARK: Operator actions
 
-    /// Puts a deferred, failed or held message back in the queue, due now (its retry lifetime starts again).
+    /// Moves the message's files to the move's folder (the `.eml` first: the rename is the move).
     @discardableResult
-    public func retry(_ id: String) throws(OutboxError) -> OutboxItem {
-        try transfer(
-            id, operation: "retry", from: [.deferred, .failed, .hold], to: .queued, reason: "retried by an operator"
-        ) {
-            $0.nextAttempt = nil
-            $0.queuedAt = $1
-        }
-    }
-
-    /// Stops a queued or deferred message from being sent until it is released.
-    @discardableResult
-    public func hold(_ id: String, reason: String = "held by an operator") throws(OutboxError) -> OutboxItem {
-        try transfer(id, operation: "hold", from: [.queued, .deferred], to: .hold, reason: reason) { _, _ in }
-    }
-
-    /// Puts a held message back in the queue, due now.
-    ///
-    /// - Important: for a message held because its outcome was uncertain, this is the officer's explicit decision
-    ///   to send it again (the recipient may get it twice).
-    @discardableResult
-    public func release(_ id: String) throws(OutboxError) -> OutboxItem {
-        try transfer(id, operation: "release", from: [.hold], to: .queued, reason: "released by an operator") {
-            $0.nextAttempt = nil
-            $0.queuedAt = $1
-        }
-    }
-
-    /// Takes a message that was not sent out of the queue, keeping it in `cancelled/` for the record.
-    @discardableResult
-    public func cancel(_ id: String, reason: String = "cancelled by an operator") throws(OutboxError) -> OutboxItem {
-        try transfer(
-            id, operation: "cancel", from: [.queued, .deferred, .hold, .failed], to: .cancelled, reason: reason
-        ) {
-            $0.nextAttempt = nil
-            _ = $1
-        }
-    }
-
-    /// Moves a message between shared folders: the `.eml` rename is the claim, then the sidecar follows.
-    private func transfer(
-        _ id: String, operation: String, from allowed: [OutboxState], to target: OutboxState, reason: String,
-        update: (inout OutboxItem, Date) -> Void
-    ) throws(OutboxError) -> OutboxItem {
+    public func apply(_ move: OperatorMove, to id: String) throws(OutboxError) -> OutboxItem {
         try checkID(id)
         for _ in 0..<5 {
             guard let location = locate(id) else { throw notFound(id) }
-            guard allowed.contains(location.state) else {
-                throw OutboxError(
-                    .wrongState, id: id, state: location.state,
-                    reason: OutboxRules.reason(operation, state: location.state, allowed: allowed))
-            }
-            let targetFolder = folderPath(target)
+            guard move.from.contains(location.state) else { throw move.refusal(id: id, state: location.state) }
+            let targetFolder = folderPath(move.to)
             guard case .moved = try Files.move(location.eml, targetFolder + "/\(id).eml", id: id) else {
                 continue  // it moved under us (a sender or another officer): look again
             }
@@ -596,8 +550,8 @@ public final class Outbox: OutboxStore {
             guard var item = try metadata(of: id, in: location.metaFolder) else {
                 throw OutboxError(.corrupt, id: id, path: location.eml, reason: "the message has no metadata file")
             }
-            update(&item, now)
-            item.enter(target, at: now, reason: reason)
+            move.update(&item, now)
+            item.enter(move.to, at: now, reason: move.reason)
             try Files.writeAtomically(try encode(item), to: targetFolder + "/\(id).json")
             Files.syncFolder(targetFolder)
             Files.remove(location.metaFolder + "/\(id).json")
@@ -606,6 +560,6 @@ public final class Outbox: OutboxStore {
             return item
         }
         throw OutboxError(
-            .storage, id: id, reason: "the message kept moving while trying to \(operation) it; try again")
+            .storage, id: id, reason: "the message kept moving while trying to \(move.operation) it; try again")
     }
 }

@@ -58,21 +58,11 @@ public protocol OutboxStore: Sendable {
 
     // MARK: Operators' moves
 
-    /// Puts a deferred, failed or held message back in the queue, due now (its retry lifetime starts again).
+    /// Makes an operator's move of one message (``retry(_:)``, ``hold(_:reason:)``, ``release(_:)``,
+    /// ``cancel(_:reason:)``): refused with ``OutboxError/Code/wrongState`` unless the message is in one of the
+    /// move's `from` states. The rules live in ``OperatorMove``; a store only says how it moves a message.
     @discardableResult
-    func retry(_ id: String) throws(OutboxError) -> OutboxItem
-
-    /// Stops a queued or deferred message from being sent until it is released.
-    @discardableResult
-    func hold(_ id: String, reason: String) throws(OutboxError) -> OutboxItem
-
-    /// Puts a held message back in the queue, due now (for an uncertain outcome: the officer's decision to resend).
-    @discardableResult
-    func release(_ id: String) throws(OutboxError) -> OutboxItem
-
-    /// Takes a message that was not sent out of the queue, keeping it as cancelled for the record.
-    @discardableResult
-    func cancel(_ id: String, reason: String) throws(OutboxError) -> OutboxItem
+    func apply(_ move: OperatorMove, to id: String) throws(OutboxError) -> OutboxItem
 
     /// Removes finished messages (sent, failed or cancelled) whose labels satisfy `predicate` and whose last change
     /// of state is before `sentBefore` (when given), remembering their ids so their keys are never queued again.
@@ -195,7 +185,71 @@ public struct OutboxSettleResult: Sendable {
     }
 }
 
+/// An operator's move of a message: its name, the states it may start from, where it goes and what it changes.
+/// The same for every store.
+public struct OperatorMove: Sendable {
+    /// The operation's name, as refusals and logs say it (`retry`, `hold`, `release`, `cancel`).
+    public let operation: String
+    /// The states the message may be in.
+    public let from: [OutboxState]
+    /// The state it goes to.
+    public let to: OutboxState
+    /// Why, as the message's history records it.
+    public let reason: String
+    /// What else changes on the message, at the time of the move.
+    public let update: @Sendable (inout OutboxItem, Date) -> Void
+
+    /// Back in the queue, due now, its retry lifetime started again.
+    static func requeue(_ operation: String, from: [OutboxState], reason: String) -> Self {
+        OperatorMove(operation: operation, from: from, to: .queued, reason: reason) { item, now in
+            item.nextAttempt = nil
+            item.queuedAt = now
+        }
+    }
+
+    static let retry = requeue("retry", from: [.deferred, .failed, .hold], reason: "retried by an operator")
+    static let release = requeue("release", from: [.hold], reason: "released by an operator")
+
+    static func hold(reason: String) -> Self {
+        OperatorMove(operation: "hold", from: [.queued, .deferred], to: .hold, reason: reason) { _, _ in }
+    }
+
+    static func cancel(reason: String) -> Self {
+        OperatorMove(operation: "cancel", from: [.queued, .deferred, .hold, .failed], to: .cancelled, reason: reason) {
+            item, _ in item.nextAttempt = nil
+        }
+    }
+
+    /// The refusal when the message is in `state`.
+    func refusal(id: String, state: OutboxState) -> OutboxError {
+        OutboxError(.wrongState, id: id, state: state, reason: OutboxRules.reason(operation, state: state, allowed: from))
+    }
+}
+
 extension OutboxStore {
+    /// Puts a deferred, failed or held message back in the queue, due now (its retry lifetime starts again).
+    @discardableResult
+    public func retry(_ id: String) throws(OutboxError) -> OutboxItem { try apply(.retry, to: id) }
+
+    /// Stops a queued or deferred message from being sent until it is released.
+    @discardableResult
+    public func hold(_ id: String, reason: String = "held by an operator") throws(OutboxError) -> OutboxItem {
+        try apply(.hold(reason: reason), to: id)
+    }
+
+    /// Puts a held message back in the queue, due now.
+    ///
+    /// - Important: for a message held because its outcome was uncertain, this is the officer's explicit decision
+    ///   to send it again (the recipient may get it twice).
+    @discardableResult
+    public func release(_ id: String) throws(OutboxError) -> OutboxItem { try apply(.release, to: id) }
+
+    /// Takes a message that was not sent out of the queue, keeping it as cancelled for the record.
+    @discardableResult
+    public func cancel(_ id: String, reason: String = "cancelled by an operator") throws(OutboxError) -> OutboxItem {
+        try apply(.cancel(reason: reason), to: id)
+    }
+
     /// The sent-items archive of this store.
     public var archive: OutboxArchive { OutboxArchive(store: self) }
 
