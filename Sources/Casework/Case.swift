@@ -1,101 +1,101 @@
-public import Foundation
-public import WorkingDays
-public import Primitives
+package import Foundation
+package import WorkingDays
+package import Primitives
 
 /// A complaint in the register: who complained, about what, and where it stands.
-public struct Case: Codable, Sendable, Equatable {
+package struct Case: Codable, Sendable, Equatable {
     /// The case reference, e.g. `PALS-2026-0042`; the only identifier that appears in logs and subjects.
-    public var reference: String
+    package var reference: String
     /// The case's permanent random id (a UUID), given when it is logged and never changed or reused: idempotency
     /// keys and archive labels carry it, so they name this case even if its reference were ever issued again.
-    public var caseId: String
+    package var caseId: String
     /// When the complaint was received (an instant; its civil date in Europe/London starts the clock).
-    public var receivedAt: Date
+    package var receivedAt: Date
     /// How the complaint arrived.
-    public var channel: Channel
+    package var channel: Channel
     /// The person who complained and to whom letters go.
-    public var complainant: Complainant
+    package var complainant: Complainant
     /// The patient, when the complainant is someone else.
-    public var patient: Patient?
+    package var patient: Patient?
     /// Whether the patient's consent is needed and where it stands.
-    public var consent: ConsentState
+    package var consent: ConsentState
     /// What the complaint is about (never logged, never in a subject line).
-    public var summary: String
+    package var summary: String
     /// The service or department complained about.
-    public var service: String
+    package var service: String
     /// The id of the officer who handles the case (one of the workspace's officers).
-    public var officer: String
+    package var officer: String
     /// The jurisdiction profile whose deadlines apply.
-    public var profile: ProfileID
+    package var profile: ProfileID
     /// The stage of the model complaints procedure (Scotland, NI MCHP); `nil` for unstaged profiles.
-    public var stage: Int?
+    package var stage: Int?
     /// The day the case was escalated to stage 2, which starts that stage's own clock.
-    public var escalatedOn: CivilDate?
+    package var escalatedOn: CivilDate?
     /// The local complexity category that picks England's response target (e.g. `standard`, `complex`).
-    public var complexity: String?
+    package var complexity: String?
     /// The response date agreed with the complainant, when one is agreed.
-    public var agreedResponseDate: CivilDate?
+    package var agreedResponseDate: CivilDate?
     /// How many times the response date was extended by a holding letter.
-    public var extensions: Int
+    package var extensions: Int
     /// Where the case stands.
-    public var status: CaseStatus
+    package var status: CaseStatus
     /// Whether the complaint was acknowledged outside pals (e.g. by phone) and needs no letter.
-    public var acknowledgedOutsidePals: Bool
+    package var acknowledgedOutsidePals: Bool
     /// When the complaint was acknowledged (outside pals, or when the acknowledgement was sent).
-    public var acknowledgedAt: Date?
+    package var acknowledgedAt: Date?
     /// Why the case needs an officer's attention (a letter failed or is on hold, intake gave up, …), or `nil`.
-    public var attention: CaseAttention?
+    package var attention: CaseAttention?
     /// When the case was closed, for the retention policy.
-    public var closedAt: Date?
+    package var closedAt: Date?
     /// When the case was logged in the register.
-    public var createdAt: Date
+    package var createdAt: Date
     /// When the case was last changed.
-    public var updatedAt: Date
+    package var updatedAt: Date
 
     /// The civil date of receipt in Europe/London, from which deadlines count.
-    public var receivedDate: CivilDate { CivilDate(receivedAt) }
+    package var receivedDate: CivilDate { CivilDate(receivedAt) }
 
     /// Whether the case is still being worked (open or waiting for consent).
-    public var isOpen: Bool { status == .open || status == .awaitingConsent }
+    package var isOpen: Bool { status == .open || status == .awaitingConsent }
 }
 
 extension ProfileID {
     /// Whether the profile follows a two-stage model complaints procedure (Scotland, NI MCHP).
-    public var hasStages: Bool { DeadlineProfile.defaults(for: self).hasStages }
+    package var hasStages: Bool { DeadlineProfile.defaults(for: self).hasStages }
 }
 
 /// How a complaint reached the team.
-public enum Channel: String, Codable, Sendable, CaseIterable {
+package enum Channel: String, Codable, Sendable, CaseIterable {
     case email, letter, phone
     case inPerson = "in-person"
     case web
 }
 
 /// Where a case stands.
-public enum CaseStatus: String, Codable, Sendable, CaseIterable {
+package enum CaseStatus: String, Codable, Sendable, CaseIterable {
     case open
     case awaitingConsent = "awaiting-consent"
     case responded, closed, withdrawn
 }
 
 /// The state of the patient's consent when the complainant is not the patient.
-public enum ConsentState: String, Codable, Sendable, CaseIterable {
+package enum ConsentState: String, Codable, Sendable, CaseIterable {
     case notNeeded = "not-needed"
     case requested, received, refused
 }
 
 /// How the complainant prefers to be written to.
-public enum ContactPreference: String, Codable, Sendable, CaseIterable {
+package enum ContactPreference: String, Codable, Sendable, CaseIterable {
     case email, post
 }
 
 /// The language letters are written in.
-public enum Language: String, Codable, Sendable, CaseIterable {
+package enum Language: String, Codable, Sendable, CaseIterable {
     case en, cy
 }
 
 /// An accessible-information need (NHS Accessible Information Standard) that changes the letter's form.
-public enum AccessibleInformationNeed: String, Codable, Sendable, CaseIterable {
+package enum AccessibleInformationNeed: String, Codable, Sendable, CaseIterable {
     case largePrint = "large-print"
     case easyRead = "easy-read"
     case braille
@@ -103,19 +103,19 @@ public enum AccessibleInformationNeed: String, Codable, Sendable, CaseIterable {
 }
 
 /// The person who complained.
-public struct Complainant: Codable, Sendable, Equatable {
-    public var title: String?
-    public var firstName: String
-    public var lastName: String
-    public var addressLines: [String]
-    public var postcode: String?
-    public var email: String?
-    public var phone: String?
-    public var preferredContact: ContactPreference
-    public var language: Language
-    public var accessibleInformation: [AccessibleInformationNeed]
+package struct Complainant: Codable, Sendable, Equatable {
+    package var title: String?
+    package var firstName: String
+    package var lastName: String
+    package var addressLines: [String]
+    package var postcode: String?
+    package var email: String?
+    package var phone: String?
+    package var preferredContact: ContactPreference
+    package var language: Language
+    package var accessibleInformation: [AccessibleInformationNeed]
 
-    public init(
+    package init(
         title: String? = nil, firstName: String, lastName: String, addressLines: [String] = [],
         postcode: String? = nil, email: String? = nil, phone: String? = nil,
         preferredContact: ContactPreference = .email, language: Language = .en,
@@ -134,45 +134,45 @@ public struct Complainant: Codable, Sendable, Equatable {
     }
 
     /// "Ms Jones" when a title is known, else "Eve Jones".
-    public var salutationName: String {
+    package var salutationName: String {
         if let title, !title.isEmpty { return "\(title) \(lastName)" }
         return "\(firstName) \(lastName)"
     }
 
     /// The full name with any title, e.g. "Ms Eve Jones".
-    public var fullName: String {
+    package var fullName: String {
         [title, firstName, lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 
 /// The patient a complaint is about, when the complainant is not the patient.
-public struct Patient: Codable, Sendable, Equatable {
-    public var title: String?
-    public var firstName: String
-    public var lastName: String
+package struct Patient: Codable, Sendable, Equatable {
+    package var title: String?
+    package var firstName: String
+    package var lastName: String
 
-    public init(title: String? = nil, firstName: String, lastName: String) {
+    package init(title: String? = nil, firstName: String, lastName: String) {
         self.title = title
         self.firstName = firstName
         self.lastName = lastName
     }
 
     /// The full name with any title.
-    public var fullName: String {
+    package var fullName: String {
         [title, firstName, lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 
 /// One entry in a case's correspondence and change history.
-public struct CaseEvent: Codable, Sendable, Equatable {
+package struct CaseEvent: Codable, Sendable, Equatable {
     /// When it happened.
-    public var at: Date
+    package var at: Date
     /// What happened, e.g. ``CaseEventKind/logged`` or ``CaseEventKind/letterQueued``.
-    public var kind: CaseEventKind
+    package var kind: CaseEventKind
     /// A short description without patient data.
-    public var detail: String
+    package var detail: String
 
-    public init(at: Date, kind: CaseEventKind, detail: String) {
+    package init(at: Date, kind: CaseEventKind, detail: String) {
         self.at = at
         self.kind = kind
         self.detail = detail

@@ -1,13 +1,13 @@
-public import Foundation
+package import Foundation
 
 /// Why a case needs an officer's attention: a typed reason with the words shown to the officer.
 ///
 /// The register keeps it as JSON text in the `attention` column; a register written by an older pals holds plain
 /// text there, which reads back as ``Kind/other`` (or as the intake or deadline reason its words begin with, so a
 /// case intake gave up on stays held for its officer after an upgrade).
-public struct CaseAttention: Sendable, Equatable, Codable, CustomStringConvertible {
+package struct CaseAttention: Sendable, Equatable, Codable, CustomStringConvertible {
     /// What kind of problem it is.
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+    package enum Kind: String, Sendable, Codable, CaseIterable {
         /// A message for the case failed for good (``CaseAttention/messageID`` names it).
         case letterFailed = "letter-failed"
         /// A message for the case is on hold for an officer (``CaseAttention/messageID`` names it).
@@ -23,54 +23,54 @@ public struct CaseAttention: Sendable, Equatable, Codable, CustomStringConvertib
     }
 
     /// What kind of problem it is.
-    public var kind: Kind
+    package var kind: Kind
     /// The outbox message it concerns, for a failed or held letter.
-    public var messageID: String?
+    package var messageID: String?
     /// The reason in words, without patient data (shown by `pals case show`).
-    public var text: String
+    package var text: String
 
-    public init(kind: Kind, messageID: String? = nil, text: String) {
+    package init(kind: Kind, messageID: String? = nil, text: String) {
         self.kind = kind
         self.messageID = messageID
         self.text = text
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// The words the automatic acknowledgement's reasons begin with (older registers stored only these words).
     static let intakePrefix = "automatic acknowledgement not"
 
     /// A message of `kind` (e.g. `holding`) failed for good.
-    public static func letterFailed(kind: String, messageID: String) -> Self {
+    package static func letterFailed(kind: String, messageID: String) -> Self {
         Self(kind: .letterFailed, messageID: messageID, text: "\(kind) \(messageID) failed")
     }
 
     /// A message of `kind` (e.g. `holding`) is on hold for an officer.
-    public static func letterHeld(kind: String, messageID: String) -> Self {
+    package static func letterHeld(kind: String, messageID: String) -> Self {
         Self(kind: .letterHeld, messageID: messageID, text: "\(kind) \(messageID) on hold")
     }
 
     /// Intake would not send the acknowledgement, for `why`.
-    public static func intakeRefused(_ why: String) -> Self {
+    package static func intakeRefused(_ why: String) -> Self {
         Self(kind: .intakeRefused, text: "\(intakePrefix) sent: \(why)")
     }
 
     /// Intake could not make the acknowledgement, for `why`.
-    public static func intakeFailed(_ why: String) -> Self {
+    package static func intakeFailed(_ why: String) -> Self {
         Self(kind: .intakeFailed, text: "\(intakePrefix) made: \(why)")
     }
 
     /// The case's deadlines cannot be computed (`why` says which rule or date is wrong).
-    public static func deadlinesNotComputed(_ why: String) -> Self {
+    package static func deadlinesNotComputed(_ why: String) -> Self {
         Self(kind: .deadlinesNotComputed, text: why)
     }
 
     /// Whether the automatic acknowledgement gave up on the case: intake leaves it to its officer until cleared.
-    public var holdsIntake: Bool { kind == .intakeRefused || kind == .intakeFailed }
+    package var holdsIntake: Bool { kind == .intakeRefused || kind == .intakeFailed }
 
     /// Whether this is about the outbox message `id` (so its delivery settles it). An older register's plain
     /// text names the message in its words.
-    public func concerns(messageID id: String) -> Bool {
+    package func concerns(messageID id: String) -> Bool {
         if let messageID { return messageID == id }
         return kind == .other && text.contains(id)
     }
@@ -78,14 +78,14 @@ public struct CaseAttention: Sendable, Equatable, Codable, CustomStringConvertib
     // MARK: Stored form
 
     /// The text kept in a register column: JSON with the kind, the message and the words.
-    public var storedText: String {
+    package var storedText: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? text
     }
 
     /// Reads a register column: the JSON this pals writes, or the plain text an older pals wrote.
-    public init(storedText: String) {
+    package init(storedText: String) {
         if storedText.hasPrefix("{"),
             let decoded = try? JSONDecoder().decode(Self.self, from: Data(storedText.utf8))
         {

@@ -1,6 +1,6 @@
 /// What happened to a case, as its history records it. The register stores the raw value (the text the
 /// history has always used, e.g. `letter-queued`), so a register written by an older pals reads back unchanged.
-public enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, CustomStringConvertible {
+package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, CustomStringConvertible {
     /// The complaint was logged.
     case logged
     /// An officer changed the case's details (`pals case update`).
@@ -41,18 +41,18 @@ public enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custom
     case unrecognised(String)
 
     /// Every kind this pals writes.
-    public static let known: [CaseEventKind] = [
+    package static let known: [CaseEventKind] = [
         .logged, .updated, .acknowledged, .extended, .responded, .closed, .reopened, .withdrawn, .escalated,
         .consent, .attention, .attentionCleared, .letterQueued, .letterPrinted, .letterSent, .letterDeferred,
         .letterFailed, .letterHeld,
     ]
 
-    public init(rawValue: String) {
+    package init(rawValue: String) {
         self = Self.known.first { $0.rawValue == rawValue } ?? .unrecognised(rawValue)
     }
 
     /// The text kept in the register and shown in a case's history.
-    public var rawValue: String {
+    package var rawValue: String {
         switch self {
         case .logged: "logged"
         case .updated: "updated"
@@ -76,13 +76,13 @@ public enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custom
         }
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }

@@ -1,36 +1,36 @@
-public import Foundation
-public import WorkingDays
-public import Primitives
+package import Foundation
+package import WorkingDays
+package import Primitives
 
 /// A new complaint as given in the case JSON format, validated field by field.
 ///
 /// Every problem is collected, so one run of `pals case new` names them all.
-public struct CaseForm: Sendable, Equatable {
-    public var receivedAt: Date
-    public var channel: Channel
-    public var complainant: Complainant
-    public var patient: Patient?
-    public var consent: ConsentState
-    public var summary: String
-    public var service: String
-    public var officer: String
-    public var profile: ProfileID
-    public var stage: Int?
-    public var complexity: String?
-    public var agreedResponseDate: CivilDate?
-    public var acknowledgedOutsidePals: Bool
+package struct CaseForm: Sendable, Equatable {
+    package var receivedAt: Date
+    package var channel: Channel
+    package var complainant: Complainant
+    package var patient: Patient?
+    package var consent: ConsentState
+    package var summary: String
+    package var service: String
+    package var officer: String
+    package var profile: ProfileID
+    package var stage: Int?
+    package var complexity: String?
+    package var agreedResponseDate: CivilDate?
+    package var acknowledgedOutsidePals: Bool
 
     /// What the form is checked against: the workspace's officers and defaults.
-    public struct Rules: Sendable {
-        public var officers: Set<String>
-        public var defaultProfile: ProfileID
-        public var complexities: Set<String>
-        public var now: Date
+    package struct Rules: Sendable {
+        package var officers: Set<String>
+        package var defaultProfile: ProfileID
+        package var complexities: Set<String>
+        package var now: Date
         /// Whether a text is a valid email address (the mail layer's RFC 5321 check, passed in because
         /// Casework does not depend on Mail).
-        public var isEmailAddress: @Sendable (String) -> Bool
+        package var isEmailAddress: @Sendable (String) -> Bool
 
-        public init(
+        package init(
             officers: Set<String>, defaultProfile: ProfileID, complexities: Set<String>, now: Date,
             isEmailAddress: @escaping @Sendable (String) -> Bool
         ) {
@@ -43,20 +43,20 @@ public struct CaseForm: Sendable, Equatable {
     }
 
     /// The keys the case JSON format accepts at its top level.
-    public static let topLevelKeys: Set<String> = [
+    package static let topLevelKeys: Set<String> = [
         "received", "channel", "complainant", "patient", "consent", "summary", "service", "officer",
         "profile", "stage", "complexity", "agreedResponseDate", "acknowledged",
     ]
     /// The keys of the complainant object.
-    public static let complainantKeys: Set<String> = [
+    package static let complainantKeys: Set<String> = [
         "title", "firstName", "lastName", "address", "postcode", "email", "phone", "preferredContact",
         "language", "accessibleInformation",
     ]
     /// The keys of the patient object.
-    public static let patientKeys: Set<String> = ["title", "firstName", "lastName"]
+    package static let patientKeys: Set<String> = ["title", "firstName", "lastName"]
 
     /// Parses and validates the case JSON; throws ``CaseFormError`` listing every problem.
-    public static func parse(json data: Data, rules: Rules) throws(CaseFormError) -> CaseForm {
+    package static func parse(json data: Data, rules: Rules) throws(CaseFormError) -> CaseForm {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [])
@@ -79,59 +79,59 @@ public struct CaseForm: Sendable, Equatable {
 }
 
 /// One problem with one field of a case.
-public struct CaseFieldProblem: Sendable, Equatable, CustomStringConvertible {
+package struct CaseFieldProblem: Sendable, Equatable, CustomStringConvertible {
     /// The dotted path of the field, e.g. `complainant.email`.
-    public var field: String
+    package var field: String
     /// What is wrong, phrased to follow the field name.
-    public var message: String
+    package var message: String
 
-    public init(field: String, message: String) {
+    package init(field: String, message: String) {
         self.field = field
         self.message = message
     }
 
-    public var description: String { "\(field): \(message)" }
+    package var description: String { "\(field): \(message)" }
 }
 
 /// Every problem found in a case, one per field; nothing was stored (or, for a change, nothing was changed).
 ///
 /// A problem's message may echo what was typed (an address, a name), so the log form names only the fields.
-public struct CaseFormError: PalsError, Equatable {
+package struct CaseFormError: PalsError, Equatable {
     /// What kind of problem this is (there is one kind: see the problems).
-    public typealias Code = ErrorCode<CaseFormError>
+    package typealias Code = ErrorCode<CaseFormError>
 
-    public var problems: [CaseFieldProblem]
+    package var problems: [CaseFieldProblem]
     /// What was not done, e.g. "the case was not stored" or "PALS-2026-0001 was not changed".
-    public var outcome: String
+    package var outcome: String
 
-    public init(_ problems: [CaseFieldProblem], outcome: String = "the case was not stored") {
+    package init(_ problems: [CaseFieldProblem], outcome: String = "the case was not stored") {
         self.problems = problems
         self.outcome = outcome
     }
 
     /// Always ``ErrorCode/invalidFields``.
-    public var code: Code { .invalidFields }
+    package var code: Code { .invalidFields }
 
     /// One line per problem; values echoed from the input have their control characters escaped.
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         (["\(outcome): \(problems.count) problem(s)"] + problems.map { "  \($0.description.escapingControls)" })
             .joined(separator: "\n")
     }
 
     /// The log form: the outcome and the fields concerned, never what was typed in them.
-    public var description: String { logDescription }
-    public var logContext: [(name: String, value: String)] {
+    package var description: String { logDescription }
+    package var logContext: [(name: String, value: String)] {
         [("fields", problems.map(\.field).joined(separator: " "))]
     }
-    public var logReason: String? { outcome }
+    package var logReason: String? { outcome }
 }
 
 extension ErrorCode where Domain == CaseFormError {
     /// Matches an error against a code: `catch CaseFormError.Code.invalidFields { … }`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// Some fields of the case are missing or wrong: see the problems.
-    public static let invalidFields = Self("invalid case fields")
+    package static let invalidFields = Self("invalid case fields")
 }
 
 /// Reads typed fields out of a JSON object, recording a problem for each bad one.

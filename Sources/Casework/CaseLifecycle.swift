@@ -1,6 +1,6 @@
-public import Foundation
-public import WorkingDays
-public import Primitives
+package import Foundation
+package import WorkingDays
+package import Primitives
 
 /// The life of one case: every change of its state, the rules that allow or refuse it, and the history event each
 /// change records.
@@ -9,14 +9,14 @@ public import Primitives
 /// (throwing ``CaseTransitionError`` when not), changes the case and appends the typed ``CaseEvent`` it records to
 /// ``events``. It does no I/O: a ``CaseStore`` runs a transition inside one transaction
 /// (``CaseStore/apply(_:now:_:)``) and stores the changed case and its events. Nothing else changes a case.
-public struct CaseLifecycle: Sendable, Equatable {
+package struct CaseLifecycle: Sendable, Equatable {
     /// The case as the transitions so far left it.
-    public private(set) var record: Case
+    package private(set) var record: Case
     /// The history events the transitions so far recorded, oldest first.
-    public private(set) var events: [CaseEvent] = []
+    package private(set) var events: [CaseEvent] = []
 
     /// The life of `record` as it stands now.
-    public init(_ record: Case) {
+    package init(_ record: Case) {
         self.record = record
     }
 
@@ -24,7 +24,7 @@ public struct CaseLifecycle: Sendable, Equatable {
 
     /// A newly logged case made from a checked form, and its `logged` event. A complaint acknowledged outside pals
     /// (e.g. by telephone) counts as acknowledged when it was received.
-    public static func start(
+    package static func start(
         _ form: CaseForm, reference: String, caseId: String, now: Date
     ) -> (record: Case, event: CaseEvent) {
         let record = Case(
@@ -46,7 +46,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     // MARK: Transitions
 
     /// A change of a case's state, named so its rule can be asked before it is tried (``refusal(of:)``).
-    public enum Transition: String, Sendable, CaseIterable {
+    package enum Transition: String, Sendable, CaseIterable {
         /// The complaint is acknowledged (automatically, by an officer's letter, or outside pals).
         case acknowledge
         /// A holding letter moves the response date.
@@ -68,7 +68,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// Why `transition` is not allowed for the case as it stands, or `nil` when it is.
-    public func refusal(of transition: Transition) -> CaseTransitionError? {
+    package func refusal(of transition: Transition) -> CaseTransitionError? {
         let reference = record.reference
         let status = record.status
         func notIn(_ allowed: Set<CaseStatus>, _ what: String) -> CaseTransitionError? {
@@ -97,7 +97,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// Whether `transition` is allowed for the case as it stands.
-    public func allows(_ transition: Transition) -> Bool { refusal(of: transition) == nil }
+    package func allows(_ transition: Transition) -> Bool { refusal(of: transition) == nil }
 
     private func check(_ transition: Transition) throws(CaseTransitionError) {
         if let refusal = refusal(of: transition) { throw refusal }
@@ -108,7 +108,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// How a complaint was acknowledged.
-    public enum Acknowledgement: Sendable, Equatable {
+    package enum Acknowledgement: Sendable, Equatable {
         /// By the acknowledgement intake queued by itself, for this stage.
         case automatically(stage: Int)
         /// By an acknowledgement letter an officer wrote (`pals letter acknowledgement`).
@@ -118,7 +118,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// Marks the complaint acknowledged; refused when it was acknowledged already or is no longer open.
-    public mutating func acknowledge(_ how: Acknowledgement, at: Date) throws(CaseTransitionError) {
+    package mutating func acknowledge(_ how: Acknowledgement, at: Date) throws(CaseTransitionError) {
         try check(.acknowledge)
         record.acknowledgedAt = at
         let detail: String
@@ -133,7 +133,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// Moves the response date to `newDate` because a holding letter was queued (with the officer's `reason`).
-    public mutating func extend(to newDate: CivilDate, reason: String, at: Date) throws(CaseTransitionError) {
+    package mutating func extend(to newDate: CivilDate, reason: String, at: Date) throws(CaseTransitionError) {
         try check(.extend)
         record.agreedResponseDate = newDate
         record.extensions += 1
@@ -144,14 +144,14 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// Marks the case responded: its final response was queued.
-    public mutating func respond(at: Date) throws(CaseTransitionError) {
+    package mutating func respond(at: Date) throws(CaseTransitionError) {
         try check(.respond)
         record.status = .responded
         recordEvent(.responded, "resolution letter queued", at: at)
     }
 
     /// Closes the case, keeping the closing time for the retention policy.
-    public mutating func close(at: Date) throws(CaseTransitionError) {
+    package mutating func close(at: Date) throws(CaseTransitionError) {
         try check(.close)
         record.status = .closed
         record.closedAt = at
@@ -159,7 +159,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// Works a closed, withdrawn or responded case again (open, or awaiting consent if consent was requested).
-    public mutating func reopen(at: Date) throws(CaseTransitionError) {
+    package mutating func reopen(at: Date) throws(CaseTransitionError) {
         try check(.reopen)
         let previous = record.status
         record.status = record.consent == .requested ? .awaitingConsent : .open
@@ -168,7 +168,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// Marks the complaint withdrawn by the complainant.
-    public mutating func withdraw(at: Date) throws(CaseTransitionError) {
+    package mutating func withdraw(at: Date) throws(CaseTransitionError) {
         try check(.withdraw)
         record.status = .withdrawn
         recordEvent(.withdrawn, "complaint withdrawn", at: at)
@@ -176,7 +176,7 @@ public struct CaseLifecycle: Sendable, Equatable {
 
     /// Takes the case to stage 2 on `day`: stage 2 starts its own clock and needs its own acknowledgement (which
     /// intake then sends).
-    public mutating func escalate(on day: CivilDate, at: Date) throws(CaseTransitionError) {
+    package mutating func escalate(on day: CivilDate, at: Date) throws(CaseTransitionError) {
         try check(.escalate)
         record.stage = 2
         record.escalatedOn = day
@@ -187,7 +187,7 @@ public struct CaseLifecycle: Sendable, Equatable {
 
     /// Sets the stage an officer chose: stage 2 escalates; stage 1 only names the stage of a staged case that had
     /// none; going back from stage 2 is refused.
-    public mutating func setStage(_ stage: Int, on day: CivilDate, at: Date) throws(CaseTransitionError) {
+    package mutating func setStage(_ stage: Int, on day: CivilDate, at: Date) throws(CaseTransitionError) {
         guard stage != (record.stage ?? 0) else { return }
         switch stage {
         case 2: try escalate(on: day, at: at)
@@ -198,7 +198,7 @@ public struct CaseLifecycle: Sendable, Equatable {
 
     /// Moves the case to the status an officer chose (`pals case update --status`), through the transition that
     /// leads there; the same status is no change.
-    public mutating func move(to status: CaseStatus, at: Date) throws(CaseTransitionError) {
+    package mutating func move(to status: CaseStatus, at: Date) throws(CaseTransitionError) {
         guard status != record.status else { return }
         switch status {
         case .open:
@@ -216,21 +216,21 @@ public struct CaseLifecycle: Sendable, Equatable {
     }
 
     /// Sets the case waiting for the patient's consent.
-    public mutating func awaitConsent(at: Date) throws(CaseTransitionError) {
+    package mutating func awaitConsent(at: Date) throws(CaseTransitionError) {
         try check(.awaitConsent)
         record.status = .awaitingConsent
         recordEvent(.consent, "waiting for the patient's consent", at: at)
     }
 
     /// Stops the case waiting for consent: it is worked again.
-    public mutating func stopAwaitingConsent(at: Date) throws(CaseTransitionError) {
+    package mutating func stopAwaitingConsent(at: Date) throws(CaseTransitionError) {
         try check(.stopAwaitingConsent)
         record.status = .open
         recordEvent(.consent, "no longer waiting for consent", at: at)
     }
 
     /// Records where the patient's consent stands: consent received ends the wait, consent requested starts it.
-    public mutating func recordConsent(_ consent: ConsentState, at: Date) throws(CaseTransitionError) {
+    package mutating func recordConsent(_ consent: ConsentState, at: Date) throws(CaseTransitionError) {
         guard consent != record.consent else { return }
         record.consent = consent
         recordEvent(.consent, "consent → \(consent.rawValue)", at: at)
@@ -242,14 +242,14 @@ public struct CaseLifecycle: Sendable, Equatable {
 
     /// Flags the case for its officer's attention; no change when it already says the same. With
     /// `unlessFlagged`, a case that already needs attention for another reason keeps that reason.
-    public mutating func flag(_ attention: CaseAttention, at: Date, unlessFlagged: Bool = false) {
+    package mutating func flag(_ attention: CaseAttention, at: Date, unlessFlagged: Bool = false) {
         guard record.attention != attention, !(unlessFlagged && record.attention != nil) else { return }
         record.attention = attention
         recordEvent(.attention, attention.text, at: at)
     }
 
     /// Clears the attention flag once an officer has dealt with it.
-    public mutating func clearAttention(at: Date) {
+    package mutating func clearAttention(at: Date) {
         guard record.attention != nil else { return }
         record.attention = nil
         recordEvent(.attentionCleared, "attention cleared", at: at)
@@ -258,7 +258,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     // MARK: Letters
 
     /// A move of one of the case's letters, as the postroom and the outbox report it.
-    public enum LetterMove: Sendable, Equatable {
+    package enum LetterMove: Sendable, Equatable {
         /// Queued by email as this outbox message.
         case queuedByEmail(messageID: String)
         /// Placed in the print queue as this file (its name only).
@@ -275,7 +275,7 @@ public struct CaseLifecycle: Sendable, Equatable {
 
     /// Records a move of a letter of `kind` (e.g. `holding`, or `alert`); a recording is never refused. A failed or
     /// held message flags the case; its delivery later clears the flag it raised.
-    public mutating func record(_ move: LetterMove, kind: String, at: Date) {
+    package mutating func record(_ move: LetterMove, kind: String, at: Date) {
         switch move {
         case .queuedByEmail(let id):
             recordEvent(.letterQueued, "\(kind) queued by email as \(id)", at: at)
@@ -302,7 +302,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     /// - A closed or withdrawn case takes no letter until it is reopened.
     /// - After the final response only a kind the workspace added itself may be written.
     /// - An acknowledgement is written once per stage.
-    public func refusal(of purpose: LetterPurpose) -> LetterRefusal? {
+    package func refusal(of purpose: LetterPurpose) -> LetterRefusal? {
         if purpose == .staff { return .staffLetter }
         switch record.status {
         case .closed: return .closed
@@ -321,7 +321,7 @@ public struct CaseLifecycle: Sendable, Equatable {
     /// Changes the case's details an officer may edit (officer, dates agreed, complexity, contact details, …) and
     /// records `summary` as an `updated` event. The state the lifecycle owns (status, stage, acknowledgement,
     /// consent, attention, extensions, closing, identity) is kept as it was, whatever `change` does.
-    public mutating func edit(_ summary: String, at: Date, _ change: (inout Case) -> Void) {
+    package mutating func edit(_ summary: String, at: Date, _ change: (inout Case) -> Void) {
         var edited = record
         change(&edited)
         edited.reference = record.reference
@@ -344,7 +344,7 @@ public struct CaseLifecycle: Sendable, Equatable {
 }
 
 /// Why the lifecycle refuses a letter for a case as it stands; Engine words it for the officer.
-public enum LetterRefusal: Sendable, Equatable {
+package enum LetterRefusal: Sendable, Equatable {
     /// The letter goes to staff (the reminder digest), never to a complainant.
     case staffLetter
     /// The case is closed.
@@ -360,9 +360,9 @@ public enum LetterRefusal: Sendable, Equatable {
 }
 
 /// A change of a case its lifecycle refuses, with a code a caller can match and words a person can act on.
-public struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, CustomStringConvertible {
+package struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, CustomStringConvertible {
     /// What kind of refusal it is.
-    public enum Code: Sendable, Equatable {
+    package enum Code: Sendable, Equatable {
         /// The case's status does not allow the change.
         case notAllowedInStatus
         /// The complaint was already acknowledged (by pals, an officer's letter, or outside pals).
@@ -376,14 +376,14 @@ public struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, C
     }
 
     /// What kind of refusal it is.
-    public let code: Code
+    package let code: Code
     /// The case it concerns.
-    public let reference: String
+    package let reference: String
     /// What a person reading it needs to know.
-    public let message: String
+    package let message: String
 
-    public var errorDescription: String? { message }
-    public var description: String { message }
+    package var errorDescription: String? { message }
+    package var description: String { message }
 
     static func notAllowed(_ reference: String, _ what: String, status: CaseStatus) -> Self {
         Self(

@@ -1,7 +1,7 @@
-public import Foundation
+package import Foundation
 internal import GRDB
 import WorkingDays
-public import Primitives
+package import Primitives
 
 /// The case register: every complaint and its history, in one SQLite file (WAL, created 0600).
 ///
@@ -11,19 +11,19 @@ public import Primitives
 /// Only ``init(url:)`` creates a register (for `pals init`); every other command opens an existing one with
 /// ``init(existing:readOnly:)``, which refuses a missing or emptied file: a fresh register would issue again
 /// the references that letters in the outbox and archive already carry.
-public final class CaseRegister: CaseStore {
+package final class CaseRegister: CaseStore {
     private let database: any DatabaseWriter
     /// Where the register lives.
-    public let url: URL
+    package let url: URL
     /// Whether this register was opened read-only (`case list`, `case show`, `status`, `deadlines`).
-    public let isReadOnly: Bool
+    package let isReadOnly: Bool
     /// Set when a read-only open had to read the main file alone (the folder cannot take SQLite's `-shm`
     /// file): changes still in the `-wal` file are then not seen. Meant for a warning on standard error.
-    public let notice: String?
+    package let notice: String?
 
     /// Creates the register at `url` if there is none (mode 0600), opens it and migrates it to the current
     /// schema. Only `pals init` (and tests) should create a register.
-    public init(url: URL) throws(RegisterError) {
+    package init(url: URL) throws(RegisterError) {
         self.url = url
         isReadOnly = false
         notice = nil
@@ -44,7 +44,7 @@ public final class CaseRegister: CaseStore {
     /// Read-only opens never write the register (they work on a full or read-only filesystem): SQLite opens it with
     /// `SQLITE_OPEN_READONLY`; in a folder where it cannot create its `-shm` coordination file it reads the main
     /// file as immutable. A register from an older pals is migrated first, which needs write access.
-    public init(existing url: URL, readOnly: Bool) throws(RegisterError) {
+    package init(existing url: URL, readOnly: Bool) throws(RegisterError) {
         self.url = url
         isReadOnly = readOnly
         try Self.checkPresent(url)
@@ -202,7 +202,7 @@ public final class CaseRegister: CaseStore {
 
     /// Logs a new case: allocates its reference atomically, gives it a new random ``Case/caseId`` and records the
     /// `logged` event. A reference in `taken` (one the outbox or archive already carries) is skipped for good.
-    public func create(
+    package func create(
         _ form: CaseForm, pattern: ReferencePattern, now: Date, taken: Set<String> = []
     ) throws(RegisterError) -> Case {
         try write { db in
@@ -230,17 +230,17 @@ public final class CaseRegister: CaseStore {
     // MARK: Reading
 
     /// The case with this reference, or `nil`.
-    public func find(_ reference: String) throws(RegisterError) -> Case? {
+    package func find(_ reference: String) throws(RegisterError) -> Case? {
         try read { db in try CaseRow.fetchOne(db, key: reference)?.record }
     }
 
     /// Cases matching `filter`, oldest first.
-    public func cases(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> [Case] {
+    package func cases(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> [Case] {
         try read { db in try Self.request(CaseRow.all(), filter).fetchAll(db).map(\.record) }
     }
 
     /// The schedules of the cases matching `filter`, oldest first: the columns deadlines need, no personal data.
-    public func schedules(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> [CaseSchedule] {
+    package func schedules(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> [CaseSchedule] {
         try read { db in
             try Self.request(ScheduleRow.all().select(ScheduleRow.columns), filter).fetchAll(db).map(\.schedule)
         }
@@ -248,7 +248,7 @@ public final class CaseRegister: CaseStore {
 
     /// The schedules of the cases matching `filter`, each row read on its own: a row that cannot be read is
     /// returned as a problem naming its reference, never an error that hides every other case.
-    public func scheduleScan(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> (schedules: [CaseSchedule], problems: [CaseProblem]) {
+    package func scheduleScan(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> (schedules: [CaseSchedule], problems: [CaseProblem]) {
         try read { db in
             var schedules: [CaseSchedule] = []
             var problems: [CaseProblem] = []
@@ -289,7 +289,7 @@ public final class CaseRegister: CaseStore {
     }
 
     /// The history of a case, oldest first.
-    public func events(for reference: String) throws(RegisterError) -> [CaseEvent] {
+    package func events(for reference: String) throws(RegisterError) -> [CaseEvent] {
         try read { db in
             try EventRow.filter(Column("reference") == reference).order(Column("id")).fetchAll(db).map(\.event)
         }
@@ -302,7 +302,7 @@ public final class CaseRegister: CaseStore {
     /// - Throws: ``RegisterError`` when the case is missing or the register fails; what `transition` throws (e.g.
     ///   ``CaseTransitionError``) when it refuses, and then nothing is stored.
     @discardableResult
-    public func apply(
+    package func apply(
         _ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void
     ) throws -> Case {
         let outcome: Result<Case, any Error> = try write { db in
@@ -346,17 +346,17 @@ public final class CaseRegister: CaseStore {
 }
 
 /// Which cases to list.
-public struct CaseFilter: Sendable {
+package struct CaseFilter: Sendable {
     /// Only open and awaiting-consent cases.
-    public var openOnly: Bool
+    package var openOnly: Bool
     /// Only cases of this officer.
-    public var officer: String?
+    package var officer: String?
     /// Only cases in this state.
-    public var status: CaseStatus?
+    package var status: CaseStatus?
     /// Only cases with no acknowledgement yet (neither sent by pals nor made outside it).
-    public var awaitingAcknowledgement: Bool
+    package var awaitingAcknowledgement: Bool
 
-    public init(openOnly: Bool = false, officer: String? = nil, status: CaseStatus? = nil, awaitingAcknowledgement: Bool = false) {
+    package init(openOnly: Bool = false, officer: String? = nil, status: CaseStatus? = nil, awaitingAcknowledgement: Bool = false) {
         self.openOnly = openOnly
         self.officer = officer
         self.status = status
@@ -366,20 +366,20 @@ public struct CaseFilter: Sendable {
 
 /// An error of the case register, with the case reference or the file it concerns. References, paths and the
 /// register's own words carry no personal data, so the log form shows the whole message.
-public struct RegisterError: PalsError, Equatable {
+package struct RegisterError: PalsError, Equatable {
     /// What kind of problem this is; compare codes, not messages.
-    public typealias Code = ErrorCode<RegisterError>
+    package typealias Code = ErrorCode<RegisterError>
 
     /// Errors are equal when their codes are: the context is for people, not for matching.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
     /// What kind of problem this is.
-    public let code: Code
+    package let code: Code
     /// The case concerned, when there is one.
-    public let reference: String?
+    package let reference: String?
     /// The register file concerned, when the problem is the file.
-    public let file: URL?
+    package let file: URL?
     /// What a person reading the message needs to know.
-    public let message: String
+    package let message: String
 
     private init(code: Code, reference: String? = nil, file: URL? = nil, message: String) {
         self.code = code
@@ -388,18 +388,18 @@ public struct RegisterError: PalsError, Equatable {
         self.message = message
     }
 
-    public var errorDescription: String? { message }
+    package var errorDescription: String? { message }
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logReason: String? { message }
+    package var description: String { logDescription }
+    package var logReason: String? { message }
 
     /// No case has this reference.
-    public static func notFound(_ reference: String) -> Self {
+    package static func notFound(_ reference: String) -> Self {
         Self(code: .notFound, reference: reference, message: "no case \(reference.escapingControls) in the register")
     }
 
     /// A change was refused because it would make the case inconsistent.
-    public static func invalid(_ reference: String, _ why: String) -> Self {
+    package static func invalid(_ reference: String, _ why: String) -> Self {
         Self(code: .invalid, reference: reference, message: "case \(reference): \(why)")
     }
 
@@ -457,7 +457,7 @@ public struct RegisterError: PalsError, Equatable {
     }
 
     /// Whether this error says the register is missing, empty or not a register.
-    public var isMissing: Bool { code == .missing }
+    package var isMissing: Bool { code == .missing }
 
     static func storage(_ url: URL, _ error: any Error) -> Self {
         Self(code: .storage, file: url, message: "the register \(url.path) failed: \(error)")
@@ -468,30 +468,30 @@ public struct RegisterError: PalsError, Equatable {
     }
 
     /// Whether this error says no such case exists.
-    public var isNotFound: Bool { code == .notFound }
+    package var isNotFound: Bool { code == .notFound }
 
     /// Matches an error against another of the same code: `catch RegisterError.notFound("") { … }`.
-    public static func ~= (pattern: Self, error: any Error) -> Bool {
+    package static func ~= (pattern: Self, error: any Error) -> Bool {
         (error as? Self)?.code == pattern.code
     }
 }
 
 extension ErrorCode where Domain == RegisterError {
     /// Matches an error against a code: `catch RegisterError.Code.notFound { … }`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// No case has the reference.
-    public static let notFound = Self("case not found")
+    package static let notFound = Self("case not found")
     /// The register file cannot be created.
-    public static let cannotCreate = Self("register not created")
+    package static let cannotCreate = Self("register not created")
     /// The register cannot be opened, read or written.
-    public static let storage = Self("register storage failure")
+    package static let storage = Self("register storage failure")
     /// A change or a stored row would make a case inconsistent.
-    public static let invalid = Self("invalid case")
+    package static let invalid = Self("invalid case")
     /// The register file is missing, empty or not a register (restore it from a backup).
-    public static let missing = Self("register missing")
+    package static let missing = Self("register missing")
     /// The register was opened read-only and a change was asked.
-    public static let readOnly = Self("register read-only")
+    package static let readOnly = Self("register read-only")
 }
 
 // MARK: Rows

@@ -1,34 +1,34 @@
-public import Foundation
-public import WorkingDays
-public import Primitives
+package import Foundation
+package import WorkingDays
+package import Primitives
 
 /// The part of a case its deadlines depend on: read without the people's details, so a board of
 /// 100,000 cases decodes no personal data at all.
-public struct CaseSchedule: Sendable, Equatable {
-    public var reference: String
+package struct CaseSchedule: Sendable, Equatable {
+    package var reference: String
     /// The case's permanent id (see ``Case/caseId``).
-    public var caseId: String
-    public var officer: String
-    public var status: CaseStatus
-    public var receivedAt: Date
-    public var profile: ProfileID
-    public var stage: Int?
-    public var escalatedOn: CivilDate?
-    public var complexity: String?
-    public var agreedResponseDate: CivilDate?
-    public var acknowledgedAt: Date?
-    public var attention: CaseAttention?
+    package var caseId: String
+    package var officer: String
+    package var status: CaseStatus
+    package var receivedAt: Date
+    package var profile: ProfileID
+    package var stage: Int?
+    package var escalatedOn: CivilDate?
+    package var complexity: String?
+    package var agreedResponseDate: CivilDate?
+    package var acknowledgedAt: Date?
+    package var attention: CaseAttention?
 
     /// The civil date of receipt in Europe/London.
-    public var receivedDate: CivilDate { CivilDate(receivedAt) }
+    package var receivedDate: CivilDate { CivilDate(receivedAt) }
 
     /// Whether the case is still being worked (open or waiting for consent).
-    public var isOpen: Bool { status == .open || status == .awaitingConsent }
+    package var isOpen: Bool { status == .open || status == .awaitingConsent }
 }
 
 extension Case {
     /// The case's schedule.
-    public var schedule: CaseSchedule {
+    package var schedule: CaseSchedule {
         CaseSchedule(
             reference: reference, caseId: caseId, officer: officer, status: status, receivedAt: receivedAt, profile: profile,
             stage: stage, escalatedOn: escalatedOn, complexity: complexity, agreedResponseDate: agreedResponseDate,

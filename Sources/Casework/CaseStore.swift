@@ -1,11 +1,11 @@
-public import Foundation
+package import Foundation
 
 /// Where cases and their histories are kept: the seam between Engine and a storage backend.
 ///
 /// ``CaseRegister`` keeps them in SQLite; ``InMemoryCaseStore`` (``inMemory()``) in memory, for tests. A case is
 /// changed only through its lifecycle (``apply(_:now:_:)``), so every backend stores the same typed events. The
 /// protocol names no storage technology (no SQL, no files), so a PostgreSQL backend can stand behind it later.
-public protocol CaseStore: Sendable {
+package protocol CaseStore: Sendable {
     /// A warning for a person about what this store, as opened, cannot show (e.g. changes it could not read), or
     /// `nil`.
     var notice: String? { get }
@@ -44,26 +44,26 @@ public protocol CaseStore: Sendable {
 
 extension CaseStore {
     /// The case with this reference; throws ``RegisterError/notFound(_:)`` when there is none.
-    public func get(_ reference: String) throws(RegisterError) -> Case {
+    package func get(_ reference: String) throws(RegisterError) -> Case {
         guard let found = try find(reference) else { throw RegisterError.notFound(reference) }
         return found
     }
 
     /// Every case, oldest first.
-    public func cases() throws(RegisterError) -> [Case] { try cases(CaseFilter()) }
+    package func cases() throws(RegisterError) -> [Case] { try cases(CaseFilter()) }
 
     /// Every case's schedule.
-    public func schedules() throws(RegisterError) -> [CaseSchedule] { try schedules(CaseFilter()) }
+    package func schedules() throws(RegisterError) -> [CaseSchedule] { try schedules(CaseFilter()) }
 
     /// Logs a new case whose reference may be any the pattern gives.
-    public func create(_ form: CaseForm, pattern: ReferencePattern, now: Date) throws(RegisterError) -> Case {
+    package func create(_ form: CaseForm, pattern: ReferencePattern, now: Date) throws(RegisterError) -> Case {
         try create(form, pattern: pattern, now: now, taken: [])
     }
 }
 
 extension CaseFilter {
     /// Whether `schedule` is one this filter lists (the rule every store applies).
-    public func matches(_ schedule: CaseSchedule) -> Bool {
+    package func matches(_ schedule: CaseSchedule) -> Bool {
         if openOnly, !schedule.isOpen { return false }
         if let officer, schedule.officer != officer { return false }
         if let status, schedule.status != status { return false }

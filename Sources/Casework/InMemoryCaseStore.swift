@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 import Synchronization
 import WorkingDays
 import Primitives
 
 /// A case store in memory: the twin of ``CaseRegister`` for tests, with the same contract and none of its files.
-public final class InMemoryCaseStore: CaseStore {
+package final class InMemoryCaseStore: CaseStore {
     private struct State {
         var cases: [String: Case] = [:]
         var events: [String: [CaseEvent]] = [:]
@@ -15,11 +15,11 @@ public final class InMemoryCaseStore: CaseStore {
     private let state = Mutex(State())
 
     /// An empty store.
-    public init() {}
+    package init() {}
 
-    public var notice: String? { nil }
+    package var notice: String? { nil }
 
-    public func create(
+    package func create(
         _ form: CaseForm, pattern: ReferencePattern, now: Date, taken: Set<String>
     ) throws(RegisterError) -> Case {
         state.withLock { state in
@@ -38,33 +38,33 @@ public final class InMemoryCaseStore: CaseStore {
         }
     }
 
-    public func find(_ reference: String) throws(RegisterError) -> Case? {
+    package func find(_ reference: String) throws(RegisterError) -> Case? {
         state.withLock { $0.cases[reference] }
     }
 
-    public func cases(_ filter: CaseFilter) throws(RegisterError) -> [Case] {
+    package func cases(_ filter: CaseFilter) throws(RegisterError) -> [Case] {
         state.withLock { state in
             state.cases.values.filter { filter.matches($0.schedule) }
                 .sorted { ($0.receivedAt, $0.reference) < ($1.receivedAt, $1.reference) }
         }
     }
 
-    public func schedules(_ filter: CaseFilter) throws(RegisterError) -> [CaseSchedule] {
+    package func schedules(_ filter: CaseFilter) throws(RegisterError) -> [CaseSchedule] {
         try cases(filter).map(\.schedule)
     }
 
-    public func scheduleScan(_ filter: CaseFilter) throws(RegisterError)
+    package func scheduleScan(_ filter: CaseFilter) throws(RegisterError)
         -> (schedules: [CaseSchedule], problems: [CaseProblem])
     {
         (try schedules(filter), [])
     }
 
-    public func events(for reference: String) throws(RegisterError) -> [CaseEvent] {
+    package func events(for reference: String) throws(RegisterError) -> [CaseEvent] {
         state.withLock { $0.events[reference] ?? [] }
     }
 
     @discardableResult
-    public func apply(
+    package func apply(
         _ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void
     ) throws -> Case {
         try state.withLock { state in
@@ -84,5 +84,5 @@ public final class InMemoryCaseStore: CaseStore {
 
 extension CaseStore where Self == InMemoryCaseStore {
     /// A new, empty case store in memory (for tests).
-    public static func inMemory() -> InMemoryCaseStore { InMemoryCaseStore() }
+    package static func inMemory() -> InMemoryCaseStore { InMemoryCaseStore() }
 }

@@ -1,6 +1,6 @@
 /// What a letter does in the life of a case. The case lifecycle decides from it (and the case's state) whether a
 /// letter may be written now; `LetterKind.purpose` in Letters says which purpose each shipped kind has.
-public enum LetterPurpose: Sendable, Hashable, CaseIterable {
+package enum LetterPurpose: Sendable, Hashable, CaseIterable {
     /// Confirms a complaint was received (the acknowledgement).
     case acknowledgement
     /// Says the response is still to come: the holding, update and late-response letters.

@@ -1,21 +1,21 @@
 import Foundation
-public import Primitives
+package import Primitives
 
 /// How case references are spelt, e.g. `PALS-{YYYY}-{NNNN}`: `{YYYY}` is the year of receipt,
 /// `{YY}` its last two digits, and a run of `N` the sequence number, zero-padded to that width.
 /// Numbering restarts for each distinct prefix (so each year).
-public struct ReferencePattern: Sendable, Equatable, CustomStringConvertible {
+package struct ReferencePattern: Sendable, Equatable, CustomStringConvertible {
     /// The pattern as written in the configuration.
-    public let text: String
+    package let text: String
     private let width: Int
     private let before: String
     private let after: String
 
     /// The default, `PALS-{YYYY}-{NNNN}`.
-    public static let standard = try! ReferencePattern("PALS-{YYYY}-{NNNN}")
+    package static let standard = try! ReferencePattern("PALS-{YYYY}-{NNNN}")
 
     /// Parses a pattern; it must hold exactly one `{N…}` token and only the characters A–Z, 0–9, `-`, `/`, `_`.
-    public init(_ text: String) throws(ReferencePatternError) {
+    package init(_ text: String) throws(ReferencePatternError) {
         guard let open = text.range(of: "{N"), let close = text[open.upperBound...].firstIndex(of: "}"),
             text[open.lowerBound..<close].dropFirst().allSatisfy({ $0 == "N" })
         else { throw ReferencePatternError(pattern: text, reason: "it needs one sequence token such as {NNNN}") }
@@ -34,7 +34,7 @@ public struct ReferencePattern: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// The pattern with the year filled in: the counter key and a way to spell a number.
     func scope(year: Int) -> Scope {
@@ -58,28 +58,28 @@ public struct ReferencePattern: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A reference pattern that cannot be used, and why. The pattern is configuration, not personal data.
-public struct ReferencePatternError: PalsError, Hashable {
+package struct ReferencePatternError: PalsError, Hashable {
     /// What kind of problem this is (there is one kind).
-    public typealias Code = ErrorCode<ReferencePatternError>
+    package typealias Code = ErrorCode<ReferencePatternError>
 
     /// The pattern as written in the configuration.
-    public let pattern: String
+    package let pattern: String
     /// What is wrong with it and what is allowed.
-    public let reason: String
+    package let reason: String
 
     /// Always ``ErrorCode/unusablePattern``.
-    public var code: Code { .unusablePattern }
-    public var errorDescription: String? { "reference pattern '\(pattern)' cannot be used: \(reason)" }
+    package var code: Code { .unusablePattern }
+    package var errorDescription: String? { "reference pattern '\(pattern)' cannot be used: \(reason)" }
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logContext: [(name: String, value: String)] { [("pattern", pattern)] }
-    public var logReason: String? { reason }
+    package var description: String { logDescription }
+    package var logContext: [(name: String, value: String)] { [("pattern", pattern)] }
+    package var logReason: String? { reason }
 }
 
 extension ErrorCode where Domain == ReferencePatternError {
     /// Matches an error against a code: `catch ReferencePatternError.Code.unusablePattern { … }`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// The pattern has no sequence token, more than one, or a character references may not hold.
-    public static let unusablePattern = Self("unusable reference pattern")
+    package static let unusablePattern = Self("unusable reference pattern")
 }

@@ -1,12 +1,12 @@
-public import Casework
-public import Foundation
+package import Casework
+package import Foundation
 import WorkingDays
 import Primitives
 
 /// How cases are shown to an officer: as text for the terminal, or as JSON for scripts.
-public enum CaseReports {
+package enum CaseReports {
     /// A JSON encoder with stable output: sorted keys, ISO 8601 dates.
-    public static func jsonEncoder(pretty: Bool = true) -> JSONEncoder {
+    package static func jsonEncoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -14,11 +14,11 @@ public enum CaseReports {
     }
 
     /// One case with its history, as `pals case show --json` prints it.
-    public struct Detail: Encodable, Sendable {
-        public var `case`: Case
-        public var history: [CaseEvent]
+    package struct Detail: Encodable, Sendable {
+        package var `case`: Case
+        package var history: [CaseEvent]
 
-        public init(case record: Case, history: [CaseEvent]) {
+        package init(case record: Case, history: [CaseEvent]) {
             self.case = record
             self.history = history
         }
@@ -28,7 +28,7 @@ public enum CaseReports {
     ///
     /// Every value is shown with its control characters escaped, so a field can neither forge a line nor drive
     /// the terminal.
-    public static func text(
+    package static func text(
         _ record: Case, history: [CaseEvent], deadlines: Result<CaseDeadlines, any Error>? = nil
     ) -> String {
         let person = record.complainant
@@ -88,7 +88,7 @@ public enum CaseReports {
     }
 
     /// `pals case list`: one line per case.
-    public static func table(_ cases: [Case]) -> String {
+    package static func table(_ cases: [Case]) -> String {
         guard !cases.isEmpty else { return "no cases" }
         let header = ["REFERENCE", "RECEIVED", "STATUS", "OFFICER", "PROFILE", "SERVICE"]
         let rows = cases.map {
@@ -101,9 +101,9 @@ public enum CaseReports {
 
 
 /// Left-aligned columns separated by two spaces.
-public enum TextTable {
+package enum TextTable {
     /// Renders a header and rows; the last column is not padded.
-    public static func render(header: [String], rows: [[String]]) -> String {
+    package static func render(header: [String], rows: [[String]]) -> String {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in

@@ -1,20 +1,20 @@
-public import Casework
-public import Foundation
+package import Casework
+package import Foundation
 import Mail
-public import Outbox
-public import Logging
-public import WorkingDays
-public import Primitives
+package import Outbox
+package import Logging
+package import WorkingDays
+package import Primitives
 
 /// What the CLI and the daemon do to cases in a workspace: log, change, close, look up.
-public struct Casebook: Sendable {
+package struct Casebook: Sendable {
     /// The workspace the cases belong to.
-    public let workspace: Workspace
+    package let workspace: Workspace
     /// Its case store (the SQLite register; a test may give an in-memory one). Every change of a case goes
     /// through the store's lifecycle transitions (``CaseStore/apply(_:now:_:)``).
-    public let register: any CaseStore
+    package let register: any CaseStore
     /// The clock every "now" comes from.
-    public let clock: WallClock
+    package let clock: WallClock
     /// The outbox store this casebook was given (an in-memory one in tests); nil means the workspace's `Outbox/`
     /// folder, opened only when needed, so a command that only looks never creates it.
     let givenOutbox: (any OutboxStore)?
@@ -23,7 +23,7 @@ public struct Casebook: Sendable {
     /// read-only filesystem and never write the register).
     /// - Parameters:
     ///   - outbox: the outbox store of the workspace's messages; by default its `Outbox/` folder.
-    public init(
+    package init(
         workspace: Workspace, clock: WallClock, readOnly: Bool = false, outbox: (any OutboxStore)? = nil
     ) throws {
         self.workspace = workspace
@@ -36,7 +36,7 @@ public struct Casebook: Sendable {
     /// SQLite pool on the same file in one process would, on closing, delete the write-ahead log under the other).
     /// - Parameters:
     ///   - outbox: the outbox store of the workspace's messages; by default its `Outbox/` folder.
-    public init(workspace: Workspace, register: any CaseStore, outbox: (any OutboxStore)? = nil, clock: WallClock) {
+    package init(workspace: Workspace, register: any CaseStore, outbox: (any OutboxStore)? = nil, clock: WallClock) {
         self.workspace = workspace
         self.register = register
         self.clock = clock
@@ -46,7 +46,7 @@ public struct Casebook: Sendable {
     /// The outbox store of the workspace's messages: the one given, else the `Outbox/` folder (made if missing).
     /// - Parameters:
     ///   - logger: where the folder outbox logs recoveries and failures to record (a given store keeps its own).
-    public func outbox(logger: Logger = .outboxSilent) throws -> any OutboxStore {
+    package func outbox(logger: Logger = .outboxSilent) throws -> any OutboxStore {
         if let givenOutbox { return givenOutbox }
         return try Outbox(folder: workspace.outboxURL, clock: clock, logger: logger)
     }
@@ -54,7 +54,7 @@ public struct Casebook: Sendable {
     private var configuration: WorkspaceConfiguration { workspace.configuration }
 
     /// The rules a new case is checked against.
-    public var formRules: CaseForm.Rules {
+    package var formRules: CaseForm.Rules {
         CaseForm.Rules(
             officers: Set(configuration.officers.map(\.id)), defaultProfile: configuration.profile,
             complexities: Set(configuration.deadlines.targets.keys), now: clock.now(),
@@ -63,7 +63,7 @@ public struct Casebook: Sendable {
     }
 
     /// Logs a complaint from the case JSON format; nothing is stored unless every field is valid.
-    public func log(json: Data) throws -> Case {
+    package func log(json: Data) throws -> Case {
         let form = try CaseForm.parse(json: json, rules: formRules)
         let logged = try register.create(
             form, pattern: configuration.referencePattern, now: clock.now(), taken: try referencesInOutbox(received: form.receivedAt))
@@ -88,7 +88,7 @@ public struct Casebook: Sendable {
 
     /// Applies an officer's changes to a case; nothing is stored unless every change is valid.
     @discardableResult
-    public func update(_ reference: String, _ changes: CaseChanges) throws -> Case {
+    package func update(_ reference: String, _ changes: CaseChanges) throws -> Case {
         let current = try register.get(reference)
         let problems = changes.problems(for: current, configuration: configuration)
         guard problems.isEmpty else { throw CaseFormError(problems, outcome: "\(reference) was not changed") }
@@ -105,7 +105,7 @@ public struct Casebook: Sendable {
 
     /// Closes a case (status `closed`, the closing time kept for the retention policy).
     @discardableResult
-    public func close(_ reference: String) throws -> Case {
+    package func close(_ reference: String) throws -> Case {
         let now = clock.now()
         do {
             return try register.apply(reference, now: now) { lifecycle in try lifecycle.close(at: now) }
@@ -116,24 +116,24 @@ public struct Casebook: Sendable {
 }
 
 /// The changes an officer makes with `pals case update`; `nil` leaves a field as it is.
-public struct CaseChanges: Sendable {
-    public var officer: String?
-    public var status: CaseStatus?
-    public var agreedResponseDate: CivilDate?
-    public var consent: ConsentState?
-    public var stage: Int?
-    public var complexity: String?
-    public var email: String?
-    public var phone: String?
-    public var addressLines: [String]?
-    public var postcode: String?
-    public var preferredContact: ContactPreference?
-    public var language: Language?
-    public var accessibleInformation: [AccessibleInformationNeed]?
+package struct CaseChanges: Sendable {
+    package var officer: String?
+    package var status: CaseStatus?
+    package var agreedResponseDate: CivilDate?
+    package var consent: ConsentState?
+    package var stage: Int?
+    package var complexity: String?
+    package var email: String?
+    package var phone: String?
+    package var addressLines: [String]?
+    package var postcode: String?
+    package var preferredContact: ContactPreference?
+    package var language: Language?
+    package var accessibleInformation: [AccessibleInformationNeed]?
     /// Clears the "needs attention" flag once an officer has dealt with a failed or held letter.
-    public var clearAttention = false
+    package var clearAttention = false
 
-    public init() {}
+    package init() {}
 
     /// A history line naming which fields changed (never their personal values).
     var summary: String {
@@ -219,18 +219,18 @@ public struct CaseChanges: Sendable {
 }
 
 /// A change to a case that changes nothing.
-public struct CaseChangesError: PalsError {
+package struct CaseChangesError: PalsError {
     /// What kind of problem this is.
-    public typealias Code = ErrorCode<CaseChangesError>
+    package typealias Code = ErrorCode<CaseChangesError>
 
-    public let code: Code
+    package let code: Code
     /// What to do instead, for the person who asked.
-    public let message: String
+    package let message: String
 
-    public var errorDescription: String? { message }
+    package var errorDescription: String? { message }
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logReason: String? { message }
+    package var description: String { logDescription }
+    package var logReason: String? { message }
 
     static let nothingToChange = Self(
         code: .nothingToChange, message: "nothing to change: give at least one detail to change")
@@ -238,10 +238,10 @@ public struct CaseChangesError: PalsError {
 
 extension ErrorCode where Domain == CaseChangesError {
     /// Matches an error against a code in a `switch` or `catch`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// No change was given.
-    public static let nothingToChange = Self("nothing to change")
+    package static let nothingToChange = Self("nothing to change")
 }
 
 extension EmailAddress {

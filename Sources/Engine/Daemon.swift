@@ -1,19 +1,19 @@
 import Casework
 import Foundation
-public import Logging
+package import Logging
 import Letters
-public import Mail
-public import Outbox
-public import ServiceLifecycle
+package import Mail
+package import Outbox
+package import ServiceLifecycle
 import Synchronization
-public import UnixSignals
+package import UnixSignals
 import WorkingDays
 import Primitives
 
 /// The daemon's work, one pass at a time: acknowledge new cases, send reminders, send the outbox.
 ///
 /// `pals daemon` runs each pass in a loop as a service; `pals daemon --once` runs each once, for cron.
-public final class Daemon: Sendable {
+package final class Daemon: Sendable {
     /// What the workspace's configuration and templates make; ``reload()`` replaces it whole.
     private struct Setup: Sendable {
         let postroom: Postroom
@@ -23,7 +23,7 @@ public final class Daemon: Sendable {
 
     private let setup: Mutex<Setup>
     /// The postroom of the configuration in force (replaced by ``reload()``).
-    public var postroom: Postroom { setup.withLock { $0.postroom } }
+    package var postroom: Postroom { setup.withLock { $0.postroom } }
     var planner: ReminderPlanner { setup.withLock { $0.planner } }
     var sender: OutboxSender { setup.withLock { $0.sender } }
     let lanes: Int?
@@ -56,7 +56,7 @@ public final class Daemon: Sendable {
     ///     ``reload()`` applies its overrides again.
     ///   - transport: the transport to send with, kept across reloads (default: the configuration's).
     ///   - sleepClock: the clock the services sleep on; "now" is the casebook's wall clock, which must move with it.
-    public init(
+    package init(
         postroom: Postroom, lanes: Int? = nil, environment: [String: String]? = nil,
         transport: (any MailTransport)? = nil, sleepClock: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) throws {
@@ -88,7 +88,7 @@ public final class Daemon: Sendable {
     /// new one. The automatic-mail cap per recipient keeps its counts and its limit until a restart.
     /// - Returns: whether the new configuration is in force.
     @discardableResult
-    public func reload() -> Bool {
+    package func reload() -> Bool {
         let current = casebook
         do {
             let workspace = try Workspace.open(at: current.workspace.root, environment: environment)
@@ -131,7 +131,7 @@ public final class Daemon: Sendable {
     // MARK: Sender
 
     /// Recovers interrupted sends (they go on hold), once at start.
-    public func recover() async {
+    package func recover() async {
         let events = await sender.recover()
         if !events.isEmpty { logger.warning("recovered interrupted sends", metadata: ["messages": "\(events.count)"]) }
     }
@@ -139,7 +139,7 @@ public final class Daemon: Sendable {
     /// Sends everything due now; when the daemon starts shutting down, claims no new batch and lets the
     /// batches in flight finish their SMTP transactions.
     @discardableResult
-    public func senderPass() async -> OutboxSender.Report {
+    package func senderPass() async -> OutboxSender.Report {
         logProblems(await sender.sendDue(while: { !Task.isShuttingDownGracefully }))
     }
 
@@ -157,7 +157,7 @@ public final class Daemon: Sendable {
 
     /// Tells the daemon that cases changed or mail was queued by another `pals` (the daemon's SIGUSR1): intake
     /// looks at once, and so does the sender.
-    public func casesChanged() {
+    package func casesChanged() {
         casesWaiting.raise()
         mailWaiting.raise()
     }
@@ -169,7 +169,7 @@ public final class Daemon: Sendable {
     }
 
     /// One pass of every service, in dependency order: intake, watcher, sender.
-    public func once() async -> OutboxSender.Report {
+    package func once() async -> OutboxSender.Report {
         await recover()
         intakePass()
         watcherPass()
@@ -188,9 +188,9 @@ public final class Daemon: Sendable {
 
     /// The longest intake sleeps without a signal by default: it finds a case logged while the daemon was down, or
     /// by a `pals` that could not signal it, within this time.
-    public static let defaultSafetyInterval = Duration.seconds(300)
+    package static let defaultSafetyInterval = Duration.seconds(300)
     /// The longest the sender sleeps without a signal: mail queued by another `pals` (`pals letter`) goes within it.
-    public static let senderSafetyInterval = Duration.seconds(60)
+    package static let senderSafetyInterval = Duration.seconds(60)
 
     /// The daemon's services for a ``ServiceGroup``: intake, deadline watcher, sender, and the listeners for
     /// SIGUSR1 (a new case) and SIGHUP (``reload()``).
@@ -206,7 +206,7 @@ public final class Daemon: Sendable {
     ///     for the safety interval.
     ///   - listeningForSignals: false for a daemon run inside another program (tests), which call
     ///     ``casesChanged()`` and ``reload()`` themselves.
-    public func services(
+    package func services(
         safetyInterval: Duration = Daemon.defaultSafetyInterval,
         senderSafetyInterval: Duration = Daemon.senderSafetyInterval, hangups: UnixSignalsSequence? = nil,
         wakeups: UnixSignalsSequence? = nil, listeningForSignals: Bool = true

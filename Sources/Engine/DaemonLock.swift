@@ -4,15 +4,15 @@ import Foundation
 ///
 /// A second daemon on the same workspace is refused; `pals status` tells a running daemon by the held lock,
 /// so a daemon killed with SIGKILL never looks alive.
-public final class DaemonLock: Sendable {
+package final class DaemonLock: Sendable {
     private let descriptor: Int32
     /// The lock file's name in a workspace.
-    public static let fileName = "daemon.lock"
+    package static let fileName = "daemon.lock"
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
     /// Takes the lock or explains who holds it.
-    public static func acquire(in workspace: Workspace) throws -> DaemonLock {
+    package static func acquire(in workspace: Workspace) throws -> DaemonLock {
         let path = workspace.root.appending(path: fileName).path
         let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WorkspaceError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -28,19 +28,19 @@ public final class DaemonLock: Sendable {
     }
 
     /// Lets the lock go.
-    public func release() {
+    package func release() {
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
 
     /// Tells the daemon running on a workspace, if any, that cases changed (SIGUSR1), so it acknowledges at once.
-    public static func nudge(_ workspace: Workspace) {
+    package static func nudge(_ workspace: Workspace) {
         guard let pid = runningDaemon(in: workspace), pid > 0 else { return }
         kill(pid, SIGUSR1)
     }
 
     /// The pid of the daemon running on a workspace, or `nil` when none holds the lock.
-    public static func runningDaemon(in workspace: Workspace) -> Int32? {
+    package static func runningDaemon(in workspace: Workspace) -> Int32? {
         let path = workspace.root.appending(path: fileName).path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }

@@ -1,22 +1,22 @@
-public import Casework
-public import Foundation
-public import WorkingDays
-public import Primitives
+package import Casework
+package import Foundation
+package import WorkingDays
+package import Primitives
 
 /// The workspace's deadline rules: each profile with the configured overrides, on the calendars of
 /// the bank-holiday data in force (an imported GOV.UK file, else the shipped one) and the local closures.
-public struct DeadlineDesk: Sendable {
+package struct DeadlineDesk: Sendable {
     /// The bank-holiday data in force.
-    public let holidayData: HolidayData
+    package let holidayData: HolidayData
     /// Working days before a deadline when it turns amber.
-    public let amberWorkingDays: Int
+    package let amberWorkingDays: Int
     private let calculators: [ProfileID: DeadlineCalculator]
 
     /// The file in a workspace that holds an imported GOV.UK feed (`pals holidays import`).
-    public static let importedHolidaysFileName = "bank-holidays.json"
+    package static let importedHolidaysFileName = "bank-holidays.json"
 
     /// The rules of a workspace, or the statutory defaults when `configuration` is `nil`.
-    public init(configuration: WorkspaceConfiguration?, holidayData: HolidayData) {
+    package init(configuration: WorkspaceConfiguration?, holidayData: HolidayData) {
         self.holidayData = holidayData
         let configuration = configuration ?? WorkspaceConfiguration()
         amberWorkingDays = configuration.deadlines.amberWorkingDays
@@ -33,12 +33,12 @@ public struct DeadlineDesk: Sendable {
     }
 
     /// The rules of a workspace, reading its imported bank holidays if it has them.
-    public init(workspace: Workspace) throws {
+    package init(workspace: Workspace) throws {
         self.init(configuration: workspace.configuration, holidayData: try Self.holidayData(in: workspace.root))
     }
 
     /// The bank-holiday data of a workspace folder: its imported file, else the shipped GOV.UK data.
-    public static func holidayData(in folder: URL?) throws -> HolidayData {
+    package static func holidayData(in folder: URL?) throws -> HolidayData {
         guard let folder else { return .shipped }
         let file = folder.appending(path: importedHolidaysFileName)
         guard let data = FileManager.default.contents(atPath: file.path) else { return .shipped }
@@ -72,10 +72,10 @@ public struct DeadlineDesk: Sendable {
     }
 
     /// The calculator of a profile.
-    public func calculator(_ id: ProfileID) -> DeadlineCalculator { calculators[id]! }
+    package func calculator(_ id: ProfileID) -> DeadlineCalculator { calculators[id]! }
 
     /// `pals deadlines calc`: the deadlines of a date of receipt (for stage 2, the date of escalation).
-    public func calculate(
+    package func calculate(
         profile id: ProfileID, stage: Int?, received: CivilDate, complexity: String?
     ) throws -> CaseDeadlines {
         let calculator = calculator(id)
@@ -95,13 +95,13 @@ public struct DeadlineDesk: Sendable {
     }
 
     /// The deadlines of a case as they stand (agreed date, stage and escalation taken into account).
-    public func deadlines(for record: Case) throws -> CaseDeadlines {
+    package func deadlines(for record: Case) throws -> CaseDeadlines {
         try deadlines(for: record.schedule)
     }
 
     /// The deadlines of a case's schedule. Dates outside ``CaseDates``' window are refused (a case stored before
     /// the window was enforced, or edited by hand): computing from year 1 would take seconds per case.
-    public func deadlines(for record: CaseSchedule) throws -> CaseDeadlines {
+    package func deadlines(for record: CaseSchedule) throws -> CaseDeadlines {
         for (field, date) in [("received", record.receivedDate), ("agreedResponseDate", record.agreedResponseDate),
                               ("escalatedOn", record.escalatedOn)] {
             if let date, let outside = CaseDates.outsideWindow(date) {
@@ -121,7 +121,7 @@ public struct DeadlineDesk: Sendable {
     }
 
     /// What is due next on an open case: its acknowledgement until one is made, then its response.
-    public func nextDue(for record: CaseSchedule, today: CivilDate) throws -> DueItem {
+    package func nextDue(for record: CaseSchedule, today: CivilDate) throws -> DueItem {
         let deadlines = try deadlines(for: record)
         let calculator = calculator(record.profile)
         let kind: DueItem.Kind
@@ -144,7 +144,7 @@ public struct DeadlineDesk: Sendable {
     ///
     /// A case whose deadlines cannot be computed does not stop the board: it is left out of the items and named
     /// in ``DeadlineBoard/problems`` (after any `unreadable` rows the register reported), for someone to fix.
-    public func board(
+    package func board(
         _ cases: [CaseSchedule], unreadable: [CaseProblem] = [], today: CivilDate, within: Int? = nil,
         overdueOnly: Bool = false
     ) -> DeadlineBoard {
@@ -174,13 +174,13 @@ public struct DeadlineDesk: Sendable {
 }
 
 /// The urgency board: each open case's next deadline, and the cases that could not be put on it.
-public struct DeadlineBoard: Sendable, Encodable, Equatable {
+package struct DeadlineBoard: Sendable, Encodable, Equatable {
     /// The next deadline of each open case, most urgent first.
-    public var items: [DueItem]
+    package var items: [DueItem]
     /// Cases left off the board because they cannot be read or their deadlines cannot be computed.
-    public var problems: [CaseProblem]
+    package var problems: [CaseProblem]
 
-    public init(items: [DueItem], problems: [CaseProblem]) {
+    package init(items: [DueItem], problems: [CaseProblem]) {
         self.items = items
         self.problems = problems
     }
@@ -188,53 +188,53 @@ public struct DeadlineBoard: Sendable, Encodable, Equatable {
 
 /// A deadline question that cannot be answered as asked. Its message names profiles, stages and dates, never a
 /// person, so the log form carries it.
-public struct DeadlineDeskError: PalsError {
+package struct DeadlineDeskError: PalsError {
     /// What kind of problem this is (there is one kind: see the message).
-    public typealias Code = ErrorCode<DeadlineDeskError>
+    package typealias Code = ErrorCode<DeadlineDeskError>
 
     /// What was asked that cannot be answered, and what is allowed; it names no command.
-    public let message: String
+    package let message: String
     /// The stage asked for, when the stage is what does not fit (a profile without stages).
-    public let stage: Int?
+    package let stage: Int?
 
-    public init(message: String, stage: Int? = nil) {
+    package init(message: String, stage: Int? = nil) {
         self.message = message
         self.stage = stage
     }
 
     /// Always ``ErrorCode/invalidQuestion``.
-    public var code: Code { .invalidQuestion }
-    public var errorDescription: String? { message }
+    package var code: Code { .invalidQuestion }
+    package var errorDescription: String? { message }
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logReason: String? { message }
+    package var description: String { logDescription }
+    package var logReason: String? { message }
 }
 
 extension ErrorCode where Domain == DeadlineDeskError {
     /// Matches an error against a code in a `switch` or `catch`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// The profile, stage or date asked for does not fit the case.
-    public static let invalidQuestion = Self("invalid deadline question")
+    package static let invalidQuestion = Self("invalid deadline question")
 }
 
 /// The next deadline of one case, as `pals deadlines` lists it.
-public struct DueItem: Sendable, Codable, Equatable {
+package struct DueItem: Sendable, Codable, Equatable {
     /// Which deadline.
-    public enum Kind: String, Sendable, Codable {
+    package enum Kind: String, Sendable, Codable {
         case acknowledgement, response
         /// A stage 1 decision of the model complaints procedure (Scotland, NI MCHP).
         case decision
     }
 
-    public var reference: String
-    public var officer: String
-    public var profile: ProfileID
-    public var stage: Int?
-    public var deadline: Kind
-    public var due: CivilDate
+    package var reference: String
+    package var officer: String
+    package var profile: ProfileID
+    package var stage: Int?
+    package var deadline: Kind
+    package var due: CivilDate
     /// Working days from today to the due date (0 when due today; negative when overdue).
-    public var workingDaysRemaining: Int
-    public var state: DeadlineStatus.Colour
-    public var backstop: CivilDate?
+    package var workingDaysRemaining: Int
+    package var state: DeadlineStatus.Colour
+    package var backstop: CivilDate?
 }

@@ -1,12 +1,12 @@
-public import Casework
+package import Casework
 import Foundation
 import WorkingDays
 import Primitives
 
 /// How deadlines are shown: the calculator's answer and the urgency board.
-public enum DeadlineReports {
+package enum DeadlineReports {
     /// `pals deadlines calc` as text.
-    public static func text(_ deadlines: CaseDeadlines) -> String {
+    package static func text(_ deadlines: CaseDeadlines) -> String {
         var rows = [
             ["Profile", deadlines.profile.rawValue + (deadlines.stage.map { ", stage \($0.rawValue)" } ?? "")],
             ["Received", deadlines.received.iso],
@@ -20,7 +20,7 @@ public enum DeadlineReports {
 
     /// `pals deadlines` as a table, coloured on a terminal; cases that cannot be computed are listed after it.
     /// Values from the register are shown with their control characters escaped.
-    public static func table(_ items: [DueItem], problems: [CaseProblem] = [], colour: Bool) -> String {
+    package static func table(_ items: [DueItem], problems: [CaseProblem] = [], colour: Bool) -> String {
         var text: String
         if items.isEmpty {
             text = "no open cases with deadlines to show"
@@ -40,7 +40,7 @@ public enum DeadlineReports {
     }
 
     /// The cases left off the board, one line each: `PROBLEM  PALS-2026-0007 (officer alex): why`.
-    public static func problemLines(_ problems: [CaseProblem]) -> [String] {
+    package static func problemLines(_ problems: [CaseProblem]) -> [String] {
         problems.map { problem in
             let officer = problem.officer.map { " (officer \($0))" } ?? ""
             return "PROBLEM  \(problem.reference)\(officer): \(problem.reason)".escapingControls
@@ -48,7 +48,7 @@ public enum DeadlineReports {
     }
 
     /// `pals deadlines --csv`.
-    public static func csv(_ items: [DueItem]) -> String {
+    package static func csv(_ items: [DueItem]) -> String {
         var lines = ["reference,officer,profile,stage,deadline,due,workingDaysRemaining,state,backstop"]
         for item in items {
             lines.append([item.reference, item.officer, item.profile.rawValue, item.stage.map(String.init) ?? "",

@@ -14,7 +14,7 @@ extension Daemon {
     /// One case never stops the others: a case that cannot be read or computed is logged, flagged and its officer
     /// told (once per reason), and a reminder that cannot be queued is logged and tried again at the next pass.
     @discardableResult
-    public func watcherPass() -> Int {
+    package func watcherPass() -> Int {
         let at = now
         let today = CivilDate(at)
         guard planner.isReminderTime(at), remindersDone.withLock({ $0 != today }) else { return 0 }

@@ -1,6 +1,6 @@
 import Primitives
-public import Foundation
-public import Letters
+package import Foundation
+package import Letters
 
 /// The default letter templates, carried inside pals (``files``, generated from `Templates/` by
 /// `scripts/embed-templates.py`), so an installed pals needs no source tree: `pals init` writes them into each
@@ -8,21 +8,21 @@ public import Letters
 ///
 /// There is deliberately no other source of defaults (no folder beside the program, no `PALS_TEMPLATES`): a
 /// team's own templates live in its workspace's `Templates/`, the only folder pals reads letters from.
-public enum DefaultTemplates {
+package enum DefaultTemplates {
     /// One default template: its path inside `Templates/` (e.g. `en/holding.mustache`) and its text.
-    public struct File: Sendable, Hashable {
-        public let path: String
-        public let text: String
+    package struct File: Sendable, Hashable {
+        package let path: String
+        package let text: String
     }
 
     /// Writes every default template under `folder` (created 0700, with its subfolders; files 0600).
-    public static func write(to folder: URL) throws {
+    package static func write(to folder: URL) throws {
         try restore(into: folder)
     }
 
     /// Writes the default templates missing from `folder` and returns their paths; never overwrites a file.
     @discardableResult
-    public static func restore(into folder: URL) throws -> [String] {
+    package static func restore(into folder: URL) throws -> [String] {
         let missing = missing(in: folder)
         try makeFolder(folder)
         for file in files where missing.contains(file.path) {
@@ -52,7 +52,7 @@ public enum DefaultTemplates {
 
     /// The default templates loaded as a library (written to a private temporary folder, read, removed), for
     /// what needs them outside a workspace, such as the help listing the kinds of letter.
-    public static func library() throws -> LetterLibrary {
+    package static func library() throws -> LetterLibrary {
         let folder = FileManager.default.temporaryDirectory
             .appending(
                 path: "pals-templates-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))",
@@ -63,7 +63,7 @@ public enum DefaultTemplates {
     }
 
     /// The default templates that are not in `folder` (all of them when the folder itself is missing), sorted.
-    public static func missing(in folder: URL) -> [String] {
+    package static func missing(in folder: URL) -> [String] {
         files.map(\.path).filter { path in
             var info = stat()
             return lstat(folder.appending(path: path).path, &info) != 0 && errno == ENOENT
@@ -71,11 +71,11 @@ public enum DefaultTemplates {
     }
 
     /// The path inside `Templates/` of the English template of `kind` (every letter has one).
-    public static func path(of kind: LetterKind) -> String { "en/\(kind.rawValue).mustache" }
+    package static func path(of kind: LetterKind) -> String { "en/\(kind.rawValue).mustache" }
 
     /// The error for templates that do not load (`cause`) when default templates are missing from `folder`:
     /// names each lost file and that restoring the defaults writes it back; `nil` when none is missing.
-    public static func missingFiles(in folder: URL, cause: any Error) -> WorkspaceError? {
+    package static func missingFiles(in folder: URL, cause: any Error) -> WorkspaceError? {
         let missing = missing(in: folder)
         guard !missing.isEmpty else { return nil }
         return WorkspaceError(
@@ -90,7 +90,7 @@ public enum DefaultTemplates {
 
     /// The error for a letter whose template pals ships but the workspace has lost, naming the file and that
     /// restoring the defaults writes it back; `nil` when the file is there or pals has no such default.
-    public static func missingLetterTemplate(_ kind: LetterKind, in folder: URL) -> WorkspaceError? {
+    package static func missingLetterTemplate(_ kind: LetterKind, in folder: URL) -> WorkspaceError? {
         let path = path(of: kind)
         guard files.contains(where: { $0.path == path }), missing(in: folder).contains(path) else { return nil }
         return WorkspaceError(

@@ -9,7 +9,7 @@ extension Daemon {
 
     /// Queues the acknowledgement of every open case that has none yet; returns how many were queued.
     @discardableResult
-    public func intakePass() -> Int {
+    package func intakePass() -> Int {
         let pending: [Case]
         do {
             pending = try casebook.register.cases(CaseFilter(openOnly: true, awaitingAcknowledgement: true))

@@ -1,23 +1,23 @@
-public import Casework
-public import Foundation
-public import Letters
-public import Mail
-public import WorkingDays
-public import Primitives
+package import Casework
+package import Foundation
+package import Letters
+package import Mail
+package import WorkingDays
+package import Primitives
 
 /// Turns a case into a letter and a letter into the exact message pals queues.
 ///
 /// `pals preview` and `pals letter` (and the daemon's acknowledgements) all go through
 /// ``prepare(_:reference:inputs:)`` and ``compose(_:date:messageID:)``, so what an officer previews is
 /// byte for byte what is sent, bar the Date and Message-ID headers (DESIGN invariant 9).
-public struct LetterDesk: Sendable {
-    public let workspace: Workspace
-    public let library: LetterLibrary
-    public let deadlines: DeadlineDesk
-    public let register: any CaseStore
-    public let clock: WallClock
+package struct LetterDesk: Sendable {
+    package let workspace: Workspace
+    package let library: LetterLibrary
+    package let deadlines: DeadlineDesk
+    package let register: any CaseStore
+    package let clock: WallClock
 
-    public init(casebook: Casebook) throws {
+    package init(casebook: Casebook) throws {
         workspace = casebook.workspace
         register = casebook.register
         clock = casebook.clock
@@ -37,7 +37,7 @@ public struct LetterDesk: Sendable {
     /// Refuses, before merging anything: a kind there is no template for (listing the kinds there are), a
     /// letter the case's state forbids (``refusal(of:for:)``), and inputs the letter does not take or lacks
     /// (all of them named at once, with the letter's inputs).
-    public func prepare(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> PreparedLetter {
+    package func prepare(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> PreparedLetter {
         if let missing = DefaultTemplates.missingLetterTemplate(kind, in: workspace.templatesURL) { throw missing }
         let record = try register.get(reference)
         let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
@@ -76,7 +76,7 @@ public struct LetterDesk: Sendable {
     }
 
     /// The exact message that would be queued for an emailed letter: text and HTML, with the PDF letter attached.
-    public func compose(
+    package func compose(
         _ letter: PreparedLetter, date: Date, messageID: MessageIDGenerator = .random
     ) throws -> ComposedMessage {
         guard case .email(let address) = letter.delivery else { throw LetterDeskError.notByEmail(letter.reference) }
@@ -95,7 +95,7 @@ public struct LetterDesk: Sendable {
     }
 
     /// The merge context of a case: every field of ``MergeFieldCatalog/standard`` that the case has.
-    public func context(
+    package func context(
         for record: Case, kind: LetterKind, language: LetterLanguage, inputs: [String: String]
     ) throws -> MergeContext {
         let dates = LetterDateFormatter()
@@ -156,7 +156,7 @@ public struct LetterDesk: Sendable {
     /// The part of the merge context that comes from the workspace's configuration rather than from the case:
     /// the organisation, manager, signatory, the case's officer (when there is one), advocacy and ombudsman.
     /// `pals config check` merges templates' printed fields against it, so it checks what letters will need.
-    public static func configurationContext(
+    package static func configurationContext(
         _ configuration: WorkspaceConfiguration, officer: WorkspaceConfiguration.Officer?, profile: ProfileID,
         language: LetterLanguage
     ) -> MergeContext {
@@ -188,7 +188,7 @@ public struct LetterDesk: Sendable {
     }
 
     /// The top-level names ``configurationContext(_:officer:profile:language:)`` fills.
-    public static let configurationRoots: Set<String> = [
+    package static let configurationRoots: Set<String> = [
         "organisation", "manager", "signatory", "officer", "advocacy", "ombudsman",
     ]
 
@@ -209,40 +209,40 @@ public struct LetterDesk: Sendable {
 }
 
 /// A letter merged for a case, with how it reaches the complainant.
-public struct PreparedLetter: Sendable {
+package struct PreparedLetter: Sendable {
     /// How the letter is delivered.
-    public enum Delivery: Sendable, Equatable {
+    package enum Delivery: Sendable, Equatable {
         /// By email to this address.
         case email(String)
         /// On paper: the PDF goes to the print queue.
         case post
     }
 
-    public let reference: String
-    public let kind: LetterKind
-    public let merged: MergedLetter
-    public let delivery: Delivery
+    package let reference: String
+    package let kind: LetterKind
+    package let merged: MergedLetter
+    package let delivery: Delivery
     /// Whether the complainant needs large print (a 16 pt PDF).
-    public let largePrint: Bool
+    package let largePrint: Bool
     /// The name on the envelope or in the To header (never logged).
     let recipientName: String
     /// For a holding letter, the extension it makes (checked when the letter was prepared).
-    public let holding: DeadlineExtension?
+    package let holding: DeadlineExtension?
 
     /// The day the letter is dated; its PDF carries that day as its creation date, so the same letter
     /// previewed and queued on one day is the same PDF.
     let letterDay: CivilDate
 
     /// The PDF letter (large print when the complainant needs it).
-    public func pdf() throws -> Data {
+    package func pdf() throws -> Data {
         try merged.pdf(largePrint: largePrint, creationDate: letterDay.date(hour: 0, minute: 0))
     }
 
     /// The attachment's file name: the reference and the kind, never a name.
-    public var attachmentName: String { "\(reference)-\(kind.rawValue).pdf" }
+    package var attachmentName: String { "\(reference)-\(kind.rawValue).pdf" }
 
     /// Who the letter goes to, for the preview's header line: the email address, or "post".
-    public var recipientLine: String {
+    package var recipientLine: String {
         switch delivery {
         case .email(let address): "\(recipientName) <\(address)>"
         case .post: "\(recipientName) (by post)"
@@ -252,21 +252,21 @@ public struct PreparedLetter: Sendable {
 
 /// A letter that cannot be prepared or composed as asked. Its message names the case by reference and the letter
 /// by kind, never a person, so the log form carries it.
-public struct LetterDeskError: PalsError {
+package struct LetterDeskError: PalsError {
     /// What went wrong, comparable with `==` or `~=`.
-    public typealias Code = ErrorCode<LetterDeskError>
+    package typealias Code = ErrorCode<LetterDeskError>
 
-    public let code: Code
+    package let code: Code
     /// The case concerned, when there is one.
-    public let reference: String?
+    package let reference: String?
     /// Why the case's lifecycle refuses the letter (code ``ErrorCode/notAllowed``), for advice that names a way out.
-    public let refusal: LetterRefusal?
+    package let refusal: LetterRefusal?
     /// The letter input that is missing or wrong (code ``ErrorCode/missingInput``), e.g. `newDate`.
-    public let input: String?
+    package let input: String?
     /// What went wrong and what to do, for the person who asked; it names no command.
-    public let message: String
+    package let message: String
 
-    public init(message: String) { self.init(.other, message: message) }
+    package init(message: String) { self.init(.other, message: message) }
 
     init(
         _ code: Code, reference: String? = nil, refusal: LetterRefusal? = nil, input: String? = nil,
@@ -279,13 +279,13 @@ public struct LetterDeskError: PalsError {
         self.message = message
     }
 
-    public var errorDescription: String? { message }
+    package var errorDescription: String? { message }
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logContext: [(name: String, value: String)] {
+    package var description: String { logDescription }
+    package var logContext: [(name: String, value: String)] {
         [reference.map { ("case", $0) }, input.map { ("input", $0) }].compactMap { $0 }
     }
-    public var logReason: String? { message }
+    package var logReason: String? { message }
 
     static func notByEmail(_ reference: String) -> Self {
         Self(
@@ -306,14 +306,14 @@ public struct LetterDeskError: PalsError {
 
 extension ErrorCode where Domain == LetterDeskError {
     /// Matches an error against a code in a `switch` or `catch`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// Anything else (see the message).
-    public static let other = Self("other")
+    package static let other = Self("other")
     /// The complainant is written to by post, so there is no email.
-    public static let notByEmail = Self("notByEmail")
+    package static let notByEmail = Self("notByEmail")
     /// A letter input is missing or not in the form the letter needs (see ``LetterDeskError/input``).
-    public static let missingInput = Self("missingInput")
+    package static let missingInput = Self("missingInput")
     /// The case's state forbids this kind of letter now (see ``LetterDesk/refusal(of:for:)``).
-    public static let notAllowed = Self("notAllowed")
+    package static let notAllowed = Self("notAllowed")
 }

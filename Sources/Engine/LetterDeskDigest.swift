@@ -1,11 +1,11 @@
 import Casework
-public import Letters
+package import Letters
 import WorkingDays
 import Primitives
 
 extension LetterDesk {
     /// Merges an officer's reminder digest: their deadlines to watch, most urgent first.
-    public func mergeDigest(officerName: String, items: [DueItem]) throws -> MergedLetter {
+    package func mergeDigest(officerName: String, items: [DueItem]) throws -> MergedLetter {
         let today = clock.today()
         func format(_ day: CivilDate) -> MergeValue {
             .string(LetterDateFormatter.string(year: day.year, month: day.month, day: day.day, language: .english))

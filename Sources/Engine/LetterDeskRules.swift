@@ -1,5 +1,5 @@
-public import Casework
-public import Letters
+package import Casework
+package import Letters
 import WorkingDays
 import Primitives
 
@@ -10,7 +10,7 @@ extension LetterDesk {
     /// the error carries the refusal, and each front door names its own command for it.
     /// ``prepare(_:reference:inputs:)`` asks it first, so `pals preview`, `pals letter` and the daemon's
     /// acknowledgements refuse alike.
-    public static func refusal(of kind: LetterKind, for record: Case) -> LetterDeskError? {
+    package static func refusal(of kind: LetterKind, for record: Case) -> LetterDeskError? {
         guard let refusal = CaseLifecycle(record).refusal(of: kind.purpose) else { return nil }
         let reference = record.reference
         let reopen = "reopen the case before writing"

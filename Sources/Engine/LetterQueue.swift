@@ -1,14 +1,14 @@
 import Casework
-public import Foundation
-public import Letters
+package import Foundation
+package import Letters
 import Logging
-public import Outbox
+package import Outbox
 import Mail
 import Primitives
 
 /// Queues letters to complainants: by email when the complainant prefers it, else as a PDF in the print queue
 /// with the officer told; every letter queued once per key and recorded in the case history.
-public struct LetterQueue: Sendable {
+package struct LetterQueue: Sendable {
     let casebook: Casebook
     let letters: LetterDesk
     let outbox: any OutboxStore
@@ -27,7 +27,7 @@ public struct LetterQueue: Sendable {
     var register: any CaseStore { casebook.register }
 
     /// What queueing a letter did.
-    public enum Queued: Sendable {
+    package enum Queued: Sendable {
         /// An email was queued (or had been queued before under the same key).
         case email(OutboxItem, isNew: Bool)
         /// A PDF was put in the print queue for posting.
@@ -37,7 +37,7 @@ public struct LetterQueue: Sendable {
     /// Queues a letter for a case: by email when the complainant prefers email, else as a PDF in the print
     /// queue with the officer told. The key makes it happen once; the case history records it.
     @discardableResult
-    public func queue(_ letter: PreparedLetter, key: String) throws -> Queued {
+    package func queue(_ letter: PreparedLetter, key: String) throws -> Queued {
         let now = casebook.clock.now()
         switch letter.delivery {
         case .email:
@@ -101,7 +101,7 @@ public struct LetterQueue: Sendable {
     /// Queues a letter an officer writes (`pals letter`): a holding letter moves the agreed response date, a
     /// resolution marks the case responded. Running the same command twice on one day queues it once.
     @discardableResult
-    public func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
+    package func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
         let record = try register.get(reference)
         let fingerprint = inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
         let day = casebook.clock.today().iso

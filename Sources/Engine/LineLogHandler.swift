@@ -1,33 +1,33 @@
 import Foundation
-public import Logging
+package import Logging
 
 /// A log handler that writes one line per event to standard error: for people (`human`) or as JSON lines (`json`).
 ///
 /// Metadata carries case references and message ids only; pals never logs names, addresses or letter text.
-public struct LineLogHandler: LogHandler {
+package struct LineLogHandler: LogHandler {
     /// How lines look.
-    public enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         case human, json
     }
 
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
-    public var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:]
+    package var metadataProvider: Logger.MetadataProvider?
+    package var logLevel: Logger.Level = .info
     private let label: String
     private let format: Format
 
-    public init(label: String, format: Format, level: Logger.Level = .info) {
+    package init(label: String, format: Format, level: Logger.Level = .info) {
         self.label = label
         self.format = format
         self.logLevel = level
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }

@@ -1,8 +1,8 @@
 /// The labels pals keeps with each outbox message, typed: the outbox itself stores them as a free-form
 /// `[String: String]` (it knows nothing of cases), and this is the one place that names the keys.
-public struct MessageLabels: Sendable, Equatable, Hashable {
+package struct MessageLabels: Sendable, Equatable, Hashable {
     /// The label keys, as the outbox stores them.
-    public enum Key: String, Sendable, CaseIterable {
+    package enum Key: String, Sendable, CaseIterable {
         case reference = "case"
         case caseId
         case kind
@@ -11,17 +11,17 @@ public struct MessageLabels: Sendable, Equatable, Hashable {
     }
 
     /// The case reference (`case`), e.g. `PALS-2026-0042`.
-    public var reference: String?
+    package var reference: String?
     /// The case's permanent id (`caseId`).
-    public var caseId: String?
+    package var caseId: String?
     /// What the message is (`kind`): a letter kind (`acknowledgement`, `holding`, …), `alert`, `due-today`, ….
-    public var kind: String?
+    package var kind: String?
     /// The subject line (`subject`), which never names a person.
-    public var subject: String?
+    package var subject: String?
     /// The officer a staff message is for (`officer`), by id.
-    public var officer: String?
+    package var officer: String?
 
-    public init(
+    package init(
         reference: String? = nil, caseId: String? = nil, kind: String? = nil, subject: String? = nil,
         officer: String? = nil
     ) {
@@ -33,7 +33,7 @@ public struct MessageLabels: Sendable, Equatable, Hashable {
     }
 
     /// The labels of an outbox message; keys pals does not know are left out.
-    public init(_ labels: [String: String]) {
+    package init(_ labels: [String: String]) {
         reference = labels[Key.reference.rawValue]
         caseId = labels[Key.caseId.rawValue]
         kind = labels[Key.kind.rawValue]
@@ -42,7 +42,7 @@ public struct MessageLabels: Sendable, Equatable, Hashable {
     }
 
     /// The labels as the outbox stores them: only the keys that have a value.
-    public var dictionary: [String: String] {
+    package var dictionary: [String: String] {
         var labels: [String: String] = [:]
         labels[Key.reference.rawValue] = reference
         labels[Key.caseId.rawValue] = caseId
@@ -53,7 +53,7 @@ public struct MessageLabels: Sendable, Equatable, Hashable {
     }
 
     /// The labels of every message of the case `reference`: what the outbox and archive filter by.
-    public static func forCase(_ reference: String) -> [String: String] {
+    package static func forCase(_ reference: String) -> [String: String] {
         MessageLabels(reference: reference).dictionary
     }
 }

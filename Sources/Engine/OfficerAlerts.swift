@@ -10,7 +10,7 @@ import Synchronization
 
 /// Mail to staff: alerts to a case's officer (coalesced per officer by ``OfficerAlerts``), reminders, digests
 /// and notices, each queued once under its key and marked Auto-Submitted: auto-generated.
-public struct StaffMail: Sendable {
+package struct StaffMail: Sendable {
     let casebook: Casebook
     let letters: LetterDesk
     let outbox: any OutboxStore
@@ -33,7 +33,7 @@ public struct StaffMail: Sendable {
     /// The problem joins the officer's pending alerts, queued by ``sendAlerts(force:)``: at the end of every
     /// sender pass, or at once by a one-shot command. An alert of one problem is queued under `key`, so it is
     /// queued once whatever restarts happen; one of several problems is keyed by all their keys.
-    public func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
+    package func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
         let record = try casebook.register.get(reference)
         guard configuration.officer(record.officer) != nil else { return }
         alerts.add(OfficerAlerts.Problem(key: key, reference: reference, caseId: record.caseId, subject: subject, body: body),
@@ -45,7 +45,7 @@ public struct StaffMail: Sendable {
     ///
     /// Problems whose alert cannot be queued stay pending and are tried again at the next call.
     @discardableResult
-    public func sendAlerts(force: Bool = false) -> Int {
+    package func sendAlerts(force: Bool = false) -> Int {
         let now = casebook.clock.now()
         var queued = 0
         for (officerID, problems) in alerts.take(now: now, force: force) {
@@ -64,7 +64,7 @@ public struct StaffMail: Sendable {
     }
 
     /// Queues a message to staff (alerts, reminders, digests), marked Auto-Submitted: auto-generated.
-    public func notify(
+    package func notify(
         to address: String, name: String?, key: String, subject: String, body: String, html: String? = nil,
         labels: MessageLabels
     ) throws {
@@ -81,7 +81,7 @@ public struct StaffMail: Sendable {
     }
 
     /// Queues an officer's daily digest of amber and red deadlines (the `reminder-digest` letter).
-    public func queueDigest(for officer: WorkspaceConfiguration.Officer, items: [DueItem], key: String) throws {
+    package func queueDigest(for officer: WorkspaceConfiguration.Officer, items: [DueItem], key: String) throws {
         let merged = try letters.mergeDigest(officerName: officer.name, items: items)
         try notify(
             to: officer.email, name: officer.name, key: key, subject: merged.subject, body: merged.text,

@@ -1,5 +1,5 @@
 /// The version of pals, printed by `pals --version`: the one place it is written.
-public enum PalsVersion {
+package enum PalsVersion {
     /// The version, e.g. `0.2.0`.
-    public static let current = "0.2.0"
+    package static let current = "0.2.0"
 }

@@ -1,10 +1,10 @@
 import Casework
-public import Foundation
+package import Foundation
 import Synchronization
-public import Letters
-public import Mail
-public import Outbox
-public import Logging
+package import Letters
+package import Mail
+package import Outbox
+package import Logging
 import WorkingDays
 import Primitives
 
@@ -20,35 +20,35 @@ import Primitives
 /// A thin holder: each job is its own small type, all sharing one casebook, letter desk, outbox and logger:
 /// ``LetterQueue`` (letters to complainants), ``StaffMail`` (alerts, reminders, digests), ``Retention``
 /// (purging closed cases' correspondence) and ``SendingSetup`` (transport, retry policy, a recording sender).
-public struct Postroom: Sendable {
-    public let casebook: Casebook
-    public let letters: LetterDesk
+package struct Postroom: Sendable {
+    package let casebook: Casebook
+    package let letters: LetterDesk
     /// Where queued messages wait, are sent and are archived: the casebook's store unless one was given.
-    public let outbox: any OutboxStore
+    package let outbox: any OutboxStore
     let logger: Logger
     /// Queues letters to complainants: by email, or as PDFs to print and post.
-    public let letterQueue: LetterQueue
+    package let letterQueue: LetterQueue
     /// Alerts, reminders and digests to staff.
-    public let staffMail: StaffMail
+    package let staffMail: StaffMail
     /// Purges the correspondence of cases closed long enough ago.
-    public let retention: Retention
+    package let retention: Retention
     /// The transport, the retry policy and senders that record every move on its case.
-    public let sending: SendingSetup
+    package let sending: SendingSetup
 
     /// The file transport's folder in `Outbox/`: where mail goes when `mail.transport` is `file`.
-    public static let localDeliveryFolder = "local"
+    package static let localDeliveryFolder = "local"
     /// The print queue in `Outbox/`: PDF letters for complainants who are written to by post.
-    public static let printFolder = "print"
+    package static let printFolder = "print"
 
     /// The shortest time between two alerts to one officer: 15 minutes. The first problem is told at once; those
     /// that follow within the window wait for its end and go in one alert.
-    public static let defaultAlertWindow: TimeInterval = 15 * 60
+    package static let defaultAlertWindow: TimeInterval = 15 * 60
 
     /// - Parameters:
     ///   - outbox: the outbox store; by default the casebook's (the workspace's `Outbox/` folder, logging to `logger`).
     ///   - logger: where the postroom, the outbox, its senders and the SMTP transport log.
     ///   - alertWindow: the shortest time between two alerts to one officer, in seconds.
-    public init(
+    package init(
         casebook: Casebook, outbox: (any OutboxStore)? = nil, logger: Logger = Logger(label: "pals"),
         alertWindow: TimeInterval = Self.defaultAlertWindow
     ) throws {
@@ -72,25 +72,25 @@ public struct Postroom: Sendable {
     // MARK: The entry points many callers use
 
     /// What queueing a letter did.
-    public typealias Queued = LetterQueue.Queued
+    package typealias Queued = LetterQueue.Queued
 
     /// Queues a letter an officer writes: ``LetterQueue/sendLetter(_:reference:inputs:)``.
     @discardableResult
-    public func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
+    package func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
         try letterQueue.sendLetter(kind, reference: reference, inputs: inputs)
     }
 
     /// Tells a case's officer of a problem: ``StaffMail/alertOfficer(reference:key:subject:body:)``.
-    public func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
+    package func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
         try staffMail.alertOfficer(reference: reference, key: key, subject: subject, body: body)
     }
 
     /// Queues the officers' pending alerts: ``StaffMail/sendAlerts(force:)``.
     @discardableResult
-    public func sendAlerts(force: Bool = false) -> Int { staffMail.sendAlerts(force: force) }
+    package func sendAlerts(force: Bool = false) -> Int { staffMail.sendAlerts(force: force) }
 
     /// Queues a message to staff: ``StaffMail/notify(to:name:key:subject:body:html:labels:)``.
-    public func notify(
+    package func notify(
         to address: String, name: String?, key: String, subject: String, body: String, html: String? = nil,
         labels: MessageLabels
     ) throws {
@@ -99,7 +99,7 @@ public struct Postroom: Sendable {
     }
 
     /// A recording sender: ``SendingSetup/sender(lanes:batchSize:transport:observe:recordFailed:)``.
-    public func sender(
+    package func sender(
         lanes: Int? = nil, batchSize: Int = 10, transport: (any MailTransport)? = nil,
         observe: (@Sendable (OutboxEvent) -> Void)? = nil,
         recordFailed: (@Sendable (OutboxEvent, any Error) -> Void)? = nil
@@ -109,10 +109,10 @@ public struct Postroom: Sendable {
     }
 
     /// A short stable hash (FNV-1a, hex) of a text; the keys it is part of must never change.
-    public static func hash(_ text: String) -> String { StableHash(text).hex }
+    package static func hash(_ text: String) -> String { StableHash(text).hex }
 
     /// A server reply shortened to one line.
-    public static func short(_ reply: String) -> String {
+    package static func short(_ reply: String) -> String {
         let line = reply.split(whereSeparator: \.isNewline).joined(separator: " ")
         return line.count > 200 ? String(line.prefix(200)) + "…" : line
     }

@@ -1,13 +1,13 @@
 import Casework
 import Foundation
 import Logging
-public import Mail
-public import Outbox
+package import Mail
+package import Outbox
 import Primitives
 import WorkingDays
 
 /// Sending set-up: the configured transport, retry policy and a sender whose every move is recorded on its case.
-public struct SendingSetup: Sendable {
+package struct SendingSetup: Sendable {
     let casebook: Casebook
     let outbox: any OutboxStore
     let logger: Logger
@@ -24,7 +24,7 @@ public struct SendingSetup: Sendable {
     var configuration: WorkspaceConfiguration { casebook.workspace.configuration }
 
     /// The transport the configuration chooses: the file transport into `Outbox/local/`, or SMTP through libcurl.
-    public func transport() throws -> any MailTransport {
+    package func transport() throws -> any MailTransport {
         let mail = configuration.mail
         switch mail.transport {
         case .file:
@@ -35,7 +35,7 @@ public struct SendingSetup: Sendable {
     }
 
     /// The retry policy of the configuration.
-    public var retryPolicy: BackoffRetryPolicy {
+    package var retryPolicy: BackoffRetryPolicy {
         let retry = configuration.mail.retry
         return BackoffRetryPolicy(
             firstBackoff: .seconds(retry.firstDelay), maximumBackoff: .seconds(retry.maxDelay),
@@ -48,7 +48,7 @@ public struct SendingSetup: Sendable {
     ///   - observe: told of every move, after it was recorded on its case.
     ///   - recordFailed: told of every move that could not be recorded on its case (the register or the alert
     ///     failed), so a command can report it rather than claim success.
-    public func sender(
+    package func sender(
         lanes: Int? = nil, batchSize: Int = 10, transport: (any MailTransport)? = nil,
         observe: (@Sendable (OutboxEvent) -> Void)? = nil,
         recordFailed: (@Sendable (OutboxEvent, any Error) -> Void)? = nil

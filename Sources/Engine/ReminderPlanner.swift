@@ -1,28 +1,28 @@
-public import Casework
-public import Foundation
-public import WorkingDays
-public import Primitives
+package import Casework
+package import Foundation
+package import WorkingDays
+package import Primitives
 
 /// Decides which reminders are due on a day: the officers' digests, same-day reminders and escalations.
 ///
 /// Pure: it reads cases and the day, and returns what to send with an idempotency key for each, so the
 /// same day planned twice (after a restart) queues nothing new.
-public struct ReminderPlanner: Sendable {
+package struct ReminderPlanner: Sendable {
     /// The workspace's deadline rules.
-    public let desk: DeadlineDesk
+    package let desk: DeadlineDesk
     /// The calendar of the office (the workspace profile's division and the local closures).
-    public let office: WorkingDayCalendar
+    package let office: WorkingDayCalendar
     /// The time of day reminders go out, in Europe/London (default 08:30).
-    public let sendAt: (hour: Int, minute: Int)
+    package let sendAt: (hour: Int, minute: Int)
 
-    public init(desk: DeadlineDesk, configuration: WorkspaceConfiguration) {
+    package init(desk: DeadlineDesk, configuration: WorkspaceConfiguration) {
         self.desk = desk
         office = desk.calculator(configuration.profile).calendar
         sendAt = (configuration.reminders.hour, configuration.reminders.minute)
     }
 
     /// Whether reminders go out at `now`: a working day, at or after the configured time.
-    public func isReminderTime(_ now: Date) -> Bool {
+    package func isReminderTime(_ now: Date) -> Bool {
         let today = CivilDate(now)
         guard office.isWorkingDay(today) else { return false }
         return now >= today.date(hour: sendAt.hour, minute: sendAt.minute)
@@ -30,7 +30,7 @@ public struct ReminderPlanner: Sendable {
 
     /// The next time reminders go out after `now`: today at the configured time when that is still to come on a
     /// working day, else the configured time on the next working day (the watcher sleeps until then).
-    public func nextReminderTime(after now: Date) -> Date {
+    package func nextReminderTime(after now: Date) -> Date {
         var day = CivilDate(now)
         if office.isWorkingDay(day) {
             let today = day.date(hour: sendAt.hour, minute: sendAt.minute)
@@ -44,7 +44,7 @@ public struct ReminderPlanner: Sendable {
     ///
     /// A case whose deadlines cannot be computed is skipped and named in ``ReminderPlan/problems``: every other
     /// case still gets its reminders.
-    public func plan(_ cases: [CaseSchedule], today: CivilDate) -> ReminderPlan {
+    package func plan(_ cases: [CaseSchedule], today: CivilDate) -> ReminderPlan {
         guard office.isWorkingDay(today) else { return ReminderPlan(reminders: [], problems: []) }
         var reminders: [PlannedReminder] = []
         var problems: [CaseProblem] = []
@@ -75,17 +75,17 @@ public struct ReminderPlanner: Sendable {
 }
 
 /// What the watcher sends on a day, and the cases it could not plan for.
-public struct ReminderPlan: Sendable, Equatable {
+package struct ReminderPlan: Sendable, Equatable {
     /// The reminders, each with its idempotency key.
-    public var reminders: [PlannedReminder]
+    package var reminders: [PlannedReminder]
     /// Open cases whose deadlines cannot be computed: to be flagged, never to stop the others.
-    public var problems: [CaseProblem]
+    package var problems: [CaseProblem]
 }
 
 /// One reminder to send, with the key that makes it go once.
-public struct PlannedReminder: Sendable, Equatable {
+package struct PlannedReminder: Sendable, Equatable {
     /// What kind of reminder.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         /// An officer's daily list of amber and red deadlines.
         case digest
         /// A deadline of a case is today and the case is still open.
@@ -95,20 +95,20 @@ public struct PlannedReminder: Sendable, Equatable {
     }
 
     /// Who receives it.
-    public enum Recipient: Sendable, Equatable {
+    package enum Recipient: Sendable, Equatable {
         case officer(String)
         case manager
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// Once per case, deadline and threshold (digests: once per officer and day).
-    public var key: String
-    public var recipient: Recipient
-    public var items: [DueItem]
+    package var key: String
+    package var recipient: Recipient
+    package var items: [DueItem]
     /// The case's permanent id, for a reminder about one case (labelled `caseId` in the outbox).
-    public var caseId: String?
+    package var caseId: String?
 
-    public init(kind: Kind, key: String, recipient: Recipient, items: [DueItem], caseId: String? = nil) {
+    package init(kind: Kind, key: String, recipient: Recipient, items: [DueItem], caseId: String? = nil) {
         self.kind = kind
         self.key = key
         self.recipient = recipient

@@ -3,11 +3,11 @@ import Casework
 import Letters
 import Logging
 import Outbox
-public import WorkingDays
-public import Primitives
+package import WorkingDays
+package import Primitives
 
 /// Retention: what is kept of a closed case, and for how long; purges the archive of cases past it.
-public struct Retention: Sendable {
+package struct Retention: Sendable {
     let casebook: Casebook
     let outbox: any OutboxStore
     let logger: Logger
@@ -19,12 +19,12 @@ public struct Retention: Sendable {
     }
 
     /// How long a closed case's correspondence is kept: 10 years after closure.
-    public static let retentionMonths = 120
+    package static let retentionMonths = 120
 
     /// Removes the correspondence of cases closed before `day`. A day within the retention period is refused unless
     /// `force`; returns the ids removed (or that would be, for a dry run) and the cases.
     /// - Throws: ``RetentionError`` when `day` is within the retention period and `force` is false.
-    public func purgeClosed(before day: CivilDate, dryRun: Bool, force: Bool) throws -> (ids: [String], cases: Int) {
+    package func purgeClosed(before day: CivilDate, dryRun: Bool, force: Bool) throws -> (ids: [String], cases: Int) {
         let limit = casebook.clock.today().adding(months: -Self.retentionMonths)
         if day > limit, !force { throw RetentionError(closedBefore: day, purgeableBefore: limit) }
         let closed = Set(try casebook.register.cases(CaseFilter(status: .closed)).filter {
@@ -42,35 +42,35 @@ public struct Retention: Sendable {
 
 /// A purge refused because it would remove correspondence still within the retention period. It carries the facts;
 /// the caller says how to override (the CLI names its flag).
-public struct RetentionError: PalsError, Hashable {
+package struct RetentionError: PalsError, Hashable {
     /// What kind of problem this is.
-    public typealias Code = ErrorCode<RetentionError>
+    package typealias Code = ErrorCode<RetentionError>
 
     /// The day asked for: cases closed before it would be purged.
-    public let closedBefore: CivilDate
+    package let closedBefore: CivilDate
     /// The latest day that may be asked for without overriding: cases closed before it are past retention.
-    public let purgeableBefore: CivilDate
+    package let purgeableBefore: CivilDate
 
     /// Always ``ErrorCode/withinRetention``.
-    public var code: Code { .withinRetention }
+    package var code: Code { .withinRetention }
 
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         "cases closed before \(closedBefore.iso) are not all past the \(Retention.retentionMonths / 12)-year retention "
             + "period: only cases closed before \(purgeableBefore.iso) may be purged; nothing was removed"
     }
 
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logContext: [(name: String, value: String)] {
+    package var description: String { logDescription }
+    package var logContext: [(name: String, value: String)] {
         [("closed before", closedBefore.iso), ("purgeable before", purgeableBefore.iso)]
     }
-    public var logReason: String? { "within the retention period" }
+    package var logReason: String? { "within the retention period" }
 }
 
 extension ErrorCode where Domain == RetentionError {
     /// Matches an error against a code in a `switch` or `catch`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// The day asked for is within the retention period.
-    public static let withinRetention = Self("within retention period")
+    package static let withinRetention = Self("within retention period")
 }

@@ -1,37 +1,37 @@
-public import Primitives
-public import Casework
-public import Foundation
+package import Primitives
+package import Casework
+package import Foundation
 
 /// A folder holding one team's pals: `pals.yaml`, `Templates/`, `Outbox/` and the case register.
-public struct Workspace: Sendable {
+package struct Workspace: Sendable {
     /// The folder.
-    public let root: URL
+    package let root: URL
     /// Its configuration, with environment overrides applied.
-    public let configuration: WorkspaceConfiguration
+    package let configuration: WorkspaceConfiguration
 
     /// The configuration file's name.
-    public static let configurationFileName = "pals.yaml"
+    package static let configurationFileName = "pals.yaml"
     /// The register's file name.
-    public static let registerFileName = "register.sqlite"
+    package static let registerFileName = "register.sqlite"
 
     /// The configuration file.
-    public var configurationURL: URL { root.appending(path: Self.configurationFileName) }
+    package var configurationURL: URL { root.appending(path: Self.configurationFileName) }
     /// The case register.
-    public var registerURL: URL { root.appending(path: Self.registerFileName) }
+    package var registerURL: URL { root.appending(path: Self.registerFileName) }
     /// The letter templates.
-    public var templatesURL: URL { root.appending(path: "Templates", directoryHint: .isDirectory) }
+    package var templatesURL: URL { root.appending(path: "Templates", directoryHint: .isDirectory) }
     /// The outbox and sent-items archive.
-    public var outboxURL: URL { root.appending(path: "Outbox", directoryHint: .isDirectory) }
+    package var outboxURL: URL { root.appending(path: "Outbox", directoryHint: .isDirectory) }
 
     /// The folder a command works in: `--workspace`, else `PALS_WORKSPACE`, else the current folder. A relative
     /// path is taken from the current folder.
-    public static func locate(explicit: String?, environment: [String: String], currentDirectory: String) -> URL {
+    package static func locate(explicit: String?, environment: [String: String], currentDirectory: String) -> URL {
         let path = explicit ?? environment["PALS_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? currentDirectory
         return resolve(path, currentDirectory: currentDirectory)
     }
 
     /// A folder named on the command line: an absolute path as it is, a relative one inside `currentDirectory`.
-    public static func resolve(_ path: String, currentDirectory: String) -> URL {
+    package static func resolve(_ path: String, currentDirectory: String) -> URL {
         // The base must be marked a folder: without it `relativeTo:` drops its last component, and `ws`
         // run in `/home/x` would mean `/home/ws`.
         let base = URL(filePath: currentDirectory, directoryHint: .isDirectory)
@@ -39,7 +39,7 @@ public struct Workspace: Sendable {
     }
 
     /// Opens the workspace at `root`; fails with a clear message when it is not one or its configuration is bad.
-    public static func open(at root: URL, environment: [String: String]) throws -> Workspace {
+    package static func open(at root: URL, environment: [String: String]) throws -> Workspace {
         let configuration = root.appending(path: configurationFileName)
         guard FileManager.default.fileExists(atPath: configuration.path) else {
             throw WorkspaceError.notAWorkspace(root)
@@ -49,7 +49,7 @@ public struct Workspace: Sendable {
 
     /// Opens the workspace's existing case register (read-only for commands that only look). A missing or empty
     /// register is an error naming the file and how to restore it: only `pals init` creates one.
-    public func register(readOnly: Bool = false) throws -> CaseRegister {
+    package func register(readOnly: Bool = false) throws -> CaseRegister {
         try CaseRegister(existing: registerURL, readOnly: readOnly)
     }
 
@@ -62,7 +62,7 @@ public struct Workspace: Sendable {
     /// write only its own folder). On any failure what was made is removed and `root` is as it was.
     /// - Throws: ``WorkspaceError`` when `root` is already a workspace, is not empty, is not a folder, has no
     ///   parent folder, or something cannot be written.
-    public static func create(at root: URL) throws {
+    package static func create(at root: URL) throws {
         try create(at: root, checkpoint: { _ in })
     }
 
@@ -160,21 +160,21 @@ public struct Workspace: Sendable {
 }
 
 /// A problem with the workspace folder itself.
-public struct WorkspaceError: PalsError {
+package struct WorkspaceError: PalsError {
     /// What kind of problem this is.
-    public typealias Code = ErrorCode<WorkspaceError>
+    package typealias Code = ErrorCode<WorkspaceError>
 
-    public let code: Code
+    package let code: Code
     /// The workspace folder concerned, when known.
-    public let folder: URL?
+    package let folder: URL?
     /// The default templates the workspace has lost (code ``ErrorCode/templatesMissing``), paths inside
     /// `Templates/`, sorted.
-    public let missingTemplates: [String]
+    package let missingTemplates: [String]
     /// What went wrong and what to do, for the person who asked; it names no command.
-    public let message: String
+    package let message: String
 
     /// An error of no more particular kind (code ``ErrorCode/other``).
-    public init(message: String) {
+    package init(message: String) {
         self.init(.other, folder: nil, message: message)
     }
 
@@ -185,12 +185,12 @@ public struct WorkspaceError: PalsError {
         self.message = message
     }
 
-    public var errorDescription: String? { message }
+    package var errorDescription: String? { message }
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logContext: [(name: String, value: String)] { folder.map { [("folder", $0.path)] } ?? [] }
+    package var description: String { logDescription }
+    package var logContext: [(name: String, value: String)] { folder.map { [("folder", $0.path)] } ?? [] }
     /// The message, but for a folder that is not empty: its entries are the names of someone's files.
-    public var logReason: String? { code == .notEmpty ? "the folder is not empty" : message }
+    package var logReason: String? { code == .notEmpty ? "the folder is not empty" : message }
 
     static func notAWorkspace(_ root: URL) -> Self {
         Self(
@@ -228,20 +228,20 @@ public struct WorkspaceError: PalsError {
 
 extension ErrorCode where Domain == WorkspaceError {
     /// Matches an error against a code in a `switch` or `catch`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// Anything else (see the message).
-    public static let other = Self("workspace problem")
+    package static let other = Self("workspace problem")
     /// The folder has no configuration file.
-    public static let notAWorkspace = Self("not a workspace")
+    package static let notAWorkspace = Self("not a workspace")
     /// `init` was asked for a folder that already is a workspace.
-    public static let alreadyAWorkspace = Self("already a workspace")
+    package static let alreadyAWorkspace = Self("already a workspace")
     /// `init` was asked for a folder that holds other files.
-    public static let notEmpty = Self("folder not empty")
+    package static let notEmpty = Self("folder not empty")
     /// Something other than a folder is where the workspace should be.
-    public static let notAFolder = Self("not a folder")
+    package static let notAFolder = Self("not a folder")
     /// The workspace could not be made; nothing was left behind.
-    public static let cannotCreate = Self("workspace not created")
+    package static let cannotCreate = Self("workspace not created")
     /// Default templates are missing from the workspace (see ``WorkspaceError/missingTemplates``).
-    public static let templatesMissing = Self("templates missing")
+    package static let templatesMissing = Self("templates missing")
 }

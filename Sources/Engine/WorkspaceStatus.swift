@@ -1,36 +1,36 @@
-public import Casework
-public import Foundation
-public import Outbox
+package import Casework
+package import Foundation
+package import Outbox
 import WorkingDays
 import Primitives
 
 /// What `pals status` reports.
-public struct WorkspaceStatus: Encodable, Sendable {
+package struct WorkspaceStatus: Encodable, Sendable {
     /// The daemon's state.
-    public struct DaemonState: Encodable, Sendable {
-        public var running: Bool
-        public var pid: Int32?
+    package struct DaemonState: Encodable, Sendable {
+        package var running: Bool
+        package var pid: Int32?
     }
 
     /// One message, as the status names it.
-    public struct Message: Encodable, Sendable {
-        public var id: String
-        public var `case`: String?
-        public var kind: String?
-        public var at: Date
+    package struct Message: Encodable, Sendable {
+        package var id: String
+        package var `case`: String?
+        package var kind: String?
+        package var at: Date
     }
 
-    public var daemon: DaemonState
-    public var outbox: [String: Int]
-    public var oldestQueued: Message?
-    public var lastDelivery: Message?
-    public var nextDeadlines: [DueItem]
-    public var casesNeedingAttention: [String]
+    package var daemon: DaemonState
+    package var outbox: [String: Int]
+    package var oldestQueued: Message?
+    package var lastDelivery: Message?
+    package var nextDeadlines: [DueItem]
+    package var casesNeedingAttention: [String]
     /// Open cases left off the deadlines because they cannot be read or computed: fix them first.
-    public var deadlineProblems: [CaseProblem]
+    package var deadlineProblems: [CaseProblem]
 
     /// Reads the status of a workspace.
-    public static func read(casebook: Casebook, outbox: Outbox) throws -> WorkspaceStatus {
+    package static func read(casebook: Casebook, outbox: Outbox) throws -> WorkspaceStatus {
         let pid = DaemonLock.runningDaemon(in: casebook.workspace)
         var counts: [String: Int] = [:]
         for (state, count) in outbox.counts() { counts[state.rawValue] = count }
@@ -53,7 +53,7 @@ public struct WorkspaceStatus: Encodable, Sendable {
     }
 
     /// The status for a terminal.
-    public var text: String {
+    package var text: String {
         let formatter = ISO8601DateFormatter()
         var lines = ["Daemon      " + (daemon.running ? "running (pid \(daemon.pid ?? -1))" : "not running")]
         let order = ["queued", "active", "deferred", "hold", "failed", "cancelled", "sent"]

@@ -1,14 +1,14 @@
 /// A merge field a letter prints, and the first place it does.
-public struct PrintedField: Sendable, Hashable, CustomStringConvertible {
+package struct PrintedField: Sendable, Hashable, CustomStringConvertible {
     /// The catalogued path, e.g. `officer.phone`.
-    public let path: String
+    package let path: String
     /// The template file that prints it, relative to the templates folder, e.g. `partials/en/contact.mustache`.
-    public let template: String
+    package let template: String
     /// The 1-based line of the tag.
-    public let line: Int
+    package let line: Int
 
     /// E.g. `partials/en/contact.mustache line 1`.
-    public var description: String { "\(template) line \(line)" }
+    package var description: String { "\(template) line \(line)" }
 }
 
 extension LetterLibrary {
@@ -20,7 +20,7 @@ extension LetterLibrary {
     ///
     /// `pals config check` uses this to find the settings every letter needs (an officer's phone, the
     /// organisation's email) from the templates themselves, not from a list kept by hand.
-    public func printedFields(
+    package func printedFields(
         kind: LetterKind, language: LetterLanguage, catalog: MergeFieldCatalog = .standard
     ) -> [PrintedField] {
         guard let used = effectiveLanguage(kind: kind, requested: language), let file = set.letters[used]?[kind]

@@ -1,12 +1,12 @@
 /// Renders a ``LetterDocument`` as a complete, simple and accessible HTML document (for an email's
 /// HTML part): the language is declared, headings are real headings, lists are lists, and every
 /// piece of text is escaped.
-public struct HTMLRenderer: Sendable {
+package struct HTMLRenderer: Sendable {
     /// Makes a renderer.
-    public init() {}
+    package init() {}
 
     /// The document as HTML, ending with a newline.
-    public func render(_ document: LetterDocument) -> String {
+    package func render(_ document: LetterDocument) -> String {
         var html = """
             <!DOCTYPE html>
             <html lang="\(document.language.bcp47)">

@@ -4,9 +4,9 @@ import Foundation
 /// salutation, body blocks, closing and signature. Renderers turn it into text, HTML or PDF.
 ///
 /// Every string is plain text (no markup, no escaping): renderers escape for their format.
-public struct LetterDocument: Sendable, Hashable {
+package struct LetterDocument: Sendable, Hashable {
     /// A block of the letter's body.
-    public enum Block: Sendable, Hashable {
+    package enum Block: Sendable, Hashable {
         /// A heading (`# Heading` in a template).
         case heading(String)
         /// A paragraph (lines separated by a blank line in a template).
@@ -18,28 +18,28 @@ public struct LetterDocument: Sendable, Hashable {
     }
 
     /// The language the letter is written in (page labels and the HTML `lang` follow it).
-    public var language: LetterLanguage
+    package var language: LetterLanguage
     /// The title of the document: the letter's subject line.
-    public var title: String
+    package var title: String
     /// The sender's letterhead lines; the first is the organisation's name.
-    public var letterhead: [String]
+    package var letterhead: [String]
     /// The recipient's postal address lines (placed in the envelope window on paper).
-    public var address: [String]
+    package var address: [String]
     /// The date of the letter, already formatted.
-    public var date: String?
+    package var date: String?
     /// The reference line, e.g. "Our reference: PALS-2026-0042".
-    public var reference: String?
+    package var reference: String?
     /// The salutation, e.g. "Dear Ms Jones,".
-    public var salutation: String?
+    package var salutation: String?
     /// The body.
-    public var blocks: [Block]
+    package var blocks: [Block]
     /// The closing, e.g. "Yours sincerely,".
-    public var closing: String?
+    package var closing: String?
     /// The signature lines: name, role.
-    public var signature: [String]
+    package var signature: [String]
 
     /// Makes a document.
-    public init(
+    package init(
         language: LetterLanguage, title: String, letterhead: [String] = [], address: [String] = [], date: String? = nil,
         reference: String? = nil, salutation: String? = nil, blocks: [Block] = [], closing: String? = nil,
         signature: [String] = []

@@ -1,25 +1,25 @@
-public import Foundation
-public import Primitives
+package import Foundation
+package import Primitives
 
 /// An error of the letter library: a template library that cannot be loaded, a letter that cannot
 /// be merged strictly, or a PDF that cannot be drawn.
 ///
 /// Each error carries every ``LetterProblem`` found (all missing fields, all unknown partials), not
 /// just the first. Messages name templates, lines and field names, never the values of a case.
-public struct LetterError: PalsError, Hashable {
+package struct LetterError: PalsError, Hashable {
     /// What went wrong, comparable with `==` or `~=`.
-    public typealias Code = ErrorCode<LetterError>
+    package typealias Code = ErrorCode<LetterError>
 
     /// What went wrong overall.
-    public let code: Code
+    package let code: Code
     /// Every problem found, each with its template, line and field or partial name.
-    public let problems: [LetterProblem]
+    package let problems: [LetterProblem]
     /// The kind of letter concerned, if any.
-    public let kind: LetterKind?
+    package let kind: LetterKind?
     /// The language of the template concerned, if any.
-    public let language: LetterLanguage?
+    package let language: LetterLanguage?
     /// A short note for codes without problems (e.g. the folder that could not be read).
-    public let note: String?
+    package let note: String?
 
     init(
         _ code: Code, problems: [LetterProblem] = [], kind: LetterKind? = nil, language: LetterLanguage? = nil,
@@ -33,15 +33,15 @@ public struct LetterError: PalsError, Hashable {
     }
 
     /// The field names (or partial names) of all problems, in order.
-    public var names: [String] { problems.compactMap(\.name) }
+    package var names: [String] { problems.compactMap(\.name) }
 
     /// The log form's reason: the whole message, which names templates, lines and fields, never a case's values.
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logReason: String? { message }
+    package var description: String { logDescription }
+    package var logReason: String? { message }
 
     /// The same message, for the CLI.
-    public var errorDescription: String? { message }
+    package var errorDescription: String? { message }
 
     /// A message a person can act on, listing every problem on its own line.
     private var message: String {
@@ -77,58 +77,58 @@ public struct LetterError: PalsError, Hashable {
 
 extension ErrorCode where Domain == LetterError {
     /// Matches an error against a code: `catch LetterError.Code.x { … }`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// A letter could not be merged: see the problems.
-    public static let mergeFailed = Self("mergeFailed")
+    package static let mergeFailed = Self("mergeFailed")
     /// The template library is broken (bad syntax, unknown partial, bad front matter): see the problems.
-    public static let invalidLibrary = Self("invalidLibrary")
+    package static let invalidLibrary = Self("invalidLibrary")
     /// There is no template for this kind of letter.
-    public static let unknownKind = Self("unknownKind")
+    package static let unknownKind = Self("unknownKind")
     /// The templates folder cannot be read.
-    public static let templateFolder = Self("templateFolder")
+    package static let templateFolder = Self("templateFolder")
     /// cairo or pango failed to make the PDF.
-    public static let pdfRendering = Self("pdfRendering")
+    package static let pdfRendering = Self("pdfRendering")
     /// A field the template renders is not in the merge context.
-    public static let missingField = Self("missingField")
+    package static let missingField = Self("missingField")
     /// A field the template renders is empty (empty text or an empty list).
-    public static let emptyField = Self("emptyField")
+    package static let emptyField = Self("emptyField")
     /// A field rendered as text holds a flag, a list or an object.
-    public static let notText = Self("notText")
+    package static let notText = Self("notText")
     /// An officer input the template requires (front matter `inputs:`) is missing or empty.
-    public static let missingInput = Self("missingInput")
+    package static let missingInput = Self("missingInput")
     /// The officer inputs given for a letter are wrong: some required ones are missing, or some are not
     /// inputs of that letter at all. See the problems (``missingInput``, ``unknownInput``).
-    public static let badInputs = Self("badInputs")
+    package static let badInputs = Self("badInputs")
     /// An officer input was given that the letter does not take (a misspelling, usually).
-    public static let unknownInput = Self("unknownInput")
+    package static let unknownInput = Self("unknownInput")
     /// Sections and partials are nested deeper than ``LetterLibrary/maximumNesting`` allows.
-    public static let nestedTooDeep = Self("nestedTooDeep")
+    package static let nestedTooDeep = Self("nestedTooDeep")
     /// A template includes a partial that does not exist.
-    public static let unknownPartial = Self("unknownPartial")
+    package static let unknownPartial = Self("unknownPartial")
     /// A template is not valid Mustache.
-    public static let templateSyntax = Self("templateSyntax")
+    package static let templateSyntax = Self("templateSyntax")
     /// A template's front matter is malformed.
-    public static let frontMatter = Self("frontMatter")
+    package static let frontMatter = Self("frontMatter")
     /// A template uses a Mustache feature letters do not allow (delimiters, inheritance, lambdas…).
-    public static let unsupportedTag = Self("unsupportedTag")
+    package static let unsupportedTag = Self("unsupportedTag")
 }
 
 /// One problem in a template or a merge: its code, where it is, and the name concerned.
-public struct LetterProblem: Sendable, Hashable, CustomStringConvertible {
+package struct LetterProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, e.g. ``LetterError/Code/missingField``.
-    public let code: LetterError.Code
+    package let code: LetterError.Code
     /// The template file, relative to the templates folder, e.g. `en/holding.mustache`.
-    public let template: String
+    package let template: String
     /// The 1-based line in that file, when known.
-    public let line: Int?
+    package let line: Int?
     /// The field, partial or input concerned, e.g. `recipient.salutation`.
-    public let name: String?
+    package let name: String?
     /// More detail, never a value from a case.
-    public let detail: String?
+    package let detail: String?
 
     /// Makes a problem.
-    public init(code: LetterError.Code, template: String, line: Int?, name: String?, detail: String? = nil) {
+    package init(code: LetterError.Code, template: String, line: Int?, name: String?, detail: String? = nil) {
         self.code = code
         self.template = template
         self.line = line
@@ -137,7 +137,7 @@ public struct LetterProblem: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// E.g. `en/holding.mustache line 12: the field inputs.reason is missing`.
-    public var description: String {
+    package var description: String {
         let place = template + (line.map { " line \($0)" } ?? "")
         let name = self.name ?? "?"
         let what: String

@@ -1,46 +1,46 @@
-public import Casework
+package import Casework
 
 /// The name of a kind of letter, matching a template file name (`acknowledgement`, `holding`, …).
-public struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible,
+package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible,
     ExpressibleByStringLiteral
 {
     /// The template file name without extension.
-    public let rawValue: String
+    package let rawValue: String
 
     /// Makes a kind from a template name.
-    public init(rawValue: String) { self.rawValue = rawValue }
+    package init(rawValue: String) { self.rawValue = rawValue }
 
     /// Makes a kind from a literal template name.
-    public init(stringLiteral value: String) { self.rawValue = value }
+    package init(stringLiteral value: String) { self.rawValue = value }
 
     /// The acknowledgement sent automatically when a complaint is logged.
-    public static let acknowledgement: LetterKind = "acknowledgement"
+    package static let acknowledgement: LetterKind = "acknowledgement"
     /// The holding letter (delay notice) giving the reason for a delay and a new date.
-    public static let holding: LetterKind = "holding"
+    package static let holding: LetterKind = "holding"
     /// The final response, with the right to go to the ombudsman.
-    public static let resolution: LetterKind = "resolution"
+    package static let resolution: LetterKind = "resolution"
     /// The request for the patient's consent when the complainant is not the patient.
-    public static let consentRequest: LetterKind = "consent-request"
+    package static let consentRequest: LetterKind = "consent-request"
     /// The decision on a complaint made more than 12 months after the events.
-    public static let outOfTime: LetterKind = "out-of-time"
+    package static let outOfTime: LetterKind = "out-of-time"
     /// The daily digest of deadlines sent to an officer.
-    public static let reminderDigest: LetterKind = "reminder-digest"
+    package static let reminderDigest: LetterKind = "reminder-digest"
     /// A progress update: what has been done, next steps, the unchanged date.
-    public static let update: LetterKind = "update"
+    package static let update: LetterKind = "update"
     /// The explanation sent when England's six-month backstop has passed without a response.
-    public static let lateResponse: LetterKind = "late-response"
+    package static let lateResponse: LetterKind = "late-response"
 
     /// The raw name.
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// Orders kinds by name.
-    public static func < (lhs: LetterKind, rhs: LetterKind) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: LetterKind, rhs: LetterKind) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// What a letter does in the life of a case: ``Casework/LetterPurpose``, which the case lifecycle decides by.
-    public typealias Purpose = LetterPurpose
+    package typealias Purpose = LetterPurpose
 
     /// What this kind of letter does; ``Purpose/other`` for a kind pals does not ship.
-    public var purpose: Purpose {
+    package var purpose: Purpose {
         switch self {
         case .acknowledgement: .acknowledgement
         case .holding, .update, .lateResponse: .progress
@@ -54,17 +54,17 @@ public struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cust
 }
 
 /// The language of a template set: English (`en`) or Welsh (`cy`).
-public enum LetterLanguage: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+package enum LetterLanguage: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// English, the `en` template set.
     case english = "en"
     /// Welsh, the `cy` template set.
     case welsh = "cy"
 
     /// The language tag used in file paths (`en`, `cy`).
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// The BCP 47 tag for documents (`en-GB`, `cy`).
-    public var bcp47: String {
+    package var bcp47: String {
         switch self {
         case .english: "en-GB"
         case .welsh: "cy"

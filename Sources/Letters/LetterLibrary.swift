@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import Casework
 
 /// The letter templates of a workspace, loaded and checked: the one entry point the Engine uses to
@@ -13,11 +13,11 @@ import Casework
 /// Folder layout: `en/<kind>.mustache`, `cy/<kind>.mustache`, `partials/<name>.mustache` (shared) and
 /// `partials/<lang>/<name>.mustache` (per language, preferred over a shared one). A Welsh letter of a kind
 /// that has no `cy` template falls back to the English one (see ``effectiveLanguage(kind:requested:)``).
-public struct LetterLibrary: Sendable {
+package struct LetterLibrary: Sendable {
     /// The deepest a letter may nest sections and partials (each section or partial inclusion is one level,
     /// followed from the letter through its partials). Deeper templates are refused when the library loads,
     /// so the strict merge checks every level of every letter it merges.
-    public static let maximumNesting = 32
+    package static let maximumNesting = 32
 
     let set: TemplateSet
     /// The partials each language's letters see, parsed once when the library loads.
@@ -27,7 +27,7 @@ public struct LetterLibrary: Sendable {
     ///
     /// - Throws: ``LetterError`` with code ``LetterError/Code/invalidLibrary`` listing every syntax error,
     ///   front-matter error and unknown partial (with template and line), or ``LetterError/Code/templateFolder``.
-    public static func load(from folder: URL) throws(LetterError) -> LetterLibrary {
+    package static func load(from folder: URL) throws(LetterError) -> LetterLibrary {
         let set = try TemplateSet.read(folder: folder)
         let problems = set.problems + set.partialProblems() + Self.frontMatterProblems(set)
         guard problems.isEmpty else { throw LetterError(.invalidLibrary, problems: problems) }
@@ -56,15 +56,15 @@ public struct LetterLibrary: Sendable {
     }
 
     /// The kinds of letter the library has (English templates, plus any Welsh-only ones), sorted.
-    public var kinds: [LetterKind] {
+    package var kinds: [LetterKind] {
         Set(set.letters.values.flatMap(\.keys)).sorted()
     }
 
     /// The kinds an officer can write for a case: every kind but those that go to staff (the reminder digest).
-    public var caseLetterKinds: [LetterKind] { kinds.filter { $0.purpose != .staff } }
+    package var caseLetterKinds: [LetterKind] { kinds.filter { $0.purpose != .staff } }
 
     /// The error for a kind the library has no template for, listing the kinds it has.
-    public func unknownKind(_ kind: LetterKind) -> LetterError {
+    package func unknownKind(_ kind: LetterKind) -> LetterError {
         let known = caseLetterKinds.map(\.rawValue).joined(separator: ", ")
         return LetterError(
             .unknownKind, kind: kind, language: nil,
@@ -77,7 +77,7 @@ public struct LetterLibrary: Sendable {
     /// - Throws: ``LetterError/Code/badInputs`` whose problems are ``LetterError/Code/missingInput`` and
     ///   ``LetterError/Code/unknownInput`` (in that order), with a note listing the letter's inputs; or
     ///   ``LetterError/Code/unknownKind`` listing the kinds there are.
-    public func checkInputs(kind: LetterKind, language: LetterLanguage, given: [String: String]) throws(LetterError) {
+    package func checkInputs(kind: LetterKind, language: LetterLanguage, given: [String: String]) throws(LetterError) {
         guard let info = info(kind: kind, language: language), let file = set.letters[info.language]?[kind] else {
             throw unknownKind(kind)
         }
@@ -95,7 +95,7 @@ public struct LetterLibrary: Sendable {
     }
 
     /// The languages that have their own template for `kind`.
-    public func languages(for kind: LetterKind) -> [LetterLanguage] {
+    package func languages(for kind: LetterKind) -> [LetterLanguage] {
         LetterLanguage.allCases.filter { set.letters[$0]?[kind] != nil }
     }
 
@@ -103,14 +103,14 @@ public struct LetterLibrary: Sendable {
     /// when it has a template, else English. Nil when there is no template at all.
     ///
     /// - Important: build the merge context (dates, labels) in this language.
-    public func effectiveLanguage(kind: LetterKind, requested: LetterLanguage) -> LetterLanguage? {
+    package func effectiveLanguage(kind: LetterKind, requested: LetterLanguage) -> LetterLanguage? {
         if set.letters[requested]?[kind] != nil { return requested }
         if set.letters[.english]?[kind] != nil { return .english }
         return nil
     }
 
     /// The front matter of the template used for `kind` in `language` (after falling back to English).
-    public func info(kind: LetterKind, language: LetterLanguage = .english) -> LetterTemplateInfo? {
+    package func info(kind: LetterKind, language: LetterLanguage = .english) -> LetterTemplateInfo? {
         guard let language = effectiveLanguage(kind: kind, requested: language),
             let file = set.letters[language]?[kind]
         else { return nil }
@@ -123,7 +123,7 @@ public struct LetterLibrary: Sendable {
     /// The officer inputs (`inputs.<name>`, given without the prefix) that `kind` requires.
     ///
     /// - Throws: ``LetterError/Code/unknownKind`` if there is no such letter.
-    public func requiredInputs(kind: LetterKind, language: LetterLanguage = .english) throws(LetterError) -> [String] {
+    package func requiredInputs(kind: LetterKind, language: LetterLanguage = .english) throws(LetterError) -> [String] {
         guard let info = info(kind: kind, language: language) else { throw unknownKind(kind) }
         return info.requiredInputs
     }
@@ -134,7 +134,7 @@ public struct LetterLibrary: Sendable {
     /// non-empty text, and every required officer input must be given; otherwise nothing is produced.
     /// - Throws: ``LetterError`` with ``LetterError/Code/mergeFailed`` listing every problem with template and
     ///   line, or ``LetterError/Code/unknownKind``.
-    public func merge(kind: LetterKind, language: LetterLanguage, context: MergeContext) throws(LetterError)
+    package func merge(kind: LetterKind, language: LetterLanguage, context: MergeContext) throws(LetterError)
         -> MergedLetter
     {
         guard let used = effectiveLanguage(kind: kind, requested: language), let file = set.letters[used]?[kind],
@@ -176,30 +176,30 @@ public struct LetterLibrary: Sendable {
 }
 
 /// A letter merged from a case: its subject and document, ready to render as text, HTML or PDF.
-public struct MergedLetter: Sendable, Hashable {
+package struct MergedLetter: Sendable, Hashable {
     /// The kind of letter.
-    public let kind: LetterKind
+    package let kind: LetterKind
     /// The language it is written in (English when a Welsh template was missing).
-    public let language: LetterLanguage
+    package let language: LetterLanguage
     /// The subject line: the case reference only, never a name or clinical detail.
-    public let subject: String
+    package let subject: String
     /// Whether pals sends this kind of letter by itself.
-    public let isAutomatic: Bool
+    package let isAutomatic: Bool
     /// The letter as a document.
-    public let document: LetterDocument
+    package let document: LetterDocument
 
     /// The letter as plain text wrapped at 72 columns, for an email's text part.
-    public var text: String { TextRenderer().render(document) }
+    package var text: String { TextRenderer().render(document) }
 
     /// The letter as a complete HTML document, for an email's HTML part; every value is escaped.
-    public var html: String { HTMLRenderer().render(document) }
+    package var html: String { HTMLRenderer().render(document) }
 
     /// The letter as an A4 PDF, with the address placed for a DL window envelope.
     /// - Parameters:
     ///   - largePrint: 16 pt text (for an accessible-information need) instead of 11 pt.
     ///   - creationDate: the date stamped in the PDF; give one (e.g. when the letter was queued) so that
     ///     rendering again gives the same bytes, else cairo stamps the current time.
-    public func pdf(largePrint: Bool = false, creationDate: Date? = nil) throws(LetterError) -> Data {
+    package func pdf(largePrint: Bool = false, creationDate: Date? = nil) throws(LetterError) -> Data {
         try PDFRenderer(options: .init(largePrint: largePrint, creationDate: creationDate)).render(document)
     }
 }

@@ -1,8 +1,8 @@
 /// Every field a letter template may name: the contract between the templates and the Engine, which
 /// fills these from a case. The linter checks templates against it.
-public struct MergeFieldCatalog: Sendable {
+package struct MergeFieldCatalog: Sendable {
     /// What a field holds.
-    public enum FieldType: Sendable, Hashable {
+    package enum FieldType: Sendable, Hashable {
         /// Text, rendered with `{{path}}`.
         case text
         /// A flag, used as a section `{{#path}}…{{/path}}`.
@@ -14,29 +14,29 @@ public struct MergeFieldCatalog: Sendable {
     }
 
     /// One field of the catalog.
-    public struct Field: Sendable, Hashable {
+    package struct Field: Sendable, Hashable {
         /// The dotted path, e.g. `recipient.salutation`; `inputs.*` stands for any officer input.
-        public let path: String
+        package let path: String
         /// What it holds.
-        public let type: FieldType
+        package let type: FieldType
         /// Whether it identifies a person or describes their care (never allowed in a subject line).
-        public let isPersonal: Bool
+        package let isPersonal: Bool
         /// What the Engine puts there.
-        public let summary: String
+        package let summary: String
     }
 
     /// The fields, in catalog order.
-    public let fields: [Field]
+    package let fields: [Field]
     private let byPath: [String: Field]
 
     /// Makes a catalog from fields.
-    public init(fields: [Field]) {
+    package init(fields: [Field]) {
         self.fields = fields
         self.byPath = Dictionary(fields.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The field at `path`, if catalogued (officer inputs match `inputs.*`).
-    public func field(_ path: String) -> Field? {
+    package func field(_ path: String) -> Field? {
         if let field = byPath[path] { return field }
         if path.hasPrefix("inputs."), path.split(separator: ".").count == 2 { return byPath["inputs.*"] }
         return nil
@@ -54,7 +54,7 @@ public struct MergeFieldCatalog: Sendable {
     }
 
     /// The catalog of the shipped templates and the Engine's merge context.
-    public static let standard = MergeFieldCatalog(fields: [
+    package static let standard = MergeFieldCatalog(fields: [
         .init(
             path: "organisation.name", type: .text, isPersonal: false, summary: "The organisation (trust, board) name"),
         .init(

@@ -2,7 +2,7 @@
 ///
 /// There is deliberately no `nil` case: an absent value is simply not in the context, so it can
 /// never render as "nil" or as an empty string (the strict merge reports it instead).
-public enum MergeValue: Sendable, Hashable {
+package enum MergeValue: Sendable, Hashable {
     /// Text, such as a name, a formatted date or a reference.
     case string(String)
     /// A flag that switches a section on or off, such as `hasPatient`.
@@ -13,13 +13,13 @@ public enum MergeValue: Sendable, Hashable {
     case object([String: MergeValue])
 
     /// The text of a `.string` value, or nil.
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// The named child of an `.object` value, or nil.
-    public subscript(key: String) -> MergeValue? {
+    package subscript(key: String) -> MergeValue? {
         if case .object(let fields) = self { return fields[key] }
         return nil
     }
@@ -27,22 +27,22 @@ public enum MergeValue: Sendable, Hashable {
 
 extension MergeValue: ExpressibleByStringLiteral {
     /// Makes a `.string` value from a literal.
-    public init(stringLiteral value: String) { self = .string(value) }
+    package init(stringLiteral value: String) { self = .string(value) }
 }
 
 extension MergeValue: ExpressibleByBooleanLiteral {
     /// Makes a `.bool` value from a literal.
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
 }
 
 extension MergeValue: ExpressibleByArrayLiteral {
     /// Makes a `.list` value from a literal.
-    public init(arrayLiteral elements: MergeValue...) { self = .list(elements) }
+    package init(arrayLiteral elements: MergeValue...) { self = .list(elements) }
 }
 
 extension MergeValue: ExpressibleByDictionaryLiteral {
     /// Makes an `.object` value from a literal.
-    public init(dictionaryLiteral elements: (String, MergeValue)...) {
+    package init(dictionaryLiteral elements: (String, MergeValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
@@ -56,15 +56,15 @@ extension MergeValue: ExpressibleByDictionaryLiteral {
 /// context["hasPatient"] = true
 /// context["deadlines.backstop"] = backstop.map { .string($0) }   // nil leaves it absent
 /// ```
-public struct MergeContext: Sendable, Hashable {
+package struct MergeContext: Sendable, Hashable {
     /// The top-level values, by name.
-    public var root: [String: MergeValue]
+    package var root: [String: MergeValue]
 
     /// Makes a context from top-level values.
-    public init(_ root: [String: MergeValue] = [:]) { self.root = root }
+    package init(_ root: [String: MergeValue] = [:]) { self.root = root }
 
     /// The value at a dotted path such as `recipient.salutation`; setting nil removes it.
-    public subscript(path: String) -> MergeValue? {
+    package subscript(path: String) -> MergeValue? {
         get {
             var components = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard !components.isEmpty else { return nil }
@@ -91,7 +91,7 @@ public struct MergeContext: Sendable, Hashable {
 
 extension MergeContext: ExpressibleByDictionaryLiteral {
     /// Makes a context from dotted paths and values, e.g. `["case.reference": "PALS-2026-0042"]`.
-    public init(dictionaryLiteral elements: (String, MergeValue)...) {
+    package init(dictionaryLiteral elements: (String, MergeValue)...) {
         self.init()
         for (path, value) in elements { self[path] = value }
     }

@@ -1,5 +1,5 @@
 import CPangoCairo
-public import Foundation
+package import Foundation
 
 /// Renders a ``LetterDocument`` as an A4 PDF through cairo and pango.
 ///
@@ -7,33 +7,33 @@ public import Foundation
 /// DL envelope shows it (about 25 mm from the left edge, 50 mm from the top, for a window 20 mm from the
 /// left and 45 mm from the top). Pages 2 onwards are numbered "Page 2 of 3" ("Tudalen 2 o 3" in Welsh).
 /// Text is DejaVu Sans at 11 pt, or 16 pt for large print; pango is set to 72 dpi so a point is a point.
-public struct PDFRenderer: Sendable {
+package struct PDFRenderer: Sendable {
     /// How the PDF is laid out.
-    public struct Options: Sendable, Hashable {
+    package struct Options: Sendable, Hashable {
         /// Large print: 16 pt body text (and nothing smaller) instead of 11 pt.
-        public var largePrint: Bool
+        package var largePrint: Bool
         /// The font family; DejaVu Sans covers Welsh ŵ ŷ and the rest of Latin Extended.
-        public var fontFamily: String
+        package var fontFamily: String
         /// The PDF's creation date. When nil cairo stamps the current time, and two renders differ;
         /// pass the letter's date to make a preview byte-for-byte what is sent.
-        public var creationDate: Date?
+        package var creationDate: Date?
 
         /// Makes options.
-        public init(largePrint: Bool = false, fontFamily: String = "DejaVu Sans", creationDate: Date? = nil) {
+        package init(largePrint: Bool = false, fontFamily: String = "DejaVu Sans", creationDate: Date? = nil) {
             self.largePrint = largePrint
             self.fontFamily = fontFamily
             self.creationDate = creationDate
         }
 
         /// The body text size in points.
-        public var fontSize: Double { largePrint ? 16 : 11 }
+        package var fontSize: Double { largePrint ? 16 : 11 }
     }
 
     /// The layout options.
-    public var options: Options
+    package var options: Options
 
     /// Makes a renderer.
-    public init(options: Options = .init()) { self.options = options }
+    package init(options: Options = .init()) { self.options = options }
 
     /// A4 in points.
     static let pageWidth = 595.2756
@@ -51,7 +51,7 @@ public struct PDFRenderer: Sendable {
 
     /// The document as PDF bytes.
     /// - Throws: ``LetterError/Code/pdfRendering`` if cairo reports an error.
-    public func render(_ document: LetterDocument) throws(LetterError) -> Data {
+    package func render(_ document: LetterDocument) throws(LetterError) -> Data {
         let sink = PDFSink()
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }

@@ -1,52 +1,52 @@
-public import Foundation
+package import Foundation
 
 /// A finding of ``TemplateLinter``: what is wrong, where, and what to do about it.
-public struct LintFinding: Sendable, Hashable, CustomStringConvertible {
+package struct LintFinding: Sendable, Hashable, CustomStringConvertible {
     /// The kind of finding, comparable with `==`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The code's name, e.g. `unknownField`.
-        public let description: String
+        package let description: String
         private init(_ name: String) { description = name }
 
         /// The template is not valid (Mustache syntax, an unsupported tag, a partial that includes itself).
-        public static let syntax = Code("syntax")
+        package static let syntax = Code("syntax")
         /// The front matter is malformed or has no subject.
-        public static let frontMatter = Code("frontMatter")
+        package static let frontMatter = Code("frontMatter")
         /// A field that is not in the ``MergeFieldCatalog``.
-        public static let unknownField = Code("unknownField")
+        package static let unknownField = Code("unknownField")
         /// A partial that does not exist.
-        public static let unknownPartial = Code("unknownPartial")
+        package static let unknownPartial = Code("unknownPartial")
         /// A subject line that names a personal field: subjects carry the reference only.
-        public static let personalSubject = Code("personalSubject")
+        package static let personalSubject = Code("personalSubject")
         /// A letter that lacks what the law or DESIGN requires of it.
-        public static let missingContent = Code("missingContent")
+        package static let missingContent = Code("missingContent")
         /// A Welsh template whose inputs or automatic flag differ from the English one.
-        public static let inputsDiffer = Code("inputsDiffer")
+        package static let inputsDiffer = Code("inputsDiffer")
         /// A Welsh template for a kind that has no English template.
-        public static let translationWithoutEnglish = Code("translationWithoutEnglish")
+        package static let translationWithoutEnglish = Code("translationWithoutEnglish")
         /// An `inputs.<name>` field that the letter's front matter does not declare.
-        public static let undeclaredInput = Code("undeclaredInput")
+        package static let undeclaredInput = Code("undeclaredInput")
         /// A flag, list or object rendered as text.
-        public static let notText = Code("notText")
+        package static let notText = Code("notText")
         /// Sections and partials nested deeper than ``LetterLibrary/maximumNesting``.
-        public static let nestedTooDeep = Code("nestedTooDeep")
+        package static let nestedTooDeep = Code("nestedTooDeep")
         /// A line starting with `@` that is not a known directive.
-        public static let unknownDirective = Code("unknownDirective")
+        package static let unknownDirective = Code("unknownDirective")
     }
 
     /// What is wrong.
-    public let code: Code
+    package let code: Code
     /// The template file, relative to the templates folder.
-    public let template: String
+    package let template: String
     /// The 1-based line, when known.
-    public let line: Int?
+    package let line: Int?
     /// The field, partial or input concerned.
-    public let name: String?
+    package let name: String?
     /// What to do, in words.
-    public let message: String
+    package let message: String
 
     /// E.g. `en/holding.mustache:12: unknownField: …`.
-    public var description: String {
+    package var description: String {
         "\(template)\(line.map { ":\($0)" } ?? ""): \(code): \(message)"
     }
 }
@@ -54,15 +54,15 @@ public struct LintFinding: Sendable, Hashable, CustomStringConvertible {
 /// Checks a templates folder against the ``MergeFieldCatalog`` and the rules of each letter: unknown
 /// fields and partials, personal data in subject lines, letters missing what they must say, and Welsh
 /// templates that ask for different inputs from the English ones. Used by `pals templates check`.
-public struct TemplateLinter: Sendable {
+package struct TemplateLinter: Sendable {
     /// The catalog fields are checked against.
-    public var catalog: MergeFieldCatalog
+    package var catalog: MergeFieldCatalog
 
     /// Makes a linter.
-    public init(catalog: MergeFieldCatalog = .standard) { self.catalog = catalog }
+    package init(catalog: MergeFieldCatalog = .standard) { self.catalog = catalog }
 
     /// All findings for the templates under `folder`, in a stable order; empty when the library is clean.
-    public func lint(folder: URL) -> [LintFinding] {
+    package func lint(folder: URL) -> [LintFinding] {
         let set: TemplateSet
         do {
             set = try TemplateSet.read(folder: folder)

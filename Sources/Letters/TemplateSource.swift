@@ -11,24 +11,24 @@ import Foundation
 /// automatic: false
 /// ---
 /// ```
-public struct LetterTemplateInfo: Sendable, Hashable {
+package struct LetterTemplateInfo: Sendable, Hashable {
     /// The kind of letter.
-    public let kind: LetterKind
+    package let kind: LetterKind
     /// The language of the template.
-    public let language: LetterLanguage
+    package let language: LetterLanguage
     /// The subject line as written in the template (a Mustache template itself).
-    public let subjectTemplate: String
+    package let subjectTemplate: String
     /// Officer inputs the letter requires, as `inputs.<name>` names without the prefix.
-    public let requiredInputs: [String]
+    package let requiredInputs: [String]
     /// Officer inputs the letter uses when given.
-    public let optionalInputs: [String]
+    package let optionalInputs: [String]
     /// Whether the letter is sent by pals itself (no officer involved).
-    public let isAutomatic: Bool
+    package let isAutomatic: Bool
     /// A one-line description of the letter, if the template gives one.
-    public let summary: String?
+    package let summary: String?
 
     /// The letter's inputs in one line, e.g. `Its inputs: reason, newDate (required); apology (optional).`
-    public var inputsLine: String {
+    package var inputsLine: String {
         var parts: [String] = []
         if !requiredInputs.isEmpty { parts.append("\(requiredInputs.joined(separator: ", ")) (required)") }
         if !optionalInputs.isEmpty { parts.append("\(optionalInputs.joined(separator: ", ")) (optional)") }

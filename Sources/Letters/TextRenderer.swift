@@ -1,15 +1,15 @@
 import Foundation
 
 /// Renders a ``LetterDocument`` as plain text wrapped at a given width (72 columns for email).
-public struct TextRenderer: Sendable {
+package struct TextRenderer: Sendable {
     /// The column at which lines are wrapped; a word longer than this (a web address) stays whole.
-    public var width: Int
+    package var width: Int
 
     /// Makes a renderer that wraps at `width` columns.
-    public init(width: Int = 72) { self.width = max(20, width) }
+    package init(width: Int = 72) { self.width = max(20, width) }
 
     /// The document as text, ending with a newline.
-    public func render(_ document: LetterDocument) -> String {
+    package func render(_ document: LetterDocument) -> String {
         var sections: [[String]] = []
         if !document.letterhead.isEmpty { sections.append(document.letterhead.flatMap { wrap($0) }) }
         if !document.address.isEmpty { sections.append(document.address.flatMap { wrap($0) }) }

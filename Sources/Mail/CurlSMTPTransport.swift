@@ -1,6 +1,6 @@
 internal import Dispatch
 internal import Foundation
-public import Logging
+package import Logging
 internal import Primitives
 internal import Synchronization
 
@@ -15,16 +15,16 @@ internal import Synchronization
 /// It logs (to the logger it is given) each connection opened, reused and retired, and each transfer that did not
 /// deliver, by the message's label (the outbox id) and the SMTP reply code: never an address, a reply's text
 /// (which may echo the recipient) or the message.
-public final class CurlSMTPTransport: MailTransport {
+package final class CurlSMTPTransport: MailTransport {
     /// The settings this transport was made with.
-    public let configuration: SMTPConfiguration
+    package let configuration: SMTPConfiguration
     private let lanes: [Lane]
 
     /// A transport for `configuration`.
     /// - Parameters:
     ///   - logger: where connection and failure events go; by default nowhere.
     /// - Throws: ``MailError`` when the settings are invalid or insecure; nothing has connected yet.
-    public init(
+    package init(
         configuration: SMTPConfiguration,
         logger: Logger = Logger(label: "pals.mail.smtp", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(MailError) {
@@ -34,7 +34,7 @@ public final class CurlSMTPTransport: MailTransport {
         self.lanes = (0..<configuration.lanes).map { Lane(plan: plan, number: $0, logger: logger) }
     }
 
-    public func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
+    package func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
         if batch.isEmpty { return [] }
         let work = BatchWork(batch)
         await withTaskCancellationHandler {
@@ -168,7 +168,7 @@ private final class Lane: @unchecked Sendable {
 
 extension MailTransport where Self == CurlSMTPTransport {
     /// SMTP through libcurl with `configuration`; throws before connecting when the settings are unsafe.
-    public static func smtp(
+    package static func smtp(
         _ configuration: SMTPConfiguration,
         logger: Logger = Logger(label: "pals.mail.smtp", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(MailError) -> CurlSMTPTransport {

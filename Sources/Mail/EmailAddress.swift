@@ -7,18 +7,18 @@ internal import Foundation
 #endif
 
 /// A mailbox address (`local-part@domain`) checked against RFC 5321 syntax and lengths.
-public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+package struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     /// The local part as written: a dot-atom, or a quoted string with its quotes.
-    public let localPart: String
+    package let localPart: String
     /// The domain: dot-separated labels, or an address literal such as `[192.0.2.1]`.
-    public let domain: String
+    package let domain: String
 
     /// Parses and checks an address.
     /// - Parameters:
     ///   - string: the address, without angle brackets or display name.
     ///   - field: names the field in the error, such as `To` or `envelope sender`.
     ///   - smtpUTF8: true only when the server offers SMTPUTF8; otherwise non-ASCII addresses are refused.
-    public init(_ string: String, field: String = "address", smtpUTF8: Bool = false) throws(MailError) {
+    package init(_ string: String, field: String = "address", smtpUTF8: Bool = false) throws(MailError) {
         func fail(_ reason: String) -> MailError {
             MailError(.invalidAddress, field: field, value: string, reason: reason)
         }
@@ -56,11 +56,11 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The address as `local-part@domain`.
-    public var address: String { "\(localPart)@\(domain)" }
-    public var description: String { address }
+    package var address: String { "\(localPart)@\(domain)" }
+    package var description: String { address }
 
     /// True when any part is non-ASCII (only possible with SMTPUTF8).
-    public var isInternational: Bool { !address.unicodeScalars.allSatisfy(\.isASCII) }
+    package var isInternational: Bool { !address.unicodeScalars.allSatisfy(\.isASCII) }
 
     // MARK: RFC 5321 grammar
 
@@ -129,20 +129,20 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A display name and an address, as in `From: Siân Ó Dálaigh <sian@example.org>`.
-public struct Mailbox: Sendable, Hashable {
+package struct Mailbox: Sendable, Hashable {
     /// The name people see; any text (it is encoded or quoted as needed, and control characters become spaces).
-    public var displayName: String?
+    package var displayName: String?
     /// The address itself.
-    public var address: EmailAddress
+    package var address: EmailAddress
 
     /// A mailbox from an already checked address.
-    public init(_ address: EmailAddress, displayName: String? = nil) {
+    package init(_ address: EmailAddress, displayName: String? = nil) {
         self.address = address
         self.displayName = displayName
     }
 
     /// A mailbox from a display name and an address string, checked now; `field` names it in the error.
-    public init(
+    package init(
         displayName: String? = nil, address: String, field: String = "address", smtpUTF8: Bool = false
     ) throws(MailError) {
         self.address = try EmailAddress(address, field: field, smtpUTF8: smtpUTF8)

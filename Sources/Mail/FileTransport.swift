@@ -1,20 +1,20 @@
-public import Foundation
+package import Foundation
 internal import Primitives
 
 /// A transport that writes each message as an .eml file into a folder (for previews, drop folders and tests).
 ///
 /// Each file is written under a temporary name, flushed with fsync and renamed, so a reader never sees
 /// half a message. Files are created 0600 and folders 0700.
-public struct FileTransport: MailTransport {
+package struct FileTransport: MailTransport {
     /// Where the .eml files go (made, with its parents, when missing).
-    public let folder: URL
+    package let folder: URL
 
     /// A transport writing into `folder`.
-    public init(folder: URL) {
+    package init(folder: URL) {
         self.folder = folder
     }
 
-    public func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
+    package func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
         batch.map { message in
             do throws(FileError) {
                 let name = try write(message)
@@ -43,7 +43,7 @@ public struct FileTransport: MailTransport {
 
 extension MailTransport where Self == FileTransport {
     /// A transport that writes .eml files into `folder`.
-    public static func files(in folder: URL) -> FileTransport {
+    package static func files(in folder: URL) -> FileTransport {
         FileTransport(folder: folder)
     }
 }

@@ -1,23 +1,23 @@
-public import Foundation
+package import Foundation
 
 /// A transport for tests: records every envelope and its bytes, and answers as scripted.
-public final class InMemoryTransport: MailTransport {
+package final class InMemoryTransport: MailTransport {
     /// One recorded attempt.
-    public struct Delivery: Sendable, Hashable {
+    package struct Delivery: Sendable, Hashable {
         /// The envelope tried.
-        public let envelope: Envelope
+        package let envelope: Envelope
         /// The message bytes.
-        public let data: Data
+        package let data: Data
         /// The message's label.
-        public let label: String?
+        package let label: String?
         /// 1 for the first attempt at this recipient, 2 for the next, and so on.
-        public let attempt: Int
+        package let attempt: Int
         /// What the script answered.
-        public let outcome: DeliveryOutcome
+        package let outcome: DeliveryOutcome
     }
 
     /// Decides the outcome of an attempt from its envelope and attempt number (per recipient, from 1).
-    public typealias Responder = @Sendable (_ envelope: Envelope, _ attempt: Int) -> DeliveryOutcome
+    package typealias Responder = @Sendable (_ envelope: Envelope, _ attempt: Int) -> DeliveryOutcome
 
     private actor Store {
         var deliveries: [Delivery] = []
@@ -40,13 +40,13 @@ public final class InMemoryTransport: MailTransport {
     private let responder: Responder
 
     /// A transport that answers with `responder` (by default: always delivered).
-    public init(responder: @escaping Responder = { _, _ in .delivered(reply: "250 2.0.0 Ok: queued") }) {
+    package init(responder: @escaping Responder = { _, _ in .delivered(reply: "250 2.0.0 Ok: queued") }) {
         self.responder = responder
     }
 
     /// A transport scripted per recipient address: the n-th outcome answers the n-th attempt;
     /// attempts beyond the list, and other recipients, are delivered.
-    public convenience init(answers: [String: [DeliveryOutcome]]) {
+    package convenience init(answers: [String: [DeliveryOutcome]]) {
         let script = Dictionary(answers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
         self.init { envelope, attempt in
             let list = script[envelope.recipient.address.lowercased()] ?? []
@@ -55,11 +55,11 @@ public final class InMemoryTransport: MailTransport {
     }
 
     /// Every attempt so far, in order.
-    public var deliveries: [Delivery] {
+    package var deliveries: [Delivery] {
         get async { await store.deliveries }
     }
 
-    public func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
+    package func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
         var results: [DeliveryResult] = []
         for message in batch {
             let outcome = await store.record(message, responder: responder)
@@ -71,15 +71,15 @@ public final class InMemoryTransport: MailTransport {
 
 extension MailTransport where Self == InMemoryTransport {
     /// A transport that records everything and delivers it.
-    public static var inMemory: InMemoryTransport { InMemoryTransport() }
+    package static var inMemory: InMemoryTransport { InMemoryTransport() }
 
     /// A transport that records everything and answers each recipient's attempts from `answers`.
-    public static func inMemory(answers: [String: [DeliveryOutcome]]) -> InMemoryTransport {
+    package static func inMemory(answers: [String: [DeliveryOutcome]]) -> InMemoryTransport {
         InMemoryTransport(answers: answers)
     }
 
     /// A transport that records everything and answers with `responder`.
-    public static func inMemory(responder: @escaping InMemoryTransport.Responder) -> InMemoryTransport {
+    package static func inMemory(responder: @escaping InMemoryTransport.Responder) -> InMemoryTransport {
         InMemoryTransport(responder: responder)
     }
 }

@@ -1,22 +1,22 @@
-public import Foundation
-public import Primitives
+package import Foundation
+package import Primitives
 
 /// An error from composing, configuring or sending mail: a code to match on, plus the context a person needs.
 ///
 /// The offending ``value`` (an address, a URL, a file name) is shown to the person who runs the command but never
 /// logged: the log form (``description``) carries the code, the field and the reason only.
-public struct MailError: PalsError, Hashable {
+package struct MailError: PalsError, Hashable {
     /// What kind of problem this is; compare codes (``ErrorCode/invalidAddress``…), not messages.
-    public let code: ErrorCode<MailError>
+    package let code: ErrorCode<MailError>
     /// The field or setting concerned, such as `To` or `password file`.
-    public let field: String?
+    package let field: String?
     /// The offending value, shown to the person who runs the command but left out of ``description`` (logs).
-    public let value: String?
+    package let value: String?
     /// What went wrong and what to do about it, in Mail's own words (never the value).
-    public let reason: String
+    package let reason: String
 
     /// Makes an error; `value` may be sensitive and is kept out of ``description``.
-    public init(_ code: Code, field: String? = nil, value: String? = nil, reason: String) {
+    package init(_ code: Code, field: String? = nil, value: String? = nil, reason: String) {
         self.code = code
         self.field = field
         self.value = value
@@ -24,15 +24,15 @@ public struct MailError: PalsError, Hashable {
     }
 
     /// The kinds of problem.
-    public typealias Code = ErrorCode<MailError>
+    package typealias Code = ErrorCode<MailError>
 
-    public var logContext: [(name: String, value: String)] { field.map { [("field", $0)] } ?? [] }
+    package var logContext: [(name: String, value: String)] { field.map { [("field", $0)] } ?? [] }
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logReason: String? { reason }
+    package var description: String { logDescription }
+    package var logReason: String? { reason }
 
     /// The form shown to the person at the terminal: includes the offending value, escaped.
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         var text = ""
         if let field { text += "\(field): " }
         text += reason
@@ -43,22 +43,22 @@ public struct MailError: PalsError, Hashable {
 
 extension ErrorCode where Domain == MailError {
     /// Matches an error against a code: `catch MailError.Code.x { … }`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// An address is not valid RFC 5321 syntax (or too long).
-    public static let invalidAddress = Self("invalid address")
+    package static let invalidAddress = Self("invalid address")
     /// An address has a non-ASCII local part or domain and the server was not said to offer SMTPUTF8.
-    public static let internationalAddress = Self("international address needs SMTPUTF8")
+    package static let internationalAddress = Self("international address needs SMTPUTF8")
     /// A message cannot be built (no recipient, bad attachment type or name, ...).
-    public static let invalidMessage = Self("invalid message")
+    package static let invalidMessage = Self("invalid message")
     /// The SMTP settings cannot work (bad URL, lanes, HELO name, ...).
-    public static let invalidConfiguration = Self("invalid SMTP configuration")
+    package static let invalidConfiguration = Self("invalid SMTP configuration")
     /// The SMTP settings would send mail or credentials without TLS; refused before connecting.
-    public static let insecureConfiguration = Self("insecure SMTP configuration")
+    package static let insecureConfiguration = Self("insecure SMTP configuration")
     /// The username or password could not be read from the named file or environment variable.
-    public static let credentialsUnavailable = Self("SMTP credentials unavailable")
+    package static let credentialsUnavailable = Self("SMTP credentials unavailable")
     /// `SMTPProbe` could not complete its check of the server.
-    public static let probeFailed = Self("SMTP check failed")
+    package static let probeFailed = Self("SMTP check failed")
     /// libcurl could not be set up.
-    public static let curl = Self("libcurl failure")
+    package static let curl = Self("libcurl failure")
 }

@@ -1,7 +1,7 @@
-public import Foundation
+package import Foundation
 
 /// The `Auto-Submitted` header (RFC 3834) that tells other robots not to answer.
-public enum AutoSubmitted: String, Sendable, Hashable, CaseIterable {
+package enum AutoSubmitted: String, Sendable, Hashable, CaseIterable {
     /// A reply made by a program to a message it received (an automatic acknowledgement).
     case autoReplied = "auto-replied"
     /// A message a program made on its own (a reminder, a digest).
@@ -9,16 +9,16 @@ public enum AutoSubmitted: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A file sent with a message, such as a PDF letter.
-public struct MailAttachment: Sendable, Hashable {
+package struct MailAttachment: Sendable, Hashable {
     /// The file name the reader sees; any text (non-ASCII is RFC 2231 encoded, `/` and `\` become `_`).
-    public var filename: String
+    package var filename: String
     /// The media type, such as `application/pdf`.
-    public var contentType: String
+    package var contentType: String
     /// The file's bytes.
-    public var data: Data
+    package var data: Data
 
     /// An attachment; the content type defaults to `application/pdf`.
-    public init(filename: String, contentType: String = "application/pdf", data: Data) {
+    package init(filename: String, contentType: String = "application/pdf", data: Data) {
         self.filename = filename
         self.contentType = contentType
         self.data = data
@@ -26,16 +26,16 @@ public struct MailAttachment: Sendable, Hashable {
 }
 
 /// Makes the left part of a Message-ID (`<left@domain>`); the domain is the From address's.
-public struct MessageIDGenerator: Sendable {
+package struct MessageIDGenerator: Sendable {
     private let make: @Sendable () -> String
 
     /// A generator from a closure that returns the part before `@` (a dot-atom such as `a1b2.c3`).
-    public static func custom(_ make: @escaping @Sendable () -> String) -> MessageIDGenerator {
+    package static func custom(_ make: @escaping @Sendable () -> String) -> MessageIDGenerator {
         MessageIDGenerator(make: make)
     }
 
     /// A random UUID, in lower-case hex without hyphens.
-    public static var random: MessageIDGenerator {
+    package static var random: MessageIDGenerator {
         .custom { UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "") }
     }
 
@@ -43,28 +43,28 @@ public struct MessageIDGenerator: Sendable {
 }
 
 /// An email to compose: who it is from and to, the subject, a text body, an optional HTML body and attachments.
-public struct MailMessage: Sendable, Hashable {
+package struct MailMessage: Sendable, Hashable {
     /// The author, in the From header; its domain also names the Message-ID.
-    public var from: Mailbox
+    package var from: Mailbox
     /// The main recipients.
-    public var to: [Mailbox]
+    package var to: [Mailbox]
     /// Recipients in copy.
-    public var cc: [Mailbox]
+    package var cc: [Mailbox]
     /// Where replies should go, when not to the author.
-    public var replyTo: Mailbox?
+    package var replyTo: Mailbox?
     /// The subject; any text (control characters become spaces, non-ASCII is RFC 2047 encoded).
-    public var subject: String
+    package var subject: String
     /// The plain-text body.
-    public var text: String
+    package var text: String
     /// An HTML alternative to the text body.
-    public var html: String?
+    package var html: String?
     /// Files sent with the message.
-    public var attachments: [MailAttachment]
+    package var attachments: [MailAttachment]
     /// The Auto-Submitted header, for mail made by a program.
-    public var autoSubmitted: AutoSubmitted?
+    package var autoSubmitted: AutoSubmitted?
 
     /// A message; compose it with ``composed(date:timeZone:messageID:smtpUTF8:)``.
-    public init(
+    package init(
         from: Mailbox, to: [Mailbox], cc: [Mailbox] = [], replyTo: Mailbox? = nil, subject: String,
         text: String, html: String? = nil, attachments: [MailAttachment] = [], autoSubmitted: AutoSubmitted? = nil
     ) {
@@ -80,28 +80,28 @@ public struct MailMessage: Sendable, Hashable {
     }
 
     /// Every recipient in To and Cc, in order, without repeats (one envelope each).
-    public var recipients: [EmailAddress] {
+    package var recipients: [EmailAddress] {
         var seen = Set<String>()
         return (to + cc).map(\.address).filter { seen.insert($0.address.lowercased()).inserted }
     }
 }
 
 /// A composed RFC 5322 message: the exact bytes to send, with CRLF line ends.
-public struct ComposedMessage: Sendable, Hashable {
+package struct ComposedMessage: Sendable, Hashable {
     /// The Message-ID header's value, with angle brackets.
-    public let messageID: String
+    package let messageID: String
     /// The author's address (the default envelope sender).
-    public let from: EmailAddress
+    package let from: EmailAddress
     /// Everyone the message is addressed to (To and Cc), one envelope each.
-    public let recipients: [EmailAddress]
+    package let recipients: [EmailAddress]
     /// The message bytes.
-    public let data: Data
+    package let data: Data
 
     /// One ``OutgoingMessage`` per recipient, all with the same bytes.
     /// - Parameters:
     ///   - sender: the envelope sender (bounce address); the From address when nil.
     ///   - label: a free-form tag carried to the results, such as an outbox item's id.
-    public func outgoing(sender: EmailAddress? = nil, label: String? = nil) -> [OutgoingMessage] {
+    package func outgoing(sender: EmailAddress? = nil, label: String? = nil) -> [OutgoingMessage] {
         recipients.map {
             OutgoingMessage(envelope: Envelope(sender: sender ?? from, recipient: $0), data: data, label: label)
         }
@@ -115,7 +115,7 @@ extension MailMessage {
     ///   - timeZone: the zone the Date header is written in.
     ///   - messageID: makes the Message-ID's left part.
     ///   - smtpUTF8: allow non-ASCII addresses (only when the server offers SMTPUTF8).
-    public func composed(
+    package func composed(
         date: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!, messageID: MessageIDGenerator = .random,
         smtpUTF8: Bool = false
     ) throws(MailError) -> ComposedMessage {

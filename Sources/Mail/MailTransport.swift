@@ -1,30 +1,30 @@
-public import Foundation
+package import Foundation
 
 /// The SMTP envelope: one sender and exactly one recipient (one envelope per recipient).
-public struct Envelope: Sendable, Hashable {
+package struct Envelope: Sendable, Hashable {
     /// The MAIL FROM address, where bounces go.
-    public var sender: EmailAddress
+    package var sender: EmailAddress
     /// The single RCPT TO address.
-    public var recipient: EmailAddress
+    package var recipient: EmailAddress
 
     /// An envelope for one recipient.
-    public init(sender: EmailAddress, recipient: EmailAddress) {
+    package init(sender: EmailAddress, recipient: EmailAddress) {
         self.sender = sender
         self.recipient = recipient
     }
 }
 
 /// A message ready to hand to a transport: an envelope and the exact bytes.
-public struct OutgoingMessage: Sendable, Hashable {
+package struct OutgoingMessage: Sendable, Hashable {
     /// Who it is from and the one recipient it goes to.
-    public var envelope: Envelope
+    package var envelope: Envelope
     /// The RFC 5322 message, with CRLF line ends.
-    public var data: Data
+    package var data: Data
     /// A free-form tag carried into the result, such as an outbox item's id (never patient data).
-    public var label: String?
+    package var label: String?
 
     /// A message for one envelope.
-    public init(envelope: Envelope, data: Data, label: String? = nil) {
+    package init(envelope: Envelope, data: Data, label: String? = nil) {
         self.envelope = envelope
         self.data = data
         self.label = label
@@ -32,7 +32,7 @@ public struct OutgoingMessage: Sendable, Hashable {
 }
 
 /// What became of one envelope.
-public enum DeliveryOutcome: Sendable, Hashable {
+package enum DeliveryOutcome: Sendable, Hashable {
     /// The server took responsibility for the message (2xx after the final dot), with its reply.
     case delivered(reply: String)
     /// Not delivered, try again later: a 4xx reply, or no connection, or a timeout before the message was handed over.
@@ -43,23 +43,23 @@ public enum DeliveryOutcome: Sendable, Hashable {
     case uncertain(reason: String)
 
     /// True for ``delivered(reply:)``.
-    public var isDelivered: Bool {
+    package var isDelivered: Bool {
         if case .delivered = self { return true }
         return false
     }
 }
 
 /// The result for one message of a batch.
-public struct DeliveryResult: Sendable, Hashable {
+package struct DeliveryResult: Sendable, Hashable {
     /// The envelope tried.
-    public let envelope: Envelope
+    package let envelope: Envelope
     /// The message's label.
-    public let label: String?
+    package let label: String?
     /// What happened.
-    public let outcome: DeliveryOutcome
+    package let outcome: DeliveryOutcome
 
     /// A result for a message.
-    public init(message: OutgoingMessage, outcome: DeliveryOutcome) {
+    package init(message: OutgoingMessage, outcome: DeliveryOutcome) {
         self.envelope = message.envelope
         self.label = message.label
         self.outcome = outcome
@@ -67,7 +67,7 @@ public struct DeliveryResult: Sendable, Hashable {
 }
 
 /// Something that delivers messages: SMTP through libcurl, a folder of .eml files, or memory (for tests).
-public protocol MailTransport: Sendable {
+package protocol MailTransport: Sendable {
     /// Delivers each message of the batch (reusing connections where it can) and returns one result
     /// per message, in the batch's order.
     /// - Important: never throws: every failure is an outcome of its message.
@@ -76,7 +76,7 @@ public protocol MailTransport: Sendable {
 
 extension MailTransport {
     /// Delivers one message.
-    public func deliver(_ message: OutgoingMessage) async -> DeliveryResult {
+    package func deliver(_ message: OutgoingMessage) async -> DeliveryResult {
         await deliver([message])[0]
     }
 }

@@ -1,13 +1,13 @@
-public import Foundation
+package import Foundation
 
 /// A username and password for SMTP AUTH; the password never appears in descriptions, dumps or errors.
-public struct SMTPCredentials: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
+package struct SMTPCredentials: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     /// The login name.
-    public let username: String
+    package let username: String
     let password: String
 
     /// Credentials from values the caller already holds.
-    public init(username: String, password: String) {
+    package init(username: String, password: String) {
         self.username = username
         self.password = password
     }
@@ -17,7 +17,7 @@ public struct SMTPCredentials: Sendable, Hashable, CustomStringConvertible, Cust
     /// The username is `username`, else the variable `usernameEnv`. The password is the first line of
     /// `passwordFile`, else the variable `passwordEnv`.
     /// - Throws: ``MailError/Code/credentialsUnavailable`` naming the variable or file (never the password).
-    public static func load(
+    package static func load(
         username: String? = nil, usernameEnv: String? = nil, passwordFile: String? = nil, passwordEnv: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(MailError) -> SMTPCredentials {
@@ -74,12 +74,12 @@ public struct SMTPCredentials: Sendable, Hashable, CustomStringConvertible, Cust
         return cocoa.code == NSFileReadNoSuchFileError ? "no such file" : "error \(cocoa.code)"
     }
 
-    public var description: String { "SMTPCredentials(username: \(username), password: <redacted>)" }
-    public var customMirror: Mirror { Mirror(self, children: ["username": username, "password": "<redacted>"]) }
+    package var description: String { "SMTPCredentials(username: \(username), password: <redacted>)" }
+    package var customMirror: Mirror { Mirror(self, children: ["username": username, "password": "<redacted>"]) }
 }
 
 /// How the connection is protected.
-public enum SMTPTLSMode: Sendable, Hashable {
+package enum SMTPTLSMode: Sendable, Hashable {
     /// `smtps://` is implicit TLS; `smtp://` requires STARTTLS, except on loopback without credentials (plain).
     case automatic
     /// TLS always: STARTTLS for `smtp://`, implicit for `smtps://`.
@@ -97,28 +97,28 @@ public enum SMTPTLSMode: Sendable, Hashable {
 /// - `connectTimeout` (Duration, 30 s), `commandTimeout` (5 min), `finalReplyTimeout` (10 min, after the final dot).
 /// - `lanes` (Int, 1): parallel connections, each on its own thread.
 /// - `heloName` (String?, nil): the name in EHLO; the machine's host name when nil.
-public struct SMTPConfiguration: Sendable, Hashable {
+package struct SMTPConfiguration: Sendable, Hashable {
     /// `smtp://host:port` or `smtps://host:port`.
-    public var url: String
+    package var url: String
     /// AUTH credentials, sent only over TLS.
-    public var credentials: SMTPCredentials?
+    package var credentials: SMTPCredentials?
     /// A PEM file of CA certificates to verify the server with.
-    public var caFile: String?
+    package var caFile: String?
     /// How the connection is protected.
-    public var tls: SMTPTLSMode = .automatic
+    package var tls: SMTPTLSMode = .automatic
     /// How long to wait for the TCP (and implicit TLS) connection.
-    public var connectTimeout: Duration = .seconds(30)
+    package var connectTimeout: Duration = .seconds(30)
     /// How long to wait for each reply, and for an upload to make progress.
-    public var commandTimeout: Duration = .seconds(300)
+    package var commandTimeout: Duration = .seconds(300)
     /// How long to wait for the reply to the final dot.
-    public var finalReplyTimeout: Duration = .seconds(600)
+    package var finalReplyTimeout: Duration = .seconds(600)
     /// How many connections send in parallel.
-    public var lanes: Int = 1
+    package var lanes: Int = 1
     /// The EHLO name.
-    public var heloName: String?
+    package var heloName: String?
 
     /// Settings for the server at `url`.
-    public init(url: String, credentials: SMTPCredentials? = nil, caFile: String? = nil) {
+    package init(url: String, credentials: SMTPCredentials? = nil, caFile: String? = nil) {
         self.url = url
         self.credentials = credentials
         self.caFile = caFile

@@ -2,24 +2,24 @@ internal import CCurl
 internal import CCurlShim
 internal import Dispatch
 internal import Foundation
-public import Logging
+package import Logging
 
 /// What `SMTPProbe` found out about a server.
-public struct SMTPProbeReport: Sendable, Hashable {
+package struct SMTPProbeReport: Sendable, Hashable {
     /// A certificate the server presented, as libcurl describes it.
-    public struct Certificate: Sendable, Hashable {
+    package struct Certificate: Sendable, Hashable {
         /// The subject, such as `CN = mail.example.org`.
-        public let subject: String?
+        package let subject: String?
         /// The issuer.
-        public let issuer: String?
+        package let issuer: String?
         /// When it became valid.
-        public let validFrom: String?
+        package let validFrom: String?
         /// When it expires.
-        public let expires: String?
+        package let expires: String?
     }
 
     /// Whether the SMTP login worked.
-    public enum Authentication: Sendable, Hashable {
+    package enum Authentication: Sendable, Hashable {
         /// No credentials were configured.
         case notConfigured
         /// The server accepted the credentials.
@@ -31,32 +31,32 @@ public struct SMTPProbeReport: Sendable, Hashable {
     }
 
     /// The URL libcurl connected to.
-    public let url: String
+    package let url: String
     /// The server's greeting line(s).
-    public let greeting: String?
+    package let greeting: String?
     /// Whether the session ran over TLS (STARTTLS or implicit).
-    public let tls: Bool
+    package let tls: Bool
     /// The TLS version, such as `TLSv1.3`, when libcurl said it.
-    public let tlsVersion: String?
+    package let tlsVersion: String?
     /// The cipher, such as `TLS_AES_256_GCM_SHA384`, when libcurl said it.
-    public let cipher: String?
+    package let cipher: String?
     /// The certificate chain, server first.
-    public let certificates: [Certificate]
+    package let certificates: [Certificate]
     /// The EHLO extensions offered (after STARTTLS when TLS is used), such as `SIZE 10240000` or `AUTH PLAIN LOGIN`.
-    public let extensions: [String]
+    package let extensions: [String]
     /// Whether the login worked.
-    public let authentication: Authentication
+    package let authentication: Authentication
 }
 
 /// Checks an SMTP server without sending mail: TLS, certificate, EHLO extensions and AUTH (`pals smtp check`).
-public enum SMTPProbe {
+package enum SMTPProbe {
     /// Connects as a delivery would (same TLS rules), logs in if credentials are set, sends NOOP and QUIT.
     /// - Throws: ``MailError/Code/probeFailed`` when the server cannot be reached or TLS fails, with the reason;
     ///   ``MailError/Code/insecureConfiguration`` before connecting when the settings are unsafe.
     /// - Parameters:
     ///   - logger: where the check's outcome goes (the error's log form, never the URL or a reply); by default
     ///     nowhere.
-    public static func check(
+    package static func check(
         _ configuration: SMTPConfiguration,
         logger: Logger = Logger(label: "pals.mail.smtp", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws(MailError) -> SMTPProbeReport {

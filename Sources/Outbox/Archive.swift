@@ -1,18 +1,18 @@
-public import Foundation
+package import Foundation
 
 /// The sent-items archive of an ``OutboxStore`` (for ``Outbox``, the Maildir `sent/` with its metadata in
 /// `sent/meta/`): listing, export (for a subject access request) and purge (for retention).
-public struct OutboxArchive: Sendable {
+package struct OutboxArchive: Sendable {
     /// The store the archive belongs to.
-    public let store: any OutboxStore
+    package let store: any OutboxStore
 
     /// The archive of `store`.
-    public init(store: any OutboxStore) {
+    package init(store: any OutboxStore) {
         self.store = store
     }
 
     /// Sent messages whose labels include every pair of `labels`, sent at or after `since`, oldest first.
-    public func list(labels: [String: String] = [:], since: Date? = nil) throws(OutboxError) -> [OutboxItem] {
+    package func list(labels: [String: String] = [:], since: Date? = nil) throws(OutboxError) -> [OutboxItem] {
         try store.list(state: .sent, labels: labels).filter { item in
             guard let since else { return true }
             return (item.history.last(where: { $0.state == .sent })?.at ?? item.created) >= since
@@ -21,7 +21,7 @@ public struct OutboxArchive: Sendable {
 
     /// A sent message by id (its metadata and, in ``OutboxItem/file``, its Maildir file).
     /// - Throws: ``OutboxError`` `notFound` (also when the message exists but was not sent), `purged`.
-    public func show(_ id: String) throws(OutboxError) -> OutboxItem {
+    package func show(_ id: String) throws(OutboxError) -> OutboxItem {
         let item = try store.show(id)
         guard item.state == .sent else {
             throw OutboxError(.notFound, id: id, state: item.state, reason: "the message is not in the sent archive")
@@ -30,11 +30,11 @@ public struct OutboxArchive: Sendable {
     }
 
     /// What ``export(labels:to:includeUnsent:)`` wrote.
-    public struct ExportReport: Sendable, Hashable {
+    package struct ExportReport: Sendable, Hashable {
         /// The ids exported, oldest first.
-        public var ids: [String]
+        package var ids: [String]
         /// The folder written to.
-        public var folder: URL
+        package var folder: URL
     }
 
     /// Copies every message whose labels match (of a case, say), with its metadata, into `folder`, as
@@ -43,7 +43,7 @@ public struct OutboxArchive: Sendable {
     ///   - labels: the labels to match, such as `["case": "PALS-2026-0042"]`; must not be empty.
     ///   - folder: where to write; made if missing.
     ///   - includeUnsent: also export messages that are queued, deferred, held, failed or cancelled.
-    public func export(labels: [String: String], to folder: URL, includeUnsent: Bool = true) throws(OutboxError)
+    package func export(labels: [String: String], to folder: URL, includeUnsent: Bool = true) throws(OutboxError)
         -> ExportReport
     {
         guard !labels.isEmpty else {
@@ -64,11 +64,11 @@ public struct OutboxArchive: Sendable {
     }
 
     /// What ``purge(where:sentBefore:dryRun:)`` removed (or would remove).
-    public struct PurgeReport: Sendable, Hashable {
+    package struct PurgeReport: Sendable, Hashable {
         /// The ids purged (or that would be), oldest first.
-        public var ids: [String]
+        package var ids: [String]
         /// True when nothing was removed.
-        public var dryRun: Bool
+        package var dryRun: Bool
     }
 
     /// Removes finished messages (sent, failed or cancelled) whose labels satisfy `predicate`, leaving a tombstone
@@ -79,7 +79,7 @@ public struct OutboxArchive: Sendable {
     ///   - dryRun: report what would be removed and remove nothing.
     /// - Important: messages still queued, deferred, on hold or being sent are never purged.
     @discardableResult
-    public func purge(
+    package func purge(
         where predicate: ([String: String]) -> Bool, sentBefore: Date? = nil, dryRun: Bool
     ) throws(OutboxError) -> PurgeReport {
         try store.purge(where: predicate, sentBefore: sentBefore, dryRun: dryRun)
@@ -90,7 +90,7 @@ extension Outbox {
     /// Removes finished messages chosen by labels and age, leaving a tombstone `purged/<id>` for each (written
     /// before anything is removed) so their idempotency keys are never queued again.
     @discardableResult
-    public func purge(
+    package func purge(
         where predicate: ([String: String]) -> Bool, sentBefore: Date? = nil, dryRun: Bool
     ) throws(OutboxError) -> OutboxArchive.PurgeReport {
         var finished: [OutboxItem] = []

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 internal import Logging
 internal import Mail
 internal import Primitives
@@ -56,7 +56,7 @@ extension Outbox {
     /// due too: the claim then puts it on hold with the reason, where an officer sees it (left in `deferred/`, it
     /// would wait there unseen for ever).
     /// - Throws: ``OutboxError`` `unsafeFile` when a folder of the layout is a symbolic link.
-    public func due(at now: Date) throws(OutboxError) -> [OutboxDue] {
+    package func due(at now: Date) throws(OutboxError) -> [OutboxDue] {
         try verifyLayout()
         var due = Files.messageIDs(in: folderPath(.queued)).filter(MessageIDs.isValid).map {
             OutboxDue(id: $0, state: .queued)
@@ -71,7 +71,7 @@ extension Outbox {
     /// When a sender next has something to do: now if anything is queued, else the earliest `nextAttempt` in
     /// `deferred/` (now for a message whose metadata cannot be read); nil when nothing waits. Reads the sidecars of
     /// `deferred/` only.
-    public func nextDue() -> Date? {
+    package func nextDue() -> Date? {
         let now = clock.now()
         if Files.messageIDs(in: folderPath(.queued)).contains(where: MessageIDs.isValid) { return now }
         let deferred = Files.messageIDs(in: folderPath(.deferred)).filter(MessageIDs.isValid)
@@ -92,10 +92,10 @@ extension Outbox {
     }
 
     /// Takes a sender's own folder in `active/`, with its lock held for as long as the lease lives.
-    public func openLease() throws(OutboxError) -> any OutboxLease { try ActiveLease(outbox: self) }
+    package func openLease() throws(OutboxError) -> any OutboxLease { try ActiveLease(outbox: self) }
 
     /// Recovers the `active/` folders of senders that died, except `lease`'s; see the folder form below.
-    public func recover(except lease: (any OutboxLease)?) -> [OutboxEvent] {
+    package func recover(except lease: (any OutboxLease)?) -> [OutboxEvent] {
         recover(exceptFolder: (lease as? ActiveLease)?.folder)
     }
 

@@ -1,7 +1,7 @@
-public import Foundation
-public import Logging
-public import Mail
-public import Primitives
+package import Foundation
+package import Logging
+package import Mail
+package import Primitives
 internal import Synchronization
 
 /// An ``OutboxStore`` kept in memory: the same contract as ``Outbox`` (one message per key, refusals by state,
@@ -9,18 +9,18 @@ internal import Synchronization
 ///
 /// For tests of everything above the outbox (a daemon's whole send path in memory) and for dry runs. Items have no
 /// ``OutboxItem/file``. Pick it with `.inMemory(clock:)`.
-public final class InMemoryOutbox: OutboxStore {
+package final class InMemoryOutbox: OutboxStore {
     /// Where "now" comes from.
-    public let clock: WallClock
+    package let clock: WallClock
     /// Where recoveries are logged (message ids only).
-    public let logger: Logger
+    package let logger: Logger
     private let state = Mutex(Contents())
 
     /// An empty store.
     /// - Parameters:
     ///   - clock: the time used for ids, attempts, due dates and history.
     ///   - logger: where recoveries are logged; silent by default.
-    public init(clock: WallClock, logger: Logger = .outboxSilent) {
+    package init(clock: WallClock, logger: Logger = .outboxSilent) {
         self.clock = clock
         self.logger = logger
     }
@@ -60,7 +60,7 @@ public final class InMemoryOutbox: OutboxStore {
     // MARK: Queueing and looking
 
     @discardableResult
-    public func queue(message: OutgoingMessage, key: String, labels: [String: String] = [:]) throws(OutboxError)
+    package func queue(message: OutgoingMessage, key: String, labels: [String: String] = [:]) throws(OutboxError)
         -> OutboxQueueResult
     {
         try OutboxRules.checkKey(key)
@@ -84,7 +84,7 @@ public final class InMemoryOutbox: OutboxStore {
         }
     }
 
-    public func show(_ id: String) throws(OutboxError) -> OutboxItem {
+    package func show(_ id: String) throws(OutboxError) -> OutboxItem {
         try OutboxRules.checkID(id)
         return try state.withLock { contents throws(OutboxError) -> OutboxItem in
             guard let record = contents.records[id] else { throw contents.notFound(id) }
@@ -92,12 +92,12 @@ public final class InMemoryOutbox: OutboxStore {
         }
     }
 
-    public func item(forKey key: String) throws(OutboxError) -> OutboxItem? {
+    package func item(forKey key: String) throws(OutboxError) -> OutboxItem? {
         try OutboxRules.checkKey(key)
         return try state.withLock { contents throws(OutboxError) -> OutboxItem? in try contents.item(forKey: key) }
     }
 
-    public func list(state wanted: OutboxState? = nil, labels: [String: String] = [:]) throws(OutboxError)
+    package func list(state wanted: OutboxState? = nil, labels: [String: String] = [:]) throws(OutboxError)
         -> [OutboxItem]
     {
         let items: [OutboxItem] = state.withLock { contents in contents.records.values.map(\.item) }
@@ -107,7 +107,7 @@ public final class InMemoryOutbox: OutboxStore {
         }.sorted { $0.id < $1.id }
     }
 
-    public func counts() -> [OutboxState: Int] {
+    package func counts() -> [OutboxState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0, 0) })
         state.withLock { contents in
             for record in contents.records.values { counts[record.item.state, default: 0] += 1 }
@@ -115,13 +115,13 @@ public final class InMemoryOutbox: OutboxStore {
         return counts
     }
 
-    public func oldestQueued() throws(OutboxError) -> OutboxItem? {
+    package func oldestQueued() throws(OutboxError) -> OutboxItem? {
         let items: [OutboxItem] = state.withLock { contents in contents.records.values.map(\.item) }
         let waiting = items.filter { item in item.state == .queued || item.state == .deferred }
         return waiting.min { first, second in first.id < second.id }
     }
 
-    public func nextDue() -> Date? {
+    package func nextDue() -> Date? {
         let now = clock.now()
         return state.withLock { contents in
             var earliest: Date?
@@ -138,7 +138,7 @@ public final class InMemoryOutbox: OutboxStore {
         }
     }
 
-    public func data(of id: String) throws(OutboxError) -> Data {
+    package func data(of id: String) throws(OutboxError) -> Data {
         try OutboxRules.checkID(id)
         return try state.withLock { contents throws(OutboxError) -> Data in
             guard let record = contents.records[id] else { throw contents.notFound(id) }
@@ -146,7 +146,7 @@ public final class InMemoryOutbox: OutboxStore {
         }
     }
 
-    public func labelValues(_ name: String, idsFrom: String = "") -> Set<String> {
+    package func labelValues(_ name: String, idsFrom: String = "") -> Set<String> {
         state.withLock { contents in
             Set(contents.records.values.filter { $0.item.id >= idsFrom }.compactMap { $0.item.labels[name] })
         }
@@ -155,7 +155,7 @@ public final class InMemoryOutbox: OutboxStore {
     // MARK: Operators' moves
 
     @discardableResult
-    public func apply(_ move: OperatorMove, to id: String) throws(OutboxError) -> OutboxItem {
+    package func apply(_ move: OperatorMove, to id: String) throws(OutboxError) -> OutboxItem {
         try OutboxRules.checkID(id)
         let now = clock.now()
         return try state.withLock { contents throws(OutboxError) -> OutboxItem in
@@ -169,7 +169,7 @@ public final class InMemoryOutbox: OutboxStore {
     }
 
     @discardableResult
-    public func purge(
+    package func purge(
         where predicate: ([String: String]) -> Bool, sentBefore: Date? = nil, dryRun: Bool
     ) throws(OutboxError) -> OutboxArchive.PurgeReport {
         try state.withLock { contents throws(OutboxError) -> OutboxArchive.PurgeReport in
@@ -187,7 +187,7 @@ public final class InMemoryOutbox: OutboxStore {
 
     // MARK: Sending
 
-    public func due(at now: Date) throws(OutboxError) -> [OutboxDue] {
+    package func due(at now: Date) throws(OutboxError) -> [OutboxDue] {
         state.withLock { contents in
             contents.records.values.compactMap { record -> OutboxDue? in
                 switch record.item.state {
@@ -200,7 +200,7 @@ public final class InMemoryOutbox: OutboxStore {
         }.sorted { $0.id < $1.id }
     }
 
-    public func openLease() throws(OutboxError) -> any OutboxLease {
+    package func openLease() throws(OutboxError) -> any OutboxLease {
         let number = state.withLock { contents in
             let number = contents.nextLease
             contents.nextLease += 1
@@ -210,7 +210,7 @@ public final class InMemoryOutbox: OutboxStore {
         return Lease(store: self, number: number)
     }
 
-    public func recover(except lease: (any OutboxLease)?) -> [OutboxEvent] {
+    package func recover(except lease: (any OutboxLease)?) -> [OutboxEvent] {
         let spared = (lease as? Lease)?.number
         let now = clock.now()
         let events = state.withLock { contents in

@@ -14,7 +14,7 @@ extension Outbox {
     ///
     /// - Parameter idsFrom: messages whose id sorts before this text are skipped; ids begin with the queueing time
     ///   (`yyyyMMddT…Z`), so `"2025"` skips everything queued before 2025.
-    public func labelValues(_ name: String, idsFrom: String = "") -> Set<String> {
+    package func labelValues(_ name: String, idsFrom: String = "") -> Set<String> {
         struct Sidecar: Decodable { var labels: [String: String] }
         let decoder = JSONDecoder()
         var values = Set<String>()

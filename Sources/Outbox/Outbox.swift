@@ -1,7 +1,7 @@
-public import Foundation
-public import Logging
-public import Mail
-public import Primitives
+package import Foundation
+package import Logging
+package import Mail
+package import Primitives
 
 #if canImport(Glibc)
     internal import Glibc
@@ -62,13 +62,13 @@ public import Primitives
 /// - **Idempotency**: `queue` writes the message to `incoming/`, then claims the key with `link(2)` of a complete
 ///   file (atomic, fails if the key exists), then renames the message into `queued/`. A key whose message is still in
 ///   `incoming/` (its claimer died) is completed by the next caller with the same rename.
-public final class Outbox: OutboxStore {
+package final class Outbox: OutboxStore {
     /// The outbox folder.
-    public let folder: URL
+    package let folder: URL
     /// Where "now" comes from.
-    public let clock: WallClock
+    package let clock: WallClock
     /// Where recoveries, lost races and failures to record are logged (message ids only, never addresses).
-    public let logger: Logger
+    package let logger: Logger
     let root: String
     /// Failures injected by tests into the sender's writes and renames (none in production).
     let faults: FileFaults
@@ -79,7 +79,7 @@ public final class Outbox: OutboxStore {
     ///   - clock: the time used for ids, attempts, due dates and history.
     ///   - logger: where recoveries, lost races and failures to record are logged; silent by default.
     /// - Throws: ``OutboxError`` `unsafeFile` when the folder or one of its subfolders is a symbolic link.
-    public convenience init(folder: URL, clock: WallClock, logger: Logger = .outboxSilent) throws(OutboxError) {
+    package convenience init(folder: URL, clock: WallClock, logger: Logger = .outboxSilent) throws(OutboxError) {
         try self.init(folder: folder, clock: clock, logger: logger, faults: .none)
     }
 
@@ -101,7 +101,7 @@ public final class Outbox: OutboxStore {
     /// Checks that the outbox folder and every folder of its layout are real folders, not symbolic links (a link
     /// such as `hold -> /elsewhere` would make the outbox read, write or delete outside itself).
     /// - Throws: ``OutboxError`` `unsafeFile` naming the first folder that is not.
-    public func verifyLayout() throws(OutboxError) {
+    package func verifyLayout() throws(OutboxError) {
         for path in [root] + Self.layout.map({ root + "/" + $0 }) {
             try Files.checkRealFolder(path)
         }
@@ -328,7 +328,7 @@ public final class Outbox: OutboxStore {
     // MARK: Queueing
 
     /// What ``queue(message:key:labels:)`` did.
-    public typealias QueueResult = OutboxQueueResult
+    package typealias QueueResult = OutboxQueueResult
 
     /// Queues a message once per idempotency key.
     ///
@@ -341,7 +341,7 @@ public final class Outbox: OutboxStore {
     /// - Throws: ``OutboxError`` (`invalidKey`, `invalidMessage`, `storage`, or `purged` when the key's
     ///   message was purged from the archive).
     @discardableResult
-    public func queue(message: OutgoingMessage, key: String, labels: [String: String] = [:]) throws(OutboxError)
+    package func queue(message: OutgoingMessage, key: String, labels: [String: String] = [:]) throws(OutboxError)
         -> QueueResult
     {
         let keyPath = try keyPath(for: key)
@@ -437,19 +437,19 @@ public final class Outbox: OutboxStore {
 
     /// A message by id, in whatever state it is.
     /// - Throws: ``OutboxError`` `notFound`, `purged` or `invalidID`.
-    public func show(_ id: String) throws(OutboxError) -> OutboxItem {
+    package func show(_ id: String) throws(OutboxError) -> OutboxItem {
         try checkID(id)
         guard let location = locate(id) else { throw notFound(id) }
         return try item(at: location, id: id)
     }
 
     /// The message queued under an idempotency key, if any.
-    public func item(forKey key: String) throws(OutboxError) -> OutboxItem? {
+    package func item(forKey key: String) throws(OutboxError) -> OutboxItem? {
         try existingItem(forKeyAt: try keyPath(for: key))
     }
 
     /// The messages in a state (all states when nil) whose labels include every pair of `labels`, oldest first.
-    public func list(state: OutboxState? = nil, labels: [String: String] = [:]) throws(OutboxError) -> [OutboxItem] {
+    package func list(state: OutboxState? = nil, labels: [String: String] = [:]) throws(OutboxError) -> [OutboxItem] {
         var found: [OutboxItem] = []
         for current in state.map({ [$0] }) ?? OutboxState.allCases {
             for (id, location) in locations(in: current) {
@@ -496,7 +496,7 @@ public final class Outbox: OutboxStore {
     }
 
     /// How many messages are in each state (every state is present, zero included).
-    public func counts() -> [OutboxState: Int] {
+    package func counts() -> [OutboxState: Int] {
         var counts: [OutboxState: Int] = [:]
         for state in OutboxState.allCases {
             switch state {
@@ -512,7 +512,7 @@ public final class Outbox: OutboxStore {
     }
 
     /// The oldest message waiting to be sent (in `queued/` or `deferred/`), if any.
-    public func oldestQueued() throws(OutboxError) -> OutboxItem? {
+    package func oldestQueued() throws(OutboxError) -> OutboxItem? {
         let waiting = (locations(in: .queued) + locations(in: .deferred)).sorted { $0.0 < $1.0 }
         for (id, location) in waiting {
             do {
@@ -527,7 +527,7 @@ public final class Outbox: OutboxStore {
     }
 
     /// The bytes of a message's `.eml`.
-    public func data(of id: String) throws(OutboxError) -> Data {
+    package func data(of id: String) throws(OutboxError) -> Data {
         let item = try show(id)
         guard let path = item.file?.path, let data = try Files.read(path) else { throw notFound(id) }
         return data
@@ -537,7 +537,7 @@ public final class Outbox: OutboxStore {
 
     /// Moves the message's files to the move's folder (the `.eml` first: the rename is the move).
     @discardableResult
-    public func apply(_ move: OperatorMove, to id: String) throws(OutboxError) -> OutboxItem {
+    package func apply(_ move: OperatorMove, to id: String) throws(OutboxError) -> OutboxItem {
         try checkID(id)
         for _ in 0..<5 {
             guard let location = locate(id) else { throw notFound(id) }

@@ -1,10 +1,10 @@
-public import Foundation
-public import Mail
+package import Foundation
+package import Mail
 internal import Primitives
 internal import Synchronization
 
 /// Where a message is in its life; each state but `sent` is a folder of the outbox.
-public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+package enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     /// Waiting to be sent, due now.
     case queued
     /// Handed (or about to be handed) to the transport by a running sender.
@@ -20,26 +20,26 @@ public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable, Comp
     /// Taken out of the queue by an officer; kept for the record.
     case cancelled
 
-    public static func < (lhs: OutboxState, rhs: OutboxState) -> Bool {
+    package static func < (lhs: OutboxState, rhs: OutboxState) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
 
 /// One message of the outbox with its metadata: what its sidecar `<id>.json` holds, plus where its `.eml` is.
-public struct OutboxItem: Sendable, Hashable, Codable {
+package struct OutboxItem: Sendable, Hashable, Codable {
     /// One hand-over to the transport and what came of it.
-    public struct Attempt: Sendable, Hashable, Codable {
+    package struct Attempt: Sendable, Hashable, Codable {
         /// When the outcome was known.
-        public var at: Date
+        package var at: Date
         /// `delivered`, `temporary-failure`, `permanent-failure` or `uncertain`.
-        public var outcome: String
+        package var outcome: String
         /// The SMTP reply code, when there was one.
-        public var code: Int?
+        package var code: Int?
         /// The server's reply, or the reason (libcurl's words, a timeout).
-        public var reply: String
+        package var reply: String
 
         /// An attempt record.
-        public init(at: Date, outcome: String, code: Int?, reply: String) {
+        package init(at: Date, outcome: String, code: Int?, reply: String) {
             self.at = at
             self.outcome = outcome
             self.code = code
@@ -47,7 +47,7 @@ public struct OutboxItem: Sendable, Hashable, Codable {
         }
 
         /// The record of a transport's outcome.
-        public init(at: Date, _ outcome: DeliveryOutcome) {
+        package init(at: Date, _ outcome: DeliveryOutcome) {
             self.at = at
             switch outcome {
             case .delivered(let reply): (self.outcome, code, self.reply) = ("delivered", Self.code(of: reply), reply)
@@ -65,16 +65,16 @@ public struct OutboxItem: Sendable, Hashable, Codable {
     }
 
     /// One change of state, with why.
-    public struct Transition: Sendable, Hashable, Codable {
+    package struct Transition: Sendable, Hashable, Codable {
         /// When it happened.
-        public var at: Date
+        package var at: Date
         /// The state entered.
-        public var state: OutboxState
+        package var state: OutboxState
         /// Why, in words for the officer (a reply, "held by operator", "interrupted while sending...").
-        public var reason: String?
+        package var reason: String?
 
         /// A transition record.
-        public init(at: Date, state: OutboxState, reason: String? = nil) {
+        package init(at: Date, state: OutboxState, reason: String? = nil) {
             self.at = at
             self.state = state
             self.reason = reason
@@ -82,39 +82,39 @@ public struct OutboxItem: Sendable, Hashable, Codable {
     }
 
     /// The message id: sortable by queueing time, unique, safe as a file name (`20260105T093000123Z-3f9c2a7b1d0e`).
-    public var id: String
+    package var id: String
     /// The idempotency key the message was queued under.
-    public var key: String
+    package var key: String
     /// Free-form labels from the caller, such as `case` and `kind` (never patient data).
-    public var labels: [String: String]
+    package var labels: [String: String]
     /// The envelope sender (MAIL FROM).
-    public var sender: String
+    package var sender: String
     /// The envelope recipient (RCPT TO).
-    public var recipient: String
+    package var recipient: String
     /// The Message-ID header of the message, when it has one.
-    public var messageID: String?
+    package var messageID: String?
     /// The size of the message in bytes.
-    public var size: Int
+    package var size: Int
     /// When the message was first queued.
-    public var created: Date
+    package var created: Date
     /// When the retry policy's lifetime started: creation, or the last operator retry or release.
-    public var queuedAt: Date
+    package var queuedAt: Date
     /// The state, as given by the folder the `.eml` is in.
-    public var state: OutboxState
+    package var state: OutboxState
     /// When a deferred message is next due (nil: due now).
-    public var nextAttempt: Date?
+    package var nextAttempt: Date?
     /// Every hand-over to the transport, oldest first.
-    public var attempts: [Attempt]
+    package var attempts: [Attempt]
     /// The last reply from the server (or reason), if any.
-    public var lastReply: String?
+    package var lastReply: String?
     /// Every change of state, oldest first.
-    public var history: [Transition]
+    package var history: [Transition]
     /// For a sent message, its file in the Maildir relative to `sent/` (`cur/<unique>:2,S`).
-    public var archiveFile: String?
+    package var archiveFile: String?
     /// Incremented at each write of the metadata; the highest revision wins when copies disagree.
-    public var revision: Int
+    package var revision: Int
     /// The `.eml` file of the message (not stored; found when read).
-    public var file: URL?
+    package var file: URL?
 
     enum CodingKeys: String, CodingKey {
         case id, key, labels, sender, recipient, messageID, size, created, queuedAt, state, nextAttempt, attempts
@@ -122,7 +122,7 @@ public struct OutboxItem: Sendable, Hashable, Codable {
     }
 
     /// Why the message is in its state: the reason of its last transition.
-    public var reason: String? { history.last?.reason }
+    package var reason: String? { history.last?.reason }
 
     /// The message as handed to a transport (labelled with its id).
     func outgoing(data: Data) throws(OutboxError) -> OutgoingMessage {

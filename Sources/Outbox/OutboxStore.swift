@@ -1,6 +1,6 @@
-public import Foundation
-public import Mail
-public import Primitives
+package import Foundation
+package import Mail
+package import Primitives
 
 /// Where the outbox keeps its messages: the durable queue, the operators' moves, the sent-items archive and the
 /// claims and settlements of the senders, said in states, ids, keys, labels and message bytes only.
@@ -14,7 +14,7 @@ public import Primitives
 ///   a claimed message belongs to one lease until it is settled, and recovery never resends what a dead lease
 ///   may have handed over (it goes on hold); operators' moves are refused, with ``OutboxError/Code/wrongState``,
 ///   from states that do not allow them; lists are oldest first (by id).
-public protocol OutboxStore: Sendable {
+package protocol OutboxStore: Sendable {
     /// Where "now" comes from, for ids, attempts, due dates and history.
     var clock: WallClock { get }
 
@@ -90,7 +90,7 @@ public protocol OutboxStore: Sendable {
 }
 
 /// One sender's claim on an ``OutboxStore``: it claims due messages, then settles each by its outcome.
-public protocol OutboxLease: AnyObject, Sendable {
+package protocol OutboxLease: AnyObject, Sendable {
     /// Claims each message that is still where `due` found it (whoever claims first owns it; the rest are skipped).
     ///
     /// - Important: once this returns, every claimed message counts as possibly handed to the server: if the
@@ -103,83 +103,83 @@ public protocol OutboxLease: AnyObject, Sendable {
 }
 
 /// What ``OutboxStore/queue(message:key:labels:)`` did.
-public struct OutboxQueueResult: Sendable, Hashable {
+package struct OutboxQueueResult: Sendable, Hashable {
     /// The message queued now, or the one already queued under the key (in whatever state it is now).
-    public let item: OutboxItem
+    package let item: OutboxItem
     /// True when this call queued the message; false when the key was already used.
-    public let isNew: Bool
+    package let isNew: Bool
 
     /// A result.
-    public init(item: OutboxItem, isNew: Bool) {
+    package init(item: OutboxItem, isNew: Bool) {
         self.item = item
         self.isNew = isNew
     }
 }
 
 /// A message a sender may claim, and the state it was due in.
-public struct OutboxDue: Sendable, Hashable {
+package struct OutboxDue: Sendable, Hashable {
     /// The message id.
-    public let id: String
+    package let id: String
     /// Where it waited: queued or deferred.
-    public let state: OutboxState
+    package let state: OutboxState
 
     /// A due message.
-    public init(id: String, state: OutboxState) {
+    package init(id: String, state: OutboxState) {
         self.id = id
         self.state = state
     }
 }
 
 /// A claimed message with its outcome: the item in the state the outcome chose, and the move to report.
-public struct OutboxSettlement: Sendable {
+package struct OutboxSettlement: Sendable {
     /// The message in its new state, with the attempt recorded.
-    public var item: OutboxItem
+    package var item: OutboxItem
     /// The move, for the observer.
-    public var event: OutboxEvent
+    package var event: OutboxEvent
 
     /// A settlement.
-    public init(item: OutboxItem, event: OutboxEvent) {
+    package init(item: OutboxItem, event: OutboxEvent) {
         self.item = item
         self.event = event
     }
 }
 
 /// What ``OutboxLease/claim(_:)`` did.
-public struct OutboxClaim: Sendable {
+package struct OutboxClaim: Sendable {
     /// A claimed message and its bytes, to hand to the transport.
-    public struct Claimed: Sendable {
+    package struct Claimed: Sendable {
         /// The message, now active.
-        public var item: OutboxItem
+        package var item: OutboxItem
         /// Its bytes.
-        public var data: Data
+        package var data: Data
 
         /// A claimed message.
-        public init(item: OutboxItem, data: Data) {
+        package init(item: OutboxItem, data: Data) {
             self.item = item
             self.data = data
         }
     }
 
     /// The messages claimed.
-    public var claimed: [Claimed] = []
+    package var claimed: [Claimed] = []
     /// Messages refused (unsafe or unreadable) and put on hold; never sent.
-    public var held: [OutboxEvent] = []
+    package var held: [OutboxEvent] = []
     /// What could not be recorded.
-    public var problems: [OutboxSender.Problem] = []
+    package var problems: [OutboxSender.Problem] = []
 
     /// An empty claim.
-    public init() {}
+    package init() {}
 }
 
 /// What ``OutboxLease/settle(_:)`` did.
-public struct OutboxSettleResult: Sendable {
+package struct OutboxSettleResult: Sendable {
     /// The settlements fully made.
-    public var settled: [OutboxSettlement] = []
+    package var settled: [OutboxSettlement] = []
     /// A problem for each settlement that was not.
-    public var problems: [OutboxSender.Problem] = []
+    package var problems: [OutboxSender.Problem] = []
 
     /// A result.
-    public init(settled: [OutboxSettlement] = [], problems: [OutboxSender.Problem] = []) {
+    package init(settled: [OutboxSettlement] = [], problems: [OutboxSender.Problem] = []) {
         self.settled = settled
         self.problems = problems
     }
@@ -187,17 +187,17 @@ public struct OutboxSettleResult: Sendable {
 
 /// An operator's move of a message: its name, the states it may start from, where it goes and what it changes.
 /// The same for every store.
-public struct OperatorMove: Sendable {
+package struct OperatorMove: Sendable {
     /// The operation's name, as refusals and logs say it (`retry`, `hold`, `release`, `cancel`).
-    public let operation: String
+    package let operation: String
     /// The states the message may be in.
-    public let from: [OutboxState]
+    package let from: [OutboxState]
     /// The state it goes to.
-    public let to: OutboxState
+    package let to: OutboxState
     /// Why, as the message's history records it.
-    public let reason: String
+    package let reason: String
     /// What else changes on the message, at the time of the move.
-    public let update: @Sendable (inout OutboxItem, Date) -> Void
+    package let update: @Sendable (inout OutboxItem, Date) -> Void
 
     /// Back in the queue, due now, its retry lifetime started again.
     static func requeue(_ operation: String, from: [OutboxState], reason: String) -> Self {
@@ -229,11 +229,11 @@ public struct OperatorMove: Sendable {
 extension OutboxStore {
     /// Puts a deferred, failed or held message back in the queue, due now (its retry lifetime starts again).
     @discardableResult
-    public func retry(_ id: String) throws(OutboxError) -> OutboxItem { try apply(.retry, to: id) }
+    package func retry(_ id: String) throws(OutboxError) -> OutboxItem { try apply(.retry, to: id) }
 
     /// Stops a queued or deferred message from being sent until it is released.
     @discardableResult
-    public func hold(_ id: String, reason: String = "held by an operator") throws(OutboxError) -> OutboxItem {
+    package func hold(_ id: String, reason: String = "held by an operator") throws(OutboxError) -> OutboxItem {
         try apply(.hold(reason: reason), to: id)
     }
 
@@ -242,31 +242,31 @@ extension OutboxStore {
     /// - Important: for a message held because its outcome was uncertain, this is the officer's explicit decision
     ///   to send it again (the recipient may get it twice).
     @discardableResult
-    public func release(_ id: String) throws(OutboxError) -> OutboxItem { try apply(.release, to: id) }
+    package func release(_ id: String) throws(OutboxError) -> OutboxItem { try apply(.release, to: id) }
 
     /// Takes a message that was not sent out of the queue, keeping it as cancelled for the record.
     @discardableResult
-    public func cancel(_ id: String, reason: String = "cancelled by an operator") throws(OutboxError) -> OutboxItem {
+    package func cancel(_ id: String, reason: String = "cancelled by an operator") throws(OutboxError) -> OutboxItem {
         try apply(.cancel(reason: reason), to: id)
     }
 
     /// The sent-items archive of this store.
-    public var archive: OutboxArchive { OutboxArchive(store: self) }
+    package var archive: OutboxArchive { OutboxArchive(store: self) }
 
     /// The messages in a state (every state when nil), oldest first.
-    public func list(state: OutboxState? = nil) throws(OutboxError) -> [OutboxItem] {
+    package func list(state: OutboxState? = nil) throws(OutboxError) -> [OutboxItem] {
         try list(state: state, labels: [:])
     }
 
     /// The messages in any state whose labels include every pair of `labels`, oldest first.
-    public func list(labels: [String: String]) throws(OutboxError) -> [OutboxItem] {
+    package func list(labels: [String: String]) throws(OutboxError) -> [OutboxItem] {
         try list(state: nil, labels: labels)
     }
 }
 
 extension OutboxStore where Self == InMemoryOutbox {
     /// A store kept in memory, for tests and dry runs; nothing survives the process.
-    public static func inMemory(clock: WallClock) -> InMemoryOutbox { InMemoryOutbox(clock: clock) }
+    package static func inMemory(clock: WallClock) -> InMemoryOutbox { InMemoryOutbox(clock: clock) }
 }
 
 /// The rules every store applies the same way: what a refusal says, which ids and keys are valid, what a

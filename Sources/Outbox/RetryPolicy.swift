@@ -1,8 +1,8 @@
-public import Foundation
-public import Mail
+package import Foundation
+package import Mail
 
 /// What to do with a message after a failed attempt.
-public enum RetryDecision: Sendable, Hashable {
+package enum RetryDecision: Sendable, Hashable {
     /// Defer it until `at`.
     case retry(at: Date)
     /// Give up: move it to `failed/` with this reason.
@@ -14,7 +14,7 @@ public enum RetryDecision: Sendable, Hashable {
 /// The sender asks only about ``DeliveryOutcome/temporaryFailure(code:reply:)`` and
 /// ``DeliveryOutcome/permanentFailure(code:reply:)``: a delivered message is archived, and an uncertain one
 /// always goes on hold (it is never resent without an officer).
-public protocol RetryPolicy: Sendable {
+package protocol RetryPolicy: Sendable {
     /// The decision after a failed attempt.
     /// - Parameters:
     ///   - outcome: what the transport said.
@@ -31,18 +31,18 @@ public protocol RetryPolicy: Sendable {
 /// - `maximumBackoff` (Duration, 4000 s, about 67 min): Postfix's `maximal_backoff_time`.
 /// - `lifetime` (Duration, 5 days): Postfix's `maximal_queue_lifetime`; a temporary failure after it fails the message.
 /// - `retryPermanentFailures` (Bool, false): treat 5xx like 4xx (only for a server known to misreport).
-public struct BackoffRetryPolicy: RetryPolicy {
+package struct BackoffRetryPolicy: RetryPolicy {
     /// The wait after the first failed attempt.
-    public var firstBackoff: Duration = .seconds(300)
+    package var firstBackoff: Duration = .seconds(300)
     /// The longest wait between attempts.
-    public var maximumBackoff: Duration = .seconds(4000)
+    package var maximumBackoff: Duration = .seconds(4000)
     /// How long temporary failures are retried before the message fails.
-    public var lifetime: Duration = .seconds(5 * 86_400)
+    package var lifetime: Duration = .seconds(5 * 86_400)
     /// Whether permanent failures are retried too.
-    public var retryPermanentFailures = false
+    package var retryPermanentFailures = false
 
     /// A policy with Postfix's defaults, changed as given.
-    public init(
+    package init(
         firstBackoff: Duration = .seconds(300), maximumBackoff: Duration = .seconds(4000),
         lifetime: Duration = .seconds(5 * 86_400), retryPermanentFailures: Bool = false
     ) {
@@ -53,7 +53,7 @@ public struct BackoffRetryPolicy: RetryPolicy {
     }
 
     /// The wait after the `attempt`-th failed attempt: `firstBackoff × 2^(attempt−1)`, at most `maximumBackoff`.
-    public func backoff(attempt: Int) -> Duration {
+    package func backoff(attempt: Int) -> Duration {
         let first = Self.seconds(firstBackoff)
         let maximum = Self.seconds(maximumBackoff)
         var wait = first
@@ -61,7 +61,7 @@ public struct BackoffRetryPolicy: RetryPolicy {
         return .seconds(min(wait, maximum))
     }
 
-    public func decide(after outcome: DeliveryOutcome, attempt: Int, queuedAt: Date, now: Date) -> RetryDecision {
+    package func decide(after outcome: DeliveryOutcome, attempt: Int, queuedAt: Date, now: Date) -> RetryDecision {
         let reply: String
         switch outcome {
         case .temporaryFailure(_, let text):
@@ -87,15 +87,15 @@ public struct BackoffRetryPolicy: RetryPolicy {
 
 extension RetryPolicy where Self == BackoffRetryPolicy {
     /// Postfix's defaults: 5 minutes, doubling to about 67 minutes, given up after 5 days; 5xx fails at once.
-    public static var postfix: BackoffRetryPolicy { BackoffRetryPolicy() }
+    package static var postfix: BackoffRetryPolicy { BackoffRetryPolicy() }
 
     /// Postfix-like backoff with other numbers.
-    public static func backoff(
+    package static func backoff(
         first: Duration = .seconds(300), maximum: Duration = .seconds(4000), lifetime: Duration = .seconds(5 * 86_400)
     ) -> BackoffRetryPolicy {
         BackoffRetryPolicy(firstBackoff: first, maximumBackoff: maximum, lifetime: lifetime)
     }
 
     /// Never retry: every failure fails the message at once.
-    public static var dontRetry: BackoffRetryPolicy { BackoffRetryPolicy(lifetime: .zero) }
+    package static var dontRetry: BackoffRetryPolicy { BackoffRetryPolicy(lifetime: .zero) }
 }

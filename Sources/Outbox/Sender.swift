@@ -1,12 +1,12 @@
-public import Foundation
-public import Logging
-public import Mail
+package import Foundation
+package import Logging
+package import Mail
 internal import Primitives
 
 /// A message moved by a sender (or by recovery), for the caller to flag the case and alert the officer.
-public struct OutboxEvent: Sendable, Hashable {
+package struct OutboxEvent: Sendable, Hashable {
     /// Where the message went.
-    public enum Kind: String, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// Accepted by the server; now in the sent archive.
         case delivered
         /// A temporary failure; it will be tried again at ``OutboxEvent/nextAttempt``.
@@ -18,26 +18,26 @@ public struct OutboxEvent: Sendable, Hashable {
     }
 
     /// Where the message went.
-    public let kind: Kind
+    package let kind: Kind
     /// The message id.
-    public let id: String
+    package let id: String
     /// Its idempotency key.
-    public let key: String
+    package let key: String
     /// Its labels, such as `case` and `kind`.
-    public let labels: [String: String]
+    package let labels: [String: String]
     /// The server's last reply (or the transport's reason), if any.
-    public let reply: String?
+    package let reply: String?
     /// Why the message is where it is now (the reply, the retry policy's reason, the hold reason).
-    public let reason: String?
+    package let reason: String?
     /// How many attempts the message has had.
-    public let attempts: Int
+    package let attempts: Int
     /// For a deferred message, when it is due again.
-    public let nextAttempt: Date?
+    package let nextAttempt: Date?
     /// When the move happened.
-    public let at: Date
+    package let at: Date
 
     /// The move of `item` into its current state, made at `time` (for stores reporting their moves).
-    public init(_ item: OutboxItem, at time: Date) {
+    package init(_ item: OutboxItem, at time: Date) {
         switch item.state {
         case .sent: kind = .delivered
         case .deferred: kind = .deferred
@@ -59,7 +59,7 @@ public struct OutboxEvent: Sendable, Hashable {
 ///
 /// - Important: at most once per move: if the process dies between a move and its call, the call is lost.
 ///   Reconcile at start-up with ``OutboxStore/list(state:labels:)`` of `.failed` and `.hold`.
-public typealias OutboxObserver = @Sendable (OutboxEvent) async -> Void
+package typealias OutboxObserver = @Sendable (OutboxEvent) async -> Void
 
 /// Sends due messages of an ``OutboxStore`` through a ``MailTransport`` and moves each by its outcome.
 ///
@@ -70,13 +70,13 @@ public typealias OutboxObserver = @Sendable (OutboxEvent) async -> Void
 /// sender processes never send the same message.
 /// Outcomes: delivered → the sent Maildir with the reply; temporary or permanent failure → the ``RetryPolicy``
 /// chooses `deferred/` or `failed/`; uncertain → `hold/` (never resent without an officer).
-public final class OutboxSender: Sendable {
+package final class OutboxSender: Sendable {
     /// The store sent from.
-    public let outbox: any OutboxStore
+    package let outbox: any OutboxStore
     /// How many batches may be in flight at once.
-    public let lanes: Int
+    package let lanes: Int
     /// How many messages go to the transport in one call.
-    public let batchSize: Int
+    package let batchSize: Int
     private let transport: any MailTransport
     private let policy: any RetryPolicy
     private let observer: OutboxObserver?
@@ -97,7 +97,7 @@ public final class OutboxSender: Sendable {
     ///   - afterPass: called at the end of every ``sendDue(while:)`` and ``recover()``, after the observer was told
     ///     of every move of the pass (to send what the pass gathered, such as one alert per officer).
     ///   - logger: where moves that could not be recorded and recoveries are logged (message ids, never addresses).
-    public init(
+    package init(
         outbox: some OutboxStore, transport: some MailTransport, policy: some RetryPolicy = .postfix, lanes: Int = 1,
         batchSize: Int = 10, observer: OutboxObserver? = nil, afterPass: (@Sendable () async -> Void)? = nil,
         logger: Logger = .outboxSilent
@@ -115,20 +115,20 @@ public final class OutboxSender: Sendable {
 
     /// Something the sender could not record or do: a message whose move could not be written, or an outbox it
     /// refused to work in. Reported, never hidden: a caller that reports success despite one is wrong.
-    public struct Problem: Sendable, Hashable, CustomStringConvertible {
+    package struct Problem: Sendable, Hashable, CustomStringConvertible {
         /// The message concerned, if any.
-        public var id: String?
+        package var id: String?
         /// Its labels (such as `case` and `kind`), when known.
-        public var labels: [String: String]
+        package var labels: [String: String]
         /// What failed.
-        public var error: OutboxError
+        package var error: OutboxError
         /// True when the server had accepted the message before the failure.
-        public var wasAccepted: Bool
+        package var wasAccepted: Bool
         /// What becomes of the message, in words for the operator.
-        public var consequence: String
+        package var consequence: String
 
         /// A problem record.
-        public init(id: String?, labels: [String: String], error: OutboxError, wasAccepted: Bool, consequence: String) {
+        package init(id: String?, labels: [String: String], error: OutboxError, wasAccepted: Bool, consequence: String) {
             self.id = id
             self.labels = labels
             self.error = error
@@ -137,7 +137,7 @@ public final class OutboxSender: Sendable {
         }
 
         /// One line naming the message, its case and kind (never a person), what happened and what comes next.
-        public var description: String {
+        package var description: String {
             var what = id ?? "the outbox"
             if let kind = labels["kind"], let reference = labels["case"] {
                 what += " (\(kind) for \(reference))"
@@ -150,22 +150,22 @@ public final class OutboxSender: Sendable {
     }
 
     /// What a pass or a drain did.
-    public struct Report: Sendable, Hashable {
+    package struct Report: Sendable, Hashable {
         /// Messages accepted by the server.
-        public var delivered = 0
+        package var delivered = 0
         /// Messages deferred after a temporary failure.
-        public var deferred = 0
+        package var deferred = 0
         /// Messages that failed.
-        public var failed = 0
+        package var failed = 0
         /// Messages put on hold.
-        public var held = 0
+        package var held = 0
         /// What could not be recorded (each message here is counted in none of the numbers above).
-        public var problems: [Problem] = []
+        package var problems: [Problem] = []
         /// Every message moved.
-        public var total: Int { delivered + deferred + failed + held }
+        package var total: Int { delivered + deferred + failed + held }
 
         /// An empty report.
-        public init() {}
+        package init() {}
 
         mutating func count(_ event: OutboxEvent) {
             switch event.kind {
@@ -177,7 +177,7 @@ public final class OutboxSender: Sendable {
         }
 
         /// The sum of two reports.
-        public static func + (lhs: Report, rhs: Report) -> Report {
+        package static func + (lhs: Report, rhs: Report) -> Report {
             var sum = lhs
             sum.delivered += rhs.delivered
             sum.deferred += rhs.deferred
@@ -191,7 +191,7 @@ public final class OutboxSender: Sendable {
     /// Recovers what senders that died left in `active/`: finished moves are completed, claimed-but-unsent messages
     /// go back, and everything else goes on hold (never resent). Tells the observer of each move.
     @discardableResult
-    public func recover() async -> [OutboxEvent] {
+    package func recover() async -> [OutboxEvent] {
         let events = outbox.recover(except: lease)
         for event in events {
             logger.notice(
@@ -207,7 +207,7 @@ public final class OutboxSender: Sendable {
     /// - Parameter keepGoing: asked before each batch is claimed; once it answers false (a daemon shutting down),
     ///   no new batch is claimed and the batches in flight finish.
     @discardableResult
-    public func sendDue(while keepGoing: @escaping @Sendable () -> Bool = { true }) async -> Report {
+    package func sendDue(while keepGoing: @escaping @Sendable () -> Bool = { true }) async -> Report {
         let report = await sendDueMessages(while: keepGoing)
         await afterPass?()
         return report
@@ -251,7 +251,7 @@ public final class OutboxSender: Sendable {
     /// Runs ``recover()`` then passes of ``sendDue()`` until a pass finds nothing due (or moves nothing); the
     /// report counts the moves of the recovery too.
     @discardableResult
-    public func drain() async -> Report {
+    package func drain() async -> Report {
         var report = Report()
         for event in await recover() { report.count(event) }
         while !Task.isCancelled {
@@ -263,7 +263,7 @@ public final class OutboxSender: Sendable {
     }
 
     /// Recovers, then sends what is due every `interval` until the task is cancelled.
-    public func run<C: Clock>(every interval: Duration, clock: C) async throws where C.Duration == Duration {
+    package func run<C: Clock>(every interval: Duration, clock: C) async throws where C.Duration == Duration {
         await recover()
         while !Task.isCancelled {
             await sendDue()

@@ -1,11 +1,11 @@
-public import Engine
-public import Foundation
-public import Mail
+package import Engine
+package import Foundation
+package import Mail
 import Casework
 
 extension InMemoryTransport {
     /// The messages delivered (accepted) to `address`, as text, in order.
-    public func delivered(to address: String) async -> [String] {
+    package func delivered(to address: String) async -> [String] {
         await deliveries.filter { delivery in
             guard delivery.envelope.recipient.address.lowercased() == address.lowercased() else { return false }
             if case .delivered = delivery.outcome { return true }
@@ -14,14 +14,14 @@ extension InMemoryTransport {
     }
 
     /// The subjects of the messages delivered to `address`, in order (unfolded; ASCII subjects only).
-    public func subjects(to address: String) async -> [String] {
+    package func subjects(to address: String) async -> [String] {
         await delivered(to: address).compactMap { text in
             text.components(separatedBy: "\r\n").first { $0.hasPrefix("Subject: ") }.map { String($0.dropFirst(9)) }
         }
     }
 
     /// How many attempts were made at `address`, whatever their outcome.
-    public func attempts(at address: String) async -> Int {
+    package func attempts(at address: String) async -> Int {
         await deliveries.filter { $0.envelope.recipient.address.lowercased() == address.lowercased() }.count
     }
 }
@@ -29,7 +29,7 @@ extension InMemoryTransport {
 extension Daemon {
     /// Logs a complaint in the daemon's register (as `pals case new` would, without the signal); returns its
     /// reference.
-    public func log(_ complaint: Data) throws -> String {
+    package func log(_ complaint: Data) throws -> String {
         try postroom.casebook.log(json: complaint).reference
     }
 }

@@ -1,15 +1,15 @@
-public import Foundation
+package import Foundation
 
 /// Runs blocking work (a child process and the wait for it) on a Dispatch thread, so a test never blocks the
 /// cooperative pool that other suites' async tests need (two threads on these machines).
-public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+package func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }
 
 /// Runs blocking work that cannot fail on a Dispatch thread, off the cooperative pool.
-public func offPoolWait<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+package func offPoolWait<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(returning: body()) }
     }
@@ -17,7 +17,7 @@ public func offPoolWait<T: Sendable>(_ body: @escaping @Sendable () -> T) async 
 
 extension ProcessRunner {
     /// Runs an executable and waits for it to exit, off the cooperative pool.
-    public static func runOffPool(
+    package static func runOffPool(
         _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
         currentDirectory: URL? = nil
     ) async throws -> ProcessResult {
@@ -26,7 +26,7 @@ extension ProcessRunner {
     }
 
     /// Runs an executable and waits for it to exit, off the cooperative pool.
-    public static func runOffPool(
+    package static func runOffPool(
         _ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
         currentDirectory: URL? = nil
     ) async throws -> ProcessResult {
@@ -36,7 +36,7 @@ extension ProcessRunner {
     }
 
     /// Runs `pals` and waits for it to exit, off the cooperative pool.
-    public static func palsOffPool(
+    package static func palsOffPool(
         _ arguments: [String], input: Data? = nil, environment: [String: String] = [:], currentDirectory: URL? = nil
     ) async throws -> ProcessResult {
         try await runOffPool(palsBinary, arguments, input: input, environment: environment,
@@ -46,14 +46,14 @@ extension ProcessRunner {
 
 extension RunningProcess {
     /// Waits for the process to exit and returns what it printed, off the cooperative pool.
-    public func waitOffPool() async -> ProcessResult {
+    package func waitOffPool() async -> ProcessResult {
         await offPoolWait { self.wait() }
     }
 }
 
 extension Process {
     /// Waits for the process to exit, off the cooperative pool.
-    public func waitUntilExitOffPool() async {
+    package func waitUntilExitOffPool() async {
         await offPoolWait { self.waitUntilExit() }
     }
 }

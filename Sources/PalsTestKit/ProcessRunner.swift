@@ -1,18 +1,18 @@
-public import Foundation
+package import Foundation
 
 /// What a finished process printed and how it exited.
-public struct ProcessResult: Sendable, CustomStringConvertible {
-    public let status: Int32
-    public let stdout: String
-    public let stderr: String
+package struct ProcessResult: Sendable, CustomStringConvertible {
+    package let status: Int32
+    package let stdout: String
+    package let stderr: String
 
-    public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+    package var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
 }
 
 /// Runs programs (above all the real `pals` binary) and captures their output.
-public enum ProcessRunner {
+package enum ProcessRunner {
     /// The `pals` binary of this build: `PALS_BIN` when set, else the one beside the test bundle.
-    public static var palsBinary: URL {
+    package static var palsBinary: URL {
         if let path = ProcessInfo.processInfo.environment["PALS_BIN"], !path.isEmpty { return URL(filePath: path) }
         let testBinary = URL(filePath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = testBinary.deletingLastPathComponent()
@@ -26,7 +26,7 @@ public enum ProcessRunner {
     }
 
     /// Runs `pals` with `arguments`, feeding `input` to standard input; waits for it to exit.
-    public static func pals(
+    package static func pals(
         _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
         currentDirectory: URL? = nil
     ) throws -> ProcessResult {
@@ -35,11 +35,11 @@ public enum ProcessRunner {
 
     /// How long a one-shot command may run before it is killed: a hung command fails its test instead of
     /// hanging the whole run.
-    public static let commandTimeout: TimeInterval = 180
+    package static let commandTimeout: TimeInterval = 180
 
     /// Runs an executable and waits for it to exit; one still running after ``commandTimeout`` is killed
     /// (SIGKILL) and its result says so on standard error.
-    public static func run(
+    package static func run(
         _ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
         currentDirectory: URL? = nil
     ) throws -> ProcessResult {
@@ -64,7 +64,7 @@ public enum ProcessRunner {
     }
 
     /// Starts an executable without waiting; the caller writes to its input and waits.
-    public static func start(
+    package static func start(
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil
     ) throws -> RunningProcess {
         try RunningProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory)
@@ -72,9 +72,9 @@ public enum ProcessRunner {
 }
 
 /// A started child process whose output is collected in the background.
-public final class RunningProcess: @unchecked Sendable {
-    public let process = Process()
-    public let stdin: FileHandle
+package final class RunningProcess: @unchecked Sendable {
+    package let process = Process()
+    package let stdin: FileHandle
     private let out = Pipe()
     private let err = Pipe()
     private let collected = DispatchGroup()
@@ -112,7 +112,7 @@ public final class RunningProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to exit and returns what it printed.
-    public func wait() -> ProcessResult {
+    package func wait() -> ProcessResult {
         process.waitUntilExit()
         collected.wait()
         return ProcessResult(

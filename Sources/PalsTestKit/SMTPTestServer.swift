@@ -1,24 +1,24 @@
-public import Foundation
+package import Foundation
 import Glibc
 
 /// The folder of shared test scripts (Tests/Support).
-public let supportFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+package let supportFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Tests/Support")
 
 /// Decodes the Python scripts' snake_case JSON into camelCase properties.
-public let snakeCaseDecoder: JSONDecoder = {
+package let snakeCaseDecoder: JSONDecoder = {
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     return decoder
 }()
 
-public struct TestSetupError: Error, CustomStringConvertible {
-    public let description: String
-    public init(description: String) { self.description = description }
+package struct TestSetupError: Error, CustomStringConvertible {
+    package let description: String
+    package init(description: String) { self.description = description }
 }
 
 /// A fresh temporary folder, removed by the caller.
-public func makeTemporaryFolder(_ name: String = "mail-test") throws -> URL {
+package func makeTemporaryFolder(_ name: String = "mail-test") throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
@@ -27,7 +27,7 @@ public func makeTemporaryFolder(_ name: String = "mail-test") throws -> URL {
 /// Runs a program and returns its standard output; throws with its standard error when it fails. The program
 /// runs, and is waited for, off the cooperative pool.
 @discardableResult
-public func runTool(_ executable: String, _ arguments: [String]) async throws -> Data {
+package func runTool(_ executable: String, _ arguments: [String]) async throws -> Data {
     try await offPool { try runToolBlocking(executable, arguments) }
 }
 
@@ -52,11 +52,11 @@ private func runToolBlocking(_ executable: String, _ arguments: [String]) throws
 }
 
 /// A self-signed certificate for 127.0.0.1 and localhost, made with `openssl req -x509` at test time.
-public struct TestCertificate {
-    public let certificate: String
-    public let key: String
+package struct TestCertificate {
+    package let certificate: String
+    package let key: String
 
-    public static func make(in folder: URL) async throws -> TestCertificate {
+    package static func make(in folder: URL) async throws -> TestCertificate {
         let cert = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
         try await runTool(
@@ -70,28 +70,28 @@ public struct TestCertificate {
 }
 
 /// What the aiosmtpd server saved about one message.
-public struct ReceivedMessage: Decodable {
-    public let mailFrom: String
-    public let rcptTos: [String]
-    public let connection: Int
-    public let tls: Bool
-    public let authUser: String?
-    public let size: Int
-    public var data = Data()
+package struct ReceivedMessage: Decodable {
+    package let mailFrom: String
+    package let rcptTos: [String]
+    package let connection: Int
+    package let tls: Bool
+    package let authUser: String?
+    package let size: Int
+    package var data = Data()
 
     enum CodingKeys: String, CodingKey { case mailFrom, rcptTos, connection, tls, authUser, size }
 }
 
 /// Tests/Support/smtp_server.py (aiosmtpd) running on a free loopback port as a subprocess.
-public final class SMTPTestServer: @unchecked Sendable {
+package final class SMTPTestServer: @unchecked Sendable {
     // @unchecked: the process is only stopped by stop(); everything else is immutable or read from files.
-    public let port: Int
-    public let folder: URL
-    public let mailFolder: URL
+    package let port: Int
+    package let folder: URL
+    package let mailFolder: URL
     private let process: Process
 
     /// Starts the server and waits (polling, 15 s deadline) until it has written its ready file.
-    public init(_ arguments: [String] = []) async throws {
+    package init(_ arguments: [String] = []) async throws {
         folder = try makeTemporaryFolder("smtp-server")
         mailFolder = folder.appendingPathComponent("mail")
         let ready = folder.appendingPathComponent("ready.json")
@@ -132,16 +132,16 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// `smtp://127.0.0.1:PORT`, or smtps:// for implicit TLS.
-    public func url(_ scheme: String = "smtp") -> String { "\(scheme)://127.0.0.1:\(port)" }
+    package func url(_ scheme: String = "smtp") -> String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// How many connections the server accepted.
-    public var connections: Int {
+    package var connections: Int {
         let text = (try? String(contentsOf: mailFolder.appendingPathComponent("connections"), encoding: .utf8)) ?? "0"
         return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     /// Every RCPT address the server was sent, accepted or not.
-    public var rcptAddresses: [String] {
+    package var rcptAddresses: [String] {
         let text = (try? String(contentsOf: mailFolder.appendingPathComponent("events.jsonl"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -152,7 +152,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// How many events of `kind` (`connect`, `rcpt`, `message`, `drop`, `data-reply`, `auth-echo`) were recorded.
-    public func eventCount(_ kind: String) -> Int {
+    package func eventCount(_ kind: String) -> Int {
         let text = (try? String(contentsOf: mailFolder.appendingPathComponent("events.jsonl"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").filter { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["event"] as? String == kind
@@ -160,7 +160,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// The messages saved so far, in the order received.
-    public func messages() throws -> [ReceivedMessage] {
+    package func messages() throws -> [ReceivedMessage] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path)) ?? []
         return try names.filter { $0.hasPrefix("msg-") && $0.hasSuffix(".json") }.sorted().map { name in
             let json = mailFolder.appendingPathComponent(name)
@@ -171,7 +171,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// The Message-IDs of every complete message received, with how many times each came.
-    public func receivedMessageIDs() -> [String: Int] {
+    package func receivedMessageIDs() -> [String: Int] {
         var counts: [String: Int] = [:]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path)) ?? []
         for name in names where name.hasSuffix(".json") && name.hasPrefix("msg-") {
@@ -183,20 +183,20 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// The path of the n-th saved message (from 1).
-    public func messagePath(_ number: Int) -> String {
+    package func messagePath(_ number: Int) -> String {
         mailFolder.appendingPathComponent(String(format: "msg-%04d.eml", number)).path
     }
 
     /// Stops the server: SIGTERM, then SIGKILL if it has not exited within a second (it waits for open
     /// connections, and a transport may keep one). The wait runs on a Dispatch thread, never on the cooperative pool.
-    public func stop() async {
+    package func stop() async {
         let (process, folder) = (self.process, self.folder)
         await offPoolWait { Self.stop(process, removing: folder) }
     }
 
     /// Stops the server without waiting: for a sync context (a `defer`, `deinit`) where `await stop()` cannot be
     /// used. The signals, the wait and the clean-up run on a Dispatch thread.
-    public func stopInBackground() {
+    package func stopInBackground() {
         let (process, folder) = (self.process, self.folder)
         DispatchQueue.global().async { Self.stop(process, removing: folder) }
     }
@@ -217,7 +217,7 @@ public final class SMTPTestServer: @unchecked Sendable {
 }
 
 /// Runs `body` with a started aiosmtpd server, and stops the server afterwards (awaiting it, off the pool).
-public func withSMTPServer<T>(
+package func withSMTPServer<T>(
     _ arguments: [String] = [], _ body: (SMTPTestServer) async throws -> T
 ) async throws -> T {
     let server = try await SMTPTestServer(arguments)
@@ -232,39 +232,39 @@ public func withSMTPServer<T>(
 }
 
 /// A message as Python's `email` package (policy=default) sees it, from Tests/Support/smtp_parse.py.
-public struct ParsedMessage: Decodable {
-    public struct Address: Decodable, Equatable {
-        public let displayName: String
-        public let addrSpec: String
+package struct ParsedMessage: Decodable {
+    package struct Address: Decodable, Equatable {
+        package let displayName: String
+        package let addrSpec: String
 
-        public init(displayName: String, addrSpec: String) {
+        package init(displayName: String, addrSpec: String) {
             self.displayName = displayName
             self.addrSpec = addrSpec
         }
     }
 
-    public struct Part: Decodable {
-        public let contentType: String
-        public let charset: String?
-        public let transferEncoding: String?
-        public let filename: String?
-        public let legacyFilename: String?
-        public let text: String?
-        public let size: Int?
-        public let savedAs: String?
+    package struct Part: Decodable {
+        package let contentType: String
+        package let charset: String?
+        package let transferEncoding: String?
+        package let filename: String?
+        package let legacyFilename: String?
+        package let text: String?
+        package let size: Int?
+        package let savedAs: String?
     }
 
-    public let headerNames: [String]
-    public let headers: [String: [String]]
-    public let from: [Address]
-    public let to: [Address]
-    public let cc: [Address]
-    public let replyTo: [Address]
-    public let defects: [String]
-    public let parts: [Part]
+    package let headerNames: [String]
+    package let headers: [String: [String]]
+    package let from: [Address]
+    package let to: [Address]
+    package let cc: [Address]
+    package let replyTo: [Address]
+    package let defects: [String]
+    package let parts: [Part]
 
     /// Parses the .eml at `path`, saving binary parts into `attachments` if given.
-    public static func parse(_ path: String, attachments: URL? = nil) async throws -> ParsedMessage {
+    package static func parse(_ path: String, attachments: URL? = nil) async throws -> ParsedMessage {
         let output = try await runTool(
             "/usr/bin/python3",
             [supportFolder.appendingPathComponent("smtp_parse.py").path, path] + (attachments.map { [$0.path] } ?? []))
@@ -272,7 +272,7 @@ public struct ParsedMessage: Decodable {
     }
 
     /// Parses message bytes (written to a temporary file first).
-    public static func parse(_ data: Data, attachments: URL? = nil) async throws -> ParsedMessage {
+    package static func parse(_ data: Data, attachments: URL? = nil) async throws -> ParsedMessage {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("parse-\(UUID().uuidString).eml")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -281,7 +281,7 @@ public struct ParsedMessage: Decodable {
 }
 
 /// The Message-ID header of raw message bytes.
-public func messageID(in data: Data) -> String? {
+package func messageID(in data: Data) -> String? {
     let text = String(decoding: data.prefix(65536), as: UTF8.self)
     for line in text.components(separatedBy: "\r\n").prefix(while: { !$0.isEmpty }) {
         if line.lowercased().hasPrefix("message-id:") {

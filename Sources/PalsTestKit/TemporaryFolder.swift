@@ -1,20 +1,20 @@
-public import Foundation
+package import Foundation
 
 /// A fresh folder under the system's temporary directory, removed with ``remove()``.
-public struct TemporaryFolder: Sendable {
+package struct TemporaryFolder: Sendable {
     /// The folder.
-    public let url: URL
+    package let url: URL
 
     /// Creates a new, empty folder whose name starts with `prefix`.
-    public init(_ prefix: String = "pals-test") throws {
+    package init(_ prefix: String = "pals-test") throws {
         let base = URL(filePath: NSTemporaryDirectory(), directoryHint: .isDirectory)
         url = base.appending(path: "\(prefix)-\(UUID().uuidString.prefix(8))", directoryHint: .isDirectory)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
     /// A path inside the folder.
-    public func appending(_ path: String) -> URL { url.appending(path: path) }
+    package func appending(_ path: String) -> URL { url.appending(path: path) }
 
     /// Removes the folder and everything in it.
-    public func remove() { try? FileManager.default.removeItem(at: url) }
+    package func remove() { try? FileManager.default.removeItem(at: url) }
 }

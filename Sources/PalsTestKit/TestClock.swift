@@ -1,23 +1,23 @@
-public import Foundation
+package import Foundation
 import Synchronization
-public import Primitives
+package import Primitives
 
 /// A clock for tests that moves only when told: it gives both "now" (``wallClock``, a ``WallClock`` starting at a
 /// chosen instant) and sleeping (it is a `Clock`), so a test runs a week of a daemon's life in milliseconds.
 ///
 /// Sleepers wait until ``advance(by:)`` or ``advance(to:)`` moves the clock past their deadline; a sleeper whose
 /// task is cancelled wakes at once with `CancellationError`, as with `ContinuousClock`.
-public final class TestClock: Clock, Sendable {
+package final class TestClock: Clock, Sendable {
     /// A point on the test clock: the time since it started.
-    public struct Instant: InstantProtocol, Sendable, Hashable {
+    package struct Instant: InstantProtocol, Sendable, Hashable {
         /// The time since the clock's start.
-        public var offset: Duration
+        package var offset: Duration
 
-        public init(offset: Duration) { self.offset = offset }
+        package init(offset: Duration) { self.offset = offset }
 
-        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        public func duration(to other: Instant) -> Duration { other.offset - offset }
-        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        package func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        package func duration(to other: Instant) -> Duration { other.offset - offset }
+        package static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     private struct Sleeper: Sendable {
@@ -32,39 +32,39 @@ public final class TestClock: Clock, Sendable {
     }
 
     /// The wall-clock instant the clock started at.
-    public let start: Date
+    package let start: Date
     private let state = Mutex(State())
 
     /// A clock whose wall time starts at `start`.
-    public init(start: Date) {
+    package init(start: Date) {
         self.start = start
     }
 
     /// A clock whose wall time starts at an ISO 8601 instant such as `2026-11-25T09:00:00Z`.
-    public convenience init(_ iso: String) {
+    package convenience init(_ iso: String) {
         guard let start = ISO8601DateFormatter().date(from: iso) else { preconditionFailure("not ISO 8601: \(iso)") }
         self.init(start: start)
     }
 
-    public var now: Instant { state.withLock { $0.now } }
-    public var minimumResolution: Duration { .zero }
+    package var now: Instant { state.withLock { $0.now } }
+    package var minimumResolution: Duration { .zero }
 
     /// The wall-clock time now.
-    public var date: Date { start.addingTimeInterval(Self.seconds(now.offset)) }
+    package var date: Date { start.addingTimeInterval(Self.seconds(now.offset)) }
 
     /// "Now" for the code under test: the wall time of this clock.
-    public var wallClock: WallClock { WallClock { self.date } }
+    package var wallClock: WallClock { WallClock { self.date } }
 
     /// How many tasks sleep on the clock.
-    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+    package var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
     /// The wall time at which the earliest sleeper wakes, if any sleeps.
-    public var nextWake: Date? {
+    package var nextWake: Date? {
         state.withLock { $0.sleepers.values.map(\.deadline).min() }
             .map { start.addingTimeInterval(Self.seconds($0.offset)) }
     }
 
-    public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
+    package func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -85,7 +85,7 @@ public final class TestClock: Clock, Sendable {
     }
 
     /// Moves the clock on by `duration` and wakes every sleeper whose deadline has come.
-    public func advance(by duration: Duration) {
+    package func advance(by duration: Duration) {
         precondition(duration >= .zero, "a clock never goes back")
         let woken = state.withLock { state -> [Sleeper] in
             state.now = state.now.advanced(by: duration)
@@ -98,7 +98,7 @@ public final class TestClock: Clock, Sendable {
     }
 
     /// Moves the clock on to the wall time `date` (nothing happens if it is already there or later).
-    public func advance(to date: Date) {
+    package func advance(to date: Date) {
         let ahead = date.timeIntervalSince(self.date)
         guard ahead > 0 else { return }
         // Whole microseconds, rounded up, so a sleeper due at exactly `date` wakes.

@@ -1,25 +1,25 @@
-public import Engine
-public import Foundation
-public import Logging
-public import Mail
+package import Engine
+package import Foundation
+package import Logging
+package import Mail
 import Dispatch
 import ServiceLifecycle
-public import Primitives
+package import Primitives
 import Casework
 import Outbox
 import Synchronization
 
 /// How a test daemon's stores are made: the case store (a ``Casebook`` over a register) and the postroom with its
 /// outbox: the SQLite register and the folder outbox of a real workspace, or their in-memory twins.
-public struct DaemonStores: Sendable, CustomStringConvertible {
+package struct DaemonStores: Sendable, CustomStringConvertible {
     /// What the stores are, for a parameterized test's name.
-    public var name: String
+    package var name: String
     /// Opens the cases of a workspace on a clock.
-    public var casebook: @Sendable (Workspace, WallClock) throws -> Casebook
+    package var casebook: @Sendable (Workspace, WallClock) throws -> Casebook
     /// Makes the postroom (letters, outbox, alerts) of a casebook.
-    public var postroom: @Sendable (Casebook, Logger) throws -> Postroom
+    package var postroom: @Sendable (Casebook, Logger) throws -> Postroom
 
-    public init(
+    package init(
         name: String = "custom stores",
         casebook: @escaping @Sendable (Workspace, WallClock) throws -> Casebook,
         postroom: @escaping @Sendable (Casebook, Logger) throws -> Postroom
@@ -29,10 +29,10 @@ public struct DaemonStores: Sendable, CustomStringConvertible {
         self.postroom = postroom
     }
 
-    public var description: String { name }
+    package var description: String { name }
 
     /// The workspace's SQLite register and its `Outbox/` folders.
-    public static var sqliteAndFolders: DaemonStores {
+    package static var sqliteAndFolders: DaemonStores {
         DaemonStores(
             name: "SQLite register and folder outbox",
             casebook: { workspace, clock in try Casebook(workspace: workspace, clock: clock) },
@@ -42,7 +42,7 @@ public struct DaemonStores: Sendable, CustomStringConvertible {
     /// An ``InMemoryCaseStore`` and an ``InMemoryOutbox``, made afresh each time this is read: nothing of the cases
     /// or the messages reaches the workspace's register or `Outbox/` folder. One value keeps its stores across the
     /// daemons it starts (a restart test passes the same value to each ``withDaemon(in:clock:stores:…)``).
-    public static var inMemory: DaemonStores {
+    package static var inMemory: DaemonStores {
         let cases = InMemoryCaseStore.inMemory()
         let outbox = Mutex<InMemoryOutbox?>(nil)
         return DaemonStores(
@@ -60,19 +60,19 @@ public struct DaemonStores: Sendable, CustomStringConvertible {
     }
 
     /// Both kinds of stores, for tests that must hold over each.
-    public static var all: [DaemonStores] { [.sqliteAndFolders, .inMemory] }
+    package static var all: [DaemonStores] { [.sqliteAndFolders, .inMemory] }
 }
 
 /// A workspace for in-process daemon tests, made as `pals init` makes one, in a temporary folder; it outlives one
 /// ``withDaemon(in:…)`` so a test can stop a daemon and start another on the same cases.
-public struct DaemonWorkspace: Sendable {
+package struct DaemonWorkspace: Sendable {
     /// The temporary folder holding the workspace.
-    public let folder: TemporaryFolder
+    package let folder: TemporaryFolder
     /// The workspace folder (`pals.yaml`, `Templates/`, `Outbox/`, the register).
-    public let root: URL
+    package let root: URL
 
     /// Makes the workspace; `configure` may edit its files (`pals.yaml`) before any daemon opens it.
-    public init(configure: (URL) throws -> Void = { _ in }) throws {
+    package init(configure: (URL) throws -> Void = { _ in }) throws {
         folder = try TemporaryFolder("daemon")
         root = folder.appending("ws")
         try Workspace.create(at: root)
@@ -80,7 +80,7 @@ public struct DaemonWorkspace: Sendable {
     }
 
     /// Replaces `old` (which must appear) with `new` in `pals.yaml`.
-    public func editConfiguration(replacing old: String, with new: String) throws {
+    package func editConfiguration(replacing old: String, with new: String) throws {
         let file = root.appending(path: "pals.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
         guard text.contains(old) else { throw HarnessError("pals.yaml has no \(old)") }
@@ -88,14 +88,14 @@ public struct DaemonWorkspace: Sendable {
     }
 
     /// Removes the workspace and its folder.
-    public func remove() { folder.remove() }
+    package func remove() { folder.remove() }
 
     /// The example complaint (every person in it invented) with its own email address, receipt time and settings.
     /// - Parameters:
     ///   - email: the complainant's address.
     ///   - received: when it was received (ISO 8601); by default the example's Monday 23 November 2026.
     ///   - preferredContact: `email` or `post`.
-    public static func complaint(
+    package static func complaint(
         email: String = "eira.example@example.org", received: String = "2026-11-23T10:15:00Z",
         preferredContact: String = "email", officer: String = "alex"
     ) throws -> Data {
@@ -109,14 +109,14 @@ public struct DaemonWorkspace: Sendable {
     }
 
     /// `Examples/complaint.json` of the repository.
-    public static let exampleComplaint = URL(filePath: #filePath).deletingLastPathComponent()
+    package static let exampleComplaint = URL(filePath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appending(path: "Examples/complaint.json")
 }
 
 /// A harness failure: a wait that ran out of time, a daemon that would not stop.
-public struct HarnessError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct HarnessError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// Runs a daemon in-process over a test workspace, with the in-memory mail transport and a ``TestClock`` that drives
@@ -134,7 +134,7 @@ public struct HarnessError: Error, CustomStringConvertible {
 ///   - safetyInterval: the longest intake and the watcher sleep without a signal.
 ///   - senderSafetyInterval: the longest the sender sleeps without a signal.
 ///   - body: the test; it is given the daemon, the clock and the transport.
-public func withDaemon<T: Sendable>(
+package func withDaemon<T: Sendable>(
     in workspace: DaemonWorkspace? = nil, start: String = "2026-11-25T09:00:00Z",
     stores: DaemonStores = .sqliteAndFolders, transport: InMemoryTransport = InMemoryTransport(),
     safetyInterval: Duration = Daemon.defaultSafetyInterval,
@@ -149,7 +149,7 @@ public func withDaemon<T: Sendable>(
 
 /// ``withDaemon(in:start:stores:transport:safetyInterval:senderSafetyInterval:_:)`` on a clock the test already has (a
 /// daemon restarted later in the same simulated week).
-public func withDaemon<T: Sendable>(
+package func withDaemon<T: Sendable>(
     in workspace: DaemonWorkspace? = nil, clock: TestClock, stores: DaemonStores = .sqliteAndFolders,
     transport: InMemoryTransport = InMemoryTransport(), safetyInterval: Duration = Daemon.defaultSafetyInterval,
     senderSafetyInterval: Duration = Daemon.senderSafetyInterval,
@@ -217,7 +217,7 @@ private func stop(_ group: ServiceGroup, _ running: Task<Void, any Error>) async
 extension TestClock {
     /// Waits until the daemon has done everything due at the current time: every service sleeps on this clock
     /// until a later time, and no wake-up is pending. Throws after `seconds` of real time.
-    public func settle(_ daemon: Daemon, within seconds: Double = 60) async throws {
+    package func settle(_ daemon: Daemon, within seconds: Double = 60) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while !(daemon.isIdle && sleeperCount >= DaemonActivity.Service.allCases.count) {
             guard ContinuousClock.now < deadline else {
@@ -229,7 +229,7 @@ extension TestClock {
 
     /// Moves the clock on to `date`, stopping at each time a service wakes and letting the daemon settle there, so
     /// every reminder time, retry and alert window on the way happens in order.
-    public func run(_ daemon: Daemon, until date: Date, within seconds: Double = 60) async throws {
+    package func run(_ daemon: Daemon, until date: Date, within seconds: Double = 60) async throws {
         try await settle(daemon, within: seconds)
         while self.date < date {
             advance(to: min(nextWake ?? date, date))
@@ -238,7 +238,7 @@ extension TestClock {
     }
 
     /// Moves the clock on by `duration` the way ``run(_:until:within:)`` does.
-    public func run(_ daemon: Daemon, for duration: Duration, within seconds: Double = 60) async throws {
+    package func run(_ daemon: Daemon, for duration: Duration, within seconds: Double = 60) async throws {
         try await run(daemon, until: date.addingTimeInterval(Self.seconds(duration)), within: seconds)
     }
 }

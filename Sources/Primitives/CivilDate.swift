@@ -1,34 +1,34 @@
-public import Foundation
+package import Foundation
 
 /// A day of the week, numbered as in ISO 8601 (Monday is 1, Sunday is 7).
-public enum Weekday: Int, Sendable, Hashable, CaseIterable, Codable {
+package enum Weekday: Int, Sendable, Hashable, CaseIterable, Codable {
     case monday = 1
     case tuesday, wednesday, thursday, friday, saturday, sunday
 
     /// Whether this is Saturday or Sunday.
-    public var isWeekend: Bool { self.rawValue >= 6 }
+    package var isWeekend: Bool { self.rawValue >= 6 }
 }
 
 /// A calendar date with no time and no time zone: the day a letter was received or is due.
 ///
 /// Stores a day number (days since 1970-01-01) beside its year, month and day, so comparing, hashing and adding
 /// days is integer arithmetic. Years 1 to 9999 can be parsed and printed; it encodes as a `"YYYY-MM-DD"` string.
-public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+package struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// Days since 1970-01-01 (which is day 0; earlier dates are negative).
-    public let dayNumber: Int
+    package let dayNumber: Int
     private let y: Int32
     private let m: UInt8
     private let d: UInt8
 
     /// The year, e.g. 2026.
-    public var year: Int { Int(self.y) }
+    package var year: Int { Int(self.y) }
     /// The month, 1 to 12.
-    public var month: Int { Int(self.m) }
+    package var month: Int { Int(self.m) }
     /// The day of the month, 1 to 31.
-    public var day: Int { Int(self.d) }
+    package var day: Int { Int(self.d) }
 
     /// Makes a date from its parts, or nil when the parts name no date (2026-02-30) or the year is outside 1…9999.
-    public init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             day >= 1, day <= CivilDate.daysInMonth(month, year: year)
         else { return nil }
@@ -39,7 +39,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Makes the date with the given day number (days since 1970-01-01).
-    public init(dayNumber: Int) {
+    package init(dayNumber: Int) {
         self.dayNumber = dayNumber
         // Howard Hinnant's civil_from_days.
         let z = dayNumber + 719_468
@@ -56,7 +56,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Parses exactly `YYYY-MM-DD` (four, two and two digits); nil for anything else or a date that does not exist.
-    public init?(iso: String) {
+    package init?(iso: String) {
         var text = iso
         let parsed: (Int, Int, Int)? = text.withUTF8 { bytes in
             guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
@@ -77,13 +77,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Makes the date that `date` falls on in `timeZone` (by default Europe/London, so 00:30 BST is the new day).
-    public init(_ date: Date, timeZone: TimeZone = .europeLondon) {
+    package init(_ date: Date, timeZone: TimeZone = .europeLondon) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)
         self.init(dayNumber: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
     }
 
     /// The date as `YYYY-MM-DD`.
-    public var iso: String {
+    package var iso: String {
         func pad(_ value: Int, _ width: Int) -> String {
             let digits = String(value)
             return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
@@ -92,28 +92,28 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// The date as `YYYY-MM-DD`.
-    public var description: String { self.iso }
+    package var description: String { self.iso }
 
     /// The day of the week.
-    public var weekday: Weekday {
+    package var weekday: Weekday {
         // 1970-01-01 was a Thursday (ISO 4).
         let offset = (self.dayNumber + 3) % 7
         return Weekday(rawValue: (offset < 0 ? offset + 7 : offset) + 1)!
     }
 
     /// Whether the date is a Saturday or a Sunday.
-    public var isWeekend: Bool {
+    package var isWeekend: Bool {
         let offset = (self.dayNumber + 3) % 7
         return (offset < 0 ? offset + 7 : offset) >= 5
     }
 
     /// The date `days` days later (earlier when negative).
-    public func adding(days: Int) -> CivilDate {
+    package func adding(days: Int) -> CivilDate {
         CivilDate(dayNumber: self.dayNumber + days)
     }
 
     /// The same day number `months` calendar months later, clamped to the month's last day (31 Aug + 6 → 28/29 Feb).
-    public func adding(months: Int) -> CivilDate {
+    package func adding(months: Int) -> CivilDate {
         let index = self.year * 12 + (self.month - 1) + months
         let year = index >= 0 ? index / 12 : (index - 11) / 12
         let month = index - year * 12 + 1
@@ -122,12 +122,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Calendar days from this date to `other` (negative when `other` is earlier).
-    public func days(to other: CivilDate) -> Int {
+    package func days(to other: CivilDate) -> Int {
         other.dayNumber - self.dayNumber
     }
 
     /// The instant this date starts, or `hour`:`minute` on it, in `timeZone` (by default Europe/London).
-    public func date(hour: Int = 0, minute: Int = 0, in timeZone: TimeZone = .europeLondon) -> Date {
+    package func date(hour: Int = 0, minute: Int = 0, in timeZone: TimeZone = .europeLondon) -> Date {
         let local = TimeInterval(self.dayNumber * 86_400 + hour * 3600 + minute * 60)
         var guess = Date(
             timeIntervalSince1970: local
@@ -137,12 +137,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Whether `year` is a Gregorian leap year.
-    public static func isLeapYear(_ year: Int) -> Bool {
+    package static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
     /// The number of days in `month` of `year`.
-    public static func daysInMonth(_ month: Int, year: Int) -> Int {
+    package static func daysInMonth(_ month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -160,14 +160,14 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return era * 146_097 + doe - 719_468
     }
 
-    public static func == (lhs: CivilDate, rhs: CivilDate) -> Bool { lhs.dayNumber == rhs.dayNumber }
+    package static func == (lhs: CivilDate, rhs: CivilDate) -> Bool { lhs.dayNumber == rhs.dayNumber }
 
-    public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
+    package static func < (lhs: CivilDate, rhs: CivilDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.dayNumber) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(self.dayNumber) }
 
     /// Decodes a `"YYYY-MM-DD"` string, refusing any other form.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = CivilDate(iso: text) else {
@@ -178,7 +178,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Encodes the date as a `"YYYY-MM-DD"` string.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.iso)
     }

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// The one shape of a pals error, in every target: a code to match, context, a message a person can act on and a
 /// log form that carries no personal data.
@@ -13,7 +13,7 @@ public import Foundation
 ///   declared in the type's own module so its users need not import Primitives to read it.
 /// - `errorDescription` is the message the CLI shows (exit 1): what went wrong and what to do, and it may show the
 ///   value the person gave, escaped.
-public protocol PalsError: Error, Sendable, CustomStringConvertible, LocalizedError {
+package protocol PalsError: Error, Sendable, CustomStringConvertible, LocalizedError {
     /// What kind of problem this is.
     var code: ErrorCode<Self> { get }
     /// The facts a log may carry, in order: each a name and a value holding no personal data.
@@ -24,10 +24,10 @@ public protocol PalsError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 extension PalsError {
     /// No context by default.
-    public var logContext: [(name: String, value: String)] { [] }
+    package var logContext: [(name: String, value: String)] { [] }
 
     /// The log form: `code (name value, …): reason`, with control characters escaped; never personal data.
-    public var logDescription: String {
+    package var logDescription: String {
         var text = code.name
         let context = logContext
         if !context.isEmpty {
@@ -40,16 +40,16 @@ extension PalsError {
 
 /// The code of a pals error: a stable name, typed by the error it belongs to (a `MailError` code never equals an
 /// `OutboxError` code). Each error type declares its codes as static members of `ErrorCode where Domain == Self`.
-public struct ErrorCode<Domain>: Hashable, Sendable, CustomStringConvertible {
+package struct ErrorCode<Domain>: Hashable, Sendable, CustomStringConvertible {
     /// The stable name, e.g. `invalid address`; shown in logs.
-    public let name: String
+    package let name: String
 
     /// A code named `name`; used by the error types' own static members.
     package init(_ name: String) {
         self.name = name
     }
 
-    public var description: String { self.name }
+    package var description: String { self.name }
 }
 
 extension ErrorCode where Domain: PalsError {
@@ -57,7 +57,7 @@ extension ErrorCode where Domain: PalsError {
     ///
     /// Each error type's module declares `~=` with it (`catch MailError.Code.invalidAddress { … }`), so a file that
     /// imports that module can match its codes without importing Primitives too.
-    public func matches(_ error: any Error) -> Bool {
+    package func matches(_ error: any Error) -> Bool {
         (error as? Domain)?.code == self
     }
 }

@@ -229,15 +229,15 @@ package enum PrivateFiles {
 }
 
 /// A file operation of ``PrivateFiles`` that failed or was refused: what was being done, where, and why.
-public struct FileError: PalsError, Hashable {
+package struct FileError: PalsError, Hashable {
     /// What went wrong.
-    public let code: ErrorCode<FileError>
+    package let code: ErrorCode<FileError>
     /// What was being done, e.g. `write` or `create the folder`.
-    public let action: String
+    package let action: String
     /// The file or folder concerned.
-    public let path: String
+    package let path: String
     /// The errno of a `failed` operation (0 otherwise).
-    public let errno: Int32
+    package let errno: Int32
 
     package init(_ code: ErrorCode<FileError>, _ action: String, _ path: String) {
         self.code = code
@@ -254,10 +254,10 @@ public struct FileError: PalsError, Hashable {
     }
 
     /// The system's words for ``errno``, e.g. `No space left on device`.
-    public var systemReason: String { String(cString: strerror(errno)) }
+    package var systemReason: String { String(cString: strerror(errno)) }
 
     /// What is wrong, without the path: `could not write: No space left on device`, `is a symbolic link`.
-    public var problem: String {
+    package var problem: String {
         switch code {
         case .symbolicLink: "is a symbolic link"
         case .notARegularFile: "is not a regular file"
@@ -267,26 +267,26 @@ public struct FileError: PalsError, Hashable {
         }
     }
 
-    public var logContext: [(name: String, value: String)] { [("path", path)] }
+    package var logContext: [(name: String, value: String)] { [("path", path)] }
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logReason: String? { problem }
+    package var description: String { logDescription }
+    package var logReason: String? { problem }
 
     /// E.g. `could not create the folder /srv/pals/Outbox: Permission denied`, or `…: it is a symbolic link`.
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         "could not \(action) \(path): " + (code == .failed ? systemReason : "it \(problem)")
     }
 }
 
 extension ErrorCode where Domain == FileError {
     /// A system call failed; see ``FileError/errno``.
-    public static let failed = Self("file operation failed")
+    package static let failed = Self("file operation failed")
     /// A symbolic link was found where a file or folder was expected; it is never followed.
-    public static let symbolicLink = Self("symbolic link refused")
+    package static let symbolicLink = Self("symbolic link refused")
     /// Something other than a regular file (a FIFO, a device, a folder) was found where a file was expected.
-    public static let notARegularFile = Self("not a regular file")
+    package static let notARegularFile = Self("not a regular file")
     /// Something other than a folder was found where a folder was expected.
-    public static let notAFolder = Self("not a folder")
+    package static let notAFolder = Self("not a folder")
     /// The folder is not there.
-    public static let missing = Self("missing")
+    package static let missing = Self("missing")
 }

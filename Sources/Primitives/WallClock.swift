@@ -1,32 +1,32 @@
-public import Foundation
+package import Foundation
 
 /// Where "now" comes from: the system clock in production, a fixed instant in tests.
 ///
 /// - Important: the library never reads the time except through a clock it is given.
-public struct WallClock: Sendable {
+package struct WallClock: Sendable {
     /// Returns the current instant.
-    public let now: @Sendable () -> Date
+    package let now: @Sendable () -> Date
 
     /// Makes a clock that asks `now` for the time.
-    public init(now: @escaping @Sendable () -> Date) {
+    package init(now: @escaping @Sendable () -> Date) {
         self.now = now
     }
 
     /// The system clock.
-    public static let system = WallClock { Date() }
+    package static let system = WallClock { Date() }
 
     /// A clock stopped at `instant`.
-    public static func fixed(_ instant: Date) -> WallClock {
+    package static func fixed(_ instant: Date) -> WallClock {
         WallClock { instant }
     }
 
     /// A clock stopped at noon, London time, on `day`.
-    public static func fixed(_ day: CivilDate) -> WallClock {
+    package static func fixed(_ day: CivilDate) -> WallClock {
         .fixed(day.date(hour: 12))
     }
 
     /// Today's date in `timeZone` (by default Europe/London).
-    public func today(in timeZone: TimeZone = .europeLondon) -> CivilDate {
+    package func today(in timeZone: TimeZone = .europeLondon) -> CivilDate {
         CivilDate(self.now(), timeZone: timeZone)
     }
 }

@@ -1,6 +1,6 @@
-public import Primitives
+package import Primitives
 /// A division of the GOV.UK bank-holiday feed: the jurisdiction whose bank holidays a calendar observes.
-public enum Division: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
+package enum Division: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     /// England and Wales.
     case englandAndWales = "england-and-wales"
     /// Scotland.
@@ -9,22 +9,22 @@ public enum Division: String, Sendable, Hashable, CaseIterable, Codable, CustomS
     case northernIreland = "northern-ireland"
 
     /// The feed's name of the division, e.g. `england-and-wales`.
-    public var description: String { self.rawValue }
+    package var description: String { self.rawValue }
 }
 
 /// A bank holiday of one division: a day that is not a working day there.
-public struct BankHoliday: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct BankHoliday: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The day of the holiday (a substitute day when the holiday itself fell on a weekend).
-    public var date: CivilDate
+    package var date: CivilDate
     /// The feed's title, e.g. "Christmas Day" or "New Year’s Day" (curly apostrophe).
-    public var title: String
+    package var title: String
     /// The division that observes it.
-    public var division: Division
+    package var division: Division
     /// The feed's notes: "", "Substitute day" or "Extra bank holiday".
-    public var notes: String
+    package var notes: String
 
     /// Makes a bank holiday.
-    public init(date: CivilDate, title: String, division: Division, notes: String = "") {
+    package init(date: CivilDate, title: String, division: Division, notes: String = "") {
         self.date = date
         self.title = title
         self.division = division
@@ -32,7 +32,7 @@ public struct BankHoliday: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// The date and title, with the notes in brackets when there are any.
-    public var description: String {
+    package var description: String {
         self.notes.isEmpty ? "\(self.date) \(self.title)" : "\(self.date) \(self.title) (\(self.notes))"
     }
 }

@@ -1,12 +1,12 @@
-public import Primitives
-public import Foundation
+package import Primitives
+package import Foundation
 
 /// The bank holidays of the three divisions as published by GOV.UK (https://www.gov.uk/bank-holidays.json).
 ///
 /// Where the data covers a year (from the year of its first event to the year of its last, per division), the data
 /// alone decides that year; other years come from ``HolidayRules``. The shipped copy is Crown copyright, published
 /// under the Open Government Licence v3.0.
-public struct HolidayData: Sendable, Hashable {
+package struct HolidayData: Sendable, Hashable {
     /// One division's events, sorted by date, with the years they cover.
     struct Events: Sendable, Hashable {
         var holidays: [BankHoliday]
@@ -15,16 +15,16 @@ public struct HolidayData: Sendable, Hashable {
     }
 
     /// A short string that identifies the data, e.g. `gov.uk 2012-01-02…2028-12-26 #1a2b3c4d`.
-    public let version: String
+    package let version: String
     /// The earliest holiday in the data (all divisions).
-    public let firstDate: CivilDate
+    package let firstDate: CivilDate
     /// The latest holiday in the data (all divisions).
-    public let lastDate: CivilDate
+    package let lastDate: CivilDate
     private let events: [Division: Events]
 
     /// The copy of the GOV.UK feed shipped with pals (2012–2028), compiled into the program (SwiftPM's
     /// `embedInCode`), so an installed `pals` needs no resource bundle beside it.
-    public static let shipped: HolidayData = {
+    package static let shipped: HolidayData = {
         do {
             return try HolidayData(json: Data(PackageResources.bank_holidays_json))
         } catch {
@@ -36,7 +36,7 @@ public struct HolidayData: Sendable, Hashable {
     ///
     /// - Throws: ``HolidayDataError`` naming the problem: not JSON, a missing or empty division, a bad date, a
     ///   duplicate date, or a year with no holidays inside the covered range.
-    public init(json: Data) throws(HolidayDataError) {
+    package init(json: Data) throws(HolidayDataError) {
         let feed: [String: FeedDivision]
         do {
             feed = try JSONDecoder().decode([String: FeedDivision].self, from: json)
@@ -75,7 +75,7 @@ public struct HolidayData: Sendable, Hashable {
     /// - Parameters:
     ///   - holidays: the holidays of all three divisions, in any order.
     ///   - source: the first word of ``version``.
-    public init(holidays: [BankHoliday], source: String = "custom") throws(HolidayDataError) {
+    package init(holidays: [BankHoliday], source: String = "custom") throws(HolidayDataError) {
         var events: [Division: Events] = [:]
         for division in Division.allCases {
             let list = holidays.filter { $0.division == division }.sorted { $0.date < $1.date }
@@ -111,28 +111,28 @@ public struct HolidayData: Sendable, Hashable {
     }
 
     /// The years covered by the data for `division`: those years use the data only.
-    public func years(for division: Division) -> ClosedRange<Int> {
+    package func years(for division: Division) -> ClosedRange<Int> {
         self.events[division]!.years
     }
 
     /// The years covered by the data for every division.
-    public var coveredYears: ClosedRange<Int> {
+    package var coveredYears: ClosedRange<Int> {
         let ranges = Division.allCases.map { self.years(for: $0) }
         return ranges.map(\.lowerBound).max()!...ranges.map(\.upperBound).min()!
     }
 
     /// Whether the data decides the holidays of `year` in `division`.
-    public func covers(year: Int, division: Division) -> Bool {
+    package func covers(year: Int, division: Division) -> Bool {
         self.events[division]!.years.contains(year)
     }
 
     /// Every holiday the data lists for `division`, sorted by date.
-    public func holidays(for division: Division) -> [BankHoliday] {
+    package func holidays(for division: Division) -> [BankHoliday] {
         self.events[division]!.holidays
     }
 
     /// The holidays of `year` in `division`: from the data where it covers the year, otherwise from the rules.
-    public func holidays(inYear year: Int, division: Division) -> [BankHoliday] {
+    package func holidays(inYear year: Int, division: Division) -> [BankHoliday] {
         let events = self.events[division]!
         guard events.years.contains(year) else { return HolidayRules.holidays(year: year, division: division) }
         return events.byYear[year] ?? []
@@ -141,14 +141,14 @@ public struct HolidayData: Sendable, Hashable {
 
 /// Why a bank-holiday data set was refused. The data is public (GOV.UK's feed or the organisation's closures), so
 /// the log form carries the whole reason.
-public struct HolidayDataError: PalsError, Hashable {
+package struct HolidayDataError: PalsError, Hashable {
     /// What kind of problem it is; compare codes, not messages.
-    public typealias Code = ErrorCode<HolidayDataError>
+    package typealias Code = ErrorCode<HolidayDataError>
 
     /// What kind of problem it is.
-    public let code: Code
+    package let code: Code
     /// What is wrong and where, e.g. `scotland event 3 (Good Friday) has a bad date "2026-02-30"`.
-    public let reason: String
+    package let reason: String
 
     init(_ code: Code, _ reason: String) {
         self.code = code
@@ -178,31 +178,31 @@ public struct HolidayDataError: PalsError, Hashable {
     }
 
     /// The message for a person: `bank-holiday data refused: <reason>`.
-    public var errorDescription: String? { "bank-holiday data refused: \(self.reason)" }
+    package var errorDescription: String? { "bank-holiday data refused: \(self.reason)" }
 
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logReason: String? { self.reason }
+    package var description: String { logDescription }
+    package var logReason: String? { self.reason }
 }
 
 extension ErrorCode where Domain == HolidayDataError {
     /// Matches an error against a code: `catch HolidayDataError.Code.x { … }`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// The data is not JSON at all.
-    public static let notJSON = Self("not-json")
+    package static let notJSON = Self("not-json")
     /// The JSON does not have the feed's shape (a key missing or of the wrong type).
-    public static let malformed = Self("malformed")
+    package static let malformed = Self("malformed")
     /// One of the three divisions is absent.
-    public static let missingDivision = Self("missing-division")
+    package static let missingDivision = Self("missing-division")
     /// A division lists no holidays.
-    public static let emptyDivision = Self("empty-division")
+    package static let emptyDivision = Self("empty-division")
     /// A date is not a real `YYYY-MM-DD` date.
-    public static let badDate = Self("bad-date")
+    package static let badDate = Self("bad-date")
     /// A division lists the same date twice.
-    public static let duplicateDate = Self("duplicate-date")
+    package static let duplicateDate = Self("duplicate-date")
     /// A year between a division's first and last holiday has none.
-    public static let missingYear = Self("missing-year")
+    package static let missingYear = Self("missing-year")
 }
 
 /// One division of the GOV.UK feed.

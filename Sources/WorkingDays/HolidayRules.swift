@@ -1,14 +1,14 @@
-public import Primitives
+package import Primitives
 /// The standing rules for UK bank holidays, used for years the GOV.UK data does not cover.
 ///
 /// One-off days (jubilees, a state funeral, a coronation, a moved early-May or spring holiday) cannot be foreseen:
 /// only the data knows them.
-public enum HolidayRules {
+package enum HolidayRules {
     /// The bank holidays of `year` in `division` by the standing rules, sorted by date, substitutes included.
     ///
     /// A fixed-date holiday on a weekend moves to the next weekday that is not already a holiday, in date order, so
     /// Christmas on Saturday gives Monday 27 and Boxing Day Tuesday 28, and Scotland's 1 and 2 January chain likewise.
-    public static func holidays(year: Int, division: Division) -> [BankHoliday] {
+    package static func holidays(year: Int, division: Division) -> [BankHoliday] {
         guard (2...9998).contains(year) else { return [] }
         func date(_ month: Int, _ day: Int) -> CivilDate { CivilDate(year: year, month: month, day: day)! }
         let easter = easterSunday(year: year)
@@ -61,7 +61,7 @@ public enum HolidayRules {
     }
 
     /// Easter Sunday of `year` by the Gregorian computus (the anonymous, or Meeus/Jones/Butcher, algorithm).
-    public static func easterSunday(year: Int) -> CivilDate {
+    package static func easterSunday(year: Int) -> CivilDate {
         let a = year % 19
         let b = year / 100
         let c = year % 100

@@ -1,4 +1,4 @@
-public import Primitives
+package import Primitives
 import Synchronization
 
 /// Working-day arithmetic for one division: Monday to Friday, less bank holidays, less local closure days.
@@ -6,19 +6,19 @@ import Synchronization
 /// Building a calendar precomputes an index of working days over 1990–2100 (widened to cover the data), so
 /// ``adding(workingDays:to:)`` and ``workingDays(from:to:)`` are a few array reads there; dates outside fall back
 /// to counting day by day. Copies share the index, and calendars made alike reuse a recent one.
-public struct WorkingDayCalendar: Sendable {
+package struct WorkingDayCalendar: Sendable {
     /// The division whose bank holidays are observed.
-    public let division: Division
+    package let division: Division
     /// The bank-holiday data (the rules cover other years).
-    public let data: HolidayData
+    package let data: HolidayData
     /// Days the organisation is closed besides bank holidays (weekend days here change nothing).
-    public let closures: Set<CivilDate>
+    package let closures: Set<CivilDate>
     /// Identifies the data, and the local closures when there are any, e.g. `gov.uk … #1a2b3c4d +closures(2)#…`.
-    public let version: String
+    package let version: String
     private let index: Index
 
     /// Makes the calendar of `division` with `data` (by default the shipped GOV.UK copy) and local closure days.
-    public init(division: Division, data: HolidayData = .shipped, closures: Set<CivilDate> = []) {
+    package init(division: Division, data: HolidayData = .shipped, closures: Set<CivilDate> = []) {
         self.division = division
         self.data = data
         self.closures = closures
@@ -33,7 +33,7 @@ public struct WorkingDayCalendar: Sendable {
     }
 
     /// Whether `date` is a working day: a weekday that is neither a bank holiday nor a local closure.
-    public func isWorkingDay(_ date: CivilDate) -> Bool {
+    package func isWorkingDay(_ date: CivilDate) -> Bool {
         let offset = date.dayNumber - self.index.start
         if offset >= 1, offset < self.index.cumulative.count {
             return self.index.cumulative[offset] != self.index.cumulative[offset - 1]
@@ -42,20 +42,20 @@ public struct WorkingDayCalendar: Sendable {
     }
 
     /// The bank holiday on `date` in this division, if there is one (local closures are not bank holidays).
-    public func holiday(on date: CivilDate) -> BankHoliday? {
+    package func holiday(on date: CivilDate) -> BankHoliday? {
         if let holiday = self.index.holidays[date.dayNumber] { return holiday }
         guard !self.index.covers(date) else { return nil }
         return self.data.holidays(inYear: date.year, division: self.division).first { $0.date == date }
     }
 
     /// The bank holidays of `year` in this division, sorted by date.
-    public func holidays(inYear year: Int) -> [BankHoliday] {
+    package func holidays(inYear year: Int) -> [BankHoliday] {
         self.data.holidays(inYear: year, division: self.division)
     }
 
     /// The date `workingDays` working days after `date`, counting from the day after (so a Saturday and the Friday
     /// before give the same answer for 1 or more); before `date` when negative; `date` itself for 0.
-    public func adding(workingDays: Int, to date: CivilDate) -> CivilDate {
+    package func adding(workingDays: Int, to date: CivilDate) -> CivilDate {
         guard workingDays != 0 else { return date }
         let index = self.index
         let offset = date.dayNumber - index.start
@@ -83,7 +83,7 @@ public struct WorkingDayCalendar: Sendable {
     }
 
     /// The number of working days after `from` up to and including `to`; negative when `to` is before `from`.
-    public func workingDays(from: CivilDate, to: CivilDate) -> Int {
+    package func workingDays(from: CivilDate, to: CivilDate) -> Int {
         let index = self.index
         let a = from.dayNumber - index.start
         let b = to.dayNumber - index.start

@@ -1,8 +1,8 @@
-public import WorkingDays
-public import Primitives
+package import WorkingDays
+package import Primitives
 
 /// The stage of a complaint under a two-stage procedure (Scotland, Northern Ireland MCHP).
-public enum ComplaintStage: Int, Sendable, Hashable, CaseIterable, Codable {
+package enum ComplaintStage: Int, Sendable, Hashable, CaseIterable, Codable {
     /// Frontline resolution.
     case one = 1
     /// Investigation, after escalation.
@@ -10,22 +10,22 @@ public enum ComplaintStage: Int, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// What a case contributes to its deadlines.
-public struct DeadlineInput: Sendable, Hashable {
+package struct DeadlineInput: Sendable, Hashable {
     /// The day the complaint was received (day zero: counting starts the day after).
-    public var received: CivilDate
+    package var received: CivilDate
     /// The stage, for profiles with stages (nil there means stage 1); must be nil for the others.
-    public var stage: ComplaintStage?
+    package var stage: ComplaintStage?
     /// The day the complaint was escalated to stage 2, which starts stage 2's own clock; required at stage 2.
-    public var escalated: CivilDate?
+    package var escalated: CivilDate?
     /// A response date agreed with the complainant, which overrides the computed response date.
-    public var agreedResponse: CivilDate?
+    package var agreedResponse: CivilDate?
     /// The complexity naming a local response target, e.g. `complex` (nil: the profile's default).
-    public var complexity: String?
+    package var complexity: String?
     /// Whether the stage-1 decision period was extended (5 → 10 working days by default).
-    public var stage1Extended: Bool
+    package var stage1Extended: Bool
 
     /// Makes an input; only the receipt date is required.
-    public init(
+    package init(
         received: CivilDate, stage: ComplaintStage? = nil, escalated: CivilDate? = nil,
         agreedResponse: CivilDate? = nil, complexity: String? = nil, stage1Extended: Bool = false
     ) {
@@ -42,27 +42,27 @@ public struct DeadlineInput: Sendable, Hashable {
 ///
 /// Its JSON has exactly the keys `profile`, `stage`, `received`, `acknowledgeBy`, `respondBy`, `backstop`,
 /// `division` and `calendarVersion`, with dates as `YYYY-MM-DD` and `stage` and `backstop` as null when absent.
-public struct CaseDeadlines: Sendable, Hashable, Codable {
+package struct CaseDeadlines: Sendable, Hashable, Codable {
     /// The profile used.
-    public var profile: ProfileID
+    package var profile: ProfileID
     /// The stage, or nil for a profile without stages.
-    public var stage: ComplaintStage?
+    package var stage: ComplaintStage?
     /// The day the complaint was received.
-    public var received: CivilDate
+    package var received: CivilDate
     /// The day to acknowledge by; at stage 1 of a staged profile there is no separate acknowledgement, so this is
     /// the stage-1 decision date.
-    public var acknowledgeBy: CivilDate
+    package var acknowledgeBy: CivilDate
     /// The day to respond by: the agreed date when there is one, otherwise the computed one.
-    public var respondBy: CivilDate
+    package var respondBy: CivilDate
     /// The latest response date the procedure allows (e.g. six calendar months), or nil where there is none.
-    public var backstop: CivilDate?
+    package var backstop: CivilDate?
     /// The bank-holiday division of the calendar used.
-    public var division: Division
+    package var division: Division
     /// The version of the calendar used (holiday data and local closures).
-    public var calendarVersion: String
+    package var calendarVersion: String
 
     /// Makes a record of deadlines.
-    public init(
+    package init(
         profile: ProfileID, stage: ComplaintStage?, received: CivilDate, acknowledgeBy: CivilDate,
         respondBy: CivilDate, backstop: CivilDate?, division: Division, calendarVersion: String
     ) {
@@ -81,7 +81,7 @@ public struct CaseDeadlines: Sendable, Hashable, Codable {
     }
 
     /// Encodes all eight keys, writing null for a missing stage or backstop.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.profile, forKey: .profile)
         if let stage = self.stage {
@@ -103,15 +103,15 @@ public struct CaseDeadlines: Sendable, Hashable, Codable {
 }
 
 /// Computes a case's deadlines from a profile and a working-day calendar.
-public struct DeadlineCalculator: Sendable {
+package struct DeadlineCalculator: Sendable {
     /// The deadline rules.
-    public let profile: DeadlineProfile
+    package let profile: DeadlineProfile
     /// The working days counted (its division is the one recorded).
-    public let calendar: WorkingDayCalendar
+    package let calendar: WorkingDayCalendar
     private let defaultResponseWorkingDays: Int
 
     /// Makes a calculator; build `calendar` for `profile.division`.
-    public init(profile: DeadlineProfile, calendar: WorkingDayCalendar) {
+    package init(profile: DeadlineProfile, calendar: WorkingDayCalendar) {
         self.profile = profile
         self.calendar = calendar
         self.defaultResponseWorkingDays =
@@ -119,7 +119,7 @@ public struct DeadlineCalculator: Sendable {
     }
 
     /// Makes a calculator with the calendar of the profile's division.
-    public init(profile: DeadlineProfile, data: HolidayData = .shipped, closures: Set<CivilDate> = []) {
+    package init(profile: DeadlineProfile, data: HolidayData = .shipped, closures: Set<CivilDate> = []) {
         self.init(
             profile: profile, calendar: WorkingDayCalendar(division: profile.division, data: data, closures: closures))
     }
@@ -128,7 +128,7 @@ public struct DeadlineCalculator: Sendable {
     ///
     /// - Throws: ``DeadlineError`` when a stage is given to a profile without stages, stage 2 has no escalation date
     ///   or one before receipt, the agreed date is before receipt, or the complexity has no target.
-    public func deadlines(for input: DeadlineInput) throws(DeadlineError) -> CaseDeadlines {
+    package func deadlines(for input: DeadlineInput) throws(DeadlineError) -> CaseDeadlines {
         let profile = self.profile
         let calendar = self.calendar
         let received = input.received
@@ -179,15 +179,15 @@ public struct DeadlineCalculator: Sendable {
     }
 
     /// The red/amber/green status of `due` on `today`, with the profile's amber window.
-    public func status(of due: CivilDate, today: CivilDate) -> DeadlineStatus {
+    package func status(of due: CivilDate, today: CivilDate) -> DeadlineStatus {
         DeadlineStatus(due: due, today: today, calendar: self.calendar, amberWorkingDays: self.profile.amberWorkingDays)
     }
 }
 
 /// How close a deadline is: overdue (red), within the amber window (amber), or comfortably ahead (green).
-public struct DeadlineStatus: Sendable, Hashable, Codable {
+package struct DeadlineStatus: Sendable, Hashable, Codable {
     /// The traffic-light colour of a deadline.
-    public enum Colour: String, Sendable, Hashable, CaseIterable, Codable {
+    package enum Colour: String, Sendable, Hashable, CaseIterable, Codable {
         /// The deadline has passed.
         case red
         /// The deadline is today or within the amber window.
@@ -197,12 +197,12 @@ public struct DeadlineStatus: Sendable, Hashable, Codable {
     }
 
     /// The colour.
-    public var colour: Colour
+    package var colour: Colour
     /// Working days after today up to and including the due date (0 when due today; negative or 0 when overdue).
-    public var workingDaysRemaining: Int
+    package var workingDaysRemaining: Int
 
     /// The status of `due` on `today`: red once past, amber when at most `amberWorkingDays` working days remain.
-    public init(due: CivilDate, today: CivilDate, calendar: WorkingDayCalendar, amberWorkingDays: Int = 5) {
+    package init(due: CivilDate, today: CivilDate, calendar: WorkingDayCalendar, amberWorkingDays: Int = 5) {
         self.workingDaysRemaining = calendar.workingDays(from: today, to: due)
         if today > due {
             self.colour = .red

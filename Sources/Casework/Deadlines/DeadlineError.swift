@@ -1,16 +1,16 @@
-public import Foundation
-public import Primitives
+package import Foundation
+package import Primitives
 
 /// Why deadlines could not be computed or changed. Reasons name profile keys, dates and numbers, never a person,
 /// so the log form carries the whole reason.
-public struct DeadlineError: PalsError, Hashable {
+package struct DeadlineError: PalsError, Hashable {
     /// What kind of problem it is; compare codes, not messages.
-    public typealias Code = ErrorCode<DeadlineError>
+    package typealias Code = ErrorCode<DeadlineError>
 
     /// What kind of problem it is.
-    public let code: Code
+    package let code: Code
     /// What is wrong, for a person.
-    public let reason: String
+    package let reason: String
 
     init(_ code: Code, _ reason: String) {
         self.code = code
@@ -18,29 +18,29 @@ public struct DeadlineError: PalsError, Hashable {
     }
 
     /// The reason, for a person.
-    public var errorDescription: String? { self.reason }
+    package var errorDescription: String? { self.reason }
 
     /// The log form: code, context and reason, escaped; no personal data.
-    public var description: String { logDescription }
-    public var logReason: String? { self.reason }
+    package var description: String { logDescription }
+    package var logReason: String? { self.reason }
 }
 
 extension ErrorCode where Domain == DeadlineError {
     /// Matches an error against a code: `catch DeadlineError.Code.x { … }`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// The complexity names no response target of the profile.
-    public static let unknownComplexity = Self("unknown-complexity")
+    package static let unknownComplexity = Self("unknown-complexity")
     /// A stage was given for a profile without stages.
-    public static let notStaged = Self("not-staged")
+    package static let notStaged = Self("not-staged")
     /// Stage 2 without the date of escalation.
-    public static let missingEscalation = Self("missing-escalation")
+    package static let missingEscalation = Self("missing-escalation")
     /// An escalation or agreed date before the complaint was received.
-    public static let dateBeforeReceipt = Self("date-before-receipt")
+    package static let dateBeforeReceipt = Self("date-before-receipt")
     /// An extension without a reason.
-    public static let emptyReason = Self("empty-reason")
+    package static let emptyReason = Self("empty-reason")
     /// An extension whose date is not later than the current response date.
-    public static let notLater = Self("not-later")
+    package static let notLater = Self("not-later")
     /// A profile whose numbers make no sense.
-    public static let invalidProfile = Self("invalid-profile")
+    package static let invalidProfile = Self("invalid-profile")
 }

@@ -1,20 +1,20 @@
 import Foundation
-public import WorkingDays
-public import Primitives
+package import WorkingDays
+package import Primitives
 
 /// A response date moved by a holding letter, with the reason given to the complainant.
-public struct DeadlineExtension: Sendable, Hashable, Codable {
+package struct DeadlineExtension: Sendable, Hashable, Codable {
     /// The new response date.
-    public var newDate: CivilDate
+    package var newDate: CivilDate
     /// Why more time is needed (required; it goes in the holding letter).
-    public var reason: String
+    package var reason: String
     /// How many extensions the case has had, this one included.
-    public var count: Int
+    package var count: Int
     /// The day the extension was agreed (the holding letter's date).
-    public var agreedOn: CivilDate
+    package var agreedOn: CivilDate
 
     /// Makes an extension record.
-    public init(newDate: CivilDate, reason: String, count: Int, agreedOn: CivilDate) {
+    package init(newDate: CivilDate, reason: String, count: Int, agreedOn: CivilDate) {
         self.newDate = newDate
         self.reason = reason
         self.count = count
@@ -34,7 +34,7 @@ extension DeadlineCalculator {
     ///   - today: the day the extension is agreed.
     ///   - previous: the case's last extension, if any.
     /// - Throws: ``DeadlineError`` for a blank reason or a date not later than the current one.
-    public func extend(
+    package func extend(
         _ deadlines: CaseDeadlines, to newDate: CivilDate, reason: String, today: CivilDate,
         previous: DeadlineExtension? = nil
     ) throws(DeadlineError) -> (deadlines: CaseDeadlines, extension: DeadlineExtension) {

@@ -1,7 +1,7 @@
-public import WorkingDays
+package import WorkingDays
 
 /// The complaints procedures pals knows, each with its own deadlines and bank-holiday division.
-public enum ProfileID: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
+package enum ProfileID: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     /// England: NHS complaints regulations, SI 2009/309 regs 13 and 14.
     case england = "england"
     /// Wales: Putting Things Right, WSI 2011/704 regs 22 and 24.
@@ -14,10 +14,10 @@ public enum ProfileID: String, Sendable, Hashable, CaseIterable, Codable, Custom
     case northernIrelandMCHP = "northern-ireland-mchp"
 
     /// The profile's name, e.g. `northern-ireland-mchp`.
-    public var description: String { self.rawValue }
+    package var description: String { self.rawValue }
 
     /// The bank-holiday division of the profile's jurisdiction.
-    public var division: Division {
+    package var division: Division {
         switch self {
         case .england, .wales: .englandAndWales
         case .scotland: .scotland
@@ -30,38 +30,38 @@ public enum ProfileID: String, Sendable, Hashable, CaseIterable, Codable, Custom
 ///
 /// Decoding starts from ``defaults(for:)`` of the `id` key and overrides only the keys present; an unknown key is
 /// an error. Keys are the property names below.
-public struct DeadlineProfile: Sendable, Hashable, Codable {
+package struct DeadlineProfile: Sendable, Hashable, Codable {
     /// Which procedure this is (`id`, required when decoding).
-    public var id: ProfileID
+    package var id: ProfileID
     /// The bank-holiday division of its working days (`division`).
-    public var division: Division
+    package var division: Division
     /// Working days after receipt to acknowledge, for profiles without stages (`acknowledgeWorkingDays`).
-    public var acknowledgeWorkingDays: Int
+    package var acknowledgeWorkingDays: Int
     /// Working days after receipt to respond when no complexity target applies, for profiles without stages.
-    public var responseWorkingDays: Int
+    package var responseWorkingDays: Int
     /// Whether complaints go through stage 1 (frontline resolution) and stage 2 (investigation) (`hasStages`).
-    public var hasStages: Bool = false
+    package var hasStages: Bool = false
     /// Working days after receipt to decide at stage 1 (`stage1ResolveWorkingDays`, default 5).
-    public var stage1ResolveWorkingDays: Int = 5
+    package var stage1ResolveWorkingDays: Int = 5
     /// Working days after receipt to decide at stage 1 when extended (`stage1ExtendedWorkingDays`, default 10).
-    public var stage1ExtendedWorkingDays: Int = 10
+    package var stage1ExtendedWorkingDays: Int = 10
     /// Working days after escalation to acknowledge at stage 2 (`stage2AcknowledgeWorkingDays`, default 3).
-    public var stage2AcknowledgeWorkingDays: Int = 3
+    package var stage2AcknowledgeWorkingDays: Int = 3
     /// Working days after escalation to respond at stage 2 (`stage2ResponseWorkingDays`, default 20).
-    public var stage2ResponseWorkingDays: Int = 20
+    package var stage2ResponseWorkingDays: Int = 20
     /// Calendar months after receipt for the backstop, or nil for none (`backstopMonths`).
-    public var backstopMonths: Int? = nil
+    package var backstopMonths: Int? = nil
     /// Whether an agreed response date later than the backstop moves the backstop (`backstopMovesWithAgreement`).
-    public var backstopMovesWithAgreement: Bool = false
+    package var backstopMovesWithAgreement: Bool = false
     /// Local response targets in working days by complexity, e.g. `standard: 25` (`responseTargets`; may be empty).
-    public var responseTargets: [String: Int] = [:]
+    package var responseTargets: [String: Int] = [:]
     /// The complexity assumed when a case names none (`defaultComplexity`, default `standard`).
-    public var defaultComplexity: String = "standard"
+    package var defaultComplexity: String = "standard"
     /// Working days before a deadline when it turns amber (`amberWorkingDays`, default 5).
-    public var amberWorkingDays: Int = 5
+    package var amberWorkingDays: Int = 5
 
     /// Makes a profile; unnamed numbers take their defaults.
-    public init(
+    package init(
         id: ProfileID, division: Division, acknowledgeWorkingDays: Int, responseWorkingDays: Int,
         hasStages: Bool = false, backstopMonths: Int? = nil, backstopMovesWithAgreement: Bool = false,
         responseTargets: [String: Int] = [:]
@@ -77,7 +77,7 @@ public struct DeadlineProfile: Sendable, Hashable, Codable {
     }
 
     /// The numbers of DESIGN's table for `id`.
-    public static func defaults(for id: ProfileID) -> DeadlineProfile {
+    package static func defaults(for id: ProfileID) -> DeadlineProfile {
         switch id {
         case .england:
             DeadlineProfile(
@@ -99,7 +99,7 @@ public struct DeadlineProfile: Sendable, Hashable, Codable {
     ///
     /// A profile with no ``responseTargets`` ignores complexity and uses ``responseWorkingDays``.
     /// - Throws: ``DeadlineError/Code/unknownComplexity`` when targets exist and none is named `complexity`.
-    public func responseWorkingDays(complexity: String?) throws(DeadlineError) -> Int {
+    package func responseWorkingDays(complexity: String?) throws(DeadlineError) -> Int {
         guard !self.responseTargets.isEmpty else { return self.responseWorkingDays }
         guard let complexity else { return self.responseTargets[self.defaultComplexity] ?? self.responseWorkingDays }
         guard let days = self.responseTargets[complexity] else {
@@ -112,7 +112,7 @@ public struct DeadlineProfile: Sendable, Hashable, Codable {
     }
 
     /// Checks the numbers make sense: none negative, a positive backstop, a target for the default complexity.
-    public func validate() throws(DeadlineError) {
+    package func validate() throws(DeadlineError) {
         let counts: [(String, Int)] =
             [
                 ("acknowledgeWorkingDays", self.acknowledgeWorkingDays),
@@ -150,7 +150,7 @@ public struct DeadlineProfile: Sendable, Hashable, Codable {
     }
 
     /// Decodes the keys present over ``defaults(for:)`` of `id`, refusing unknown keys.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let all = try decoder.container(keyedBy: AnyKey.self)
         for key in all.allKeys where CodingKeys(stringValue: key.stringValue) == nil {
             throw DecodingError.dataCorruptedError(
@@ -184,7 +184,7 @@ public struct DeadlineProfile: Sendable, Hashable, Codable {
     }
 
     /// Encodes every key, `backstopMonths` as null when there is none.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.id, forKey: .id)
         try container.encode(self.division, forKey: .division)

@@ -1,49 +1,49 @@
 import Casework
 import Foundation
-public import Letters
+package import Letters
 import Mail
 
 /// What `pals config check` found beyond the file's syntax: whether the daemon can send with these settings
 /// and whether the letter templates will find every setting they print.
-public struct ConfigurationFinding: Sendable, Equatable, CustomStringConvertible {
+package struct ConfigurationFinding: Sendable, Equatable, CustomStringConvertible {
     /// How bad it is.
-    public enum Severity: String, Sendable {
+    package enum Severity: String, Sendable {
         /// Something will fail (a letter refused, mail not sent): `config check` exits non-zero.
         case error
         /// Something an administrator should look at; pals still works.
         case warning
     }
 
-    public let severity: Severity
+    package let severity: Severity
     /// The setting concerned, as written in `pals.yaml`, e.g. `officers[1].phone (sam)`.
-    public let key: String
+    package let key: String
     /// What is wrong and what to do.
-    public let message: String
+    package let message: String
 
-    public init(severity: Severity, key: String, message: String) {
+    package init(severity: Severity, key: String, message: String) {
         self.severity = severity
         self.key = key
         self.message = message
     }
 
-    public var description: String { "\(severity.rawValue): \(key): \(message)" }
+    package var description: String { "\(severity.rawValue): \(key): \(message)" }
 }
 
 /// The checks of `pals config check` that need more than the file: the SMTP password file and transport
 /// security (the same checks the daemon's transport makes), and the settings the templates print.
-public struct ConfigurationCheck: Sendable {
-    public let configuration: WorkspaceConfiguration
+package struct ConfigurationCheck: Sendable {
+    package let configuration: WorkspaceConfiguration
     /// The environment the daemon will run with (for `mail.smtp.passwordEnv`).
-    public let environment: [String: String]
+    package let environment: [String: String]
 
-    public init(configuration: WorkspaceConfiguration, environment: [String: String]) {
+    package init(configuration: WorkspaceConfiguration, environment: [String: String]) {
         self.configuration = configuration
         self.environment = environment
     }
 
     /// Every finding, errors and warnings, in a stable order; `templates` is the workspace's letter library
     /// (nil when there is none to check against).
-    public func findings(templates: LetterLibrary?) -> [ConfigurationFinding] {
+    package func findings(templates: LetterLibrary?) -> [ConfigurationFinding] {
         var findings = mailFindings()
         if let templates { findings += templateFindings(templates) }
         return findings

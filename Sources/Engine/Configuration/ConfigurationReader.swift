@@ -1,17 +1,17 @@
-public import Foundation
-public import Primitives
+package import Foundation
+package import Primitives
 internal import Yams
 
 /// One bad key in a configuration file, with its line.
-public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
+package struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
     /// The dotted key, e.g. `mail.smtp.lanes`.
-    public var key: String
+    package var key: String
     /// The line in the file (1-based), when known.
-    public var line: Int?
+    package var line: Int?
     /// What is wrong.
-    public var message: String
+    package var message: String
 
-    public var description: String {
+    package var description: String {
         if let line { return "\(key) (line \(line)): \(message)" }
         return "\(key): \(message)"
     }
@@ -21,38 +21,38 @@ public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible
 ///
 /// A problem's message may quote the value found (an officer's address, say), so the log form names only the file,
 /// the keys and their lines.
-public struct ConfigurationError: PalsError {
+package struct ConfigurationError: PalsError {
     /// What kind of problem this is (there is one kind: see the problems).
-    public typealias Code = ErrorCode<ConfigurationError>
+    package typealias Code = ErrorCode<ConfigurationError>
 
     /// The file that was read.
-    public var file: String
+    package var file: String
     /// Every problem found.
-    public var problems: [ConfigurationProblem]
+    package var problems: [ConfigurationProblem]
 
     /// Always ``ErrorCode/invalidConfiguration``.
-    public var code: Code { .invalidConfiguration }
+    package var code: Code { .invalidConfiguration }
 
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         (["\(file): \(problems.count) problem(s) in the configuration"] + problems.map { "  \($0)" })
             .joined(separator: "\n")
     }
 
     /// The log form: the file and the keys (with lines), never the values.
-    public var description: String { logDescription }
-    public var logContext: [(name: String, value: String)] {
+    package var description: String { logDescription }
+    package var logContext: [(name: String, value: String)] {
         let keys = problems.map { problem in problem.line.map { "\(problem.key):\($0)" } ?? problem.key }
         return [("file", file), ("keys", keys.joined(separator: " "))]
     }
-    public var logReason: String? { "\(problems.count) problem(s) in the configuration" }
+    package var logReason: String? { "\(problems.count) problem(s) in the configuration" }
 }
 
 extension ErrorCode where Domain == ConfigurationError {
     /// Matches an error against a code in a `switch` or `catch`.
-    public static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
+    package static func ~= (code: Self, error: any Error) -> Bool { code.matches(error) }
 
     /// Some keys of the configuration are unknown, missing or wrong: see the problems.
-    public static let invalidConfiguration = Self("invalid configuration")
+    package static let invalidConfiguration = Self("invalid configuration")
 }
 
 /// A YAML mapping being read: typed look-ups that record a problem for each bad or unknown key.

@@ -1,9 +1,9 @@
-public import Foundation
-public import Mail
+package import Foundation
+package import Mail
 
 extension WorkspaceConfiguration {
     /// The SMTP settings of `mail.smtp`, with the password read from `passwordFile` or the `passwordEnv` variable.
-    public func smtpConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SMTPConfiguration {
+    package func smtpConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SMTPConfiguration {
         let settings = mail.smtp
         var credentials: SMTPCredentials?
         if let username = settings.username {
@@ -27,7 +27,7 @@ extension WorkspaceConfiguration {
     }
 
     /// The team address mail is sent from (`mail.from`), with its display name.
-    public func teamMailbox() throws -> Mailbox {
+    package func teamMailbox() throws -> Mailbox {
         try Mailbox(displayName: mail.fromName.isEmpty ? nil : mail.fromName, address: mail.fromAddress, field: "mail.from.address")
     }
 }

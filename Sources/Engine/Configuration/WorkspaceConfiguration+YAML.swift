@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 internal import Casework
 internal import Mail
 internal import WorkingDays
@@ -8,12 +8,12 @@ internal import Yams
 extension WorkspaceConfiguration {
     /// Environment variables that override the file: `PALS_SMTP_URL` (switches the transport to SMTP),
     /// `PALS_SMTP_USER`, `PALS_SMTP_PASSWORD_FILE`, `PALS_SMTP_CA_FILE` and `PALS_MAIL_TRANSPORT`.
-    public static let environmentOverrides = [
+    package static let environmentOverrides = [
         "PALS_SMTP_URL", "PALS_SMTP_USER", "PALS_SMTP_PASSWORD_FILE", "PALS_SMTP_CA_FILE", "PALS_MAIL_TRANSPORT",
     ]
 
     /// Reads a configuration file, then applies the environment overrides; throws every problem at once.
-    public static func load(
+    package static func load(
         from url: URL, environment: [String: String]
     ) throws(ConfigurationError) -> WorkspaceConfiguration {
         let text: String
@@ -28,7 +28,7 @@ extension WorkspaceConfiguration {
     }
 
     /// Parses configuration text; `file` names it in errors.
-    public static func parse(
+    package static func parse(
         yaml: String, file: String, environment: [String: String]
     ) throws(ConfigurationError) -> WorkspaceConfiguration {
         let root: Node?

@@ -1,116 +1,116 @@
-public import Casework
+package import Casework
 import Foundation
-public import WorkingDays
-public import Primitives
+package import WorkingDays
+package import Primitives
 internal import Yams
 
 /// The settings of a workspace, read from its `pals.yaml`; every field has the safe default.
-public struct WorkspaceConfiguration: Sendable {
+package struct WorkspaceConfiguration: Sendable {
     /// `organisation`: who writes the letters.
-    public var organisation = Organisation()
+    package var organisation = Organisation()
     /// `manager`: the complaints manager, who receives escalations.
-    public var manager = Person(name: "", role: "Complaints Manager", email: nil)
+    package var manager = Person(name: "", role: "Complaints Manager", email: nil)
     /// `signatory`: who signs response letters.
-    public var signatory = Person(name: "", role: "Chief Executive", email: nil)
+    package var signatory = Person(name: "", role: "Chief Executive", email: nil)
     /// `officers`: the complaints officers who handle cases.
-    public var officers: [Officer] = []
+    package var officers: [Officer] = []
     /// `jurisdiction.profile`: the deadline profile of new cases (default `england`).
-    public var profile: ProfileID = .england
+    package var profile: ProfileID = .england
     /// `casework.referencePattern`: how references are spelt (default `PALS-{YYYY}-{NNNN}`).
-    public var referencePattern: ReferencePattern = .standard
+    package var referencePattern: ReferencePattern = .standard
     /// `deadlines`: changes to the statutory defaults.
-    public var deadlines = DeadlineSettings()
+    package var deadlines = DeadlineSettings()
     /// `closures`: local closure days that are not working days.
-    public var closures: [CivilDate] = []
+    package var closures: [CivilDate] = []
     /// `advocacy`: the independent advocacy provider named in acknowledgements.
-    public var advocacy = Contact()
+    package var advocacy = Contact()
     /// `ombudsman`: contact details of the ombudsman of each jurisdiction (defaults built in).
-    public var ombudsmen: [OmbudsmanID: Contact] = OmbudsmanID.defaults
+    package var ombudsmen: [OmbudsmanID: Contact] = OmbudsmanID.defaults
     /// `mail`: how mail leaves.
-    public var mail = MailSettings()
+    package var mail = MailSettings()
     /// `reminders`: when the daemon sends the officers' reminders.
-    public var reminders = ReminderSettings()
+    package var reminders = ReminderSettings()
 
-    public init() {}
+    package init() {}
 
     /// The organisation writing the letters.
-    public struct Organisation: Sendable, Equatable {
-        public var name = ""
+    package struct Organisation: Sendable, Equatable {
+        package var name = ""
         /// `organisation.nameCy`: the Welsh name, used in Welsh letters.
-        public var nameCy: String?
-        public var addressLines: [String] = []
-        public var phone = ""
-        public var email = ""
-        public var web = ""
+        package var nameCy: String?
+        package var addressLines: [String] = []
+        package var phone = ""
+        package var email = ""
+        package var web = ""
     }
 
     /// A named person with a role.
-    public struct Person: Sendable, Equatable {
-        public var name: String
-        public var role: String
-        public var email: String?
+    package struct Person: Sendable, Equatable {
+        package var name: String
+        package var role: String
+        package var email: String?
     }
 
     /// A complaints officer.
-    public struct Officer: Sendable, Equatable {
+    package struct Officer: Sendable, Equatable {
         /// The short id cases refer to.
-        public var id: String
-        public var name: String
-        public var email: String
-        public var phone: String?
+        package var id: String
+        package var name: String
+        package var email: String
+        package var phone: String?
     }
 
     /// Contact details of an organisation named in letters.
-    public struct Contact: Sendable, Equatable {
-        public var name = ""
-        public var shortName = ""
+    package struct Contact: Sendable, Equatable {
+        package var name = ""
+        package var shortName = ""
         /// The Welsh name and short name, used in Welsh letters when given.
-        public var nameCy: String?
-        public var shortNameCy: String?
-        public var addressLines: [String] = []
-        public var phone = ""
-        public var email = ""
-        public var web = ""
+        package var nameCy: String?
+        package var shortNameCy: String?
+        package var addressLines: [String] = []
+        package var phone = ""
+        package var email = ""
+        package var web = ""
     }
 
     /// Changes to the statutory deadline defaults.
-    public struct DeadlineSettings: Sendable, Equatable {
+    package struct DeadlineSettings: Sendable, Equatable {
         /// `deadlines.amberWorkingDays`: a deadline this close (in working days) is amber (default 5).
-        public var amberWorkingDays = 5
+        package var amberWorkingDays = 5
         /// `deadlines.targets`: England's local response targets by complexity, in working days.
-        public var targets: [String: Int] = ["standard": 25, "complex": 40, "very-complex": 60]
+        package var targets: [String: Int] = ["standard": 25, "complex": 40, "very-complex": 60]
         /// `deadlines.defaultComplexity`: the complexity of a case that names none (default `standard`).
-        public var defaultComplexity = "standard"
+        package var defaultComplexity = "standard"
         /// `deadlines.profiles.<profile>`: per-profile changes to the numbers of days.
-        public var profiles: [ProfileID: ProfileOverrides] = [:]
+        package var profiles: [ProfileID: ProfileOverrides] = [:]
     }
 
     /// Numbers of days that override a profile's defaults; `nil` keeps the default.
-    public struct ProfileOverrides: Sendable, Equatable {
-        public var acknowledgeWorkingDays: Int?
-        public var responseWorkingDays: Int?
-        public var stage1WorkingDays: Int?
-        public var stage1ExtendedWorkingDays: Int?
-        public var backstopMonths: Int?
+    package struct ProfileOverrides: Sendable, Equatable {
+        package var acknowledgeWorkingDays: Int?
+        package var responseWorkingDays: Int?
+        package var stage1WorkingDays: Int?
+        package var stage1ExtendedWorkingDays: Int?
+        package var backstopMonths: Int?
     }
 
     /// When the deadline watcher sends reminders.
-    public struct ReminderSettings: Sendable, Equatable {
+    package struct ReminderSettings: Sendable, Equatable {
         /// `reminders.time`: the time of day (Europe/London) on working days, `HH:MM` (default 08:30).
-        public var hour = 8
-        public var minute = 30
+        package var hour = 8
+        package var minute = 30
     }
 
     /// The officer with this id.
-    public func officer(_ id: String) -> Officer? { officers.first { $0.id == id } }
+    package func officer(_ id: String) -> Officer? { officers.first { $0.id == id } }
 }
 
 /// The ombudsman of each jurisdiction.
-public enum OmbudsmanID: String, Sendable, CaseIterable {
+package enum OmbudsmanID: String, Sendable, CaseIterable {
     case phso, psow, spso, nipso
 
     /// The ombudsman a profile's complainants may go to.
-    public init(profile: ProfileID) {
+    package init(profile: ProfileID) {
         switch profile {
         case .england: self = .phso
         case .wales: self = .psow
@@ -142,56 +142,56 @@ public enum OmbudsmanID: String, Sendable, CaseIterable {
 }
 
 /// How mail leaves the workspace.
-public struct MailSettings: Sendable, Equatable {
+package struct MailSettings: Sendable, Equatable {
     /// `mail.transport`: `file` (the default: delivered into `Outbox/`, no server) or `smtp`.
-    public var transport: Transport = .file
+    package var transport: Transport = .file
     /// `mail.from.name`: the display name of the team address.
-    public var fromName = ""
+    package var fromName = ""
     /// `mail.from.address`: the team address mail is sent from.
-    public var fromAddress = ""
+    package var fromAddress = ""
     /// `mail.replyTo`: where replies go, when not the team address.
-    public var replyTo: String?
+    package var replyTo: String?
     /// `mail.smtp`: the SMTP server, when `transport` is `smtp`.
-    public var smtp = SMTPSettings()
+    package var smtp = SMTPSettings()
     /// `mail.retry`: how temporary failures are retried.
-    public var retry = RetrySettings()
+    package var retry = RetrySettings()
     /// `mail.autoMailPerRecipientPerHour`: the cap on automatic mail to one address (default 5).
-    public var autoMailPerRecipientPerHour = 5
+    package var autoMailPerRecipientPerHour = 5
 
     /// The kinds of transport.
-    public enum Transport: String, Sendable, CaseIterable {
+    package enum Transport: String, Sendable, CaseIterable {
         case file, smtp
     }
 
     /// Where and how to reach the SMTP server.
-    public struct SMTPSettings: Sendable, Equatable {
+    package struct SMTPSettings: Sendable, Equatable {
         /// `mail.smtp.url`: `smtp://host:587` (STARTTLS required off loopback) or `smtps://host:465`.
-        public var url = ""
+        package var url = ""
         /// `mail.smtp.username`: the AUTH user, if the server needs one.
-        public var username: String?
+        package var username: String?
         /// `mail.smtp.passwordFile`: a file holding the password (preferred).
-        public var passwordFile: String?
+        package var passwordFile: String?
         /// `mail.smtp.passwordEnv`: the environment variable holding the password (default `PALS_SMTP_PASSWORD`).
-        public var passwordEnv = "PALS_SMTP_PASSWORD"
+        package var passwordEnv = "PALS_SMTP_PASSWORD"
         /// `mail.smtp.caFile`: a CA bundle to verify the server's certificate with.
-        public var caFile: String?
+        package var caFile: String?
         /// `mail.smtp.lanes`: connections used at once (default 2).
-        public var lanes = 2
+        package var lanes = 2
         /// `mail.smtp.connectTimeout`: seconds to connect (default 30).
-        public var connectTimeout = 30
+        package var connectTimeout = 30
         /// `mail.smtp.commandTimeout`: seconds to wait for a reply to a command (default 300).
-        public var commandTimeout = 300
+        package var commandTimeout = 300
         /// `mail.smtp.finalReplyTimeout`: seconds to wait for the reply after the final dot (default 600).
-        public var finalReplyTimeout = 600
+        package var finalReplyTimeout = 600
     }
 
     /// Postfix-like retry of temporary failures.
-    public struct RetrySettings: Sendable, Equatable {
+    package struct RetrySettings: Sendable, Equatable {
         /// `mail.retry.firstDelay`: seconds before the first retry (default 300).
-        public var firstDelay = 300
+        package var firstDelay = 300
         /// `mail.retry.maxDelay`: the longest wait between tries, in seconds (default 4000, about 67 minutes).
-        public var maxDelay = 4000
+        package var maxDelay = 4000
         /// `mail.retry.giveUpAfter`: seconds after queueing when a message is failed (default 432000, 5 days).
-        public var giveUpAfter = 432_000
+        package var giveUpAfter = 432_000
     }
 }
