@@ -21,7 +21,7 @@ PALS_BINARY ?= .build/$(CONFIGURATION)/pals
 # A build's output goes here and is shown only when the build fails.
 BUILD_LOG = .build/make-build.log
 
-.PHONY: all deps build test release install templates demo bench clean
+.PHONY: all deps build lint format test release install templates demo bench clean
 
 all: build
 
@@ -38,8 +38,19 @@ build: deps
 # Swift Testing: --disable-xctest), so the first lines are the test results.
 TEST_NOISE = ^(warning: prohibited flag\(s\): -pthread|\[[0-9]+/[0-9]+\] Planning build)
 
-## test: build quietly (the log is shown only if the build fails), then run every test
-test: deps
+# What swift format reads and writes (configuration: .swift-format; the generated template file opts out).
+FORMATTED = Package.swift Sources Tests Benchmarks
+
+## lint: check the code's layout with swift format (part of `make test`; `make format` fixes it)
+lint:
+	@$(SWIFT) format lint --strict --recursive --parallel $(FORMATTED)
+
+## format: lay out the code as .swift-format says
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMATTED)
+
+## test: check the layout, build quietly (the log is shown only if the build fails), then run every test
+test: deps lint
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests $(BUILD_FLAGS) >$(BUILD_LOG) 2>&1; then \
 		cat $(BUILD_LOG); echo "make test: the build failed (log: $(BUILD_LOG))" >&2; exit 1; fi

@@ -118,7 +118,8 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Primitives"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Primitives", "Mail", "PalsTestKit"]),
         .testTarget(
-            name: "LettersTests", dependencies: ["Letters", "Primitives", "PalsTestKit"], resources: [.copy("Snapshots")]),
+            name: "LettersTests", dependencies: ["Letters", "Primitives", "PalsTestKit"],
+            resources: [.copy("Snapshots")]),
         .testTarget(
             name: "MailTests",
             dependencies: [

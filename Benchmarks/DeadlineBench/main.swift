@@ -2,8 +2,8 @@
 // median of several rounds as `deadlines: N dates in S s (R/s)`. Run with `swift run -c release deadline-bench`.
 import Casework
 import Foundation
-import WorkingDays
 import Primitives
+import WorkingDays
 
 let count = 1_000_000
 let rounds = 7

@@ -31,8 +31,8 @@ import Foundation
 import Letters
 import Mail
 import Outbox
-import WorkingDays
 import Primitives
+import WorkingDays
 
 // MARK: Plumbing
 
@@ -140,7 +140,9 @@ func compose(_ arguments: [String]) throws {
     let step: () throws -> Int
     switch mode {
     case "merge":
-        step = { try desk.library.merge(kind: .acknowledgement, language: language, context: context).document.blocks.count }
+        step = {
+            try desk.library.merge(kind: .acknowledgement, language: language, context: context).document.blocks.count
+        }
     case "mime":
         step = { try mime(try desk.library.merge(kind: .acknowledgement, language: language, context: context)) }
     case "prepare-mime":
@@ -295,7 +297,9 @@ func register(_ arguments: [String]) throws {
 }
 
 func fillOutbox(_ arguments: [String]) async throws {
-    guard arguments.count >= 2, let count = Int(arguments[1]) else { fail("usage: pals-bench fill-outbox WORKSPACE COUNT") }
+    guard arguments.count >= 2, let count = Int(arguments[1]) else {
+        fail("usage: pals-bench fill-outbox WORKSPACE COUNT")
+    }
     let book = openCasebook(arguments[0])
     let outbox = try Outbox(folder: book.workspace.outboxURL, clock: .system)
     let from = try Mailbox(displayName: "Complaints Team", address: "complaints@riverside.example")

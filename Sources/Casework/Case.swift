@@ -1,6 +1,6 @@
 package import Foundation
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// A complaint in the register: who complained, about what, and where it stands.
 package struct Case: Codable, Sendable, Equatable {

@@ -1,5 +1,5 @@
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// The dates pals accepts on a case, and the rules every way of setting one applies (`case new`, `case update`,
 /// a holding letter's new date), so no case can hold a date its deadlines cannot be computed from.

@@ -1,6 +1,6 @@
 package import Foundation
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// A new complaint as given in the case JSON format, validated field by field.
 ///
@@ -266,7 +266,8 @@ struct FieldReader {
         // A date alone is checked as written (a calendar may shift a year such as 1500 when making an instant of it).
         let day = CivilDate(iso: raw) ?? CivilDate(instant)
         if CaseDates.outsideWindow(day) != nil {
-            problem(key, "\(raw) is outside the dates pals accepts (\(CaseDates.earliest.iso) to \(CaseDates.latest.iso))")
+            problem(
+                key, "\(raw) is outside the dates pals accepts (\(CaseDates.earliest.iso) to \(CaseDates.latest.iso))")
             return nil
         }
         if CivilDate(iso: raw) != nil {
@@ -345,7 +346,9 @@ struct FieldReader {
             problem("complexity", "'\(complexity)' is not a configured complexity (known: \(known))")
         }
         var agreed = civilDate("agreedResponseDate")
-        if let date = agreed, let receivedAt, let why = CaseDates.agreedResponseProblem(date, received: CivilDate(receivedAt)) {
+        if let date = agreed, let receivedAt,
+            let why = CaseDates.agreedResponseProblem(date, received: CivilDate(receivedAt))
+        {
             problem("agreedResponseDate", why)
             agreed = nil
         }

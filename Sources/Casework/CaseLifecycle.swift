@@ -1,6 +1,6 @@
 package import Foundation
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// The life of one case: every change of its state, the rules that allow or refuse it, and the history event each
 /// change records.

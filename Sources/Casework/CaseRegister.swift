@@ -1,7 +1,7 @@
 package import Foundation
 internal import GRDB
-import WorkingDays
 package import Primitives
+import WorkingDays
 
 /// The case register: every complaint and its history, in one SQLite file (WAL, created 0600).
 ///
@@ -92,7 +92,9 @@ package final class CaseRegister: CaseStore {
             if errno == ENOENT { throw RegisterError.missing(url) }
             throw RegisterError.cannotOpen(url, errno: errno)
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw RegisterError.notARegister(url, "it is not a regular file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw RegisterError.notARegister(url, "it is not a regular file")
+        }
         guard info.st_size > 0 else { throw RegisterError.empty(url) }
     }
 
@@ -118,7 +120,8 @@ package final class CaseRegister: CaseStore {
             _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
             let wal = URL(filePath: url.path + "-wal")
             let pending = ((try? FileManager.default.attributesOfItem(atPath: wal.path)[.size] as? Int) ?? 0) > 0
-            let notice = pending
+            let notice =
+                pending
                 ? "the register's folder cannot be written, so changes still in \(wal.lastPathComponent) are not shown"
                 : nil
             return (queue, notice)
@@ -127,7 +130,9 @@ package final class CaseRegister: CaseStore {
 
     /// The failures of a read-only open that mean SQLite cannot make or use its `-shm` file (a read-only, immutable
     /// or full folder), after which reading the main file alone is the only way; any other failure is reported.
-    private static let cannotCoordinate: [ResultCode] = [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_FULL]
+    private static let cannotCoordinate: [ResultCode] = [
+        .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_FULL,
+    ]
 
     /// Creates the file with mode 0600 before SQLite opens it; SQLite gives its WAL and SHM files the same mode.
     private static func createPrivately(_ url: URL) throws(RegisterError) {
@@ -165,7 +170,10 @@ package final class CaseRegister: CaseStore {
                 t.column("updatedAt", .datetime).notNull()
             }
             try db.create(index: "cases_on_status_officer", on: "cases", columns: ["status", "officer"])
-            try db.execute(sql: "CREATE INDEX cases_awaiting_acknowledgement ON cases(status) WHERE acknowledgedAt IS NULL AND acknowledgedOutsidePals = 0")
+            try db.execute(
+                sql:
+                    "CREATE INDEX cases_awaiting_acknowledgement ON cases(status) WHERE acknowledgedAt IS NULL AND acknowledgedOutsidePals = 0"
+            )
             try db.create(table: "case_events") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("reference", .text).notNull().indexed()
@@ -188,12 +196,13 @@ package final class CaseRegister: CaseStore {
             }
             try db.create(index: "cases_on_caseId", on: "cases", columns: ["caseId"], options: .unique)
             // The id is given once and kept for ever: a row without one, or a change of it, is refused.
-            try db.execute(sql: """
-                CREATE TRIGGER cases_caseId_required BEFORE INSERT ON cases WHEN NEW.caseId IS NULL OR NEW.caseId = ''
-                BEGIN SELECT RAISE(ABORT, 'a case needs its caseId'); END;
-                CREATE TRIGGER cases_caseId_kept BEFORE UPDATE OF caseId ON cases WHEN NEW.caseId IS NOT OLD.caseId
-                BEGIN SELECT RAISE(ABORT, 'a case keeps its caseId for ever'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER cases_caseId_required BEFORE INSERT ON cases WHEN NEW.caseId IS NULL OR NEW.caseId = ''
+                    BEGIN SELECT RAISE(ABORT, 'a case needs its caseId'); END;
+                    CREATE TRIGGER cases_caseId_kept BEFORE UPDATE OF caseId ON cases WHEN NEW.caseId IS NOT OLD.caseId
+                    BEGIN SELECT RAISE(ABORT, 'a case keeps its caseId for ever'); END;
+                    """)
         }
         return migrator
     }
@@ -248,7 +257,9 @@ package final class CaseRegister: CaseStore {
 
     /// The schedules of the cases matching `filter`, each row read on its own: a row that cannot be read is
     /// returned as a problem naming its reference, never an error that hides every other case.
-    package func scheduleScan(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> (schedules: [CaseSchedule], problems: [CaseProblem]) {
+    package func scheduleScan(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> (
+        schedules: [CaseSchedule], problems: [CaseProblem]
+    ) {
         try read { db in
             var schedules: [CaseSchedule] = []
             var problems: [CaseProblem] = []
@@ -259,9 +270,10 @@ package final class CaseRegister: CaseStore {
                 } catch {
                     let reference = (try? row.decode(String?.self, forColumn: "reference")) ?? nil
                     let officer = (try? row.decode(String?.self, forColumn: "officer")) ?? nil
-                    problems.append(CaseProblem(
-                        reference: reference ?? "(no reference)", officer: officer,
-                        reason: "cannot be read from the register: \(Self.reason(error))"))
+                    problems.append(
+                        CaseProblem(
+                            reference: reference ?? "(no reference)", officer: officer,
+                            reason: "cannot be read from the register: \(Self.reason(error))"))
                 }
             }
             return (schedules, problems)
@@ -274,18 +286,21 @@ package final class CaseRegister: CaseStore {
         return "a column holds a value of the wrong kind"
     }
 
-    private static func request<Record>(_ base: QueryInterfaceRequest<Record>, _ filter: CaseFilter) -> QueryInterfaceRequest<Record> {
-            var request = base
-            if filter.openOnly {
-                request = request.filter([CaseStatus.open.rawValue, CaseStatus.awaitingConsent.rawValue]
+    private static func request<Record>(_ base: QueryInterfaceRequest<Record>, _ filter: CaseFilter)
+        -> QueryInterfaceRequest<Record>
+    {
+        var request = base
+        if filter.openOnly {
+            request = request.filter(
+                [CaseStatus.open.rawValue, CaseStatus.awaitingConsent.rawValue]
                     .contains(Column("status")))
-            }
-            if let officer = filter.officer { request = request.filter(Column("officer") == officer) }
-            if let status = filter.status { request = request.filter(Column("status") == status.rawValue) }
-            if filter.awaitingAcknowledgement {
-                request = request.filter(Column("acknowledgedAt") == nil && Column("acknowledgedOutsidePals") == false)
-            }
-            return request.order(Column("receivedAt"), Column("reference"))
+        }
+        if let officer = filter.officer { request = request.filter(Column("officer") == officer) }
+        if let status = filter.status { request = request.filter(Column("status") == status.rawValue) }
+        if filter.awaitingAcknowledgement {
+            request = request.filter(Column("acknowledgedAt") == nil && Column("acknowledgedOutsidePals") == false)
+        }
+        return request.order(Column("receivedAt"), Column("reference"))
     }
 
     /// The history of a case, oldest first.
@@ -356,7 +371,9 @@ package struct CaseFilter: Sendable {
     /// Only cases with no acknowledgement yet (neither sent by pals nor made outside it).
     package var awaitingAcknowledgement: Bool
 
-    package init(openOnly: Bool = false, officer: String? = nil, status: CaseStatus? = nil, awaitingAcknowledgement: Bool = false) {
+    package init(
+        openOnly: Bool = false, officer: String? = nil, status: CaseStatus? = nil, awaitingAcknowledgement: Bool = false
+    ) {
         self.openOnly = openOnly
         self.officer = officer
         self.status = status

@@ -1,6 +1,6 @@
 package import Foundation
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// The part of a case its deadlines depend on: read without the people's details, so a board of
 /// 100,000 cases decodes no personal data at all.
@@ -30,7 +30,8 @@ extension Case {
     /// The case's schedule.
     package var schedule: CaseSchedule {
         CaseSchedule(
-            reference: reference, caseId: caseId, officer: officer, status: status, receivedAt: receivedAt, profile: profile,
+            reference: reference, caseId: caseId, officer: officer, status: status, receivedAt: receivedAt,
+            profile: profile,
             stage: stage, escalatedOn: escalatedOn, complexity: complexity, agreedResponseDate: agreedResponseDate,
             acknowledgedAt: acknowledgedAt, attention: attention)
     }

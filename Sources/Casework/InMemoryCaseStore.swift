@@ -1,7 +1,7 @@
 package import Foundation
+import Primitives
 import Synchronization
 import WorkingDays
-import Primitives
 
 /// A case store in memory: the twin of ``CaseRegister`` for tests, with the same contract and none of its files.
 package final class InMemoryCaseStore: CaseStore {

@@ -27,10 +27,13 @@ package struct ReferencePattern: Sendable, Equatable, CustomStringConvertible {
         if before.contains("{N") || after.contains("{N") {
             throw ReferencePatternError(pattern: text, reason: "it has more than one sequence token")
         }
-        let literal = (before + after).replacingOccurrences(of: "{YYYY}", with: "").replacingOccurrences(of: "{YY}", with: "")
+        let literal = (before + after).replacingOccurrences(of: "{YYYY}", with: "").replacingOccurrences(
+            of: "{YY}", with: "")
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/_")
         if let bad = literal.first(where: { !allowed.contains($0) }) {
-            throw ReferencePatternError(pattern: text, reason: "'\(bad)' is not allowed (use letters, digits, - / _ and the tokens {YYYY}, {YY}, {NNNN})")
+            throw ReferencePatternError(
+                pattern: text,
+                reason: "'\(bad)' is not allowed (use letters, digits, - / _ and the tokens {YYYY}, {YY}, {NNNN})")
         }
     }
 

@@ -1,7 +1,7 @@
 package import Casework
 package import Foundation
-import WorkingDays
 import Primitives
+import WorkingDays
 
 /// How cases are shown to an officer: as text for the terminal, or as JSON for scripts.
 package enum CaseReports {
@@ -67,8 +67,10 @@ package enum CaseReports {
             add("  Acknowledge by", due.acknowledgeBy.iso + (due.stage == .one ? " (stage 1 decision)" : ""))
             add("  Respond by", due.respondBy.iso + (record.agreedResponseDate == nil ? "" : " (agreed)"))
             add("  Backstop", due.backstop?.iso)
-            add("  Rules", due.profile.rawValue + (due.stage.map { ", stage \($0.rawValue)" } ?? "")
-                + (record.complexity.map { ", complexity \($0)" } ?? ""))
+            add(
+                "  Rules",
+                due.profile.rawValue + (due.stage.map { ", stage \($0.rawValue)" } ?? "")
+                    + (record.complexity.map { ", complexity \($0)" } ?? ""))
             add("  Calendar", "\(due.division.rawValue), \(due.calendarVersion)")
         case .failure(let error):
             lines.append("")
@@ -92,13 +94,14 @@ package enum CaseReports {
         guard !cases.isEmpty else { return "no cases" }
         let header = ["REFERENCE", "RECEIVED", "STATUS", "OFFICER", "PROFILE", "SERVICE"]
         let rows = cases.map {
-            [$0.reference, $0.receivedDate.iso, $0.status.rawValue, $0.officer,
-             $0.profile.rawValue + ($0.stage.map { "/\($0)" } ?? ""), $0.service].map(\.escapingControls)
+            [
+                $0.reference, $0.receivedDate.iso, $0.status.rawValue, $0.officer,
+                $0.profile.rawValue + ($0.stage.map { "/\($0)" } ?? ""), $0.service,
+            ].map(\.escapingControls)
         }
         return TextTable.render(header: header, rows: rows)
     }
 }
-
 
 /// Left-aligned columns separated by two spaces.
 package enum TextTable {

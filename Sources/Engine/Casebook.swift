@@ -1,10 +1,10 @@
 package import Casework
 package import Foundation
+package import Logging
 import Mail
 package import Outbox
-package import Logging
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// What the CLI and the daemon do to cases in a workspace: log, change, close, look up.
 package struct Casebook: Sendable {
@@ -66,7 +66,8 @@ package struct Casebook: Sendable {
     package func log(json: Data) throws -> Case {
         let form = try CaseForm.parse(json: json, rules: formRules)
         let logged = try register.create(
-            form, pattern: configuration.referencePattern, now: clock.now(), taken: try referencesInOutbox(received: form.receivedAt))
+            form, pattern: configuration.referencePattern, now: clock.now(),
+            taken: try referencesInOutbox(received: form.receivedAt))
         DaemonLock.nudge(workspace)
         return logged
     }
@@ -150,8 +151,10 @@ package struct CaseChanges: Sendable {
             parts.append("accessible information → \(accessibleInformation.map(\.rawValue).joined(separator: ", "))")
         }
         if clearAttention { parts.append("attention cleared") }
-        let contact = [email.map { _ in "email" }, phone.map { _ in "phone" }, addressLines.map { _ in "address" },
-            postcode.map { _ in "postcode" }].compactMap { $0 }
+        let contact = [
+            email.map { _ in "email" }, phone.map { _ in "phone" }, addressLines.map { _ in "address" },
+            postcode.map { _ in "postcode" },
+        ].compactMap { $0 }
         if !contact.isEmpty { parts.append("contact details changed (\(contact.joined(separator: ", ")))") }
         return parts.joined(separator: "; ")
     }
@@ -160,7 +163,8 @@ package struct CaseChanges: Sendable {
         var problems: [CaseFieldProblem] = []
         if let officer, configuration.officer(officer) == nil {
             let known = configuration.officers.map(\.id).joined(separator: ", ")
-            problems.append(.init(field: "officer", message: "'\(officer)' is not an officer of this workspace (known: \(known))"))
+            problems.append(
+                .init(field: "officer", message: "'\(officer)' is not an officer of this workspace (known: \(known))"))
         }
         if status == .closed {
             problems.append(
@@ -180,7 +184,8 @@ package struct CaseChanges: Sendable {
         }
         if let complexity, configuration.deadlines.targets[complexity] == nil {
             let known = configuration.deadlines.targets.keys.sorted().joined(separator: ", ")
-            problems.append(.init(field: "complexity", message: "'\(complexity)' is not a configured complexity (known: \(known))"))
+            problems.append(
+                .init(field: "complexity", message: "'\(complexity)' is not a configured complexity (known: \(known))"))
         }
         if let email, !email.isEmpty, !EmailAddress.isValid(email) {
             problems.append(.init(field: "email", message: "is not a valid email address"))
@@ -189,7 +194,9 @@ package struct CaseChanges: Sendable {
         if (preferredContact ?? current.complainant.preferredContact) == .email, email?.isEmpty ?? true {
             problems.append(.init(field: "email", message: "is missing but the preferred contact is email"))
         }
-        if let agreedResponseDate, let why = CaseDates.agreedResponseProblem(agreedResponseDate, received: current.receivedDate) {
+        if let agreedResponseDate,
+            let why = CaseDates.agreedResponseProblem(agreedResponseDate, received: current.receivedDate)
+        {
             problems.append(.init(field: "agreed-response-date", message: why))
         }
         return problems

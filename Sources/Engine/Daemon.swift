@@ -1,14 +1,14 @@
 import Casework
 import Foundation
-package import Logging
 import Letters
+package import Logging
 package import Mail
 package import Outbox
+import Primitives
 package import ServiceLifecycle
 import Synchronization
 package import UnixSignals
 import WorkingDays
-import Primitives
 
 /// The daemon's work, one pass at a time: acknowledge new cases, send reminders, send the outbox.
 ///

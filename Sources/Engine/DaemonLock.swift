@@ -18,7 +18,9 @@ package final class DaemonLock: Sendable {
         guard fd >= 0 else { throw WorkspaceError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            let holder =
+                (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                ?? "?"
             throw WorkspaceError(message: "a pals daemon (pid \(holder)) already runs on \(workspace.root.path)")
         }
         ftruncate(fd, 0)

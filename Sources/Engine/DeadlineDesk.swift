@@ -1,7 +1,7 @@
 package import Casework
 package import Foundation
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// The workspace's deadline rules: each profile with the configured overrides, on the calendars of
 /// the bank-holiday data in force (an imported GOV.UK file, else the shipped one) and the local closures.
@@ -25,7 +25,9 @@ package struct DeadlineDesk: Sendable {
         var calculators: [ProfileID: DeadlineCalculator] = [:]
         for id in ProfileID.allCases {
             let profile = Self.profile(id, configuration: configuration)
-            let calendar = calendars[profile.division] ?? WorkingDayCalendar(division: profile.division, data: holidayData, closures: closures)
+            let calendar =
+                calendars[profile.division]
+                ?? WorkingDayCalendar(division: profile.division, data: holidayData, closures: closures)
             calendars[profile.division] = calendar
             calculators[id] = DeadlineCalculator(profile: profile, calendar: calendar)
         }
@@ -52,7 +54,8 @@ package struct DeadlineDesk: Sendable {
         if id == .england {
             profile.responseTargets = configuration.deadlines.targets
             profile.defaultComplexity = configuration.deadlines.defaultComplexity
-            profile.responseWorkingDays = configuration.deadlines.targets[profile.defaultComplexity] ?? profile.responseWorkingDays
+            profile.responseWorkingDays =
+                configuration.deadlines.targets[profile.defaultComplexity] ?? profile.responseWorkingDays
         }
         if let overrides = configuration.deadlines.profiles[id] {
             if let days = overrides.acknowledgeWorkingDays {
@@ -85,7 +88,9 @@ package struct DeadlineDesk: Sendable {
                     + "ask without a stage", stage: stage)
         }
         let chosen = try stage.map { value -> ComplaintStage in
-            guard let stage = ComplaintStage(rawValue: value) else { throw DeadlineDeskError(message: "the stage must be 1 or 2") }
+            guard let stage = ComplaintStage(rawValue: value) else {
+                throw DeadlineDeskError(message: "the stage must be 1 or 2")
+            }
             return stage
         }
         let input = DeadlineInput(
@@ -102,8 +107,10 @@ package struct DeadlineDesk: Sendable {
     /// The deadlines of a case's schedule. Dates outside ``CaseDates``' window are refused (a case stored before
     /// the window was enforced, or edited by hand): computing from year 1 would take seconds per case.
     package func deadlines(for record: CaseSchedule) throws -> CaseDeadlines {
-        for (field, date) in [("received", record.receivedDate), ("agreedResponseDate", record.agreedResponseDate),
-                              ("escalatedOn", record.escalatedOn)] {
+        for (field, date) in [
+            ("received", record.receivedDate), ("agreedResponseDate", record.agreedResponseDate),
+            ("escalatedOn", record.escalatedOn),
+        ] {
             if let date, let outside = CaseDates.outsideWindow(date) {
                 throw DeadlineDeskError(message: "\(field) \(outside)")
             }
@@ -162,14 +169,16 @@ package struct DeadlineDesk: Sendable {
             if let within { return item.state == .red || item.workingDaysRemaining <= within }
             return true
         }
-        return DeadlineBoard(items: items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }, problems: problems)
+        return DeadlineBoard(
+            items: items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }, problems: problems)
     }
 
     /// A case whose deadlines cannot be computed, named by reference, with the reason (dates and rules only).
     static func problem(_ record: CaseSchedule, _ error: any Error) -> CaseProblem {
         let reason = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
-        return CaseProblem(reference: record.reference, officer: record.officer,
-                           reason: "deadlines cannot be computed: \(reason)")
+        return CaseProblem(
+            reference: record.reference, officer: record.officer,
+            reason: "deadlines cannot be computed: \(reason)")
     }
 }
 

@@ -1,7 +1,7 @@
 package import Casework
 import Foundation
-import WorkingDays
 import Primitives
+import WorkingDays
 
 /// How deadlines are shown: the calculator's answer and the urgency board.
 package enum DeadlineReports {
@@ -28,8 +28,10 @@ package enum DeadlineReports {
             let rows = items.map { item -> [String] in
                 let state = item.state.rawValue.uppercased()
                 let shown = colour ? "\(ansi(item.state))\(state)\u{1B}[0m" : state
-                return [item.reference.escapingControls, item.officer.escapingControls, item.deadline.rawValue,
-                        item.due.iso, String(item.workingDaysRemaining), shown]
+                return [
+                    item.reference.escapingControls, item.officer.escapingControls, item.deadline.rawValue,
+                    item.due.iso, String(item.workingDaysRemaining), shown,
+                ]
             }
             text = TextTable.render(header: ["REFERENCE", "OFFICER", "NEXT", "DUE", "WD LEFT", "STATE"], rows: rows)
         }
@@ -51,9 +53,12 @@ package enum DeadlineReports {
     package static func csv(_ items: [DueItem]) -> String {
         var lines = ["reference,officer,profile,stage,deadline,due,workingDaysRemaining,state,backstop"]
         for item in items {
-            lines.append([item.reference, item.officer, item.profile.rawValue, item.stage.map(String.init) ?? "",
-                          item.deadline.rawValue, item.due.iso, String(item.workingDaysRemaining), item.state.rawValue,
-                          item.backstop?.iso ?? ""].map(csvField).joined(separator: ","))
+            lines.append(
+                [
+                    item.reference, item.officer, item.profile.rawValue, item.stage.map(String.init) ?? "",
+                    item.deadline.rawValue, item.due.iso, String(item.workingDaysRemaining), item.state.rawValue,
+                    item.backstop?.iso ?? "",
+                ].map(csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,11 +1,11 @@
 import Casework
 import Foundation
 import Logging
+import Mail
 import Outbox
+import Primitives
 import Synchronization
 import WorkingDays
-import Primitives
-import Mail
 
 extension Daemon {
 
@@ -56,10 +56,13 @@ extension Daemon {
                         labels: labels)
                 }
                 queued += 1
-                logger.info("reminder queued", metadata: ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)"])
+                logger.info(
+                    "reminder queued", metadata: ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)"])
             } catch {
                 failures += 1
-                var metadata: Logger.Metadata = ["kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)", "error": "\(error)"]
+                var metadata: Logger.Metadata = [
+                    "kind": "\(reminder.kind.rawValue)", "key": "\(reminder.key)", "error": "\(error)",
+                ]
                 if let reference { metadata["case"] = "\(reference)" }
                 logger.error("reminder not queued; tried again at the next pass", metadata: metadata)
             }
@@ -76,7 +79,8 @@ extension Daemon {
     /// else) and tells its officer once per reason; a row that cannot even be read is told to the manager.
     func flagDeadlineProblem(_ problem: CaseProblem) {
         let reference = problem.reference
-        logger.error("case left out of the reminders", metadata: ["case": "\(reference)", "problem": "\(problem.reason)"])
+        logger.error(
+            "case left out of the reminders", metadata: ["case": "\(reference)", "problem": "\(problem.reason)"])
         let record: Case
         do {
             record = try casebook.register.get(reference)
@@ -90,7 +94,8 @@ extension Daemon {
                 lifecycle.flag(.deadlinesNotComputed(problem.reason), at: at, unlessFlagged: true)
             }
             try postroom.alertOfficer(
-                reference: reference, key: "deadline-problem/\(reference)/\(record.caseId)/\(Postroom.hash(problem.reason))",
+                reference: reference,
+                key: "deadline-problem/\(reference)/\(record.caseId)/\(Postroom.hash(problem.reason))",
                 subject: "Deadlines cannot be computed: \(reference)",
                 body: """
                     pals cannot compute the deadlines of case \(reference), so it sends no reminders for it.
@@ -125,18 +130,24 @@ extension Daemon {
                     """,
                 labels: MessageLabels(reference: problem.reference, kind: "alert"))
         } catch {
-            logger.error("cannot tell the manager about the case", metadata: ["case": "\(problem.reference)", "error": "\(error)"])
+            logger.error(
+                "cannot tell the manager about the case",
+                metadata: ["case": "\(problem.reference)", "error": "\(error)"])
         }
     }
 
     static func notice(_ kind: PlannedReminder.Kind, _ item: DueItem) -> (String, String) {
         switch kind {
         case .escalation:
-            return ("Overdue: \(item.reference) \(item.deadline.rawValue)",
-                    "The \(item.deadline.rawValue) deadline of case \(item.reference) (officer \(item.officer)) was \(item.due.iso) and the case is still open.\n\nSee `pals case show \(item.reference)` and `pals deadlines --overdue`.")
+            return (
+                "Overdue: \(item.reference) \(item.deadline.rawValue)",
+                "The \(item.deadline.rawValue) deadline of case \(item.reference) (officer \(item.officer)) was \(item.due.iso) and the case is still open.\n\nSee `pals case show \(item.reference)` and `pals deadlines --overdue`."
+            )
         default:
-            return ("Due today: \(item.reference) \(item.deadline.rawValue)",
-                    "The \(item.deadline.rawValue) deadline of case \(item.reference) is today, \(item.due.iso), and the case is still open.\n\nSee `pals case show \(item.reference)`.")
+            return (
+                "Due today: \(item.reference) \(item.deadline.rawValue)",
+                "The \(item.deadline.rawValue) deadline of case \(item.reference) is today, \(item.due.iso), and the case is still open.\n\nSee `pals case show \(item.reference)`."
+            )
         }
     }
 

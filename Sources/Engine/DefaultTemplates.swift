@@ -1,6 +1,6 @@
-import Primitives
 package import Foundation
 package import Letters
+import Primitives
 
 /// The default letter templates, carried inside pals (``files``, generated from `Templates/` by
 /// `scripts/embed-templates.py`), so an installed pals needs no source tree: `pals init` writes them into each

@@ -1,7 +1,7 @@
 import Casework
 import Foundation
-import Logging
 import Letters
+import Logging
 import Mail
 import Synchronization
 
@@ -48,7 +48,9 @@ extension Daemon {
                 let allowedAt = now
                 guard guardrail.allow(address, at: allowedAt) else {
                     if capped.withLock({ $0.insert(reference).inserted }) {
-                        logger.notice("acknowledgement waits: automatic mail cap reached for the recipient", metadata: ["case": "\(reference)"])
+                        logger.notice(
+                            "acknowledgement waits: automatic mail cap reached for the recipient",
+                            metadata: ["case": "\(reference)"])
                     }
                     return false
                 }
@@ -89,20 +91,26 @@ extension Daemon {
     func retryLater(_ record: Case, _ reason: String) {
         let at = now
         let entry = intakeRetries.failed(record.reference, now: at)
-        logger.warning("acknowledgement failed for a moment; it is tried again", metadata: [
-            "case": "\(record.reference)", "failures": "\(entry.failures)",
-            "retry": "\(ISO8601DateFormatter().string(from: entry.next))", "error": "\(reason)",
-        ])
+        logger.warning(
+            "acknowledgement failed for a moment; it is tried again",
+            metadata: [
+                "case": "\(record.reference)", "failures": "\(entry.failures)",
+                "retry": "\(ISO8601DateFormatter().string(from: entry.next))", "error": "\(reason)",
+            ])
         guard !entry.alerted, at.timeIntervalSince(entry.since) >= IntakeRetries.alertAfter else { return }
         do {
             try postroom.alertOfficer(
                 reference: record.reference,
                 key: "intake-delayed/\(record.reference)/\(Int(entry.since.timeIntervalSince1970))",
                 subject: "Acknowledgement delayed: \(record.reference)",
-                body: "pals has been trying to acknowledge case \(record.reference) since \(ISO8601DateFormatter().string(from: entry.since)) and keeps failing for a reason that should pass by itself:\n\n\(reason)\n\nIt keeps trying. If this goes on, ask whoever runs pals to look at its log, or acknowledge the case yourself (`pals letter acknowledgement \(record.reference)`).")
+                body:
+                    "pals has been trying to acknowledge case \(record.reference) since \(ISO8601DateFormatter().string(from: entry.since)) and keeps failing for a reason that should pass by itself:\n\n\(reason)\n\nIt keeps trying. If this goes on, ask whoever runs pals to look at its log, or acknowledge the case yourself (`pals letter acknowledgement \(record.reference)`)."
+            )
             intakeRetries.markAlerted(record.reference)
         } catch {
-            logger.error("cannot tell the officer of a delayed acknowledgement", metadata: ["case": "\(record.reference)", "error": "\(error)"])
+            logger.error(
+                "cannot tell the officer of a delayed acknowledgement",
+                metadata: ["case": "\(record.reference)", "error": "\(error)"])
         }
     }
 

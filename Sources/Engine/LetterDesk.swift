@@ -2,8 +2,8 @@ package import Casework
 package import Foundation
 package import Letters
 package import Mail
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// Turns a case into a letter and a letter into the exact message pals queues.
 ///

@@ -1,7 +1,7 @@
 import Casework
 package import Letters
-import WorkingDays
 import Primitives
+import WorkingDays
 
 extension LetterDesk {
     /// Merges an officer's reminder digest: their deadlines to watch, most urgent first.
@@ -17,13 +17,14 @@ extension LetterDesk {
         context["digest"] = .object([
             "officerName": .string(officerName),
             "date": format(today),
-            "items": .list(items.map { item in
-                .object([
-                    "reference": .string(item.reference), "deadline": .string(item.deadline.rawValue),
-                    "due": format(item.due), "daysRemaining": .string(String(item.workingDaysRemaining)),
-                    "state": .string(item.state.rawValue.uppercased()),
-                ])
-            }),
+            "items": .list(
+                items.map { item in
+                    .object([
+                        "reference": .string(item.reference), "deadline": .string(item.deadline.rawValue),
+                        "due": format(item.due), "daysRemaining": .string(String(item.workingDaysRemaining)),
+                        "state": .string(item.state.rawValue.uppercased()),
+                    ])
+                }),
         ])
         return try library.merge(kind: .reminderDigest, language: .english, context: context)
     }

@@ -1,7 +1,7 @@
 package import Casework
 package import Letters
-import WorkingDays
 import Primitives
+import WorkingDays
 
 extension LetterDesk {
     /// Why a letter of `kind` may not be written for a case as it stands, or `nil` when it may (DESIGN
@@ -17,7 +17,8 @@ extension LetterDesk {
         let message: String
         switch refusal {
         case .staffLetter:
-            message = "the \(kind.rawValue) goes to officers, never to a complainant: pals sends it by itself "
+            message =
+                "the \(kind.rawValue) goes to officers, never to a complainant: pals sends it by itself "
                 + "while it runs as a service"
         case .closed:
             message = "case \(reference) is closed: \(reopen) if the complaint is being looked at again"
@@ -32,13 +33,16 @@ extension LetterDesk {
             case .consentRequest, .timeLimitDecision, .staff, .other:
                 why = "a \(kind.rawValue) letter belongs before the response, and the final response has been sent"
             }
-            message = "case \(reference) has had its final response (status responded): \(why). "
+            message =
+                "case \(reference) has had its final response (status responded): \(why). "
                 + "If the complaint is being looked at again, \(reopen)"
         case .acknowledgedOutsidePals:
-            message = "case \(reference) was acknowledged outside pals (e.g. by telephone), so no acknowledgement "
+            message =
+                "case \(reference) was acknowledged outside pals (e.g. by telephone), so no acknowledgement "
                 + "letter is sent; the case's history shows it"
         case .alreadyAcknowledged(let day):
-            message = "case \(reference) was already acknowledged on \(day.iso), so a second acknowledgement is not "
+            message =
+                "case \(reference) was already acknowledged on \(day.iso), so a second acknowledgement is not "
                 + "sent; the sent-items archive holds the one that was"
         }
         return .notAllowed(refusal, reference: reference, message)

@@ -2,8 +2,8 @@ import Casework
 package import Foundation
 package import Letters
 import Logging
-package import Outbox
 import Mail
+package import Outbox
 import Primitives
 
 /// Queues letters to complainants: by email when the complainant prefers it, else as a PDF in the print queue

@@ -39,7 +39,9 @@ package struct LineLogHandler: LogHandler {
             line = ([time, event.level.rawValue.uppercased(), Self.clean(event.message.description)] + fields)
                 .joined(separator: " ")
         case .json:
-            var object: [String: String] = ["time": time, "level": event.level.rawValue, "message": event.message.description, "logger": label]
+            var object: [String: String] = [
+                "time": time, "level": event.level.rawValue, "message": event.message.description, "logger": label,
+            ]
             for (key, value) in merged { object[key] = "\(value)" }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             line = String(decoding: data, as: UTF8.self)

@@ -5,8 +5,8 @@ import Logging
 import Mail
 import Outbox
 import Primitives
-import WorkingDays
 import Synchronization
+import WorkingDays
 
 /// Mail to staff: alerts to a case's officer (coalesced per officer by ``OfficerAlerts``), reminders, digests
 /// and notices, each queued once under its key and marked Auto-Submitted: auto-generated.
@@ -36,8 +36,9 @@ package struct StaffMail: Sendable {
     package func alertOfficer(reference: String, key: String, subject: String, body: String) throws {
         let record = try casebook.register.get(reference)
         guard configuration.officer(record.officer) != nil else { return }
-        alerts.add(OfficerAlerts.Problem(key: key, reference: reference, caseId: record.caseId, subject: subject, body: body),
-                   for: record.officer)
+        alerts.add(
+            OfficerAlerts.Problem(key: key, reference: reference, caseId: record.caseId, subject: subject, body: body),
+            for: record.officer)
     }
 
     /// Queues the pending alerts of every officer whose window has passed (every officer when `force`): one
@@ -52,12 +53,20 @@ package struct StaffMail: Sendable {
             guard let officer = configuration.officer(officerID) else { continue }
             let (key, subject, body, labels) = OfficerAlerts.compose(problems, officer: officerID)
             do {
-                try notify(to: officer.email, name: officer.name, key: key, subject: subject, body: body, labels: labels)
+                try notify(
+                    to: officer.email, name: officer.name, key: key, subject: subject, body: body, labels: labels)
                 queued += 1
-                logger.notice("officer alerted", metadata: ["officer": "\(officerID)", "problems": "\(problems.count)", "cases": "\(Set(problems.map(\.reference)).sorted().joined(separator: ","))"])
+                logger.notice(
+                    "officer alerted",
+                    metadata: [
+                        "officer": "\(officerID)", "problems": "\(problems.count)",
+                        "cases": "\(Set(problems.map(\.reference)).sorted().joined(separator: ","))",
+                    ])
             } catch {
                 alerts.putBack(problems, for: officerID)
-                logger.error("could not queue an officer's alert; it is tried again", metadata: ["officer": "\(officerID)", "error": "\(error)"])
+                logger.error(
+                    "could not queue an officer's alert; it is tried again",
+                    metadata: ["officer": "\(officerID)", "error": "\(error)"])
             }
         }
         return queued
@@ -88,7 +97,6 @@ package struct StaffMail: Sendable {
             html: merged.html, labels: MessageLabels(kind: "reminder-digest", officer: officer.id))
     }
 }
-
 
 /// Problems waiting to be told to officers, coalesced per officer.
 ///

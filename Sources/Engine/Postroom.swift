@@ -1,12 +1,12 @@
 import Casework
 package import Foundation
-import Synchronization
 package import Letters
+package import Logging
 package import Mail
 package import Outbox
-package import Logging
-import WorkingDays
 import Primitives
+import Synchronization
+import WorkingDays
 
 /// Where a workspace's letters become queued messages and queued messages become sent mail.
 ///

@@ -1,7 +1,7 @@
 package import Casework
 package import Foundation
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// Decides which reminders are due on a day: the officers' digests, same-day reminders and escalations.
 ///
@@ -61,14 +61,22 @@ package struct ReminderPlanner: Sendable {
             // The case id keeps the key this case's for ever, even if its reference were ever issued again.
             let instance = "\(record.reference)/\(record.caseId)/\(item.deadline.rawValue)/\(item.due.iso)"
             if item.due == today {
-                reminders.append(.init(kind: .dueToday, key: "due-today/\(instance)", recipient: .officer(record.officer), items: [item], caseId: record.caseId))
+                reminders.append(
+                    .init(
+                        kind: .dueToday, key: "due-today/\(instance)", recipient: .officer(record.officer),
+                        items: [item], caseId: record.caseId))
             } else if item.due < today {
-                reminders.append(.init(kind: .escalation, key: "escalation/\(instance)", recipient: .manager, items: [item], caseId: record.caseId))
+                reminders.append(
+                    .init(
+                        kind: .escalation, key: "escalation/\(instance)", recipient: .manager, items: [item],
+                        caseId: record.caseId))
             }
         }
         for (officer, items) in digests.sorted(by: { $0.key < $1.key }) {
             let sorted = items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }
-            reminders.append(.init(kind: .digest, key: "digest/\(officer)/\(today.iso)", recipient: .officer(officer), items: sorted))
+            reminders.append(
+                .init(kind: .digest, key: "digest/\(officer)/\(today.iso)", recipient: .officer(officer), items: sorted)
+            )
         }
         return ReminderPlan(reminders: reminders, problems: problems)
     }

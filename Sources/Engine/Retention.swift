@@ -1,10 +1,10 @@
-import Foundation
 import Casework
+import Foundation
 import Letters
 import Logging
 import Outbox
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// Retention: what is kept of a closed case, and for how long; purges the archive of cases past it.
 package struct Retention: Sendable {
@@ -27,10 +27,11 @@ package struct Retention: Sendable {
     package func purgeClosed(before day: CivilDate, dryRun: Bool, force: Bool) throws -> (ids: [String], cases: Int) {
         let limit = casebook.clock.today().adding(months: -Self.retentionMonths)
         if day > limit, !force { throw RetentionError(closedBefore: day, purgeableBefore: limit) }
-        let closed = Set(try casebook.register.cases(CaseFilter(status: .closed)).filter {
-            guard let at = $0.closedAt else { return false }
-            return CivilDate(at) < day
-        }.map(\.reference))
+        let closed = Set(
+            try casebook.register.cases(CaseFilter(status: .closed)).filter {
+                guard let at = $0.closedAt else { return false }
+                return CivilDate(at) < day
+            }.map(\.reference))
         let report = try outbox.archive.purge(
             where: { labels in MessageLabels(labels).reference.map(closed.contains) ?? false }, dryRun: dryRun)
         if !dryRun, !report.ids.isEmpty {

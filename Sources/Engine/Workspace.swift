@@ -1,6 +1,6 @@
-package import Primitives
 package import Casework
 package import Foundation
+package import Primitives
 
 /// A folder holding one team's pals: `pals.yaml`, `Templates/`, `Outbox/` and the case register.
 package struct Workspace: Sendable {
@@ -44,7 +44,8 @@ package struct Workspace: Sendable {
         guard FileManager.default.fileExists(atPath: configuration.path) else {
             throw WorkspaceError.notAWorkspace(root)
         }
-        return Workspace(root: root, configuration: try WorkspaceConfiguration.load(from: configuration, environment: environment))
+        return Workspace(
+            root: root, configuration: try WorkspaceConfiguration.load(from: configuration, environment: environment))
     }
 
     /// Opens the workspace's existing case register (read-only for commands that only look). A missing or empty
@@ -100,7 +101,8 @@ package struct Workspace: Sendable {
         }
 
         let name = ".pals-init-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
-        let staging = (exists ? root : root.deletingLastPathComponent()).appending(path: name, directoryHint: .isDirectory)
+        let staging = (exists ? root : root.deletingLastPathComponent()).appending(
+            path: name, directoryHint: .isDirectory)
         guard mkdir(staging.path, 0o700) == 0 else {
             let reason = String(cString: strerror(errno))
             throw WorkspaceError.cannotCreate(root, reason: "cannot create \(staging.path): \(reason)")

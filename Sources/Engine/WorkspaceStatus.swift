@@ -1,8 +1,8 @@
 package import Casework
 package import Foundation
 package import Outbox
-import WorkingDays
 import Primitives
+import WorkingDays
 
 /// What `pals status` reports.
 package struct WorkspaceStatus: Encodable, Sendable {
@@ -39,14 +39,16 @@ package struct WorkspaceStatus: Encodable, Sendable {
             return Message(id: item.id, case: labels.reference, kind: labels.kind, at: item.queuedAt)
         }
         let last = try outbox.archive.list().last.map { item in
-            Message(id: item.id, case: MessageLabels(item.labels).reference, kind: MessageLabels(item.labels).kind,
-                    at: item.history.last { $0.state == .sent }?.at ?? item.queuedAt)
+            Message(
+                id: item.id, case: MessageLabels(item.labels).reference, kind: MessageLabels(item.labels).kind,
+                at: item.history.last { $0.state == .sent }?.at ?? item.queuedAt)
         }
         let open = try casebook.register.scheduleScan(CaseFilter(openOnly: true))
         let desk = try DeadlineDesk(workspace: casebook.workspace)
         let board = desk.board(open.schedules, unreadable: open.problems, today: casebook.clock.today())
         return WorkspaceStatus(
-            daemon: DaemonState(running: pid != nil, pid: pid), outbox: counts, oldestQueued: oldest, lastDelivery: last,
+            daemon: DaemonState(running: pid != nil, pid: pid), outbox: counts, oldestQueued: oldest,
+            lastDelivery: last,
             nextDeadlines: Array(board.items.prefix(5)),
             casesNeedingAttention: open.schedules.filter { $0.attention != nil }.map(\.reference),
             deadlineProblems: board.problems)
@@ -58,8 +60,16 @@ package struct WorkspaceStatus: Encodable, Sendable {
         var lines = ["Daemon      " + (daemon.running ? "running (pid \(daemon.pid ?? -1))" : "not running")]
         let order = ["queued", "active", "deferred", "hold", "failed", "cancelled", "sent"]
         lines.append("Outbox      " + order.map { "\($0) \(outbox[$0] ?? 0)" }.joined(separator: ", "))
-        lines.append("Oldest      " + (oldestQueued.map { "\($0.id) (\(($0.case ?? "-").escapingControls), queued \(formatter.string(from: $0.at)))" } ?? "nothing queued"))
-        lines.append("Last sent   " + (lastDelivery.map { "\($0.id) (\(($0.case ?? "-").escapingControls), \(formatter.string(from: $0.at)))" } ?? "nothing sent yet"))
+        lines.append(
+            "Oldest      "
+                + (oldestQueued.map {
+                    "\($0.id) (\(($0.case ?? "-").escapingControls), queued \(formatter.string(from: $0.at)))"
+                } ?? "nothing queued"))
+        lines.append(
+            "Last sent   "
+                + (lastDelivery.map {
+                    "\($0.id) (\(($0.case ?? "-").escapingControls), \(formatter.string(from: $0.at)))"
+                } ?? "nothing sent yet"))
         if !casesNeedingAttention.isEmpty {
             lines.append("Attention   " + casesNeedingAttention.map(\.escapingControls).joined(separator: ", "))
         }

@@ -1,5 +1,5 @@
-package import Foundation
 import Casework
+package import Foundation
 
 /// The letter templates of a workspace, loaded and checked: the one entry point the Engine uses to
 /// merge a case's context into a letter.
@@ -90,7 +90,8 @@ package struct LetterLibrary: Sendable {
             problems.append(.init(code: .unknownInput, template: file.path, line: 1, name: name))
         }
         guard problems.isEmpty else {
-            throw LetterError(.badInputs, problems: problems, kind: kind, language: info.language, note: info.inputsLine)
+            throw LetterError(
+                .badInputs, problems: problems, kind: kind, language: info.language, note: info.inputsLine)
         }
     }
 

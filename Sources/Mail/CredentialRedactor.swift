@@ -71,7 +71,8 @@ struct CredentialRedactor: Sendable {
         while index + 2 < words.count {
             let verb = words[index].uppercased().trimmingCharacters(in: CharacterSet(charactersIn: ":\"'<>()[]"))
             let mechanism = words[index + 1].uppercased()
-            if verb == "AUTH", mechanism.count >= 4, mechanism.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
+            if verb == "AUTH", mechanism.count >= 4,
+                mechanism.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
                 !words[index + 2].isEmpty
             {
                 words[index + 2] = mark
@@ -105,7 +106,8 @@ struct CredentialRedactor: Sendable {
     /// Base64-looking words (8 characters or more) that are a piece of an encoded secret, or decode to bytes
     /// holding the password or the username.
     private func redactEncodedWords(_ text: String) -> String {
-        let base64Characters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+        let base64Characters = CharacterSet(
+            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
         var out = ""
         var word = ""
         func flush() {

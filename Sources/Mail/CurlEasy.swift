@@ -115,7 +115,8 @@ final class TransferContext {
     /// A reply line with the credentials taken out of its text (the code and its separator are kept as sent).
     private func redactedLine(_ line: String) -> String {
         let head = line.prefix(4)
-        let isCode = head.prefix(3).allSatisfy(\.isASCII) && head.prefix(3).allSatisfy(\.isNumber)
+        let isCode =
+            head.prefix(3).allSatisfy(\.isASCII) && head.prefix(3).allSatisfy(\.isNumber)
             && (head.count == 3 || head.last == " " || head.last == "-")
         guard isCode else { return redactor.redact(line, authExchange: inAuthExchange) }
         return head + redactor.redact(String(line.dropFirst(head.count)), authExchange: inAuthExchange)

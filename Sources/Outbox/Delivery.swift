@@ -145,9 +145,10 @@ extension Outbox {
                     claim.held.append(try park(id: id, from: lease.folder, reason: "refused, not sent: \(error)"))
                 } catch let parking {
                     claim.problems.append(
-                        .init(id: id, labels: [:], error: error, wasAccepted: false,
-                              consequence: "it could not be put on hold either (\(parking.reason)); the next "
-                                  + "recovery holds it"))
+                        .init(
+                            id: id, labels: [:], error: error, wasAccepted: false,
+                            consequence: "it could not be put on hold either (\(parking.reason)); the next "
+                                + "recovery holds it"))
                 }
                 continue
             }
@@ -160,8 +161,9 @@ extension Outbox {
             } catch {
                 // Never handed to the transport: the next recovery puts it back where it came from.
                 claim.problems.append(
-                    .init(id: id, labels: item.labels, error: error, wasAccepted: false,
-                          consequence: "it was not sent; the next recovery puts it back in the queue"))
+                    .init(
+                        id: id, labels: item.labels, error: error, wasAccepted: false,
+                        consequence: "it was not sent; the next recovery puts it back in the queue"))
             }
         }
         Files.syncFolder(lease.folder)

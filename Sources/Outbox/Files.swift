@@ -1,12 +1,11 @@
 internal import Foundation
+internal import Primitives
 
 #if canImport(Glibc)
     internal import Glibc
 #elseif canImport(Darwin)
     internal import Darwin
 #endif
-
-internal import Primitives
 
 /// The outbox's file operations: ``PrivateFiles`` (0600 files, 0700 folders, temporary name then fsync then
 /// rename, no link followed) with its failures told as ``OutboxError``s naming the message concerned.

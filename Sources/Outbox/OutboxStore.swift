@@ -222,7 +222,8 @@ package struct OperatorMove: Sendable {
 
     /// The refusal when the message is in `state`.
     func refusal(id: String, state: OutboxState) -> OutboxError {
-        OutboxError(.wrongState, id: id, state: state, reason: OutboxRules.reason(operation, state: state, allowed: from))
+        OutboxError(
+            .wrongState, id: id, state: state, reason: OutboxRules.reason(operation, state: state, allowed: from))
     }
 }
 

@@ -128,7 +128,8 @@ package final class OutboxSender: Sendable {
         package var consequence: String
 
         /// A problem record.
-        package init(id: String?, labels: [String: String], error: OutboxError, wasAccepted: Bool, consequence: String) {
+        package init(id: String?, labels: [String: String], error: OutboxError, wasAccepted: Bool, consequence: String)
+        {
             self.id = id
             self.labels = labels
             self.error = error

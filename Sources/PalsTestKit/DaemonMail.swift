@@ -1,7 +1,7 @@
+import Casework
 package import Engine
 package import Foundation
 package import Mail
-import Casework
 
 extension InMemoryTransport {
     /// The messages delivered (accepted) to `address`, as text, in order.

@@ -21,8 +21,9 @@ extension ProcessRunner {
         _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
         currentDirectory: URL? = nil
     ) async throws -> ProcessResult {
-        try await runOffPool(URL(filePath: executable), arguments, input: input, environment: environment,
-                             currentDirectory: currentDirectory)
+        try await runOffPool(
+            URL(filePath: executable), arguments, input: input, environment: environment,
+            currentDirectory: currentDirectory)
     }
 
     /// Runs an executable and waits for it to exit, off the cooperative pool.
@@ -39,8 +40,9 @@ extension ProcessRunner {
     package static func palsOffPool(
         _ arguments: [String], input: Data? = nil, environment: [String: String] = [:], currentDirectory: URL? = nil
     ) async throws -> ProcessResult {
-        try await runOffPool(palsBinary, arguments, input: input, environment: environment,
-                             currentDirectory: currentDirectory)
+        try await runOffPool(
+            palsBinary, arguments, input: input, environment: environment,
+            currentDirectory: currentDirectory)
     }
 }
 

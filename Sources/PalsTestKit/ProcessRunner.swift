@@ -60,7 +60,8 @@ package enum ProcessRunner {
         guard timedOut.isRaised else { return result }
         return ProcessResult(
             status: result.status, stdout: result.stdout,
-            stderr: result.stderr + "\n[test kit] \(executable.lastPathComponent) killed: still running after \(Int(commandTimeout)) s")
+            stderr: result.stderr
+                + "\n[test kit] \(executable.lastPathComponent) killed: still running after \(Int(commandTimeout)) s")
     }
 
     /// Starts an executable without waiting; the caller writes to its input and waits.

@@ -1,6 +1,6 @@
 package import Foundation
-import Synchronization
 package import Primitives
+import Synchronization
 
 /// A clock for tests that moves only when told: it gives both "now" (``wallClock``, a ``WallClock`` starting at a
 /// chosen instant) and sleeping (it is a `Clock`), so a test runs a week of a daemon's life in milliseconds.

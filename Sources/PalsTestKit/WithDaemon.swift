@@ -1,12 +1,12 @@
+import Casework
+import Dispatch
 package import Engine
 package import Foundation
 package import Logging
 package import Mail
-import Dispatch
-import ServiceLifecycle
-package import Primitives
-import Casework
 import Outbox
+package import Primitives
+import ServiceLifecycle
 import Synchronization
 
 /// How a test daemon's stores are made: the case store (a ``Casebook`` over a register) and the postroom with its
@@ -103,7 +103,8 @@ package struct DaemonWorkspace: Sendable {
             .replacingOccurrences(of: "eira.example@example.org", with: email)
             .replacingOccurrences(of: "2026-11-23T10:15:00Z", with: received)
             .replacingOccurrences(
-                of: "\"preferredContact\": \"email\"", with: "\"preferredContact\": \"\(preferredContact)\"")
+                of: "\"preferredContact\": \"email\"", with: "\"preferredContact\": \"\(preferredContact)\""
+            )
             .replacingOccurrences(of: "\"officer\": \"alex\"", with: "\"officer\": \"\(officer)\"")
         return Data(text.utf8)
     }
@@ -169,7 +170,7 @@ package func withDaemon<T: Sendable>(
             services: daemon.services(
                 safetyInterval: safetyInterval, senderSafetyInterval: senderSafetyInterval, listeningForSignals: false
             )
-                .map { .init(service: $0) },
+            .map { .init(service: $0) },
             gracefulShutdownSignals: [], logger: logger))
     // The daemon and the test run on a thread of their own: other suites that block the cooperative pool (two
     // threads here) cannot hold them up.

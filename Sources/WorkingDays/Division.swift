@@ -1,4 +1,5 @@
 package import Primitives
+
 /// A division of the GOV.UK bank-holiday feed: the jurisdiction whose bank holidays a calendar observes.
 package enum Division: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     /// England and Wales.

@@ -1,5 +1,5 @@
-package import Primitives
 package import Foundation
+package import Primitives
 
 /// The bank holidays of the three divisions as published by GOV.UK (https://www.gov.uk/bank-holidays.json).
 ///

@@ -1,4 +1,5 @@
 package import Primitives
+
 /// The standing rules for UK bank holidays, used for years the GOV.UK data does not cover.
 ///
 /// One-off days (jubilees, a state funeral, a coronation, a moved early-May or spring holiday) cannot be foreseen:

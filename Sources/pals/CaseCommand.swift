@@ -2,8 +2,8 @@ import ArgumentParser
 import Casework
 import Engine
 import Foundation
-import WorkingDays
 import Primitives
+import WorkingDays
 
 /// `pals case …`: log and look after complaints.
 struct CaseCommand: AsyncParsableCommand {
@@ -73,7 +73,8 @@ struct CaseCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON instead of a table.") var json = false
 
         func run() async throws {
-            let cases = try options.casebook(readOnly: true).register.cases(CaseFilter(openOnly: open, officer: officer))
+            let cases = try options.casebook(readOnly: true).register.cases(
+                CaseFilter(openOnly: open, officer: officer))
             if json { try printJSON(cases) } else { print(CaseReports.table(cases)) }
         }
     }
@@ -87,21 +88,29 @@ struct CaseCommand: AsyncParsableCommand {
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "The case reference.") var reference: String
         @Option(help: ArgumentHelp("Assign the case to this officer (id).", valueName: "id")) var officer: String?
-        @Option(help: ArgumentHelp("open, awaiting-consent, responded or withdrawn.", valueName: "status")) var status: String?
+        @Option(help: ArgumentHelp("open, awaiting-consent, responded or withdrawn.", valueName: "status")) var status:
+            String?
         @Option(help: ArgumentHelp("The response date agreed with the complainant.", valueName: "YYYY-MM-DD"))
         var agreedResponseDate: String?
-        @Option(help: ArgumentHelp("not-needed, requested, received or refused.", valueName: "state")) var consent: String?
+        @Option(help: ArgumentHelp("not-needed, requested, received or refused.", valueName: "state")) var consent:
+            String?
         @Option(help: ArgumentHelp("Escalate to stage 2 (staged profiles); its clock starts today.", valueName: "1|2"))
         var stage: Int?
-        @Option(help: ArgumentHelp("The complexity that picks the response target.", valueName: "name")) var complexity: String?
-        @Option(help: ArgumentHelp("The complainant's email address (empty to remove).", valueName: "address")) var email: String?
-        @Option(help: ArgumentHelp("The complainant's phone number (empty to remove).", valueName: "number")) var phone: String?
+        @Option(help: ArgumentHelp("The complexity that picks the response target.", valueName: "name")) var complexity:
+            String?
+        @Option(help: ArgumentHelp("The complainant's email address (empty to remove).", valueName: "address"))
+        var email: String?
+        @Option(help: ArgumentHelp("The complainant's phone number (empty to remove).", valueName: "number")) var phone:
+            String?
         @Option(help: ArgumentHelp("An address line; repeat for each line (replaces the address).", valueName: "line"))
         var addressLine: [String] = []
         @Option(help: ArgumentHelp("The complainant's postcode.", valueName: "postcode")) var postcode: String?
         @Option(help: ArgumentHelp("email or post.", valueName: "how")) var preferredContact: String?
         @Option(help: ArgumentHelp("en or cy.", valueName: "code")) var language: String?
-        @Option(help: ArgumentHelp("Accessible-information needs, comma-separated (large-print, easy-read, braille, audio; empty for none).", valueName: "needs"))
+        @Option(
+            help: ArgumentHelp(
+                "Accessible-information needs, comma-separated (large-print, easy-read, braille, audio; empty for none).",
+                valueName: "needs"))
         var accessibleInformation: String?
         @Flag(help: "Clear the \"needs attention\" flag once a failed or held letter has been dealt with.")
         var clearAttention = false
@@ -116,7 +125,8 @@ struct CaseCommand: AsyncParsableCommand {
             changes.status = try optionChoice(status, "--status")
             if let agreedResponseDate {
                 guard let date = CivilDate(iso: agreedResponseDate) else {
-                    throw ValidationError("--agreed-response-date '\(agreedResponseDate)' is not a date in the form YYYY-MM-DD")
+                    throw ValidationError(
+                        "--agreed-response-date '\(agreedResponseDate)' is not a date in the form YYYY-MM-DD")
                 }
                 changes.agreedResponseDate = date
             }
@@ -145,7 +155,8 @@ struct CaseCommand: AsyncParsableCommand {
     }
 
     struct Close: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a case (its correspondence is kept for the retention period).")
+        static let configuration = CommandConfiguration(
+            abstract: "Close a case (its correspondence is kept for the retention period).")
 
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "The case reference.") var reference: String
@@ -158,7 +169,8 @@ struct CaseCommand: AsyncParsableCommand {
 }
 
 /// Parses an option's value into one of an enumeration's cases, naming the choices when it is not one.
-func optionChoice<T: RawRepresentable & CaseIterable>(_ raw: String?, _ option: String) throws -> T? where T.RawValue == String {
+func optionChoice<T: RawRepresentable & CaseIterable>(_ raw: String?, _ option: String) throws -> T?
+where T.RawValue == String {
     guard let raw else { return nil }
     guard let value = T(rawValue: raw) else {
         throw ValidationError("\(option) '\(raw)' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -35,7 +35,9 @@ struct DaemonCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try optionChoice(logFormat, "--log-format") as LineLogHandler.Format?
-        guard interval > 0, interval <= 3600 else { throw ValidationError("--interval must be between 0 and 3600 seconds") }
+        guard interval > 0, interval <= 3600 else {
+            throw ValidationError("--interval must be between 0 and 3600 seconds")
+        }
     }
 
     func run() async throws {
@@ -56,7 +58,12 @@ struct DaemonCommand: AsyncParsableCommand {
         let daemon = try Daemon(postroom: postroom, environment: options.environment, logger: logger)
         if once {
             let report = await daemon.once()
-            logger.info("one pass done", metadata: ["delivered": "\(report.delivered)", "deferred": "\(report.deferred)", "failed": "\(report.failed)", "held": "\(report.held)"])
+            logger.info(
+                "one pass done",
+                metadata: [
+                    "delivered": "\(report.delivered)", "deferred": "\(report.deferred)", "failed": "\(report.failed)",
+                    "held": "\(report.held)",
+                ])
             if !report.problems.isEmpty { throw ExitCode.failure }  // each was logged as an error, naming its message
             return
         }
@@ -77,7 +84,8 @@ struct DaemonCommand: AsyncParsableCommand {
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Whether the daemon runs, the outbox by state, the oldest queued message, the next deadlines, the last delivery."
+        abstract:
+            "Whether the daemon runs, the outbox by state, the oldest queued message, the next deadlines, the last delivery."
     )
 
     @OptionGroup var options: WorkspaceOptions

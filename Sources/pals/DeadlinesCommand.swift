@@ -2,8 +2,8 @@ import ArgumentParser
 import Casework
 import Engine
 import Foundation
-import WorkingDays
 import Primitives
+import WorkingDays
 
 /// `pals deadlines …`: what is due, and the officer's calculator.
 struct DeadlinesCommand: AsyncParsableCommand {
@@ -17,7 +17,8 @@ struct DeadlinesCommand: AsyncParsableCommand {
     struct Board: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
-            abstract: "Open cases with what is due next, working days left and a red/amber/green state, most urgent first."
+            abstract:
+                "Open cases with what is due next, working days left and a red/amber/green state, most urgent first."
         )
 
         @OptionGroup var options: WorkspaceOptions
@@ -37,7 +38,9 @@ struct DeadlinesCommand: AsyncParsableCommand {
             let book = try options.casebook(readOnly: true)
             let desk = try DeadlineDesk(workspace: book.workspace)
             let scan = try book.register.scheduleScan(CaseFilter(openOnly: true, officer: officer))
-            let board = desk.board(scan.schedules, unreadable: scan.problems, today: book.clock.today(), within: within, overdueOnly: overdue)
+            let board = desk.board(
+                scan.schedules, unreadable: scan.problems, today: book.clock.today(), within: within,
+                overdueOnly: overdue)
             // A case that cannot be computed is named, never a reason to show nothing: on the table, and on
             // standard error for the machine formats (whose shape stays the same).
             if json {
@@ -59,10 +62,13 @@ struct DeadlinesCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var options: WorkspaceOptions
-        @Option(help: ArgumentHelp("england, wales, scotland, northern-ireland or northern-ireland-mchp.", valueName: "profile"))
+        @Option(
+            help: ArgumentHelp(
+                "england, wales, scotland, northern-ireland or northern-ireland-mchp.", valueName: "profile"))
         var profile: String
         @Option(help: ArgumentHelp("The stage (staged profiles only): 1 or 2.", valueName: "1|2")) var stage: Int?
-        @Option(help: ArgumentHelp("The date of receipt (for stage 2, the date of escalation).", valueName: "YYYY-MM-DD"))
+        @Option(
+            help: ArgumentHelp("The date of receipt (for stage 2, the date of escalation).", valueName: "YYYY-MM-DD"))
         var received: String
         @Option(help: ArgumentHelp("A complexity that picks England's response target.", valueName: "name"))
         var complexity: String?
@@ -102,7 +108,9 @@ struct HolidaysCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var options: WorkspaceOptions
-        @Option(help: ArgumentHelp("england-and-wales, scotland or northern-ireland (default: all).", valueName: "division"))
+        @Option(
+            help: ArgumentHelp("england-and-wales, scotland or northern-ireland (default: all).", valueName: "division")
+        )
         var division: String?
         @Option(help: ArgumentHelp("The year (default: this year).", valueName: "year")) var year: Int?
         @Flag(help: "Print JSON.") var json = false
@@ -119,10 +127,18 @@ struct HolidaysCommand: AsyncParsableCommand {
             if json {
                 try printJSON(holidays)
             } else {
-                print("Bank holidays \(year) — \(data.covers(year: year, division: divisions[0]) ? "GOV.UK data \(data.version)" : "computed by the rules (outside the GOV.UK data)")")
-                print(TextTable.render(
-                    header: ["DATE", "DAY", "DIVISION", "HOLIDAY"],
-                    rows: holidays.map { [$0.date.iso, "\($0.date.weekday)".prefix(3).capitalized, $0.division.rawValue, $0.title + ($0.notes.isEmpty ? "" : " (\($0.notes))")] }))
+                print(
+                    "Bank holidays \(year) — \(data.covers(year: year, division: divisions[0]) ? "GOV.UK data \(data.version)" : "computed by the rules (outside the GOV.UK data)")"
+                )
+                print(
+                    TextTable.render(
+                        header: ["DATE", "DAY", "DIVISION", "HOLIDAY"],
+                        rows: holidays.map {
+                            [
+                                $0.date.iso, "\($0.date.weekday)".prefix(3).capitalized, $0.division.rawValue,
+                                $0.title + ($0.notes.isEmpty ? "" : " (\($0.notes))"),
+                            ]
+                        }))
             }
         }
     }

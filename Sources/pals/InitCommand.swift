@@ -19,7 +19,9 @@ struct InitCommand: AsyncParsableCommand {
         let root = Workspace.resolve(directory, currentDirectory: FileManager.default.currentDirectoryPath)
         try Workspace.create(at: root)
         print("Created workspace \(root.path)")
-        print("Next: edit \(root.appending(path: Workspace.configurationFileName).path) (replace everything marked INVENTED),")
+        print(
+            "Next: edit \(root.appending(path: Workspace.configurationFileName).path) (replace everything marked INVENTED),"
+        )
         print("then `pals config check --workspace \(root.path)`.")
     }
 }
@@ -63,9 +65,12 @@ struct ConfigCommand: AsyncParsableCommand {
                 do {
                     library = try LetterLibrary.load(from: templates)
                 } catch {
-                    findings.append(.init(
-                        severity: .error, key: "Templates",
-                        message: "the templates cannot be loaded, so the settings they print cannot be checked: run `pals templates check`"))
+                    findings.append(
+                        .init(
+                            severity: .error, key: "Templates",
+                            message:
+                                "the templates cannot be loaded, so the settings they print cannot be checked: run `pals templates check`"
+                        ))
                 }
             }
             findings += ConfigurationCheck(configuration: configuration, environment: options.environment)
@@ -73,12 +78,15 @@ struct ConfigCommand: AsyncParsableCommand {
             for finding in findings { FileHandle.standardError.write(Data("\(url.path): \(finding)\n".utf8)) }
             let errors = findings.filter { $0.severity == .error }.count
             if errors > 0 {
-                FileHandle.standardError.write(Data("\(url.path): \(errors) error(s): fix them before sending letters\n".utf8))
+                FileHandle.standardError.write(
+                    Data("\(url.path): \(errors) error(s): fix them before sending letters\n".utf8))
                 throw ExitCode(1)
             }
             let warnings = findings.count - errors
             let checked = library == nil ? "" : ", templates checked"
-            print("\(url.path): OK (\(configuration.officers.count) officer(s), profile \(configuration.profile.rawValue), mail transport \(configuration.mail.transport.rawValue)\(checked)\(warnings > 0 ? ", \(warnings) warning(s)" : ""))")
+            print(
+                "\(url.path): OK (\(configuration.officers.count) officer(s), profile \(configuration.profile.rawValue), mail transport \(configuration.mail.transport.rawValue)\(checked)\(warnings > 0 ? ", \(warnings) warning(s)" : ""))"
+            )
         }
     }
 }

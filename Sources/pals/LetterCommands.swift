@@ -4,12 +4,15 @@ import Engine
 import Foundation
 import Letters
 import Mail
-import WorkingDays
 import Primitives
+import WorkingDays
 
 /// Officer inputs given as `--set KEY=VALUE` or in an `--input FILE` (JSON object of strings).
 struct LetterInputOptions: ParsableArguments {
-    @Option(name: .customLong("set"), help: ArgumentHelp("An officer input, e.g. --set reason=\"…\" --set newDate=2027-01-15.", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "An officer input, e.g. --set reason=\"…\" --set newDate=2027-01-15.", valueName: "key=value"))
     var settings: [String] = []
 
     @Option(help: ArgumentHelp("A JSON file of officer inputs (an object of strings).", valueName: "file"))
@@ -21,12 +24,16 @@ struct LetterInputOptions: ParsableArguments {
     func values() throws -> [String: String] {
         var values: [String: String] = [:]
         if let input {
-            guard let data = FileManager.default.contents(atPath: input) else { throw ValidationError("cannot read --input \(input)") }
+            guard let data = FileManager.default.contents(atPath: input) else {
+                throw ValidationError("cannot read --input \(input)")
+            }
             guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw ValidationError("--input \(input) must hold a JSON object of strings")
             }
             for (key, value) in object {
-                guard let text = value as? String else { throw ValidationError("--input \(input): \(key) must be a string") }
+                guard let text = value as? String else {
+                    throw ValidationError("--input \(input): \(key) must be a string")
+                }
                 values[key] = text
             }
         }
@@ -73,8 +80,12 @@ enum LetterKindsHelp {
         for kind in kinds {
             guard let info = library.info(kind: kind) else { continue }
             var parts: [String] = []
-            if !info.requiredInputs.isEmpty { parts.append(info.requiredInputs.joined(separator: ", ") + " (required)") }
-            if !info.optionalInputs.isEmpty { parts.append(info.optionalInputs.joined(separator: ", ") + " (optional)") }
+            if !info.requiredInputs.isEmpty {
+                parts.append(info.requiredInputs.joined(separator: ", ") + " (required)")
+            }
+            if !info.optionalInputs.isEmpty {
+                parts.append(info.optionalInputs.joined(separator: ", ") + " (optional)")
+            }
             let inputs = parts.isEmpty ? "no inputs" : parts.joined(separator: "; ")
             let name = kind.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
             lines.append("  \(name)\(inputs)\(info.isAutomatic ? " (also sent automatically)" : "")")
@@ -90,7 +101,8 @@ struct PreviewCommand: AsyncParsableCommand {
         commandName: "preview",
         abstract: "Show a letter for a case exactly as it would be sent: text, HTML, PDF or the raw .eml.",
         discussion: LetterKindsHelp.discussion(
-            "The eml form is the complete message pals would queue, bar its Date and Message-ID. A letter the case's state forbids (e.g. a holding letter after the final response) is refused here as it would be by `pals letter`.")
+            "The eml form is the complete message pals would queue, bar its Date and Message-ID. A letter the case's state forbids (e.g. a holding letter after the final response) is refused here as it would be by `pals letter`."
+        )
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, pdf, eml }
@@ -99,7 +111,9 @@ struct PreviewCommand: AsyncParsableCommand {
     @Argument(help: "The kind of letter (listed above).") var kind: String
     @Argument(help: "The case reference.") var reference: String
     @Option(help: "text (default), html, pdf or eml.") var format: Format = .text
-    @Option(help: ArgumentHelp("Write to this file instead of standard output (needed for pdf on a terminal).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write to this file instead of standard output (needed for pdf on a terminal).", valueName: "file"))
     var output: String?
     @OptionGroup var inputs: LetterInputOptions
 
@@ -110,7 +124,9 @@ struct PreviewCommand: AsyncParsableCommand {
         let data: Data
         switch format {
         case .text:
-            let header = "Subject: \(letter.merged.subject)\nTo: \(letter.recipientLine)\n" + String(repeating: "-", count: 72) + "\n"
+            let header =
+                "Subject: \(letter.merged.subject)\nTo: \(letter.recipientLine)\n" + String(repeating: "-", count: 72)
+                + "\n"
             data = Data((header + letter.merged.text).utf8)
         case .html:
             data = Data(letter.merged.html.utf8)
@@ -142,11 +158,13 @@ struct TemplatesCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Lint every template against the case model: unknown fields and partials, personal data in subjects, missing legal content."
+            abstract:
+                "Lint every template against the case model: unknown fields and partials, personal data in subjects, missing legal content."
         )
 
         @OptionGroup var options: WorkspaceOptions
-        @Option(help: ArgumentHelp("Check this Templates folder instead of the workspace's.", valueName: "dir")) var folder: String?
+        @Option(help: ArgumentHelp("Check this Templates folder instead of the workspace's.", valueName: "dir"))
+        var folder: String?
 
         func run() async throws {
             let url = try folder.map { URL(filePath: $0, directoryHint: .isDirectory) } ?? options.open().templatesURL

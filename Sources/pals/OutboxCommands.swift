@@ -5,16 +5,17 @@ import Foundation
 import Letters
 import Mail
 import Outbox
+import Primitives
 import Synchronization
 import WorkingDays
-import Primitives
 
 /// `pals letter KIND REF`: queue a letter an officer writes.
 struct LetterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "letter",
         abstract: "Queue a letter for a case (as `pals preview` shows it) and record it in the case history.",
-        discussion: LetterKindsHelp.discussion("A holding letter (--set reason=… --set newDate=YYYY-MM-DD) moves the agreed response date.")
+        discussion: LetterKindsHelp.discussion(
+            "A holding letter (--set reason=… --set newDate=YYYY-MM-DD) moves the agreed response date.")
     )
 
     @OptionGroup var options: WorkspaceOptions
@@ -24,12 +25,19 @@ struct LetterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let postroom = try options.postroom()
-        let result = try postroom.sendLetter(LetterKind(rawValue: kind), reference: reference, inputs: try inputs.values())
+        let result = try postroom.sendLetter(
+            LetterKind(rawValue: kind), reference: reference, inputs: try inputs.values())
         switch result {
         case .email(let item, let isNew):
-            print(isNew ? "Queued \(kind) for \(reference) as \(item.id)" : "Already queued as \(item.id) (\(item.state.rawValue))")
+            print(
+                isNew
+                    ? "Queued \(kind) for \(reference) as \(item.id)"
+                    : "Already queued as \(item.id) (\(item.state.rawValue))")
         case .print(let file, let isNew):
-            print(isNew ? "Placed \(kind) for \(reference) in the print queue: \(file.path)" : "Already in the print queue: \(file.path)")
+            print(
+                isNew
+                    ? "Placed \(kind) for \(reference) in the print queue: \(file.path)"
+                    : "Already in the print queue: \(file.path)")
         }
     }
 }
@@ -43,9 +51,11 @@ struct OutboxCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List messages waiting or stopped (not the sent archive: see `pals archive`).")
+        static let configuration = CommandConfiguration(
+            abstract: "List messages waiting or stopped (not the sent archive: see `pals archive`).")
         @OptionGroup var options: WorkspaceOptions
-        @Option(help: ArgumentHelp("queued, active, deferred, hold, failed or cancelled.", valueName: "state")) var state: String?
+        @Option(help: ArgumentHelp("queued, active, deferred, hold, failed or cancelled.", valueName: "state"))
+        var state: String?
         @Option(help: ArgumentHelp("Only messages of this case.", valueName: "ref")) var `case`: String?
         @Flag(help: "Print JSON.") var json = false
 
@@ -83,7 +93,8 @@ struct OutboxCommand: AsyncParsableCommand {
     }
 
     struct Hold: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop a queued or deferred message until it is released.")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop a queued or deferred message until it is released.")
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "The message id.") var id: String
         @Option(help: "Why (kept in its history).") var reason = "held by an officer"
@@ -93,7 +104,8 @@ struct OutboxCommand: AsyncParsableCommand {
     struct Release: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Queue a held message again.",
-            discussion: "A message held because its outcome was uncertain may already have been delivered: release it only when you have checked it was not."
+            discussion:
+                "A message held because its outcome was uncertain may already have been delivered: release it only when you have checked it was not."
         )
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "The message id.") var id: String
@@ -101,7 +113,8 @@ struct OutboxCommand: AsyncParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a message that was not sent out of the queue (it is kept in cancelled/).")
+        static let configuration = CommandConfiguration(
+            abstract: "Take a message that was not sent out of the queue (it is kept in cancelled/).")
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "The message id.") var id: String
         @Option(help: "Why (kept in its history).") var reason = "cancelled by an officer"
@@ -122,12 +135,18 @@ struct OutboxCommand: AsyncParsableCommand {
                 recordFailed: { event, error in
                     let labels = MessageLabels(event.labels)
                     let what = "\(event.id) (\(labels.kind ?? "message") for \(labels.reference ?? "-"))"
-                    unrecorded.withLock { $0.append("\(what): \(event.kind.rawValue), but not recorded on its case: \(error.localizedDescription)") }
+                    unrecorded.withLock {
+                        $0.append(
+                            "\(what): \(event.kind.rawValue), but not recorded on its case: \(error.localizedDescription)"
+                        )
+                    }
                 })
             var report = await sender.drain()
             if postroom.sendAlerts(force: true) > 0 { report = report + (await sender.sendDue()) }
             progress.finish()
-            print("delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), on hold \(report.held)")
+            print(
+                "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), on hold \(report.held)"
+            )
             let problems = report.problems.map(\.description) + unrecorded.withLock { $0 }
             if !problems.isEmpty { throw FlushError(problems: problems) }
         }
@@ -159,13 +178,16 @@ struct ArchiveCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List sent messages, oldest first.")
         @OptionGroup var options: WorkspaceOptions
         @Option(help: ArgumentHelp("Only messages of this case.", valueName: "ref")) var `case`: String?
-        @Option(help: ArgumentHelp("Only messages sent on or after this day.", valueName: "YYYY-MM-DD")) var since: String?
+        @Option(help: ArgumentHelp("Only messages sent on or after this day.", valueName: "YYYY-MM-DD")) var since:
+            String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             let outbox = try options.outbox()
             let start = try since.map { raw -> Date in
-                guard let day = CivilDate(iso: raw) else { throw ValidationError("--since '\(raw)' is not a date in the form YYYY-MM-DD") }
+                guard let day = CivilDate(iso: raw) else {
+                    throw ValidationError("--since '\(raw)' is not a date in the form YYYY-MM-DD")
+                }
                 return day.date()
             }
             let items = try outbox.archive.list(labels: `case`.map(MessageLabels.forCase) ?? [:], since: start)
@@ -175,7 +197,8 @@ struct ArchiveCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a sent message (.eml), or its metadata with --json.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a sent message (.eml), or its metadata with --json.")
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "The message id.") var id: String
         @Flag(help: "Print the metadata as JSON instead of the message.") var json = false
@@ -188,7 +211,9 @@ struct ArchiveCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Copy every message of a case, with its metadata, into a folder (e.g. for a subject access request).")
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Copy every message of a case, with its metadata, into a folder (e.g. for a subject access request).")
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "The case reference.") var reference: String
         @Option(help: ArgumentHelp("The folder to write to.", valueName: "dir")) var to: String
@@ -205,11 +230,14 @@ struct ArchiveCommand: AsyncParsableCommand {
 
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete the correspondence of cases closed before a date (retention: 10 years after closure by default).",
-            discussion: "Only cases closed before --closed-before are touched; a date less than 10 years ago is refused unless --force."
+            abstract:
+                "Delete the correspondence of cases closed before a date (retention: 10 years after closure by default).",
+            discussion:
+                "Only cases closed before --closed-before are touched; a date less than 10 years ago is refused unless --force."
         )
         @OptionGroup var options: WorkspaceOptions
-        @Option(help: ArgumentHelp("Purge cases closed before this day.", valueName: "YYYY-MM-DD")) var closedBefore: String
+        @Option(help: ArgumentHelp("Purge cases closed before this day.", valueName: "YYYY-MM-DD")) var closedBefore:
+            String
         @Flag(help: "List what would be purged, and purge nothing.") var dryRun = false
         @Flag(help: "Allow a date within the 10-year retention period.") var force = false
 
@@ -223,7 +251,8 @@ struct ArchiveCommand: AsyncParsableCommand {
             } catch let error as RetentionError {
                 throw PurgeRefused(error: error)
             }
-            print("\(dryRun ? "Would purge" : "Purged") \(purged.ids.count) message(s) of \(purged.cases) closed case(s)")
+            print(
+                "\(dryRun ? "Would purge" : "Purged") \(purged.ids.count) message(s) of \(purged.cases) closed case(s)")
             for id in purged.ids { print("  \(id)") }
         }
     }
@@ -325,7 +354,9 @@ struct ArchiveRow: Encodable {
         let formatter = ISO8601DateFormatter()
         return TextTable.render(
             header: ["ID", "SENT", "CASE", "KIND", "SUBJECT"],
-            rows: rows.map { [$0.id, $0.sentAt.map(formatter.string(from:)) ?? "-", $0.case ?? "-", $0.kind ?? "-", $0.subject] })
+            rows: rows.map {
+                [$0.id, $0.sentAt.map(formatter.string(from:)) ?? "-", $0.case ?? "-", $0.kind ?? "-", $0.subject]
+            })
     }
 }
 

@@ -2,8 +2,8 @@ import ArgumentParser
 import Engine
 import Foundation
 import Mail
-import WorkingDays
 import Primitives
+import WorkingDays
 
 /// `pals smtp check`.
 struct SmtpCommand: AsyncParsableCommand {
@@ -15,16 +15,20 @@ struct SmtpCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Connect to the configured server and report TLS, its certificate, its extensions and whether AUTH works; sends no mail."
+            abstract:
+                "Connect to the configured server and report TLS, its certificate, its extensions and whether AUTH works; sends no mail."
         )
 
         @OptionGroup var options: WorkspaceOptions
         func run() async throws {
             let workspace = try options.open()
             guard workspace.configuration.mail.transport == .smtp else {
-                throw ValidationError("mail.transport is 'file' (no server): set mail.smtp.url and mail.transport: smtp, or PALS_SMTP_URL")
+                throw ValidationError(
+                    "mail.transport is 'file' (no server): set mail.smtp.url and mail.transport: smtp, or PALS_SMTP_URL"
+                )
             }
-            let report = try await SMTPProbe.check(try workspace.configuration.smtpConfiguration(environment: options.environment))
+            let report = try await SMTPProbe.check(
+                try workspace.configuration.smtpConfiguration(environment: options.environment))
             var lines = [
                 "Server          \(report.url)",
                 "Greeting        \(report.greeting ?? "-")",

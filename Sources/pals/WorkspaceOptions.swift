@@ -4,19 +4,23 @@ import Engine
 import Foundation
 import Logging
 import Outbox
-import WorkingDays
 import Primitives
+import WorkingDays
 
 /// The `--workspace` option every command shares, and what it opens.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The workspace folder (default: $PALS_WORKSPACE, else the current folder).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The workspace folder (default: $PALS_WORKSPACE, else the current folder).", valueName: "dir"))
     var workspace: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The workspace folder, whether or not it is one yet.
     var folder: URL {
-        Workspace.locate(explicit: workspace, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
+        Workspace.locate(
+            explicit: workspace, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
     }
 
     /// Opens the workspace or fails with a message saying how to get one.
@@ -32,7 +36,9 @@ struct WorkspaceOptions: ParsableArguments {
 
     /// The workspace's postroom for a one-off command: only warnings are logged (to standard error).
     func postroom() throws -> Postroom {
-        try Postroom(casebook: try casebook(), logger: Logger(label: "pals") { LineLogHandler(label: $0, format: .human, level: .warning) })
+        try Postroom(
+            casebook: try casebook(),
+            logger: Logger(label: "pals") { LineLogHandler(label: $0, format: .human, level: .warning) })
     }
 
     /// Opens the workspace's cases with the process clock; `readOnly` for commands that only look, which then

@@ -28,21 +28,32 @@ struct CaseFormTests {
         #expect(problems(Data("[1, 2]".utf8)) == ["(file)"])
     }
 
-    @Test("each bad-input class names its field", arguments: [
-        (["colour": "blue"], "colour"),
-        (["complainant": ["lastName": "Example", "email": "e@example.org"]], "complainant.firstName"),
-        (["complainant": ["firstName": "  ", "lastName": "Example", "email": "e@example.org"]], "complainant.firstName"),
-        (["complainant": ["firstName": "Eira", "lastName": "Example", "email": "eira@@example"]], "complainant.email"),
-        (["received": "2026-02-30"], "received"),
-        (["agreedResponseDate": "next week"], "agreedResponseDate"),
-        (["officer": "nobody"], "officer"),
-        (["profile": "atlantis"], "profile"),
-        (["channel": "pigeon"], "channel"),
-        (["channel": "  "], "channel"),
-        (["stage": 3, "profile": "scotland"], "stage"),
-        (["consent": "requested"], "consent"),
-        (["complainant": ["firstName": "Eira", "lastName": "Example", "preferredContact": "post"]], "complainant.address"),
-    ] as [([String: any Sendable], String)])
+    @Test(
+        "each bad-input class names its field",
+        arguments: [
+            (["colour": "blue"], "colour"),
+            (["complainant": ["lastName": "Example", "email": "e@example.org"]], "complainant.firstName"),
+            (
+                ["complainant": ["firstName": "  ", "lastName": "Example", "email": "e@example.org"]],
+                "complainant.firstName"
+            ),
+            (
+                ["complainant": ["firstName": "Eira", "lastName": "Example", "email": "eira@@example"]],
+                "complainant.email"
+            ),
+            (["received": "2026-02-30"], "received"),
+            (["agreedResponseDate": "next week"], "agreedResponseDate"),
+            (["officer": "nobody"], "officer"),
+            (["profile": "atlantis"], "profile"),
+            (["channel": "pigeon"], "channel"),
+            (["channel": "  "], "channel"),
+            (["stage": 3, "profile": "scotland"], "stage"),
+            (["consent": "requested"], "consent"),
+            (
+                ["complainant": ["firstName": "Eira", "lastName": "Example", "preferredContact": "post"]],
+                "complainant.address"
+            ),
+        ] as [([String: any Sendable], String)])
     func badInput(change: [String: any Sendable], field: String) {
         #expect(problems(complaintJSON(change)).contains(field))
     }

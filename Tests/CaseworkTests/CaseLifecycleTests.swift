@@ -112,9 +112,11 @@ struct CaseLifecycleTests {
         #expect(life.record.closedAt == nil && life.record.status == .open)
     }
 
-    @Test("an acknowledgement is made once, however it was made", arguments: [
-        CaseLifecycle.Acknowledgement.automatically(stage: 1), .byOfficerLetter, .outsidePals,
-    ])
+    @Test(
+        "an acknowledgement is made once, however it was made",
+        arguments: [
+            CaseLifecycle.Acknowledgement.automatically(stage: 1), .byOfficerLetter, .outsidePals,
+        ])
     func acknowledgeOnce(first: CaseLifecycle.Acknowledgement) throws {
         var life = CaseLifecycle(try lifecycleCase())
         try life.acknowledge(first, at: at)
@@ -136,15 +138,17 @@ struct CaseLifecycleTests {
         #expect(staged.events.map(\.kind) == [.escalated], "the same stage again is no change")
     }
 
-    @Test("an officer's status choice goes through the transition that leads there", arguments: [
-        (CaseStatus.closed, CaseStatus.open, [CaseEventKind.reopened]),
-        (.withdrawn, .open, [.reopened]),
-        (.awaitingConsent, .open, [.consent]),
-        (.open, .awaitingConsent, [.consent]),
-        (.open, .responded, [.responded]),
-        (.open, .withdrawn, [.withdrawn]),
-        (.open, .open, []),
-    ])
+    @Test(
+        "an officer's status choice goes through the transition that leads there",
+        arguments: [
+            (CaseStatus.closed, CaseStatus.open, [CaseEventKind.reopened]),
+            (.withdrawn, .open, [.reopened]),
+            (.awaitingConsent, .open, [.consent]),
+            (.open, .awaitingConsent, [.consent]),
+            (.open, .responded, [.responded]),
+            (.open, .withdrawn, [.withdrawn]),
+            (.open, .open, []),
+        ])
     func move(from: CaseStatus, to: CaseStatus, kinds: [CaseEventKind]) throws {
         var life = CaseLifecycle(try lifecycleCase(from))
         try life.move(to: to, at: at)
@@ -152,10 +156,12 @@ struct CaseLifecycleTests {
         #expect(life.events.map(\.kind) == kinds)
     }
 
-    @Test("a status no transition leads to from here is refused", arguments: [
-        (CaseStatus.closed, CaseStatus.responded), (.closed, .withdrawn), (.withdrawn, .responded),
-        (.responded, .awaitingConsent), (.closed, .awaitingConsent),
-    ])
+    @Test(
+        "a status no transition leads to from here is refused",
+        arguments: [
+            (CaseStatus.closed, CaseStatus.responded), (.closed, .withdrawn), (.withdrawn, .responded),
+            (.responded, .awaitingConsent), (.closed, .awaitingConsent),
+        ])
     func moveRefused(from: CaseStatus, to: CaseStatus) throws {
         var life = CaseLifecycle(try lifecycleCase(from))
         #expect(throws: CaseTransitionError.self) { try life.move(to: to, at: at) }
@@ -227,14 +233,16 @@ struct CaseLifecycleTests {
         life.record(.held(messageID: "m1", reason: "unknown outcome"), kind: "holding", at: at)
         life.record(.failed(messageID: "m1", reason: "550 no such user"), kind: "holding", at: at)
         life.record(.sent(messageID: "m1", reply: "250 ok"), kind: "holding", at: at)
-        #expect(life.events.map(\.kind) == [
-            .letterQueued, .letterPrinted, .letterDeferred, .letterHeld, .letterFailed, .letterSent,
-        ])
-        #expect(life.events.map(\.detail) == [
-            "holding queued by email as m1", "holding placed in the print queue as PALS-2026-0001-holding-k.pdf",
-            "holding m1 will be retried: 451 busy", "holding m1 on hold: unknown outcome",
-            "holding m1 failed: 550 no such user", "holding m1 accepted: 250 ok",
-        ])
+        #expect(
+            life.events.map(\.kind) == [
+                .letterQueued, .letterPrinted, .letterDeferred, .letterHeld, .letterFailed, .letterSent,
+            ])
+        #expect(
+            life.events.map(\.detail) == [
+                "holding queued by email as m1", "holding placed in the print queue as PALS-2026-0001-holding-k.pdf",
+                "holding m1 will be retried: 451 busy", "holding m1 on hold: unknown outcome",
+                "holding m1 failed: 550 no such user", "holding m1 accepted: 250 ok",
+            ])
         #expect(life.record.status == status, "a recording never changes the status")
     }
 
@@ -298,12 +306,14 @@ struct CaseEventKindTests {
         #expect(CaseEventKind.unrecognised("note").rawValue == "note")
     }
 
-    @Test("an older register's plain attention text reads as a typed reason, keeping its words", arguments: [
-        ("automatic acknowledgement not sent: an automatic mailbox", CaseAttention.Kind.intakeRefused),
-        ("automatic acknowledgement not made: no template", .intakeFailed),
-        ("deadlines cannot be computed: a date before receipt", .deadlinesNotComputed),
-        ("holding 2026-abc failed", .other),
-    ])
+    @Test(
+        "an older register's plain attention text reads as a typed reason, keeping its words",
+        arguments: [
+            ("automatic acknowledgement not sent: an automatic mailbox", CaseAttention.Kind.intakeRefused),
+            ("automatic acknowledgement not made: no template", .intakeFailed),
+            ("deadlines cannot be computed: a date before receipt", .deadlinesNotComputed),
+            ("holding 2026-abc failed", .other),
+        ])
     func legacyAttention(text: String, kind: CaseAttention.Kind) {
         let attention = CaseAttention(storedText: text)
         #expect(attention.kind == kind)
@@ -318,11 +328,13 @@ struct CaseEventKindTests {
         #expect(!attention.concerns(messageID: "2026-xyz"))
     }
 
-    @Test("every kind of reason round-trips through its stored text", arguments: [
-        CaseAttention.letterFailed(kind: "holding", messageID: "m1"), .letterHeld(kind: "update", messageID: "m2"),
-        .intakeRefused("an automatic mailbox"), .intakeFailed("{not json"), .deadlinesNotComputed("why"),
-        CaseAttention(kind: .other, text: "{\"kind\": \"other\"} looks like JSON"),
-    ])
+    @Test(
+        "every kind of reason round-trips through its stored text",
+        arguments: [
+            CaseAttention.letterFailed(kind: "holding", messageID: "m1"), .letterHeld(kind: "update", messageID: "m2"),
+            .intakeRefused("an automatic mailbox"), .intakeFailed("{not json"), .deadlinesNotComputed("why"),
+            CaseAttention(kind: .other, text: "{\"kind\": \"other\"} looks like JSON"),
+        ])
     func storedAttention(attention: CaseAttention) {
         #expect(CaseAttention(storedText: attention.storedText) == attention)
     }

@@ -2,9 +2,9 @@ import Casework
 import Foundation
 import Mail
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
-import Primitives
 
 /// An invented complaint in the case JSON format.
 func complaintJSON(_ changes: [String: Any] = [:]) -> Data {
@@ -42,7 +42,8 @@ struct CaseRegisterTests {
     func roundTrip() throws {
         defer { folder.remove() }
         let patient: [String: Any] = ["firstName": "Bryn", "lastName": "Example"]
-        let form = try CaseForm.parse(json: complaintJSON(["patient": patient, "consent": "requested", "stage": 1]), rules: rules)
+        let form = try CaseForm.parse(
+            json: complaintJSON(["patient": patient, "consent": "requested", "stage": 1]), rules: rules)
         let created = try register.create(form, pattern: .standard, now: rules.now)
         let read = try register.get(created.reference)
         #expect(read == created)
@@ -58,19 +59,25 @@ struct CaseRegisterTests {
     func referencesCountUp() throws {
         defer { folder.remove() }
         let pattern = try ReferencePattern("CMP/{YY}/{NNNNN}")
-        let first = try register.create(CaseForm.parse(json: complaintJSON(), rules: rules), pattern: pattern, now: rules.now)
-        let second = try register.create(CaseForm.parse(json: complaintJSON(), rules: rules), pattern: pattern, now: rules.now)
+        let first = try register.create(
+            CaseForm.parse(json: complaintJSON(), rules: rules), pattern: pattern, now: rules.now)
+        let second = try register.create(
+            CaseForm.parse(json: complaintJSON(), rules: rules), pattern: pattern, now: rules.now)
         let nextYear = try register.create(
-            CaseForm.parse(json: complaintJSON(["received": "2025-12-31"]), rules: rules), pattern: pattern, now: rules.now)
-        #expect([first.reference, second.reference, nextYear.reference] == ["CMP/26/00001", "CMP/26/00002", "CMP/25/00001"])
+            CaseForm.parse(json: complaintJSON(["received": "2025-12-31"]), rules: rules), pattern: pattern,
+            now: rules.now)
+        #expect(
+            [first.reference, second.reference, nextYear.reference] == ["CMP/26/00001", "CMP/26/00002", "CMP/25/00001"])
     }
 
     @Test("register files are private to their owner")
     func filesArePrivate() throws {
         defer { folder.remove() }
         _ = try register.create(CaseForm.parse(json: complaintJSON(), rules: rules), pattern: .standard, now: rules.now)
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.url.path) where name.hasPrefix("register") {
-            let mode = try FileManager.default.attributesOfItem(atPath: folder.appending(name).path)[.posixPermissions] as? Int
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.url.path)
+        where name.hasPrefix("register") {
+            let mode =
+                try FileManager.default.attributesOfItem(atPath: folder.appending(name).path)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(name) has mode \(String(mode ?? 0, radix: 8))")
         }
     }
@@ -81,7 +88,9 @@ struct CaseRegisterTests {
         let form = try CaseForm.parse(json: complaintJSON(), rules: rules)
         let register = self.register
         let references = try await withThrowingTaskGroup(of: String.self) { group in
-            for _ in 0..<40 { group.addTask { try register.create(form, pattern: .standard, now: rules.now).reference } }
+            for _ in 0..<40 {
+                group.addTask { try register.create(form, pattern: .standard, now: rules.now).reference }
+            }
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
         #expect(Set(references).count == 40)
@@ -90,7 +99,8 @@ struct CaseRegisterTests {
     @Test("an update changes the case and records what changed")
     func update() throws {
         defer { folder.remove() }
-        let created = try register.create(CaseForm.parse(json: complaintJSON(), rules: rules), pattern: .standard, now: rules.now)
+        let created = try register.create(
+            CaseForm.parse(json: complaintJSON(), rules: rules), pattern: .standard, now: rules.now)
         try register.apply(created.reference, now: rules.now) { lifecycle in
             lifecycle.edit("officer → sam", at: rules.now) { $0.officer = "sam" }
         }
@@ -104,7 +114,9 @@ struct CaseRegisterTests {
 
 @Suite("Reference patterns")
 struct ReferencePatternTests {
-    @Test("a pattern without one sequence token is refused", arguments: ["PALS-{YYYY}", "{NN}-{NN}", "PALS {NNNN}", "X-{NNXN}"])
+    @Test(
+        "a pattern without one sequence token is refused",
+        arguments: ["PALS-{YYYY}", "{NN}-{NN}", "PALS {NNNN}", "X-{NNXN}"])
     func refused(pattern: String) {
         #expect(throws: ReferencePatternError.self) { try ReferencePattern(pattern) }
     }

@@ -43,9 +43,10 @@ struct CaseStoreContractTests {
         #expect(second.reference == "PALS-2026-0004")
         #expect(first.caseId != second.caseId && !first.caseId.isEmpty)
         #expect(try store.get(first.reference) == first)
-        #expect(try store.events(for: first.reference) == [
-            CaseEvent(at: rules.now, kind: .logged, detail: "logged by email")
-        ])
+        #expect(
+            try store.events(for: first.reference) == [
+                CaseEvent(at: rules.now, kind: .logged, detail: "logged by email")
+            ])
     }
 
     @Test("a missing case is nil to find and an error to get or change", arguments: StoreBackend.allCases)
@@ -79,8 +80,9 @@ struct CaseStoreContractTests {
         #expect(try store.events(for: reference).map(\.kind) == [.logged, .responded])
     }
 
-    @Test("a recording that changes nothing on the case adds its event and leaves the case as it was",
-          arguments: StoreBackend.allCases)
+    @Test(
+        "a recording that changes nothing on the case adds its event and leaves the case as it was",
+        arguments: StoreBackend.allCases)
     func recordOnly(backend: StoreBackend) throws {
         let (store, folder) = try backend.make()
         defer { folder?.remove() }
@@ -90,8 +92,10 @@ struct CaseStoreContractTests {
             lifecycle.record(.deferred(messageID: "m1", reason: "451"), kind: "holding", at: later)
         }
         #expect(try store.get(created.reference) == created, "not even its last-changed time")
-        #expect(try store.events(for: created.reference).last == CaseEvent(
-            at: later, kind: .letterDeferred, detail: "holding m1 will be retried: 451"))
+        #expect(
+            try store.events(for: created.reference).last
+                == CaseEvent(
+                    at: later, kind: .letterDeferred, detail: "holding m1 will be retried: 451"))
     }
 
     @Test("typed attention reasons read back from the store", arguments: StoreBackend.allCases)
@@ -181,10 +185,12 @@ struct LegacyRegisterTests {
         let file = folder.appending("register.sqlite")
         let register = try CaseRegister(url: file)
         let reference = try register.create(
-            try CaseForm.parse(json: complaintJSON(), rules: rules), pattern: .standard, now: rules.now).reference
+            try CaseForm.parse(json: complaintJSON(), rules: rules), pattern: .standard, now: rules.now
+        ).reference
         try register.apply(reference, now: rules.now) { $0.flag(.intakeRefused("an automatic mailbox"), at: rules.now) }
         let stored = try await sqlite(file, "SELECT attention FROM cases")
-        #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(
+            stored.trimmingCharacters(in: .whitespacesAndNewlines)
                 == #"{"kind":"intake-refused","text":"automatic acknowledgement not sent: an automatic mailbox"}"#)
     }
 }

@@ -1,8 +1,8 @@
 import Casework
 import Foundation
+import Primitives
 import Testing
 import WorkingDays
-import Primitives
 
 /// Shorthand for a date the test knows exists.
 private func day(_ iso: String, sourceLocation: SourceLocation = #_sourceLocation) -> CivilDate {

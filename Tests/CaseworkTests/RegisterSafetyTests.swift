@@ -1,9 +1,9 @@
 import Casework
 import Foundation
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
-import Primitives
 
 /// Runs SQL on a register file with the sqlite3 tool (off the cooperative pool), bypassing every check the
 /// register makes.
@@ -48,9 +48,13 @@ struct RegisterSafetyTests {
     @Test("a register from before case ids gets one for each case when it is opened")
     func migrationGivesIds() async throws {
         defer { folder.remove() }
-        let reference = try CaseRegister(existing: file, readOnly: false).create(form(), pattern: .standard, now: rules.now).reference
+        let reference = try CaseRegister(existing: file, readOnly: false).create(
+            form(), pattern: .standard, now: rules.now
+        ).reference
         // Back to the v1 schema, as a register written by the previous pals.
-        try await sqlite(file, """
+        try await sqlite(
+            file,
+            """
             DROP TRIGGER cases_caseId_required; DROP TRIGGER cases_caseId_kept; DROP INDEX cases_on_caseId;
             ALTER TABLE cases DROP COLUMN caseId; DELETE FROM grdb_migrations WHERE identifier LIKE 'v2%';
             """)
@@ -64,7 +68,8 @@ struct RegisterSafetyTests {
     func takenReferencesSkipped() throws {
         defer { folder.remove() }
         let register = try CaseRegister(existing: file, readOnly: false)
-        let first = try register.create(form(), pattern: .standard, now: rules.now, taken: ["PALS-2026-0001", "PALS-2026-0002"])
+        let first = try register.create(
+            form(), pattern: .standard, now: rules.now, taken: ["PALS-2026-0001", "PALS-2026-0002"])
         #expect(first.reference == "PALS-2026-0003")
         #expect(try register.create(form(), pattern: .standard, now: rules.now).reference == "PALS-2026-0004")
     }
@@ -99,7 +104,9 @@ struct RegisterSafetyTests {
     @Test("a read-only register reads and refuses every change")
     func readOnlyRegister() throws {
         defer { folder.remove() }
-        let reference = try CaseRegister(existing: file, readOnly: false).create(form(), pattern: .standard, now: rules.now).reference
+        let reference = try CaseRegister(existing: file, readOnly: false).create(
+            form(), pattern: .standard, now: rules.now
+        ).reference
         let register = try CaseRegister(existing: file, readOnly: true)
         #expect(try register.cases().map(\.reference) == [reference])
         #expect(throws: RegisterError.self) { try register.create(self.form(), pattern: .standard, now: rules.now) }
@@ -120,7 +127,9 @@ struct RegisterSafetyTests {
         let scan = try register.scheduleScan()
         #expect(scan.schedules.map(\.reference) == [good.reference])
         #expect(scan.problems.map(\.reference) == [bad.reference, worse.reference])
-        #expect(scan.problems.allSatisfy { $0.officer == "alex" && $0.reason.hasPrefix("cannot be read from the register") })
+        #expect(
+            scan.problems.allSatisfy { $0.officer == "alex" && $0.reason.hasPrefix("cannot be read from the register") }
+        )
         #expect(throws: RegisterError.self) { try register.schedules() }
     }
 }
@@ -140,15 +149,18 @@ struct CaseDateTests {
 
     @Test("an agreed response date before receipt is refused, as case update refuses it")
     func agreedBeforeReceipt() {
-        #expect(problems(["agreedResponseDate": "2026-11-22"])
+        #expect(
+            problems(["agreedResponseDate": "2026-11-22"])
                 == ["agreedResponseDate: 2026-11-22 is before the complaint was received (2026-11-23)"])
         #expect(problems(["agreedResponseDate": "2026-11-23"]).isEmpty)
     }
 
-    @Test("dates outside 1990–2100 are refused, naming the field", arguments: [
-        ("received", "0001-01-01"), ("received", "1500-06-01"), ("received", "1500-06-01T10:00:00Z"),
-        ("received", "9999-12-31"), ("agreedResponseDate", "9999-12-31"), ("agreedResponseDate", "1989-12-31"),
-    ])
+    @Test(
+        "dates outside 1990–2100 are refused, naming the field",
+        arguments: [
+            ("received", "0001-01-01"), ("received", "1500-06-01"), ("received", "1500-06-01T10:00:00Z"),
+            ("received", "9999-12-31"), ("agreedResponseDate", "9999-12-31"), ("agreedResponseDate", "1989-12-31"),
+        ])
     func window(field: String, value: String) {
         let found = problems([field: value])
         #expect(found.count == 1)
@@ -156,12 +168,17 @@ struct CaseDateTests {
         #expect(found.first?.contains("outside the dates pals accepts (1990-01-01 to 2100-12-31)") == true, "\(found)")
     }
 
-    @Test("a date-only received of today is accepted at any hour of the London day; tomorrow is not", arguments: [
-        "2026-12-01T00:30:00Z", "2026-12-01T23:30:00Z",
-    ])
+    @Test(
+        "a date-only received of today is accepted at any hour of the London day; tomorrow is not",
+        arguments: [
+            "2026-12-01T00:30:00Z", "2026-12-01T23:30:00Z",
+        ])
     func today(now: String) throws {
         #expect(problems(["received": "2026-12-01"], now: now).isEmpty)
-        #expect(problems(["received": "2026-12-02"], now: now) == ["received: 2026-12-02 is in the future (today is 2026-12-01)"])
+        #expect(
+            problems(["received": "2026-12-02"], now: now) == [
+                "received: 2026-12-02 is in the future (today is 2026-12-01)"
+            ])
         var rules = rules
         rules.now = ISO8601DateFormatter().date(from: now)!
         let form = try CaseForm.parse(json: complaintJSON(["received": "2026-12-01"]), rules: rules)
@@ -172,7 +189,8 @@ struct CaseDateTests {
     @Test("in summer time the London day starts at 23:00 UTC")
     func summerTime() {
         #expect(problems(["received": "2026-06-02"], now: "2026-06-01T23:30:00Z").isEmpty)
-        #expect(problems(["received": "2026-06-02"], now: "2026-06-01T22:30:00Z")
+        #expect(
+            problems(["received": "2026-06-02"], now: "2026-06-01T22:30:00Z")
                 == ["received: 2026-06-02 is in the future (today is 2026-06-01)"])
     }
 

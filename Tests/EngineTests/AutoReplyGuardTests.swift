@@ -10,7 +10,8 @@ struct AutoReplyGuardTests {
         arguments: [
             #""postmaster"@example.org"#, #""Postmaster"@example.org"#, #""mailer-daemon"@example.org"#,
             #""no\reply"@example.org"#, "MAILER-DAEMON@example.org", #""MAILER-DAEMON"@EXAMPLE.ORG"#,
-            #""post\master"@example.org"#, "postmaster+bounce-42@example.org", "bounces+1234-x=example.org@lists.example",
+            #""post\master"@example.org"#, "postmaster+bounce-42@example.org",
+            "bounces+1234-x=example.org@lists.example",
             "NoReply@example.org", #""no-reply"+ticket@example.org"#, "  postmaster@example.org ",
         ])
     func machineAddressesRefused(address: String) {

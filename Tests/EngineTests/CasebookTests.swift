@@ -1,10 +1,10 @@
-import Primitives
 import Casework
 import Engine
 import Foundation
 import Letters
 import Outbox
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
 
@@ -360,7 +360,9 @@ struct CasebookTests {
                 $0.fields["complexity"] = nil
             })
         #expect(record.stage == 1)
-        try await ws.change(record.reference) { lifecycle, _ in try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-23T12:00:00Z")) }
+        try await ws.change(record.reference) { lifecycle, _ in
+            try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-23T12:00:00Z"))
+        }
         let escalated = try await offPool {
             var changes = CaseChanges()
             changes.stage = 2

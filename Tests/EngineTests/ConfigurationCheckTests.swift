@@ -1,8 +1,8 @@
-import Primitives
 import Casework
 import Foundation
 import Letters
 import PalsTestKit
+import Primitives
 import Testing
 
 @testable import Engine

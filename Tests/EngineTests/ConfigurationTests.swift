@@ -1,15 +1,17 @@
 import Casework
-@testable import Engine
 import Foundation
 import Letters
 import PalsTestKit
 import Testing
 
+@testable import Engine
+
 @Suite("Workspace configuration")
 struct ConfigurationTests {
     @Test("the starter configuration of `pals init` is valid and marks its invented values")
     func starterIsValid() throws {
-        let configuration = try WorkspaceConfiguration.parse(yaml: starterConfiguration, file: "pals.yaml", environment: [:])
+        let configuration = try WorkspaceConfiguration.parse(
+            yaml: starterConfiguration, file: "pals.yaml", environment: [:])
         #expect(configuration.officers.map(\.id) == ["alex", "sam"])
         #expect(configuration.mail.transport == .file)
         #expect(configuration.organisation.name.contains("INVENTED"))
@@ -41,10 +43,11 @@ struct ConfigurationTests {
             Issue.record("expected problems")
         } catch {
             let keys = Set(error.problems.map(\.key))
-            #expect(keys == [
-                "organisation.colour", "officers[0].email", "officers[1].id", "jurisdiction.profile",
-                "deadlines.amberWorkingDays", "closures[0]", "mail.transport", "mail.smtp.lanes", "extra",
-            ])
+            #expect(
+                keys == [
+                    "organisation.colour", "officers[0].email", "officers[1].id", "jurisdiction.profile",
+                    "deadlines.amberWorkingDays", "closures[0]", "mail.transport", "mail.smtp.lanes", "extra",
+                ])
             #expect(error.problems.first { $0.key == "organisation.colour" }?.line == 3)
         }
     }
@@ -55,7 +58,10 @@ struct ConfigurationTests {
             _ = try WorkspaceConfiguration.parse(yaml: "{}", file: "pals.yaml", environment: [:])
             Issue.record("expected problems")
         } catch {
-            #expect(Set(error.problems.map(\.key)).isSuperset(of: ["organisation", "manager", "signatory", "officers", "mail"]))
+            #expect(
+                Set(error.problems.map(\.key)).isSuperset(of: [
+                    "organisation", "manager", "signatory", "officers", "mail",
+                ]))
         }
     }
 
@@ -72,10 +78,12 @@ struct ConfigurationTests {
     @Test("an SMTP transport needs a usable URL")
     func smtpNeedsURL() {
         #expect(throws: ConfigurationError.self) {
-            try WorkspaceConfiguration.parse(yaml: starterConfiguration, file: "pals.yaml", environment: ["PALS_MAIL_TRANSPORT": "smtp"])
+            try WorkspaceConfiguration.parse(
+                yaml: starterConfiguration, file: "pals.yaml", environment: ["PALS_MAIL_TRANSPORT": "smtp"])
         }
         #expect(throws: ConfigurationError.self) {
-            try WorkspaceConfiguration.parse(yaml: starterConfiguration, file: "pals.yaml", environment: ["PALS_SMTP_URL": "http://x"])
+            try WorkspaceConfiguration.parse(
+                yaml: starterConfiguration, file: "pals.yaml", environment: ["PALS_SMTP_URL": "http://x"])
         }
     }
 
@@ -116,7 +124,9 @@ struct ConfigurationTests {
         #expect(finding.severity == .error)
         #expect(finding.key == "officers[1].phone (sam)")
         #expect(finding.message.contains("officer.phone (partials/en/contact.mustache line 1)"))
-        #expect(finding.message.contains("acknowledgement, consent-request, holding, out-of-time, resolution letter of sam's cases"))
+        #expect(
+            finding.message.contains(
+                "acknowledgement, consent-request, holding, out-of-time, resolution letter of sam's cases"))
     }
 
     @Test("a setting every letter prints, left out, is an error")
@@ -131,7 +141,8 @@ struct ConfigurationTests {
         let folder = try TemporaryFolder("config-check")
         defer { folder.remove() }
         let file = folder.appending("smtp-password")
-        let yaml = withSMTP("    url: smtps://mail.example.org:465\n    username: pals\n    passwordFile: \(file.path)\n")
+        let yaml = withSMTP(
+            "    url: smtps://mail.example.org:465\n    username: pals\n    passwordFile: \(file.path)\n")
         let missing = try findings(yaml)
         #expect(missing.map(\.severity) == [.error])
         #expect(missing.first?.key == "mail.smtp.passwordFile")

@@ -1,9 +1,10 @@
-@testable import Engine
 import Foundation
 import PalsTestKit
 import Primitives
 import Testing
 import WorkingDays
+
+@testable import Engine
 
 @Suite("The daemon's clock, wake-ups and what each service waits for")
 struct DaemonClockTests {

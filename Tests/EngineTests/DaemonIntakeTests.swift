@@ -1,11 +1,12 @@
 import Casework
-@testable import Engine
 import Foundation
 import Mail
 import Outbox
 import PalsTestKit
 import Primitives
 import Testing
+
+@testable import Engine
 
 /// The acknowledgements in `transport` of case `reference`.
 func acknowledgements(_ transport: InMemoryTransport, _ reference: String, to address: String) async -> Int {

@@ -1,5 +1,4 @@
 import Casework
-@testable import Engine
 import Foundation
 import Mail
 import Outbox
@@ -7,6 +6,8 @@ import PalsTestKit
 import Primitives
 import Testing
 import WorkingDays
+
+@testable import Engine
 
 @Suite("The daemon's watcher reminds once per deadline and threshold, on working days only", .serialized)
 struct DaemonReminderTests {

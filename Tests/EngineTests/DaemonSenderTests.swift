@@ -1,11 +1,12 @@
 import Casework
-@testable import Engine
 import Foundation
 import Mail
 import Outbox
 import PalsTestKit
 import Primitives
 import Testing
+
+@testable import Engine
 
 @Suite("The daemon's sender sleeps until mail is due, records every move on its case, coalesces alerts", .serialized)
 struct DaemonSenderTests {

@@ -1,8 +1,8 @@
-import Primitives
 import Casework
 import Engine
 import Foundation
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
 
@@ -68,7 +68,7 @@ struct DeadlineDeskTests {
                     .replacingOccurrences(
                         of:
                             "  # profiles:                  # change a profile's statutory defaults, e.g.\n"
-                                + "  #   wales:\n  #     responseWorkingDays: 30",
+                            + "  #   wales:\n  #     responseWorkingDays: 30",
                         with: "  profiles:\n    wales:\n      acknowledgeWorkingDays: 4")
             }
         }
@@ -158,7 +158,9 @@ struct DeadlineDeskTests {
         let overdue = try await ws.log(.with { $0.fields["received"] = "2026-10-01" })
         let soon = try await ws.log()
         let later = try await ws.log()
-        try await ws.change(later.reference) { lifecycle, _ in try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-24T10:00:00Z")) }
+        try await ws.change(later.reference) { lifecycle, _ in
+            try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-24T10:00:00Z"))
+        }
         let closed = try await ws.log()
         try await offPool { try ws.casebook().close(closed.reference) }
         let bad = try await ws.log()

@@ -1,10 +1,10 @@
-import Primitives
 import Casework
 import Engine
 import Foundation
 import Letters
 import Outbox
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
 

@@ -1,8 +1,9 @@
 import Casework
-@testable import Engine
 import Foundation
 import Primitives
 import Testing
+
+@testable import Engine
 
 /// Engine's errors have the one shape: a code to match, a message a person can act on, and a log form without
 /// personal data or raw control characters.
@@ -31,8 +32,9 @@ import Testing
         let error = RetentionError(
             closedBefore: try #require(CivilDate(iso: "2026-01-01")),
             purgeableBefore: try #require(CivilDate(iso: "2016-11-25")))
-        #expect(error.description == "within retention period (closed before 2026-01-01, purgeable before 2016-11-25): "
-            + "within the retention period")
+        #expect(
+            error.description == "within retention period (closed before 2026-01-01, purgeable before 2016-11-25): "
+                + "within the retention period")
         #expect(error.errorDescription?.contains("2016-11-25") == true)
         #expect(!(error.errorDescription ?? "").contains("--"))
         #expect(RetentionError.Code.withinRetention ~= error)

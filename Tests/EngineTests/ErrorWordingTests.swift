@@ -1,9 +1,9 @@
-import Primitives
 import Casework
 import Engine
 import Foundation
 import Letters
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
 

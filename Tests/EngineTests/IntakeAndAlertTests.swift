@@ -1,14 +1,15 @@
 import Casework
-@testable import Engine
 import Foundation
 import Logging
 import Mail
 import Outbox
 import PalsTestKit
+import Primitives
 import Synchronization
 import Testing
 import WorkingDays
-import Primitives
+
+@testable import Engine
 
 /// A wall clock that stays where a test puts it.
 final class MovableClock: Sendable {
@@ -35,7 +36,8 @@ struct IntakeWorkspace {
     init() throws {
         let workspace = try EngineWorkspace(clock: clock.wallClock)
         folder = workspace.folder
-        postroom = try Postroom(casebook: workspace.casebook(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        postroom = try Postroom(
+            casebook: workspace.casebook(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     var outboxFolder: URL { postroom.casebook.workspace.outboxURL }
@@ -60,7 +62,9 @@ struct IntakeAndAlertTests {
             .map { String(decoding: $0.data, as: UTF8.self) }
     }
 
-    @Test("16 messages going to hold in one pass give their officer one alert listing all 16; later ones wait for the window")
+    @Test(
+        "16 messages going to hold in one pass give their officer one alert listing all 16; later ones wait for the window"
+    )
     func sixteenHeldOneAlert() async throws {
         let ws = try IntakeWorkspace()
         defer { ws.folder.remove() }
@@ -122,22 +126,26 @@ struct IntakeAndAlertTests {
         let held = try #require(try ws.postroom.outbox.list(state: .hold).first)
         let register = ws.postroom.casebook.register
         #expect(try register.get(reference).attention == .letterHeld(kind: "acknowledgement", messageID: held.id))
-        #expect(try register.events(for: reference).contains {
-            $0.kind == .letterHeld && $0.detail.hasPrefix("acknowledgement \(held.id) on hold")
-        })
+        #expect(
+            try register.events(for: reference).contains {
+                $0.kind == .letterHeld && $0.detail.hasPrefix("acknowledgement \(held.id) on hold")
+            })
         _ = try ws.postroom.outbox.release(held.id)
         _ = await sender.drain()
         #expect(try register.get(reference).attention == nil, "the message it named was delivered")
-        #expect(try register.events(for: reference).contains {
-            $0.kind == .letterSent && $0.detail.hasPrefix("acknowledgement \(held.id) accepted")
-        })
+        #expect(
+            try register.events(for: reference).contains {
+                $0.kind == .letterSent && $0.detail.hasPrefix("acknowledgement \(held.id) accepted")
+            })
         #expect(try ws.daemon().intakePass() == 0, "acknowledged once")
     }
 
     @Test("an alert already queued is not queued again after a restart: its key is made from its problems' keys")
     func coalescedAlertIdempotent() throws {
         let problems = (0..<3).map {
-            OfficerAlerts.Problem(key: "alert/m\($0)/held", reference: "PALS-2026-000\($0)", caseId: "id-\($0)", subject: "s\($0)", body: "b\($0)")
+            OfficerAlerts.Problem(
+                key: "alert/m\($0)/held", reference: "PALS-2026-000\($0)", caseId: "id-\($0)", subject: "s\($0)",
+                body: "b\($0)")
         }
         let first = OfficerAlerts.compose(problems, officer: "alex")
         let again = OfficerAlerts.compose(problems.reversed(), officer: "alex")
@@ -253,6 +261,7 @@ struct IntakeAndAlertTests {
 
     @Test("intake backoff: 1 s doubling to 5 minutes")
     func backoff() {
-        #expect((1...11).map { IntakeRetries.delay(afterFailures: $0) } == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300])
+        #expect(
+            (1...11).map { IntakeRetries.delay(afterFailures: $0) } == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300])
     }
 }

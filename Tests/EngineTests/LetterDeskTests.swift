@@ -1,4 +1,3 @@
-import Primitives
 import Casework
 import Engine
 import Foundation
@@ -6,6 +5,7 @@ import Letters
 import Mail
 import Outbox
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
 
@@ -291,7 +291,9 @@ struct LetterDeskTests {
         }
         #expect(byPhone?.message.contains("was acknowledged outside pals") == true)
         let record = try await ws.log()
-        try await ws.change(record.reference) { lifecycle, _ in try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-24T10:00:00Z")) }
+        try await ws.change(record.reference) { lifecycle, _ in
+            try lifecycle.acknowledge(.byOfficerLetter, at: instant("2026-11-24T10:00:00Z"))
+        }
         let twice = await failure(LetterDeskError.self) {
             _ = try LetterDesk(casebook: ws.casebook()).prepare(
                 .acknowledgement, reference: record.reference, inputs: [:])

@@ -220,7 +220,8 @@ struct EngineLifecycleTests {
         #expect(record.acknowledgedAt == ws.clock.now())
         #expect(record.agreedResponseDate == CivilDate(iso: "2027-01-20") && record.extensions == 1)
         let kinds = try book.register.events(for: reference).map(\.kind)
-        #expect(kinds.filter { $0 != .letterQueued && $0 != .letterPrinted }
+        #expect(
+            kinds.filter { $0 != .letterQueued && $0 != .letterPrinted }
                 == [.logged, .acknowledged, .extended, .responded])
         #expect(kinds.filter { $0 == .letterQueued || $0 == .letterPrinted }.count == 3, "\(kinds)")
     }

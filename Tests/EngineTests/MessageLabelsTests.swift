@@ -8,10 +8,11 @@ struct MessageLabelsTests {
         let labels = MessageLabels(
             reference: "PALS-2026-0042", caseId: "id-42", kind: "holding", subject: "Your complaint PALS-2026-0042",
             officer: "alex")
-        #expect(labels.dictionary == [
-            "case": "PALS-2026-0042", "caseId": "id-42", "kind": "holding",
-            "subject": "Your complaint PALS-2026-0042", "officer": "alex",
-        ])
+        #expect(
+            labels.dictionary == [
+                "case": "PALS-2026-0042", "caseId": "id-42", "kind": "holding",
+                "subject": "Your complaint PALS-2026-0042", "officer": "alex",
+            ])
         #expect(MessageLabels(labels.dictionary) == labels)
     }
 

@@ -1,4 +1,3 @@
-import Primitives
 import Casework
 import Engine
 import Foundation
@@ -6,6 +5,7 @@ import Letters
 import Mail
 import Outbox
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
 

@@ -5,9 +5,9 @@ import Letters
 import Logging
 import Outbox
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
-import Primitives
 
 /// The repository's default templates.
 let repositoryTemplates = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -15,7 +15,8 @@ let repositoryTemplates = URL(filePath: #filePath).deletingLastPathComponent().d
 
 /// An invented complaint for a workspace made by `Workspace.create`.
 func inventedComplaint(received: String = "2026-11-23T10:15:00Z") -> Data {
-    Data("""
+    Data(
+        """
         {"received": "\(received)", "channel": "email", "summary": "Invented.", "service": "Outpatients",
          "officer": "alex", "complexity": "standard",
          "complainant": {"firstName": "Eira", "lastName": "Example", "email": "eira.example@example.org"}}
@@ -43,7 +44,9 @@ struct EngineWorkspace {
     func casebook() throws -> Casebook { try Casebook(workspace: workspace, clock: clock) }
 
     func daemon() throws -> Daemon {
-        try Daemon(postroom: Postroom(casebook: casebook()), lanes: 1, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        try Daemon(
+            postroom: Postroom(casebook: casebook()), lanes: 1,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 }
 
@@ -91,7 +94,10 @@ struct ReferenceSafetyTests {
         defer { ws.folder.remove() }
         let record = try ws.casebook().log(json: inventedComplaint())
         let postroom = try Postroom(casebook: ws.casebook())
-        guard case .email(let item, true) = try postroom.sendLetter(.acknowledgement, reference: record.reference, inputs: [:]) else {
+        guard
+            case .email(let item, true) = try postroom.sendLetter(
+                .acknowledgement, reference: record.reference, inputs: [:])
+        else {
             Issue.record("the acknowledgement was not queued by email")
             return
         }
@@ -113,9 +119,13 @@ struct WatcherIsolationTests {
         let now = ws.clock.now()
         try book.register.apply(good.reference, now: now) { try $0.acknowledge(.byOfficerLetter, at: now) }
         let bad = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
-        try await sqlite(ws.workspace.registerURL, "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad.reference)'")
+        try await sqlite(
+            ws.workspace.registerURL,
+            "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad.reference)'")
         let unreadable = try book.log(json: inventedComplaint(received: "2026-10-28T10:00:00Z"))
-        try await sqlite(ws.workspace.registerURL, "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(unreadable.reference)'")
+        try await sqlite(
+            ws.workspace.registerURL,
+            "UPDATE cases SET profile = 'atlantis' WHERE reference = '\(unreadable.reference)'")
 
         let queued = try ws.daemon().watcherPass()
         #expect(queued == 2, "the good case's due-today reminder and the officer's digest")
@@ -129,7 +139,8 @@ struct WatcherIsolationTests {
         let alert = try #require(alerts.first { MessageLabels($0.labels).reference == bad.reference })
         #expect(alert.recipient == "alex.example@example.org")
         let managerAlert = try #require(alerts.first { MessageLabels($0.labels).reference == unreadable.reference })
-        #expect(managerAlert.recipient == "complaints.manager@example.org", "a row that cannot be read cannot be flagged")
+        #expect(
+            managerAlert.recipient == "complaints.manager@example.org", "a row that cannot be read cannot be flagged")
         #expect(MessageLabels(managerAlert.labels).subject == "Case cannot be read: \(unreadable.reference)")
         #expect(MessageLabels(alert.labels).subject == "Deadlines cannot be computed: \(bad.reference)")
         let flagged = try book.register.get(bad.reference)
@@ -147,8 +158,11 @@ struct WatcherIsolationTests {
         let book = try ws.casebook()
         let good = try book.log(json: inventedComplaint())
         let bad = try book.log(json: inventedComplaint())
-        try await sqlite(ws.workspace.registerURL, "UPDATE cases SET receivedAt = '0001-01-01 09:00:00.000' WHERE reference = '\(bad.reference)'")
-        let planner = ReminderPlanner(desk: try DeadlineDesk(workspace: ws.workspace), configuration: ws.workspace.configuration)
+        try await sqlite(
+            ws.workspace.registerURL,
+            "UPDATE cases SET receivedAt = '0001-01-01 09:00:00.000' WHERE reference = '\(bad.reference)'")
+        let planner = ReminderPlanner(
+            desk: try DeadlineDesk(workspace: ws.workspace), configuration: ws.workspace.configuration)
         let plan = planner.plan(try book.register.schedules(), today: CivilDate(iso: "2026-11-26")!)
         #expect(plan.reminders.map(\.kind) == [.dueToday, .digest])
         #expect(plan.reminders.first?.items.map(\.reference) == [good.reference])

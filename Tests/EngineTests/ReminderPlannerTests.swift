@@ -2,9 +2,9 @@ import Casework
 import Engine
 import Foundation
 import PalsTestKit
+import Primitives
 import Testing
 import WorkingDays
-import Primitives
 
 @Suite("Reminder days")
 struct ReminderPlannerTests {
@@ -20,15 +20,18 @@ struct ReminderPlannerTests {
              "officer": "alex", "profile": "\(profile)",
              "complainant": {"firstName": "Eira", "lastName": "Example", "address": ["1 Invented Street"]}}
             """
-        let rules = CaseForm.Rules(officers: ["alex"], defaultProfile: .england, complexities: ["standard"],
-                                   now: CivilDate(iso: "2026-12-31")!.date(), isEmailAddress: { _ in true })
+        let rules = CaseForm.Rules(
+            officers: ["alex"], defaultProfile: .england, complexities: ["standard"],
+            now: CivilDate(iso: "2026-12-31")!.date(), isEmailAddress: { _ in true })
         _ = try register.create(CaseForm.parse(json: Data(json.utf8), rules: rules), pattern: .standard, now: rules.now)
-        let planner = ReminderPlanner(desk: DeadlineDesk(configuration: configuration, holidayData: .shipped), configuration: configuration)
+        let planner = ReminderPlanner(
+            desk: DeadlineDesk(configuration: configuration, holidayData: .shipped), configuration: configuration)
         var sent: Set<String> = []
         var byDay: [String: [String]] = [:]
         var day = CivilDate(iso: start)!
         for _ in 0..<days {
-            for reminder in planner.plan(try register.schedules(), today: day).reminders where sent.insert(reminder.key).inserted {
+            for reminder in planner.plan(try register.schedules(), today: day).reminders
+            where sent.insert(reminder.key).inserted {
                 byDay[day.iso, default: []].append(reminder.kind.rawValue)
             }
             day = day.adding(days: 1)
@@ -64,7 +67,8 @@ struct ReminderPlannerTests {
         var configuration = try WorkspaceConfiguration.parse(yaml: starterYAML, file: "pals.yaml", environment: [:])
         configuration.reminders.hour = 8
         configuration.reminders.minute = 30
-        let planner = ReminderPlanner(desk: DeadlineDesk(configuration: configuration, holidayData: .shipped), configuration: configuration)
+        let planner = ReminderPlanner(
+            desk: DeadlineDesk(configuration: configuration, holidayData: .shipped), configuration: configuration)
         let tuesday = CivilDate(iso: "2026-04-07")!
         #expect(!planner.isReminderTime(tuesday.date(hour: 8, minute: 29)))
         #expect(planner.isReminderTime(tuesday.date(hour: 8, minute: 30)))

@@ -1,9 +1,9 @@
-import Primitives
 import Casework
 import Engine
 import Foundation
 import Letters
 import PalsTestKit
+import Primitives
 import Testing
 
 /// ``Workspace`` and ``DefaultTemplates``, in process: where a workspace is, opening it (and what a folder that

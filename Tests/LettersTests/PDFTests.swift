@@ -36,7 +36,8 @@ import Testing
 
     /// Word boxes of page `page` from `pdftotext -bbox`.
     func words(_ url: URL, page: Int = 1) async throws -> [Word] {
-        let html = try await Fixtures.run("/usr/bin/pdftotext", ["-bbox", "-f", "\(page)", "-l", "\(page)", url.path, "-"])
+        let html = try await Fixtures.run(
+            "/usr/bin/pdftotext", ["-bbox", "-f", "\(page)", "-l", "\(page)", url.path, "-"])
         let pattern = try NSRegularExpression(
             pattern: #"<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>"#)
         return pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { match in
@@ -153,8 +154,9 @@ import Testing
 
     @Test("with a creation date given, rendering twice gives the same bytes")
     func deterministic() async throws {
-        let letter = try Fixtures.library.merge(kind: .holding, language: .english,
-                                                context: Fixtures.withInputs(Fixtures.context(), kind: .holding))
+        let letter = try Fixtures.library.merge(
+            kind: .holding, language: .english,
+            context: Fixtures.withInputs(Fixtures.context(), kind: .holding))
         let date = Date(timeIntervalSince1970: 1_795_000_000)
         let first = try letter.pdf(creationDate: date)
         let second = try letter.pdf(creationDate: date)

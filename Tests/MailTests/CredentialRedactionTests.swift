@@ -59,7 +59,10 @@ struct CredentialRedactionTests {
         #expect(redactor.redact("no such user officer here") == "no such user <redacted> here")
         #expect(redactor.redact("see officers.example.org") == "see officers.example.org")
         // Ordinary replies are untouched.
-        for reply in ["5.7.8 Authentication credentials invalid", "2.0.0 Ok: queued as 1234ABCD", "5.5.4 Unrecognized authentication type"] {
+        for reply in [
+            "5.7.8 Authentication credentials invalid", "2.0.0 Ok: queued as 1234ABCD",
+            "5.5.4 Unrecognized authentication type",
+        ] {
             #expect(redactor.redact(reply, authExchange: true) == reply)
         }
         #expect(CredentialRedactor.none.redact("anything \(secrets.password)") == "anything \(secrets.password)")

@@ -96,7 +96,9 @@ struct SMTPConnectionSafetyTests {
     func refusalThenDelivery() async throws {
         try await withSMTPServer(["--data-reply", "554 5.7.1 Rejected", "--data-reply-times", "1"]) { server in
             let transport = try CurlSMTPTransport(configuration: loopback(server))
-            let batch = try (1...3).map { try rawMessage($0, size: 300, from: "pals@trust.example.org", to: "r\($0)@example.org") }
+            let batch = try (1...3).map {
+                try rawMessage($0, size: 300, from: "pals@trust.example.org", to: "r\($0)@example.org")
+            }
             let outcomes = await transport.deliver(batch).map(\.outcome)
             #expect(outcomes[0] == .permanentFailure(code: 554, reply: "554 5.7.1 Rejected"))
             #expect(outcomes[1].isDelivered && outcomes[2].isDelivered, "\(outcomes)")
@@ -105,7 +107,9 @@ struct SMTPConnectionSafetyTests {
         }
     }
 
-    @Test("one handle reused for many messages of varying size and envelope delivers each intact, and holds no pointer to a finished transfer")
+    @Test(
+        "one handle reused for many messages of varying size and envelope delivers each intact, and holds no pointer to a finished transfer"
+    )
     func handleReuseAcrossManySends() async throws {
         try await withSMTPServer { server in
             let easy = try CurlEasy(plan: loopback(server).plan())

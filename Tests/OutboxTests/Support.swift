@@ -1,9 +1,9 @@
 import Foundation
 import Mail
 import Outbox
+import PalsTestKit
 import Primitives
 import Synchronization
-import PalsTestKit
 import Testing
 
 #if canImport(Glibc)

@@ -20,7 +20,9 @@ struct TestWorkspace {
     var workspace: String { folder.appending("ws").path }
 
     /// Runs `pals` inside the workspace with a fixed clock, off the cooperative pool.
-    func pals(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) async throws -> ProcessResult {
+    func pals(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) async throws
+        -> ProcessResult
+    {
         var environment = environment
         environment["PALS_NOW"] = environment["PALS_NOW"] ?? "2026-11-25T09:00:00Z"
         return try await ProcessRunner.palsOffPool(
@@ -72,8 +74,10 @@ struct CaseCommandTests {
         #expect(record?["reference"] as? String == reference)
         #expect(record?["officer"] as? String == "alex")
 
-        let update = try await ws.pals(["case", "update", reference, "--officer", "sam", "--consent", "received",
-                                  "--agreed-response-date", "2027-01-15"])
+        let update = try await ws.pals([
+            "case", "update", reference, "--officer", "sam", "--consent", "received",
+            "--agreed-response-date", "2027-01-15",
+        ])
         #expect(update.status == 0, "\(update)")
         let list = try await ws.pals(["case", "list", "--officer", "sam", "--json"])
         let cases = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
@@ -103,7 +107,9 @@ struct CaseCommandTests {
     func badInput() async throws {
         let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let bad = Data(#"{"channel":"fax","complainant":{"lastName":"Example","email":"x@"},"officer":"nobody","summary":"s","service":"s"}"#.utf8)
+        let bad = Data(
+            #"{"channel":"fax","complainant":{"lastName":"Example","email":"x@"},"officer":"nobody","summary":"s","service":"s"}"#
+                .utf8)
         let result = try await ws.pals(["case", "new", "--file", "-"], input: bad)
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)
@@ -137,8 +143,9 @@ struct CaseCommandTests {
     func workspaceFromEnvironment() async throws {
         let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let result = try await ProcessRunner.palsOffPool(["case", "new", "--file", exampleComplaint.path],
-                                            environment: ["PALS_WORKSPACE": ws.workspace])
+        let result = try await ProcessRunner.palsOffPool(
+            ["case", "new", "--file", exampleComplaint.path],
+            environment: ["PALS_WORKSPACE": ws.workspace])
         #expect(result.status == 0, "\(result)")
     }
 
@@ -160,9 +167,11 @@ struct CaseCommandTests {
         #expect(Set(references).count == 2 * perProcess)
     }
 
-    @Test("help reads well for every command", arguments: [
-        [], ["case"], ["case", "new"], ["case", "update"], ["init"], ["config", "check"],
-    ])
+    @Test(
+        "help reads well for every command",
+        arguments: [
+            [], ["case"], ["case", "new"], ["case", "update"], ["init"], ["config", "check"],
+        ])
     func help(command: [String]) async throws {
         let result = try await ProcessRunner.palsOffPool(command + ["--help"])
         #expect(result.status == 0)

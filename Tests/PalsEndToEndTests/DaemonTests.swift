@@ -10,7 +10,8 @@ final class DaemonProcess {
         var environment = ["PALS_SMTP_URL": smtp.url()]
         for (key, value) in extra { environment[key] = value }
         process = try ProcessRunner.start(
-            ProcessRunner.palsBinary, ["daemon", "--workspace", ws.workspace, "--interval", interval], environment: environment)
+            ProcessRunner.palsBinary, ["daemon", "--workspace", ws.workspace, "--interval", interval],
+            environment: environment)
     }
 
     /// Sends a signal and waits for the exit, off the cooperative pool.
@@ -33,7 +34,9 @@ func eventually(within seconds: Double = 20, _ condition: () async throws -> Boo
 @Suite("pals daemon, run as a real binary with aiosmtpd", .serialized)
 struct DaemonTests {
     func acknowledgements(_ server: SMTPTestServer, _ reference: String) throws -> Int {
-        try server.messages().filter { String(decoding: $0.data, as: UTF8.self).contains("Subject: Your complaint \(reference)") }.count
+        try server.messages().filter {
+            String(decoding: $0.data, as: UTF8.self).contains("Subject: Your complaint \(reference)")
+        }.count
     }
 
     @Test("a new case is acknowledged at the server within seconds, marked auto-replied")
@@ -65,8 +68,9 @@ struct DaemonTests {
             let daemon = try DaemonProcess(ws, smtp: server, interval: "60")
             #expect(try await eventually { try acknowledgements(server, first) == 1 }, "the first pass at start-up")
             let second = try await ws.logExample(email: "second@example.org")
-            #expect(try await eventually(within: 15) { try acknowledgements(server, second) == 1 },
-                    "acknowledged well before the 60 s tick")
+            #expect(
+                try await eventually(within: 15) { try acknowledgements(server, second) == 1 },
+                "acknowledged well before the 60 s tick")
             #expect(await daemon.stop().status == 0)
         }
     }
@@ -93,8 +97,9 @@ struct DaemonTests {
             #expect(settled)
             _ = await last.stop()
             let held = try await ws.pals(["outbox", "list", "--state", "hold", "--json"])
-            let heldCases = Set((try JSONSerialization.jsonObject(with: Data(held.stdout.utf8)) as? [[String: Any]] ?? [])
-                .compactMap { $0["case"] as? String })
+            let heldCases = Set(
+                (try JSONSerialization.jsonObject(with: Data(held.stdout.utf8)) as? [[String: Any]] ?? [])
+                    .compactMap { $0["case"] as? String })
             for reference in references {
                 let count = try acknowledgements(server, reference)
                 #expect(count <= 1, "\(reference) acknowledged \(count) times")
@@ -116,12 +121,16 @@ struct DaemonTests {
             #expect(stopped.status == 0, "\(stopped)")
             let list = try await ws.pals(["outbox", "list", "--json"])
             let items = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
-            #expect(items.allSatisfy { $0["state"] as? String == "queued" }, "nothing active or held after a clean stop: \(items)")
+            #expect(
+                items.allSatisfy { $0["state"] as? String == "queued" },
+                "nothing active or held after a clean stop: \(items)")
             #expect(!items.isEmpty, "the daemon stopped claiming messages when asked to stop")
             let sentBeforeStop = try references.map { try acknowledgements(server, $0) }
             #expect(sentBeforeStop.allSatisfy { $0 <= 1 })
             let queuedAcknowledgements = items.filter { $0["kind"] as? String == "acknowledgement" }.count
-            #expect(sentBeforeStop.reduce(0, +) + queuedAcknowledgements == references.count, "every acknowledgement is sent or queued")
+            #expect(
+                sentBeforeStop.reduce(0, +) + queuedAcknowledgements == references.count,
+                "every acknowledgement is sent or queued")
             let again = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(again.status == 0, "\(again)")
             for reference in references {
@@ -161,9 +170,12 @@ struct DaemonTests {
             defer { ws.folder.remove() }
             let text = try String(contentsOf: exampleComplaint, encoding: .utf8)
             let noreply = text.replacingOccurrences(of: "eira.example@example.org", with: "noreply@example.org")
-            let robot = try await ws.pals(["case", "new", "--file", "-"], input: Data(noreply.utf8)).stdout.trimmingCharacters(in: .newlines)
-            let phoned = text.replacingOccurrences(of: #""complexity": "standard""#, with: #""complexity": "standard", "acknowledged": true"#)
-            let byPhone = try await ws.pals(["case", "new", "--file", "-"], input: Data(phoned.utf8)).stdout.trimmingCharacters(in: .newlines)
+            let robot = try await ws.pals(["case", "new", "--file", "-"], input: Data(noreply.utf8)).stdout
+                .trimmingCharacters(in: .newlines)
+            let phoned = text.replacingOccurrences(
+                of: #""complexity": "standard""#, with: #""complexity": "standard", "acknowledged": true"#)
+            let byPhone = try await ws.pals(["case", "new", "--file", "-"], input: Data(phoned.utf8)).stdout
+                .trimmingCharacters(in: .newlines)
             let once = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(once.status == 0, "\(once)")
             #expect(try server.messages().allSatisfy { !$0.rcptTos.contains("noreply@example.org") })
@@ -172,7 +184,9 @@ struct DaemonTests {
             #expect(show.stdout.contains("automatic mailbox"))
             #expect(once.stderr.contains("acknowledgement not made"))
             let again = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
-            #expect(!again.stderr.contains("acknowledgement not made"), "a flagged case waits for its officer: \(again.stderr)")
+            #expect(
+                !again.stderr.contains("acknowledgement not made"),
+                "a flagged case waits for its officer: \(again.stderr)")
         }
     }
 
@@ -188,7 +202,8 @@ struct DaemonTests {
             let sent = try references.map { try acknowledgements(server, $0) }
             #expect(sent.reduce(0, +) == 5, "the starter configuration caps automatic mail at 5 an hour: \(sent)")
             let waiting = try await ws.pals(["deadlines", "--json"])
-            #expect(waiting.stdout.contains("acknowledgement"), "the two that wait still show their acknowledgement due")
+            #expect(
+                waiting.stdout.contains("acknowledgement"), "the two that wait still show their acknowledgement due")
             #expect(!(try await ws.pals(["status"]).stdout.contains("Attention")), "waiting for the cap flags nothing")
         }
     }
@@ -201,7 +216,9 @@ struct DaemonTests {
             let reference = try await ws.logExample()
             #expect(try await ws.pals(["letter", "acknowledgement", reference]).status == 0)
             let show = try await ws.pals(["case", "show", reference, "--json"])
-            let record = (try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["case"] as? [String: Any]
+            let record =
+                (try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["case"]
+                as? [String: Any]
             #expect(record?["acknowledgedAt"] != nil)
             #expect(try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()]).status == 0)
             #expect(try acknowledgements(server, reference) == 1, "the officer's letter, and no automatic one")
@@ -214,11 +231,14 @@ struct DaemonTests {
             let ws = try await TestWorkspace()
             defer { ws.folder.remove() }
             let reference = try await ws.logExample()
-            let once = try await ws.pals(["daemon", "--once", "--log-format", "json"], environment: ["PALS_SMTP_URL": server.url()])
+            let once = try await ws.pals(
+                ["daemon", "--once", "--log-format", "json"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(once.status == 0, "\(once)")
             let lines = once.stderr.split(separator: "\n")
             #expect(!lines.isEmpty)
-            let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+            let objects = lines.compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+            }
             #expect(objects.count == lines.count, "every line is a JSON object: \(once.stderr)")
             #expect(objects.contains { $0["case"] == reference && $0["message"] != nil })
             for name in ["Eira", "Bryn", "Invented Street", "eira.example"] {
@@ -234,7 +254,8 @@ struct DaemonTests {
             defer { ws.folder.remove() }
             let reference = try await ws.logExample()
             let before = try await ws.pals(["status", "--json"])
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
             #expect((object["daemon"] as? [String: Any])?["running"] as? Bool == false)
             #expect(((object["nextDeadlines"] as? [[String: Any]])?.first)?["reference"] as? String == reference)
             let daemon = try DaemonProcess(ws, smtp: server)

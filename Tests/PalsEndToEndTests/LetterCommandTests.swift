@@ -44,7 +44,8 @@ struct LetterCommandTests {
         #expect(preview.status == 1)
         #expect(preview.stdout.isEmpty)
         #expect(preview.stderr == letter.stderr, "preview refuses with the same words")
-        let again = try await ws.pals(["letter", "resolution", reference] + Self.resolution + ["--set", "apology=Sorry."])
+        let again = try await ws.pals(
+            ["letter", "resolution", reference] + Self.resolution + ["--set", "apology=Sorry."])
         #expect(again.status == 1)
         #expect(again.stderr.contains("its final response has already been sent"))
     }

@@ -18,7 +18,9 @@ struct OutboxCommandTests {
         #expect(preview.status == 0, "\(preview)")
         let queued = try await ws.pals(["letter", "holding", reference] + inputs)
         #expect(queued.status == 0, "\(queued)")
-        #expect(queued.stdout.contains(reference) && !queued.stdout.contains("eira.example"), "the reference, not the address")
+        #expect(
+            queued.stdout.contains(reference) && !queued.stdout.contains("eira.example"),
+            "the reference, not the address")
         let twice = try await ws.pals(["letter", "holding", reference] + inputs)
         #expect(twice.stdout.contains("Already queued"))
         let items = try jsonList(try await ws.pals(["outbox", "list", "--json"]))
@@ -29,7 +31,9 @@ struct OutboxCommandTests {
         let id = try #require(items.first?["id"] as? String)
         let eml = try await ws.pals(["outbox", "show", id, "--eml"])
         func stripped(_ text: String) -> [Substring] {
-            text.split(separator: "\r\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("Date:") && !$0.hasPrefix("Message-ID:") }
+            text.split(separator: "\r\n", omittingEmptySubsequences: false).filter {
+                !$0.hasPrefix("Date:") && !$0.hasPrefix("Message-ID:")
+            }
         }
         #expect(stripped(preview.stdout) == stripped(eml.stdout))
         #expect(preview.stdout.contains("Subject: Your complaint \(reference)"))
@@ -84,7 +88,8 @@ struct OutboxCommandTests {
             defer { ws.folder.remove() }
             let reference = try await ws.logExample()
             #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
-            let id = try #require(try jsonList(try await ws.pals(["outbox", "list", "--json"])).first?["id"] as? String)
+            let id = try #require(
+                try jsonList(try await ws.pals(["outbox", "list", "--json"])).first?["id"] as? String)
             #expect(try await ws.pals(["outbox", "release", id]).status != 0, "a queued message cannot be released")
             #expect(try await ws.pals(["outbox", "hold", id]).status == 0)
             #expect(try await ws.pals(["outbox", "retry", id]).status == 0)
@@ -96,12 +101,17 @@ struct OutboxCommandTests {
             let show = try await ws.pals(["case", "show", reference])
             #expect(show.stdout.contains("Needs attention"), "a failed letter flags its case")
             let alerts = try jsonList(try await ws.pals(["archive", "list", "--json"]))
-            #expect(alerts.contains { $0["kind"] as? String == "alert" && $0["to"] as? String == "alex.example@example.org" },
-                    "the officer is alerted: \(alerts)")
+            #expect(
+                alerts.contains {
+                    $0["kind"] as? String == "alert" && $0["to"] as? String == "alex.example@example.org"
+                },
+                "the officer is alerted: \(alerts)")
             #expect(try await ws.pals(["outbox", "cancel", id]).status == 0)
             #expect(try await ws.pals(["case", "update", reference, "--clear-attention"]).status == 0)
             #expect(!(try await ws.pals(["case", "show", reference]).stdout.contains("Needs attention")))
-            #expect(try await ws.pals(["outbox", "cancel", id]).status != 0, "a cancelled message cannot be cancelled again")
+            #expect(
+                try await ws.pals(["outbox", "cancel", id]).status != 0, "a cancelled message cannot be cancelled again"
+            )
             #expect(try await ws.pals(["outbox", "show", "20991231T000000000Z-000000000000"]).status != 0)
         }
     }

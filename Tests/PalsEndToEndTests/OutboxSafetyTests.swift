@@ -46,7 +46,9 @@ struct OutboxSafetyTests {
             let flush = try await ws.pals(["outbox", "flush"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(flush.stdout.contains("delivered 1") && flush.stdout.contains("on hold 1"), "\(flush)")
             #expect(server.receivedMessageIDs().count == 1, "only the real letter reached the server")
-            #expect(try server.messages().allSatisfy { !String(decoding: $0.data, as: UTF8.self).contains(Self.secretText) })
+            #expect(
+                try server.messages().allSatisfy { !String(decoding: $0.data, as: UTF8.self).contains(Self.secretText) }
+            )
             let held = try await ws.outboxRows(state: "hold")
             #expect(held.map { $0["id"] as? String } == [planted])
             let show = try await ws.pals(["outbox", "show", planted])
@@ -55,7 +57,8 @@ struct OutboxSafetyTests {
             #expect(eml.status != 0)
             #expect(!eml.stdout.contains(Self.secretText))
             #expect(eml.stderr.contains("symbolic link"), "\(eml)")
-            #expect(try String(contentsOf: target, encoding: .utf8) == Self.secretText + "\n", "the target is untouched")
+            #expect(
+                try String(contentsOf: target, encoding: .utf8) == Self.secretText + "\n", "the target is untouched")
         }
     }
 
@@ -67,10 +70,12 @@ struct OutboxSafetyTests {
         let reference = try await ws.logExample()
         #expect(try await ws.pals(["letter", "consent-request", reference]).status == 0)
         #expect(try await ws.pals(["outbox", "flush"]).status == 0)
-        let id = try #require(
-            try JSONSerialization.jsonObject(with: Data(try await ws.pals(["archive", "list", "--json"]).stdout.utf8))
-                as? [[String: Any]]
-        ).first?["id"] as? String
+        let id =
+            try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(try await ws.pals(["archive", "list", "--json"]).stdout.utf8))
+                    as? [[String: Any]]
+            ).first?["id"] as? String
         let messageID = try #require(id)
         let cur = ws.outboxFolder.appending(path: "sent/cur")
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: cur.path).first)
@@ -110,7 +115,8 @@ struct OutboxSafetyTests {
         #expect(try await ws.pals(["case", "close", reference]).status == 0)
         let purge = try await ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force"])
         #expect(purge.status == 0, "\(purge)")
-        #expect(try String(contentsOf: victim, encoding: .utf8) == "outside the outbox\n", "the outside file is untouched")
+        #expect(
+            try String(contentsOf: victim, encoding: .utf8) == "outside the outbox\n", "the outside file is untouched")
     }
 
     @Test("a symlinked Outbox/hold stops every outbox command with a clear error, and nothing is written through it")
@@ -132,7 +138,8 @@ struct OutboxSafetyTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
     }
 
-    @Test("flush exits non-zero naming the message whose move it could not record; the next run holds it, not resends it")
+    @Test(
+        "flush exits non-zero naming the message whose move it could not record; the next run holds it, not resends it")
     func flushReportsUnrecordedMoves() async throws {
         try await withSMTPServer { server in
             let ws = try await TestWorkspace()
@@ -154,7 +161,8 @@ struct OutboxSafetyTests {
             let flush = try await ws.pals(["outbox", "flush"], environment: environment)
             #expect(flush.status != 0, "a failed record is not success: \(flush)")
             #expect(flush.stdout.contains("delivered 1"), "\(flush)")
-            #expect(flush.stderr.contains(blocked) && flush.stderr.contains(first), "names the message and case: \(flush)")
+            #expect(
+                flush.stderr.contains(blocked) && flush.stderr.contains(first), "names the message and case: \(flush)")
             #expect(flush.stderr.contains("accepted by the server"), "\(flush)")
             #expect(!flush.stderr.contains("Eira"), "names no person")
             #expect(server.receivedMessageIDs().count == 2)

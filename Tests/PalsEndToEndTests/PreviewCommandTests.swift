@@ -27,7 +27,9 @@ struct PreviewCommandTests {
         defer { ws.folder.remove() }
         let reference = try await ws.logExample()
         let file = ws.folder.appending("ack.pdf")
-        let result = try await ws.pals(["preview", "acknowledgement", reference, "--format", "pdf", "--output", file.path])
+        let result = try await ws.pals([
+            "preview", "acknowledgement", reference, "--format", "pdf", "--output", file.path,
+        ])
         #expect(result.status == 0, "\(result)")
         let info = try await ProcessRunner.runOffPool(URL(filePath: "/usr/bin/pdfinfo"), [file.path])
         #expect(info.stdout.contains("595.276 x 841.89") || info.stdout.contains("595 x 842"), "\(info.stdout)")
@@ -40,7 +42,8 @@ struct PreviewCommandTests {
         #expect(try await ws.pals(["templates", "check"]).status == 0)
         let file = URL(filePath: ws.workspace).appending(path: "Templates/en/acknowledgement.mustache")
         let text = try String(contentsOf: file, encoding: .utf8)
-        try text.replacingOccurrences(of: "{{case.received}}", with: "{{case.recieved}}").write(to: file, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "{{case.received}}", with: "{{case.recieved}}").write(
+            to: file, atomically: true, encoding: .utf8)
         let broken = try await ws.pals(["templates", "check"])
         #expect(broken.status != 0)
         #expect(broken.stderr.contains("case.recieved"))

@@ -15,7 +15,9 @@ extension TestWorkspace {
     var register: String { workspace + "/register.sqlite" }
 
     /// Logs the example complaint with some of its fields replaced; returns the result of `pals case new`.
-    func logExample(replacing changes: [String: String], environment: [String: String] = [:]) async throws -> ProcessResult {
+    func logExample(replacing changes: [String: String], environment: [String: String] = [:]) async throws
+        -> ProcessResult
+    {
         var text = try String(contentsOf: exampleComplaint, encoding: .utf8)
         for (old, new) in changes { text = text.replacingOccurrences(of: old, with: new) }
         return try await pals(["case", "new", "--file", "-"], input: Data(text.utf8), environment: environment)
@@ -35,7 +37,9 @@ extension TestWorkspace {
             default: assignments[column] ?? column
             }
         }
-        try await sqliteOff(register, """
+        try await sqliteOff(
+            register,
+            """
             INSERT INTO cases (\(columns.joined(separator: ", ")))
             SELECT \(values.joined(separator: ", ")) FROM cases WHERE reference = '\(reference)'
             """)
@@ -53,7 +57,8 @@ struct RegisterSafetyTests {
         let good = try await ws.logExample()
         let bad = try await ws.logExample()
         // Bypassing validation, as an older pals or a hand edit could: an agreed date before receipt...
-        try await sqliteOff(ws.register, "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad)'")
+        try await sqliteOff(
+            ws.register, "UPDATE cases SET agreedResponseDate = '2026-01-01' WHERE reference = '\(bad)'")
         // ...and ten cases received in year 1 (which took 15 s to compute) and one with an unknown profile.
         for number in 0..<10 {
             try await ws.insertCopy(of: good, as: "PALS-0001-00\(number)", ["receivedAt": "'0001-01-01 09:00:00.000'"])
@@ -65,7 +70,8 @@ struct RegisterSafetyTests {
         #expect(Date().timeIntervalSince(started) < 10, "year-1 cases are refused, not computed day by day")
         #expect(board.status == 0, "\(board)")
         #expect(board.stdout.contains(good))
-        #expect(board.stdout.contains("PROBLEM  \(bad) (officer alex): deadlines cannot be computed"), "\(board.stdout)")
+        #expect(
+            board.stdout.contains("PROBLEM  \(bad) (officer alex): deadlines cannot be computed"), "\(board.stdout)")
         #expect(board.stdout.contains("PROBLEM  PALS-0001-003"))
         #expect(board.stdout.contains("PROBLEM  PALS-2026-0777 (officer alex): cannot be read from the register"))
         #expect(!board.stdout.contains("Eira"), "no personal data in a problem line")
@@ -98,9 +104,11 @@ struct RegisterSafetyTests {
 
     // MARK: Item 2 — a lost register is an error
 
-    @Test("a deleted or emptied register is an error naming the file and how to restore it, never recreated", arguments: [
-        "delete", "truncate",
-    ])
+    @Test(
+        "a deleted or emptied register is an error naming the file and how to restore it, never recreated",
+        arguments: [
+            "delete", "truncate",
+        ])
     func lostRegister(how: String) async throws {
         let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
@@ -132,10 +140,11 @@ struct RegisterSafetyTests {
         let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
         let forged = #"Outpatients\nPALS-2026-9999  2026-01-01  open  alex  england  Forged\u001b[2J\u009b31m\u202e"#
-        let reference = try #require(try await ws.logExample(replacing: [
-            #""service": "Emergency Department""#: #""service": "\#(forged)""#,
-            #""lastName": "Example""#: #""lastName": "Exa\u001b]0;owned\u0007mple""#,
-        ]).stdout.split(separator: "\n").first.map(String.init))
+        let reference = try #require(
+            try await ws.logExample(replacing: [
+                #""service": "Emergency Department""#: #""service": "\#(forged)""#,
+                #""lastName": "Example""#: #""lastName": "Exa\u001b]0;owned\u0007mple""#,
+            ]).stdout.split(separator: "\n").first.map(String.init))
         let list = try await ws.pals(["case", "list"])
         #expect(list.status == 0)
         #expect(list.stdout.split(separator: "\n").count == 2, "a header and one row: \(list.stdout)")
@@ -143,8 +152,12 @@ struct RegisterSafetyTests {
         let show = try await ws.pals(["case", "show", reference])
         let deadlines = try await ws.pals(["deadlines"])
         let status = try await ws.pals(["status"])
-        for (name, output) in [("list", list.stdout), ("show", show.stdout), ("deadlines", deadlines.stdout), ("status", status.stdout)] {
-            let raw = output.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E }
+        for (name, output) in [
+            ("list", list.stdout), ("show", show.stdout), ("deadlines", deadlines.stdout), ("status", status.stdout),
+        ] {
+            let raw = output.unicodeScalars.filter {
+                ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E
+            }
             #expect(raw.isEmpty, "\(name) prints raw control characters: \(raw.map { String($0.value, radix: 16) })")
         }
         #expect(show.stdout.contains(#"Exa\u{1B}]0;owned\u{07}mple"#), "\(show.stdout)")
@@ -152,13 +165,16 @@ struct RegisterSafetyTests {
         // JSON keeps the exact value (its encoder escapes it).
         let json = try await ws.pals(["case", "show", reference, "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect((object["case"] as? [String: Any])?["service"] as? String
+        #expect(
+            (object["case"] as? [String: Any])?["service"] as? String
                 == "Outpatients\nPALS-2026-9999  2026-01-01  open  alex  england  Forged\u{1B}[2J\u{9B}31m\u{202E}")
     }
 
     // MARK: Item 6 (part) — looking never writes
 
-    @Test("case list, case show, status and deadlines never write the register, and work in a folder that cannot be written")
+    @Test(
+        "case list, case show, status and deadlines never write the register, and work in a folder that cannot be written"
+    )
     func readOnlyCommands() async throws {
         let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
@@ -166,7 +182,10 @@ struct RegisterSafetyTests {
         let register = URL(filePath: ws.register)
         func fingerprint() throws -> [String] {
             let attributes = try FileManager.default.attributesOfItem(atPath: register.path)
-            return ["\(attributes[.size] ?? "")", "\(attributes[.modificationDate] ?? "")", "\(try Data(contentsOf: register).hashValue)"]
+            return [
+                "\(attributes[.size] ?? "")", "\(attributes[.modificationDate] ?? "")",
+                "\(try Data(contentsOf: register).hashValue)",
+            ]
         }
         let commands = [["case", "list"], ["case", "show", reference], ["status"], ["deadlines"]]
         let before = try fingerprint()
@@ -186,7 +205,9 @@ struct RegisterSafetyTests {
             return
         }
         defer { _ = try? ProcessRunner.run(URL(filePath: "/usr/bin/chattr"), ["-i", ws.workspace]) }
-        #expect(!FileManager.default.createFile(atPath: ws.workspace + "/probe", contents: Data()), "the folder is immutable")
+        #expect(
+            !FileManager.default.createFile(atPath: ws.workspace + "/probe", contents: Data()),
+            "the folder is immutable")
         for command in commands {
             let result = try await ws.pals(command)
             #expect(result.status == 0, "\(command) on a read-only folder: \(result)")

@@ -68,7 +68,9 @@ struct SMTPSecretsTests {
         }
     }
 
-    @Test("a letter refused by a server that echoes the AUTH exchange leaves no secret in the outbox, its listing or the case")
+    @Test(
+        "a letter refused by a server that echoes the AUTH exchange leaves no secret in the outbox, its listing or the case"
+    )
     func failedLetterStoresNoSecret() async throws {
         let setup = try await EchoingServerSetup()
         defer { setup.folder.remove() }
@@ -84,14 +86,19 @@ struct SMTPSecretsTests {
             setup.expectClean(flush.stdout + flush.stderr, "outbox flush's output")
 
             var outputs: [(String, ProcessResult)] = [("outbox flush", flush)]
-            for arguments in [["outbox", "list"], ["outbox", "list", "--json"], ["case", "show", reference, "--json"]] {
-                outputs.append((arguments.joined(separator: " "), try await ws.pals(arguments, environment: environment)))
+            for arguments in [
+                ["outbox", "list"], ["outbox", "list", "--json"], ["case", "show", reference, "--json"],
+            ] {
+                outputs.append(
+                    (arguments.joined(separator: " "), try await ws.pals(arguments, environment: environment)))
             }
             for (name, result) in outputs {
                 setup.expectClean(result.stdout + result.stderr, name)
             }
             let listing = try #require(outputs.first { $0.0 == "outbox list --json" }?.1.stdout)
-            #expect(listing.contains("cannot decode") && listing.contains("<redacted>"), "the refusal is kept, redacted: \(listing)")
+            #expect(
+                listing.contains("cannot decode") && listing.contains("<redacted>"),
+                "the refusal is kept, redacted: \(listing)")
 
             // Every file of the workspace, the register and the failed folder included.
             let root = URL(filePath: ws.workspace)

@@ -39,7 +39,8 @@ struct WorkspaceCommandTests {
     func relativeWorkspace() async throws {
         let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let byOption = try await ProcessRunner.palsOffPool(["case", "list", "--workspace", "ws"], currentDirectory: ws.folder.url)
+        let byOption = try await ProcessRunner.palsOffPool(
+            ["case", "list", "--workspace", "ws"], currentDirectory: ws.folder.url)
         #expect(byOption.status == 0, "\(byOption)")
         let byEnvironment = try await ProcessRunner.palsOffPool(
             ["config", "check"], environment: ["PALS_WORKSPACE": "ws"], currentDirectory: ws.folder.url)

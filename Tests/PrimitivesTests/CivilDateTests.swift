@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Primitives
+import Testing
 
 /// Shorthand for a date the test knows exists.
 func day(_ iso: String, sourceLocation: SourceLocation = #_sourceLocation) -> CivilDate {

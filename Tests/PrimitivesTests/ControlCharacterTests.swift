@@ -1,5 +1,5 @@
-import Testing
 import Primitives
+import Testing
 
 @Suite("The shared control-character escaper")
 struct ControlCharacterTests {

@@ -39,8 +39,9 @@ extension ErrorCode where Domain == SampleError {
 
     @Test func fileErrorsLogThePathAndTheSystemsWords() {
         let error = FileError(errno: ENOSPC, "write", "/srv/pals/Outbox/queued/x.eml")
-        #expect(error.description == "file operation failed (path /srv/pals/Outbox/queued/x.eml): could not write: "
-            + "No space left on device")
+        #expect(
+            error.description == "file operation failed (path /srv/pals/Outbox/queued/x.eml): could not write: "
+                + "No space left on device")
         #expect(error.errorDescription == "could not write /srv/pals/Outbox/queued/x.eml: No space left on device")
     }
 }

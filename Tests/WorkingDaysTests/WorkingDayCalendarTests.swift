@@ -1,7 +1,7 @@
 import Foundation
+import Primitives
 import Testing
 import WorkingDays
-import Primitives
 
 /// Counts working days one day at a time from the holiday lists: the slow, obvious answer.
 struct NaiveCalendar {

@@ -1,5 +1,5 @@
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// The stage of a complaint under a two-stage procedure (Scotland, Northern Ireland MCHP).
 package enum ComplaintStage: Int, Sendable, Hashable, CaseIterable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 
 /// A response date moved by a holding letter, with the reason given to the complainant.
 package struct DeadlineExtension: Sendable, Hashable, Codable {

@@ -81,7 +81,8 @@ final class ConfigurationReader {
             }
             let path = key.isEmpty ? name : "\(key).\(name)"
             if !allowed.contains(name) {
-                problem(path, "is not a known key (known here: \(allowed.sorted().joined(separator: ", ")))", at: keyNode)
+                problem(
+                    path, "is not a known key (known here: \(allowed.sorted().joined(separator: ", ")))", at: keyNode)
                 continue
             }
             values[name] = valueNode

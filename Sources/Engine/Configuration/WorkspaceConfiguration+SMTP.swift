@@ -3,7 +3,9 @@ package import Mail
 
 extension WorkspaceConfiguration {
     /// The SMTP settings of `mail.smtp`, with the password read from `passwordFile` or the `passwordEnv` variable.
-    package func smtpConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SMTPConfiguration {
+    package func smtpConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> SMTPConfiguration
+    {
         let settings = mail.smtp
         var credentials: SMTPCredentials?
         if let username = settings.username {
@@ -28,6 +30,8 @@ extension WorkspaceConfiguration {
 
     /// The team address mail is sent from (`mail.from`), with its display name.
     package func teamMailbox() throws -> Mailbox {
-        try Mailbox(displayName: mail.fromName.isEmpty ? nil : mail.fromName, address: mail.fromAddress, field: "mail.from.address")
+        try Mailbox(
+            displayName: mail.fromName.isEmpty ? nil : mail.fromName, address: mail.fromAddress,
+            field: "mail.from.address")
     }
 }

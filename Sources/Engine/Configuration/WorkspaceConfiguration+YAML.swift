@@ -1,8 +1,8 @@
-package import Foundation
 internal import Casework
+package import Foundation
 internal import Mail
-internal import WorkingDays
 internal import Primitives
+internal import WorkingDays
 internal import Yams
 
 extension WorkspaceConfiguration {
@@ -35,7 +35,8 @@ extension WorkspaceConfiguration {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw ConfigurationError(file: file, problems: [.init(key: "(file)", line: nil, message: "is not valid YAML: \(error)")])
+            throw ConfigurationError(
+                file: file, problems: [.init(key: "(file)", line: nil, message: "is not valid YAML: \(error)")])
         }
         let reader = ConfigurationReader()
         var configuration = WorkspaceConfiguration()
@@ -56,7 +57,9 @@ extension WorkspaceConfiguration {
         static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
         static let person: Set<String> = ["name", "role", "email"]
         static let officer: Set<String> = ["id", "name", "email", "phone"]
-        static let contact: Set<String> = ["name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web"]
+        static let contact: Set<String> = [
+            "name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web",
+        ]
         static let deadlines: Set<String> = ["amberWorkingDays", "targets", "defaultComplexity", "profiles"]
         static let overrides: Set<String> = [
             "acknowledgeWorkingDays", "responseWorkingDays", "stage1WorkingDays", "stage1ExtendedWorkingDays",
@@ -95,18 +98,25 @@ extension WorkspaceConfiguration {
         if let section = top.section("jurisdiction", allowed: ["profile"]) {
             profile = section.choice("profile") ?? profile
         }
-        if let section = top.section("casework", allowed: ["referencePattern"]), let text = section.string("referencePattern") {
-            do { referencePattern = try ReferencePattern(text) } catch { section.problem("referencePattern", error.reason) }
+        if let section = top.section("casework", allowed: ["referencePattern"]),
+            let text = section.string("referencePattern")
+        {
+            do { referencePattern = try ReferencePattern(text) } catch {
+                section.problem("referencePattern", error.reason)
+            }
         }
         readDeadlines(top)
         for (index, text) in (top.strings("closures") ?? []).enumerated() {
             if let day = CivilDate(iso: text) {
                 closures.append(day)
             } else {
-                top.reader.problem("closures[\(index)]", "'\(text)' is not a date in the form YYYY-MM-DD", at: top.node("closures"))
+                top.reader.problem(
+                    "closures[\(index)]", "'\(text)' is not a date in the form YYYY-MM-DD", at: top.node("closures"))
             }
         }
-        if let section = top.section("advocacy", allowed: Keys.contact) { advocacy = Self.contact(section, base: advocacy) }
+        if let section = top.section("advocacy", allowed: Keys.contact) {
+            advocacy = Self.contact(section, base: advocacy)
+        }
         if let section = top.section("ombudsman", allowed: Set(OmbudsmanID.allCases.map(\.rawValue))) {
             for id in OmbudsmanID.allCases {
                 if let inner = section.section(id.rawValue, allowed: Keys.contact) {
@@ -132,12 +142,18 @@ extension WorkspaceConfiguration {
             return
         }
         for (index, node) in list.enumerated() {
-            guard let section = top.reader.section(node, key: "officers[\(index)]", allowed: Keys.officer) else { continue }
+            guard let section = top.reader.section(node, key: "officers[\(index)]", allowed: Keys.officer) else {
+                continue
+            }
             let id = section.requiredString("id")
             let name = section.requiredString("name")
             let email = section.requiredString("email")
-            if let email, !EmailAddress.isValid(email) { section.problem("email", "'\(email)' is not a valid email address") }
-            if let id, officers.contains(where: { $0.id == id }) { section.problem("id", "'\(id)' is used by two officers") }
+            if let email, !EmailAddress.isValid(email) {
+                section.problem("email", "'\(email)' is not a valid email address")
+            }
+            if let id, officers.contains(where: { $0.id == id }) {
+                section.problem("id", "'\(id)' is used by two officers")
+            }
             if let id, let name, let email {
                 officers.append(Officer(id: id, name: name, email: email, phone: section.string("phone")))
             }
@@ -254,7 +270,9 @@ extension WorkspaceConfiguration {
         if mail.transport == .smtp {
             if mail.smtp.url.isEmpty {
                 reader.problem("mail.smtp.url", "is missing but mail.transport is smtp")
-            } else if let url = URL(string: mail.smtp.url), ["smtp", "smtps"].contains(url.scheme ?? ""), url.host != nil {
+            } else if let url = URL(string: mail.smtp.url), ["smtp", "smtps"].contains(url.scheme ?? ""),
+                url.host != nil
+            {
                 // Whether TLS is required is decided by the mail layer when it connects.
             } else {
                 reader.problem("mail.smtp.url", "'\(mail.smtp.url)' must look like smtp://host:587 or smtps://host:465")

@@ -1,7 +1,7 @@
 package import Casework
 import Foundation
-package import WorkingDays
 package import Primitives
+package import WorkingDays
 internal import Yams
 
 /// The settings of a workspace, read from its `pals.yaml`; every field has the safe default.
