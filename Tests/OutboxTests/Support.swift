@@ -119,6 +119,7 @@ func run(_ executable: URL, _ arguments: [String], timeout: Duration = .seconds(
     process.arguments = arguments
     let output = Pipe()
     process.standardOutput = output
+    process.standardError = output  // a failure says why in the test's message
     try process.run()
     let finished = await waitUntil(timeout: timeout) { !process.isRunning }
     if !finished {
