@@ -162,6 +162,12 @@ package final class Daemon: Sendable {
         mailWaiting.raise()
     }
 
+    /// Wakes the sender when problems wait for their officers' alerts: the problems a pass of intake or the watcher
+    /// found reach their officers through the sender, which queues the alerts whose windows have passed.
+    func wakeSenderIfAlertsWait() {
+        if postroom.alerts.nextDue() != nil { mailWaiting.raise() }
+    }
+
     /// Whether every looping service sleeps until a time still to come, with no wake-up waiting: nothing happens
     /// until the clock moves or someone signals.
     package var isIdle: Bool {

@@ -23,8 +23,7 @@ struct IntakeService: Service, CustomStringConvertible {
             _ = daemon.casesWaiting.take()
             let daemon = self.daemon
             await BlockingWork.run { daemon.intakePass() }
-            // Problems intake found reach their officers through the sender (alerts are queued there).
-            if daemon.postroom.alerts.nextDue() != nil { daemon.mailWaiting.raise() }
+            daemon.wakeSenderIfAlertsWait()
             let now = daemon.now
             var next = now.adding(safetyInterval)
             if let retry = daemon.intakeRetries.nextTry(after: now) { next = min(next, retry) }
@@ -50,7 +49,7 @@ struct WatcherService: Service, CustomStringConvertible {
             _ = daemon.remindersWaiting.take()
             let daemon = self.daemon
             await BlockingWork.run { daemon.watcherPass() }
-            if daemon.postroom.alerts.nextDue() != nil { daemon.mailWaiting.raise() }
+            daemon.wakeSenderIfAlertsWait()
             let now = daemon.now
             let planner = daemon.planner
             let unfinished = planner.isReminderTime(now) && daemon.remindersDone.withLock { $0 != CivilDate(now) }
