@@ -51,6 +51,11 @@ package struct Case: Codable, Sendable, Equatable {
     package var createdAt: Date
     /// When the case was last changed.
     package var updatedAt: Date
+    /// The response date agreed with the complainant before the backstop passed, which moved the backstop
+    /// (England reg 14); set only by a recorded agreement, never by a holding letter.
+    package var backstopAgreedDate: CivilDate? = nil
+    /// When a letter was last queued or printed for the complainant (keep-informed reminders count from it).
+    package var lastLetterAt: Date? = nil
 
     /// The civil date of receipt in Europe/London, from which deadlines count.
     package var receivedDate: CivilDate { CivilDate(receivedAt) }

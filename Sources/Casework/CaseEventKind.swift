@@ -37,6 +37,8 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     case letterFailed
     /// A message is on hold for an officer.
     case letterHeld
+    /// A response date was agreed with the complainant (it may move England's backstop).
+    case agreed
     /// A kind this pals does not know (written by hand or by a later pals): read and shown, never written.
     case unrecognised(String)
 
@@ -44,7 +46,7 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     package static let known: [CaseEventKind] = [
         .logged, .updated, .acknowledged, .extended, .responded, .closed, .reopened, .withdrawn, .escalated,
         .consent, .attention, .attentionCleared, .letterQueued, .letterPrinted, .letterSent, .letterDeferred,
-        .letterFailed, .letterHeld,
+        .letterFailed, .letterHeld, .agreed,
     ]
 
     package init(rawValue: String) {
@@ -72,6 +74,7 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
         case .letterDeferred: "letter-deferred"
         case .letterFailed: "letter-failed"
         case .letterHeld: "letter-held"
+        case .agreed: "response-date-agreed"
         case .unrecognised(let text): text
         }
     }

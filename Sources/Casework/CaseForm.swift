@@ -29,6 +29,9 @@ package struct CaseForm: Sendable, Equatable {
         /// Whether a text is a valid email address (the mail layer's RFC 5321 check, passed in because
         /// Casework does not depend on Mail).
         package var isEmailAddress: @Sendable (String) -> Bool
+        /// Profiles that take over from others for complaints received from a date (e.g. Northern Ireland's model
+        /// procedure): a complaint received on or after the day is logged under the new profile.
+        package var successions: [ProfileSuccession] = []
 
         package init(
             officers: Set<String>, defaultProfile: ProfileID, complexities: Set<String>, now: Date,
@@ -334,7 +337,12 @@ struct FieldReader {
             let known = rules.officers.sorted().joined(separator: ", ")
             problem("officer", "'\(officer)' is not an officer of this workspace (known: \(known))")
         }
-        let profile: ProfileID? = choice("profile", default: rules.defaultProfile)
+        let named: ProfileID? = choice("profile", default: rules.defaultProfile)
+        let profile = named.map { named in
+            receivedAt.map {
+                ProfileSuccession.profile(named, receivedOn: CivilDate($0), successions: rules.successions)
+            } ?? named
+        }
         let stage = integer("stage")
         if let stage, ![1, 2].contains(stage) { problem("stage", "must be 1 or 2") }
         if let stage, let profile, !profile.hasStages, stage != 1 {

@@ -61,6 +61,8 @@ package struct CaseLifecycle: Sendable, Equatable {
         case withdraw
         /// The case goes to stage 2 of the model complaints procedure.
         case escalate
+        /// A response date is agreed with the complainant.
+        case agree
         /// The case waits for the patient's consent.
         case awaitConsent
         /// The case stops waiting for consent and is worked again.
@@ -82,6 +84,7 @@ package struct CaseLifecycle: Sendable, Equatable {
             }
             return nil
         case .extend: return notIn([.open, .awaitingConsent], "have its response date extended")
+        case .agree: return notIn([.open, .awaitingConsent], "have a response date agreed")
         case .respond: return notIn([.open, .awaitingConsent], "be responded to")
         case .close: return notIn([.open, .awaitingConsent, .responded, .withdrawn], "be closed")
         case .reopen: return notIn([.closed, .withdrawn, .responded], "be reopened")
@@ -132,15 +135,32 @@ package struct CaseLifecycle: Sendable, Equatable {
         recordEvent(.acknowledged, detail, at: at)
     }
 
-    /// Moves the response date to `newDate` because a holding letter was queued (with the officer's `reason`).
-    package mutating func extend(to newDate: CivilDate, reason: String, at: Date) throws(CaseTransitionError) {
+    /// Moves the response date to `newDate` because a holding letter (or `notice`, e.g. a late-response letter)
+    /// was queued, with the officer's `reason`. A notice never moves a backstop (``Case/backstopAgreedDate``).
+    package mutating func extend(
+        to newDate: CivilDate, reason: String, at: Date, notice: String = "a holding letter"
+    ) throws(CaseTransitionError) {
         try check(.extend)
         record.agreedResponseDate = newDate
         record.extensions += 1
         recordEvent(
             .extended,
-            "response date moved to \(newDate.iso) by a holding letter (extension \(record.extensions)): \(reason)",
+            "response date moved to \(newDate.iso) by \(notice) (extension \(record.extensions)): \(reason)",
             at: at)
+    }
+
+    /// Records a response date agreed with the complainant: the case's deadlines as ``DeadlineCalculator/agree(_:on:today:)``
+    /// left them (`agreed`) become the case's. A backstop it moved is kept as ``Case/backstopAgreedDate``.
+    package mutating func agree(_ agreed: CaseDeadlines, previous: CaseDeadlines, at: Date) throws(CaseTransitionError)
+    {
+        try check(.agree)
+        record.agreedResponseDate = agreed.respondBy
+        var detail = "response date \(agreed.respondBy.iso) agreed with the complainant"
+        if let backstop = agreed.backstop, backstop != previous.backstop {
+            record.backstopAgreedDate = backstop
+            detail += "; backstop moved from \(previous.backstop?.iso ?? "none") to \(backstop.iso)"
+        }
+        recordEvent(.agreed, detail, at: at)
     }
 
     /// Marks the case responded: its final response was queued.
@@ -180,6 +200,8 @@ package struct CaseLifecycle: Sendable, Equatable {
         try check(.escalate)
         record.stage = 2
         record.escalatedOn = day
+        // A stage-1 date (agreed or extended) is not stage 2's: stage 2 starts its own clock.
+        record.agreedResponseDate = nil
         record.acknowledgedAt = nil
         record.acknowledgedOutsidePals = false
         recordEvent(.escalated, "escalated to stage 2 on \(day.iso)", at: at)
@@ -278,8 +300,10 @@ package struct CaseLifecycle: Sendable, Equatable {
     package mutating func record(_ move: LetterMove, kind: String, at: Date) {
         switch move {
         case .queuedByEmail(let id):
+            record.lastLetterAt = at
             recordEvent(.letterQueued, "\(kind) queued by email as \(id)", at: at)
         case .printed(let file):
+            record.lastLetterAt = at
             recordEvent(.letterPrinted, "\(kind) placed in the print queue as \(file)", at: at)
         case .sent(let id, let reply):
             if record.attention?.concerns(messageID: id) == true { record.attention = nil }
@@ -336,6 +360,8 @@ package struct CaseLifecycle: Sendable, Equatable {
         edited.acknowledgedOutsidePals = record.acknowledgedOutsidePals
         edited.attention = record.attention
         edited.closedAt = record.closedAt
+        edited.backstopAgreedDate = record.backstopAgreedDate
+        edited.lastLetterAt = record.lastLetterAt
         edited.createdAt = record.createdAt
         edited.updatedAt = record.updatedAt
         record = edited

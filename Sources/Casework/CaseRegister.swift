@@ -204,6 +204,19 @@ package final class CaseRegister: CaseStore {
                     BEGIN SELECT RAISE(ABORT, 'a case keeps its caseId for ever'); END;
                     """)
         }
+        migrator.registerMigration("deadlines: the agreed backstop and when the complainant was last written to") {
+            db in
+            try db.alter(table: "cases") { t in
+                t.add(column: "backstopAgreedDate", .text)
+                t.add(column: "lastLetterAt", .datetime)
+            }
+            // A case logged before this knew its letters only from its history.
+            try db.execute(
+                sql: """
+                    UPDATE cases SET lastLetterAt = (SELECT max(at) FROM case_events e
+                        WHERE e.reference = cases.reference AND e.kind IN ('letter-queued', 'letter-printed'))
+                    """)
+        }
         return migrator
     }
 
@@ -546,7 +559,8 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
             status: try choice("status"), acknowledgedOutsidePals: row["acknowledgedOutsidePals"],
             acknowledgedAt: row["acknowledgedAt"],
             attention: (row["attention"] as String?).map(CaseAttention.init(storedText:)), closedAt: row["closedAt"],
-            createdAt: row["createdAt"], updatedAt: row["updatedAt"]
+            createdAt: row["createdAt"], updatedAt: row["updatedAt"],
+            backstopAgreedDate: date("backstopAgreedDate"), lastLetterAt: row["lastLetterAt"]
         )
     }
 
@@ -576,6 +590,8 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         container["closedAt"] = record.closedAt
         container["createdAt"] = record.createdAt
         container["updatedAt"] = record.updatedAt
+        container["backstopAgreedDate"] = record.backstopAgreedDate?.iso
+        container["lastLetterAt"] = record.lastLetterAt
     }
 }
 
@@ -586,7 +602,7 @@ private struct ScheduleRow: FetchableRecord, TableRecord {
 
     static let columns = [
         "reference", "caseId", "officer", "status", "receivedAt", "profile", "stage", "escalatedOn", "complexity",
-        "agreedResponseDate", "acknowledgedAt", "attention",
+        "agreedResponseDate", "acknowledgedAt", "attention", "backstopAgreedDate", "lastLetterAt",
     ].map { Column($0) }
 
     /// Reads every column with a throwing decode, so one damaged row is a problem to report, not a crash.
@@ -614,7 +630,9 @@ private struct ScheduleRow: FetchableRecord, TableRecord {
             complexity: try row.decode(String?.self, forColumn: "complexity"),
             agreedResponseDate: try date("agreedResponseDate"),
             acknowledgedAt: try row.decode(Date?.self, forColumn: "acknowledgedAt"),
-            attention: try row.decode(String?.self, forColumn: "attention").map(CaseAttention.init(storedText:)))
+            attention: try row.decode(String?.self, forColumn: "attention").map(CaseAttention.init(storedText:)),
+            backstopAgreedDate: try date("backstopAgreedDate"),
+            lastLetterAt: try row.decode(Date?.self, forColumn: "lastLetterAt"))
     }
 }
 

@@ -18,6 +18,10 @@ package struct CaseSchedule: Sendable, Equatable {
     package var agreedResponseDate: CivilDate?
     package var acknowledgedAt: Date?
     package var attention: CaseAttention?
+    /// The response date agreed with the complainant that moved the backstop (see ``Case/backstopAgreedDate``).
+    package var backstopAgreedDate: CivilDate? = nil
+    /// When the complainant was last written to (see ``Case/lastLetterAt``).
+    package var lastLetterAt: Date? = nil
 
     /// The civil date of receipt in Europe/London.
     package var receivedDate: CivilDate { CivilDate(receivedAt) }
@@ -33,6 +37,7 @@ extension Case {
             reference: reference, caseId: caseId, officer: officer, status: status, receivedAt: receivedAt,
             profile: profile,
             stage: stage, escalatedOn: escalatedOn, complexity: complexity, agreedResponseDate: agreedResponseDate,
-            acknowledgedAt: acknowledgedAt, attention: attention)
+            acknowledgedAt: acknowledgedAt, attention: attention, backstopAgreedDate: backstopAgreedDate,
+            lastLetterAt: lastLetterAt)
     }
 }

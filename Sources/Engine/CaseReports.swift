@@ -66,11 +66,14 @@ package enum CaseReports {
             lines.append("Deadlines")
             add("  Acknowledge by", due.acknowledgeBy.iso + (due.stage == .one ? " (stage 1 decision)" : ""))
             add("  Respond by", due.respondBy.iso + (record.agreedResponseDate == nil ? "" : " (agreed)"))
-            add("  Backstop", due.backstop?.iso)
+            add(
+                "  Backstop",
+                due.backstop.map { $0.iso + (record.backstopAgreedDate == $0 ? " (moved by agreement)" : "") })
             add(
                 "  Rules",
                 due.profile.rawValue + (due.stage.map { ", stage \($0.rawValue)" } ?? "")
                     + (record.complexity.map { ", complexity \($0)" } ?? ""))
+            add("  Rule set", due.ruleSet)
             add("  Calendar", "\(due.division.rawValue), \(due.calendarVersion)")
         case .failure(let error):
             lines.append("")

@@ -55,11 +55,16 @@ package struct Casebook: Sendable {
 
     /// The rules a new case is checked against.
     package var formRules: CaseForm.Rules {
-        CaseForm.Rules(
+        var rules = CaseForm.Rules(
             officers: Set(configuration.officers.map(\.id)), defaultProfile: configuration.profile,
             complexities: Set(configuration.deadlines.targets.keys), now: clock.now(),
             isEmailAddress: EmailAddress.isValid
         )
+        rules.successions =
+            configuration.jurisdiction.northernIrelandModelProcedureFrom.map {
+                [.northernIrelandModelProcedure(from: $0)]
+            } ?? []
+        return rules
     }
 
     /// Logs a complaint from the case JSON format; nothing is stored unless every field is valid.
@@ -97,8 +102,9 @@ package struct Casebook: Sendable {
         let today = CivilDate(now)
         let summary = changes.summary
         guard !summary.isEmpty else { throw CaseChangesError.nothingToChange }
+        let agreement = try changes.agreement(for: current, desk: try DeadlineDesk(workspace: workspace), today: today)
         let updated = try register.apply(reference, now: now) { lifecycle in
-            try changes.apply(to: &lifecycle, summary: summary, today: today, at: now)
+            try changes.apply(to: &lifecycle, summary: summary, today: today, at: now, agreement: agreement)
         }
         DaemonLock.nudge(workspace)
         return updated
@@ -121,6 +127,9 @@ package struct CaseChanges: Sendable {
     package var officer: String?
     package var status: CaseStatus?
     package var agreedResponseDate: CivilDate?
+    /// Whether ``agreedResponseDate`` was agreed with the complainant (England reg 14: only such an agreement,
+    /// made before the backstop passes, moves the backstop); without it the date is the team's own target.
+    package var agreedWithComplainant = false
     package var consent: ConsentState?
     package var stage: Int?
     package var complexity: String?
@@ -141,7 +150,10 @@ package struct CaseChanges: Sendable {
         var parts: [String] = []
         if let officer { parts.append("officer → \(officer)") }
         if let status { parts.append("status → \(status.rawValue)") }
-        if let agreedResponseDate { parts.append("agreed response date → \(agreedResponseDate.iso)") }
+        if let agreedResponseDate {
+            let how = agreedWithComplainant ? " (agreed with the complainant)" : ""
+            parts.append("agreed response date → \(agreedResponseDate.iso)\(how)")
+        }
         if let consent { parts.append("consent → \(consent.rawValue)") }
         if let stage { parts.append("stage → \(stage)") }
         if let complexity { parts.append("complexity → \(complexity)") }
@@ -205,10 +217,13 @@ package struct CaseChanges: Sendable {
     /// Applies the changes through the case's lifecycle: the details as one `updated` event with `summary`, then
     /// each change of state (status, consent, stage, attention) by its own transition, refused when the case's
     /// state does not allow it.
-    func apply(to lifecycle: inout CaseLifecycle, summary: String, today: CivilDate, at now: Date) throws {
+    func apply(
+        to lifecycle: inout CaseLifecycle, summary: String, today: CivilDate, at now: Date,
+        agreement: (agreed: CaseDeadlines, previous: CaseDeadlines)? = nil
+    ) throws {
         lifecycle.edit(summary, at: now) { record in
             if let officer { record.officer = officer }
-            if let agreedResponseDate { record.agreedResponseDate = agreedResponseDate }
+            if let agreedResponseDate, agreement == nil { record.agreedResponseDate = agreedResponseDate }
             if let complexity { record.complexity = complexity }
             if let email { record.complainant.email = email.isEmpty ? nil : email }
             if let phone { record.complainant.phone = phone.isEmpty ? nil : phone }
@@ -220,8 +235,33 @@ package struct CaseChanges: Sendable {
         }
         if let status { try lifecycle.move(to: status, at: now) }
         if let consent { try lifecycle.recordConsent(consent, at: now) }
+        if let agreement { try lifecycle.agree(agreement.agreed, previous: agreement.previous, at: now) }
         if let stage { try lifecycle.setStage(stage, on: today, at: now) }
         if clearAttention { lifecycle.clearAttention(at: now) }
+    }
+
+    /// The case's deadlines before and after the response date agreed with the complainant, or nil when no
+    /// agreement is recorded. A date the team sets without the complainant's agreement may not pass the backstop
+    /// (only an agreement can move it) nor stage 1's limit.
+    /// - Throws: ``DeadlineError`` when the backstop has passed (``DeadlineError/Code/backstopPassed``), the
+    ///   date needs the complainant's agreement, or it is beyond stage 1's limit.
+    func agreement(
+        for current: Case, desk: DeadlineDesk, today: CivilDate
+    ) throws -> (agreed: CaseDeadlines, previous: CaseDeadlines)? {
+        guard let date = agreedResponseDate else {
+            if agreedWithComplainant {
+                throw DeadlineError.needsDate("an agreement with the complainant needs the response date agreed")
+            }
+            return nil
+        }
+        let deadlines = try desk.deadlines(for: current)
+        let calculator = desk.calculator(for: current.schedule)
+        if agreedWithComplainant { return (try calculator.agree(deadlines, on: date, today: today), deadlines) }
+        if let backstop = deadlines.backstop, date > backstop {
+            throw DeadlineError.needsAgreement(date: date, backstop: backstop)
+        }
+        try calculator.checkStage1Cap(date, deadlines: deadlines)
+        return nil
     }
 }
 

@@ -10,7 +10,11 @@ package struct DeadlineDesk: Sendable {
     package let holidayData: HolidayData
     /// Working days before a deadline when it turns amber.
     package let amberWorkingDays: Int
-    private let calculators: [ProfileID: DeadlineCalculator]
+    /// The profiles that take over from others for complaints received from a date (Northern Ireland's model
+    /// procedure), applied when a case is logged.
+    package let successions: [ProfileSuccession]
+    /// Each profile's calculators, one per rule set, oldest first.
+    private let series: [ProfileID: [(from: CivilDate?, calculator: DeadlineCalculator)]]
 
     /// The file in a workspace that holds an imported GOV.UK feed (`pals holidays import`).
     package static let importedHolidaysFileName = "bank-holidays.json"
@@ -22,16 +26,46 @@ package struct DeadlineDesk: Sendable {
         amberWorkingDays = configuration.deadlines.amberWorkingDays
         let closures = Set(configuration.closures)
         var calendars: [Division: WorkingDayCalendar] = [:]
-        var calculators: [ProfileID: DeadlineCalculator] = [:]
+        var series: [ProfileID: [(from: CivilDate?, calculator: DeadlineCalculator)]] = [:]
         for id in ProfileID.allCases {
-            let profile = Self.profile(id, configuration: configuration)
-            let calendar =
-                calendars[profile.division]
-                ?? WorkingDayCalendar(division: profile.division, data: holidayData, closures: closures)
-            calendars[profile.division] = calendar
-            calculators[id] = DeadlineCalculator(profile: profile, calendar: calendar)
+            for ruleSet in Self.ruleSets(id, configuration: configuration).ruleSets {
+                let profile = ruleSet.profile
+                let calendar =
+                    calendars[profile.division]
+                    ?? WorkingDayCalendar(division: profile.division, data: holidayData, closures: closures)
+                calendars[profile.division] = calendar
+                series[id, default: []].append(
+                    (
+                        ruleSet.effectiveFrom,
+                        DeadlineCalculator(profile: profile, calendar: calendar, ruleSet: ruleSet.name)
+                    ))
+            }
         }
-        self.calculators = calculators
+        self.series = series
+        successions =
+            configuration.jurisdiction.northernIrelandModelProcedureFrom.map {
+                [.northernIrelandModelProcedure(from: $0)]
+            } ?? []
+    }
+
+    /// A profile's rule sets: those pals ships, each with the configuration's changes, and the configuration's own
+    /// dated rule sets. An undated override changes every shipped rule set (as it did before rule sets had dates).
+    static func ruleSets(_ id: ProfileID, configuration: WorkspaceConfiguration) -> ProfileRuleSeries {
+        var sets = DeadlineRuleSet.shipped(for: id).map { shipped in
+            var set = shipped
+            set.profile = profile(id, base: shipped.profile, configuration: configuration)
+            return set
+        }
+        for dated in configuration.deadlines.datedProfiles[id] ?? [] {
+            let base = ProfileRuleSeries(sets).inForce(on: dated.effectiveFrom)
+            var set = DeadlineRuleSet(
+                name: dated.name ?? "\(base.name) from \(dated.effectiveFrom.iso)", effectiveFrom: dated.effectiveFrom,
+                profile: base.profile)
+            set.profile.apply(dated.overrides, id: id)
+            sets.removeAll { $0.effectiveFrom == dated.effectiveFrom }
+            sets.append(set)
+        }
+        return ProfileRuleSeries(sets)
     }
 
     /// The rules of a workspace, reading its imported bank holidays if it has them.
@@ -48,8 +82,10 @@ package struct DeadlineDesk: Sendable {
     }
 
     /// A profile's numbers: the law's defaults with the configuration's changes.
-    static func profile(_ id: ProfileID, configuration: WorkspaceConfiguration) -> DeadlineProfile {
-        var profile = DeadlineProfile.defaults(for: id)
+    static func profile(
+        _ id: ProfileID, base: DeadlineProfile? = nil, configuration: WorkspaceConfiguration
+    ) -> DeadlineProfile {
+        var profile = base ?? DeadlineProfile.defaults(for: id)
         profile.amberWorkingDays = configuration.deadlines.amberWorkingDays
         if id == .england {
             profile.responseTargets = configuration.deadlines.targets
@@ -57,31 +93,37 @@ package struct DeadlineDesk: Sendable {
             profile.responseWorkingDays =
                 configuration.deadlines.targets[profile.defaultComplexity] ?? profile.responseWorkingDays
         }
-        if let overrides = configuration.deadlines.profiles[id] {
-            if let days = overrides.acknowledgeWorkingDays {
-                profile.acknowledgeWorkingDays = days
-                profile.stage2AcknowledgeWorkingDays = days
-            }
-            if let days = overrides.responseWorkingDays {
-                profile.responseWorkingDays = days
-                profile.stage2ResponseWorkingDays = days
-                if id == .england { profile.responseTargets = [:] }
-            }
-            if let days = overrides.stage1WorkingDays { profile.stage1ResolveWorkingDays = days }
-            if let days = overrides.stage1ExtendedWorkingDays { profile.stage1ExtendedWorkingDays = days }
-            if let months = overrides.backstopMonths { profile.backstopMonths = months }
-        }
+        if let overrides = configuration.deadlines.profiles[id] { profile.apply(overrides, id: id) }
         return profile
     }
 
-    /// The calculator of a profile.
-    package func calculator(_ id: ProfileID) -> DeadlineCalculator { calculators[id]! }
+    /// The calculator of a profile's latest rule set (for a complaint received today or later).
+    package func calculator(_ id: ProfileID) -> DeadlineCalculator { series[id]!.last!.calculator }
+
+    /// The calculator of the rule set of `id` in force for a complaint received on `received`.
+    package func calculator(_ id: ProfileID, receivedOn received: CivilDate) -> DeadlineCalculator {
+        let sets = series[id]!
+        return sets.last { ($0.from ?? CaseDates.earliest) <= received }?.calculator ?? sets[0].calculator
+    }
+
+    /// The calculator that computes a case's deadlines: its profile's rule set in force on its receipt date.
+    package func calculator(for record: CaseSchedule) -> DeadlineCalculator {
+        calculator(record.profile, receivedOn: record.receivedDate)
+    }
+
+    /// The profile a complaint logged as `profile` and received on `received` is handled under
+    /// (``successions``: e.g. Northern Ireland's model procedure from its mandatory date).
+    package func profile(_ profile: ProfileID, receivedOn received: CivilDate) -> ProfileID {
+        ProfileSuccession.profile(profile, receivedOn: received, successions: successions)
+    }
 
     /// `pals deadlines calc`: the deadlines of a date of receipt (for stage 2, the date of escalation).
     package func calculate(
         profile id: ProfileID, stage: Int?, received: CivilDate, complexity: String?
     ) throws -> CaseDeadlines {
-        let calculator = calculator(id)
+        // The profile as named (a case logged in Northern Ireland may be handled under the model procedure instead:
+        // that choice is made when it is logged), with the rule set in force on the day of receipt.
+        let calculator = calculator(id, receivedOn: received)
         if let stage, !calculator.profile.hasStages {
             throw DeadlineDeskError(
                 message: "profile \(id.rawValue) has no stages, so there are no stage \(stage) deadlines: "
@@ -115,14 +157,15 @@ package struct DeadlineDesk: Sendable {
                 throw DeadlineDeskError(message: "\(field) \(outside)")
             }
         }
-        let calculator = calculator(record.profile)
+        let calculator = calculator(for: record)
         let staged = calculator.profile.hasStages
         let input = DeadlineInput(
             received: record.receivedDate,
             stage: staged ? ComplaintStage(rawValue: record.stage ?? 1) : nil,
             escalated: record.escalatedOn,
             agreedResponse: record.agreedResponseDate,
-            complexity: record.complexity
+            complexity: record.complexity,
+            backstopAgreed: record.backstopAgreedDate
         )
         return try calculator.deadlines(for: input)
     }
@@ -130,7 +173,7 @@ package struct DeadlineDesk: Sendable {
     /// What is due next on an open case: its acknowledgement until one is made, then its response.
     package func nextDue(for record: CaseSchedule, today: CivilDate) throws -> DueItem {
         let deadlines = try deadlines(for: record)
-        let calculator = calculator(record.profile)
+        let calculator = calculator(for: record)
         let kind: DueItem.Kind
         let due: CivilDate
         if calculator.profile.hasStages, deadlines.stage == .one {
@@ -144,7 +187,7 @@ package struct DeadlineDesk: Sendable {
         return DueItem(
             reference: record.reference, officer: record.officer, profile: record.profile, stage: record.stage,
             deadline: kind, due: due, workingDaysRemaining: status.workingDaysRemaining, state: status.colour,
-            backstop: deadlines.backstop)
+            backstop: deadlines.backstop, ruleSet: deadlines.ruleSet)
     }
 
     /// The open cases' next deadlines, most urgent first (overdue, then soonest due).
@@ -246,4 +289,24 @@ package struct DueItem: Sendable, Codable, Equatable {
     package var workingDaysRemaining: Int
     package var state: DeadlineStatus.Colour
     package var backstop: CivilDate?
+    /// The rule set that produced the dates (``CaseDeadlines/ruleSet``).
+    package var ruleSet: String? = nil
+}
+
+extension DeadlineProfile {
+    /// Applies an organisation's numbers to the profile (`deadlines.profiles.<id>`).
+    mutating func apply(_ overrides: WorkspaceConfiguration.ProfileOverrides, id: ProfileID) {
+        if let days = overrides.acknowledgeWorkingDays {
+            acknowledgeWorkingDays = days
+            stage2AcknowledgeWorkingDays = days
+        }
+        if let days = overrides.responseWorkingDays {
+            responseWorkingDays = days
+            stage2ResponseWorkingDays = days
+            if id == .england { responseTargets = [:] }
+        }
+        if let days = overrides.stage1WorkingDays { stage1ResolveWorkingDays = days }
+        if let days = overrides.stage1ExtendedWorkingDays { stage1ExtendedWorkingDays = days }
+        if let months = overrides.backstopMonths { backstopMonths = months }
+    }
 }

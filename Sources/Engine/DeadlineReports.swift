@@ -14,6 +14,7 @@ package enum DeadlineReports {
             ["Respond by", deadlines.respondBy.iso],
         ]
         if let backstop = deadlines.backstop { rows.append(["Backstop", backstop.iso]) }
+        rows.append(["Rule set", deadlines.ruleSet])
         rows.append(["Calendar", "\(deadlines.division.rawValue), \(deadlines.calendarVersion)"])
         return rows.map { $0[0].padding(toLength: 16, withPad: " ", startingAt: 0) + $0[1] }.joined(separator: "\n")
     }

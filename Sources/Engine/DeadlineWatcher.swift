@@ -48,7 +48,7 @@ extension Daemon {
                     case .manager: to = configuration.manager.email.map { ($0, configuration.manager.name) }
                     }
                     guard let to else { continue }
-                    let (subject, body) = Self.notice(reminder.kind, item)
+                    let (subject, body) = Self.notice(reminder.kind, item, since: reminder.since)
                     let labels = MessageLabels(
                         reference: item.reference, caseId: reminder.caseId, kind: reminder.kind.rawValue)
                     try postroom.notify(
@@ -136,8 +136,24 @@ extension Daemon {
         }
     }
 
-    static func notice(_ kind: PlannedReminder.Kind, _ item: DueItem) -> (String, String) {
+    static func notice(_ kind: PlannedReminder.Kind, _ item: DueItem, since: CivilDate? = nil) -> (String, String) {
+        let day = since?.iso ?? "?"
         switch kind {
+        case .backstopNear:
+            return (
+                "Backstop near: \(item.reference)",
+                "The backstop for a response to case \(item.reference) (officer \(item.officer)) is \(day) and the case is still open.\n\nA later date needs the complainant's agreement before then: `pals case update \(item.reference) --agreed-response-date YYYY-MM-DD --agreed-with-complainant`. A holding letter does not move the backstop."
+            )
+        case .backstopPassed:
+            return (
+                "Backstop passed: \(item.reference)",
+                "The backstop for a response to case \(item.reference) (officer \(item.officer)) was \(day) and no response has been sent.\n\nThe complainant must be told in writing why the response is late and when it will come: `pals letter late-response \(item.reference) --set reason=… --set expectedDate=YYYY-MM-DD`."
+            )
+        case .keepInformed:
+            return (
+                "Keep informed: \(item.reference)",
+                "The complainant of case \(item.reference) has had no letter from the team since \(day).\n\nPlease let them know how the complaint is going: `pals letter update \(item.reference) --set progress=… --set nextSteps=…`."
+            )
         case .escalation:
             return (
                 "Overdue: \(item.reference) \(item.deadline.rawValue)",

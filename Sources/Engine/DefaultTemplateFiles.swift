@@ -181,10 +181,18 @@ Thank you for your complaint, which we received on {{case.received}}. I am writi
 
 We would like to talk with you about how we will look into your complaint, how you would like us to keep you informed, and how long it is likely to take. {{officer.name}} will contact you to arrange this, or you are welcome to get in touch first.
 
+{{#deadlines.atStage1}}
+We aim to give you our decision by {{deadlines.respondBy}}, within {{deadlines.stage1WorkingDays}} working days. If we need a little longer, we will tell you why; we can take up to {{deadlines.stage1ExtendedWorkingDays}} working days, until {{deadlines.stage1Limit}}. If your complaint needs a fuller investigation, we will move it to stage 2 of our complaints procedure and tell you.
+{{/deadlines.atStage1}}
+{{#deadlines.atStage2}}
+Your complaint is now at stage 2 of our complaints procedure, where we investigate it fully. We aim to send you our full response within {{deadlines.stage2WorkingDays}} working days, by {{deadlines.respondBy}}. If we find we need longer, we will write to you to explain why and agree a new date with you.
+{{/deadlines.atStage2}}
+{{^deadlines.staged}}
 We aim to send you a full written response by {{deadlines.respondBy}}. If we find we need longer, we will write to you to explain why and agree a new date with you.
 {{#deadlines.backstop}}
 Unless we agree a longer period with you, we will respond no later than {{deadlines.backstop}}.
 {{/deadlines.backstop}}
+{{/deadlines.staged}}
 
 {{#hasPatient}}
 {{#consent.requested}}
@@ -273,7 +281,42 @@ I am sorry to tell you that we will not be able to finish looking into your comp
 
 # When you will hear from us
 
-We now expect to send you our full response by {{inputs.newDate}}. If anything changes, we will let you know straight away.
+We now expect to send you our {{#deadlines.atStage1}}decision{{/deadlines.atStage1}}{{^deadlines.atStage1}}full response{{/deadlines.atStage1}} by {{inputs.newDate}}. If anything changes, we will let you know straight away.
+
+{{> contact}}
+@closing Yours sincerely,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "en/late-response.mustache",
+            text: #"""
+---
+subject: Your complaint {{case.reference}}
+description: Explains, once the six-month limit for a response has passed, why the response is late and when it will come.
+inputs: reason, expectedDate
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# Our response to your complaint is late
+
+We received your complaint on {{case.received}}. We should have sent you our full response by {{deadlines.backstop}}, and we have not. I am sorry for this, and for the worry that waiting longer may cause you.
+
+# Why our response is late
+
+{{inputs.reason}}
+
+# When you will receive our response
+
+We will send you our full response as soon as we can, and we expect it to be by {{inputs.expectedDate}}. If anything changes, we will tell you straight away.
 
 {{> contact}}
 @closing Yours sincerely,
@@ -392,6 +435,87 @@ Thank you for raising your concerns with us, which we received on {{case.receive
 If you would like to talk about this response, or meet us to discuss it, please contact {{officer.name}} by telephone on {{officer.phone}} or by email at {{officer.email}}.
 
 {{> ombudsman}}
+@closing Yours sincerely,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "en/stage1-response.mustache",
+            text: #"""
+---
+subject: Your complaint {{case.reference}}
+description: The decision at stage 1 (early resolution), with how and by when the person can ask for stage 2.
+inputs: decision
+optional-inputs: apology
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+Thank you for your complaint, which we received on {{case.received}}. We have looked at it at stage 1 of our complaints procedure, early resolution, and this letter gives you our decision.
+
+# Our decision
+
+{{inputs.decision}}
+
+{{#inputs.apology}}
+# Our apology
+
+{{.}}
+
+{{/inputs.apology}}
+# If you are not satisfied
+
+If you are not satisfied with our decision, you can ask us to look at your complaint again at stage 2 of our complaints procedure. At stage 2 we investigate your complaint fully, and we aim to send you our response within {{deadlines.stage2WorkingDays}} working days of your request.
+
+To ask for stage 2, contact {{officer.name}} by telephone on {{officer.phone}} or by email at {{officer.email}}, and tell us why you are not satisfied. Please ask by {{deadlines.stage2RequestBy}}, {{deadlines.stage2RequestMonths}} months from the date of this letter. If you have a good reason for asking later, please tell us and we will consider it.
+
+{{> contact}}
+@closing Yours sincerely,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "en/update.mustache",
+            text: #"""
+---
+subject: Your complaint {{case.reference}}
+description: Tells the person how their complaint is progressing and what happens next; the response date stays the same.
+inputs: progress, nextSteps
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# An update on your complaint
+
+I am writing to let you know how we are getting on with your complaint, which we received on {{case.received}}.
+
+# What we have done so far
+
+{{inputs.progress}}
+
+# What happens next
+
+{{inputs.nextSteps}}
+
+# When you will hear from us
+
+We still expect to send you our {{#deadlines.atStage1}}decision{{/deadlines.atStage1}}{{^deadlines.atStage1}}full response{{/deadlines.atStage1}} by {{deadlines.respondBy}}. If that changes, we will write to you to explain why.
+
+{{> contact}}
 @closing Yours sincerely,
 
 {{> signature}}

@@ -45,8 +45,16 @@ package struct LetterDesk: Sendable {
             throw library.unknownKind(kind)
         }
         if let refusal = Self.refusal(of: kind, for: record) { throw refusal }
+        if let refusal = deadlineRefusal(of: kind, for: record, deadlines: try deadlines.deadlines(for: record)) {
+            throw refusal
+        }
         try library.checkInputs(kind: kind, language: used, given: inputs)
-        let holding = kind == .holding ? try holdingExtension(for: record, inputs: inputs) : nil
+        let holding: DeadlineExtension? =
+            switch kind {
+            case .holding: try holdingExtension(for: record, inputs: inputs)
+            case .lateResponse: try lateResponseNotice(for: record, inputs: inputs)
+            default: nil
+            }
         let context = try context(for: record, kind: kind, language: used, inputs: inputs)
         let merged = try library.merge(kind: kind, language: language, context: context)
         let largePrint = record.complainant.accessibleInformation.contains(.largePrint)
@@ -71,7 +79,7 @@ package struct LetterDesk: Sendable {
             throw LetterDeskError(message: "newDate: \(outside)")
         }
         let current = try deadlines.deadlines(for: record)
-        return try deadlines.calculator(record.profile)
+        return try deadlines.calculator(for: record.schedule)
             .extend(current, to: newDate, reason: inputs["reason"] ?? "", today: clock.today()).extension
     }
 
@@ -117,6 +125,13 @@ package struct LetterDesk: Sendable {
             "respondByHasPassed": .bool(deadlines.respondBy < clock.today()),
         ]
         if let backstop = deadlines.backstop { deadlineFields["backstop"] = format(backstop) }
+        deadlineFields.merge(stageFields(for: record, deadlines: deadlines)) { _, new in new }
+        if deadlines.stage == .one {
+            if let cap = self.deadlines.calculator(for: record.schedule).stage1Cap(received: deadlines.received) {
+                deadlineFields["stage1Limit"] = format(cap)
+            }
+            deadlineFields["stage2RequestBy"] = format(stage2RequestBy())
+        }
         context["deadlines"] = .object(deadlineFields)
         let person = record.complainant
         context["recipient"] = object([

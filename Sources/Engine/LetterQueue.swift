@@ -120,7 +120,9 @@ package struct LetterQueue: Sendable {
         let now = casebook.clock.now()
         try register.apply(reference, now: now) { lifecycle in
             if let holding = letter.holding {
-                try lifecycle.extend(to: holding.newDate, reason: holding.reason, at: now)
+                try lifecycle.extend(
+                    to: holding.newDate, reason: holding.reason, at: now,
+                    notice: kind == .lateResponse ? "a late-response letter" : "a holding letter")
             } else if kind == .acknowledgement {
                 try lifecycle.acknowledge(.byOfficerLetter, at: now)
             } else if kind == .resolution {

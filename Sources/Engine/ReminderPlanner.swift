@@ -14,9 +14,13 @@ package struct ReminderPlanner: Sendable {
     package let office: WorkingDayCalendar
     /// The time of day reminders go out, in Europe/London (default 08:30).
     package let sendAt: (hour: Int, minute: Int)
+    /// Working days without a letter to the complainant before the officer is reminded to keep them informed
+    /// (0: never).
+    package let keepInformedWorkingDays: Int
 
     package init(desk: DeadlineDesk, configuration: WorkspaceConfiguration) {
         self.desk = desk
+        keepInformedWorkingDays = configuration.deadlines.keepInformedWorkingDays
         office = desk.calculator(configuration.profile).calendar
         sendAt = (configuration.reminders.hour, configuration.reminders.minute)
     }
@@ -71,6 +75,8 @@ package struct ReminderPlanner: Sendable {
                         kind: .escalation, key: "escalation/\(instance)", recipient: .manager, items: [item],
                         caseId: record.caseId))
             }
+            reminders += backstopReminders(record, item: item, today: today)
+            if let reminder = keepInformedReminder(record, item: item, today: today) { reminders.append(reminder) }
         }
         for (officer, items) in digests.sorted(by: { $0.key < $1.key }) {
             let sorted = items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }
@@ -79,6 +85,43 @@ package struct ReminderPlanner: Sendable {
             )
         }
         return ReminderPlan(reminders: reminders, problems: problems)
+    }
+}
+
+extension ReminderPlanner {
+    /// The backstop warnings of a case (England's six months): to the officer and the manager once when the
+    /// backstop comes within the amber window, and once more when it has passed with the case still open.
+    /// Each goes once per case and backstop date (a backstop moved by agreement warns again).
+    func backstopReminders(_ record: CaseSchedule, item: DueItem, today: CivilDate) -> [PlannedReminder] {
+        guard let backstop = item.backstop else { return [] }
+        let calendar = desk.calculator(for: record).calendar
+        let kind: PlannedReminder.Kind
+        if today > backstop {
+            kind = .backstopPassed
+        } else if calendar.workingDays(from: today, to: backstop) <= desk.amberWorkingDays {
+            kind = .backstopNear
+        } else {
+            return []
+        }
+        let instance = "\(record.reference)/\(record.caseId)/\(backstop.iso)"
+        return [(PlannedReminder.Recipient.officer(record.officer), "officer"), (.manager, "manager")].map {
+            PlannedReminder(
+                kind: kind, key: "\(kind.rawValue)/\(instance)/\($0.1)", recipient: $0.0, items: [item],
+                caseId: record.caseId, since: backstop)
+        }
+    }
+
+    /// The keep-informed reminder of a case: to its officer once the complainant has had no letter (nor the
+    /// acknowledgement, nor, before that, anything since receipt) for ``keepInformedWorkingDays`` working days.
+    /// Once per quiet period: the key names the day the complainant last heard, so a new letter starts a new one.
+    func keepInformedReminder(_ record: CaseSchedule, item: DueItem, today: CivilDate) -> PlannedReminder? {
+        guard keepInformedWorkingDays > 0 else { return nil }
+        let lastHeard = CivilDate(record.lastLetterAt ?? record.acknowledgedAt ?? record.receivedAt)
+        let calendar = desk.calculator(for: record).calendar
+        guard today >= calendar.adding(workingDays: keepInformedWorkingDays, to: lastHeard) else { return nil }
+        return PlannedReminder(
+            kind: .keepInformed, key: "keep-informed/\(record.reference)/\(record.caseId)/\(lastHeard.iso)",
+            recipient: .officer(record.officer), items: [item], caseId: record.caseId, since: lastHeard)
     }
 }
 
@@ -100,6 +143,12 @@ package struct PlannedReminder: Sendable, Equatable {
         case dueToday = "due-today"
         /// A deadline has passed with the case still open: goes to the complaints manager.
         case escalation
+        /// England's six-month backstop is within the amber window: to the officer and the manager.
+        case backstopNear = "backstop-near"
+        /// The backstop has passed with no response: to the officer and the manager (a late-response letter is due).
+        case backstopPassed = "backstop-passed"
+        /// The complainant has not heard from the team for the configured number of working days.
+        case keepInformed = "keep-informed"
     }
 
     /// Who receives it.
@@ -115,8 +164,13 @@ package struct PlannedReminder: Sendable, Equatable {
     package var items: [DueItem]
     /// The case's permanent id, for a reminder about one case (labelled `caseId` in the outbox).
     package var caseId: String?
+    /// The day the reminder is about besides the deadline: the backstop, or the day the complainant last heard.
+    package var since: CivilDate?
 
-    package init(kind: Kind, key: String, recipient: Recipient, items: [DueItem], caseId: String? = nil) {
+    package init(
+        kind: Kind, key: String, recipient: Recipient, items: [DueItem], caseId: String? = nil, since: CivilDate? = nil
+    ) {
+        self.since = since
         self.kind = kind
         self.key = key
         self.recipient = recipient

@@ -29,6 +29,8 @@ package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cus
     package static let update: LetterKind = "update"
     /// The explanation sent when England's six-month backstop has passed without a response.
     package static let lateResponse: LetterKind = "late-response"
+    /// The decision at stage 1 of a two-stage procedure (Scotland, NI model procedure), offering stage 2.
+    package static let stage1Response: LetterKind = "stage1-response"
 
     /// The raw name.
     package var description: String { rawValue }
@@ -43,7 +45,7 @@ package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cus
     package var purpose: Purpose {
         switch self {
         case .acknowledgement: .acknowledgement
-        case .holding, .update, .lateResponse: .progress
+        case .holding, .update, .lateResponse, .stage1Response: .progress
         case .consentRequest: .consentRequest
         case .outOfTime: .timeLimitDecision
         case .resolution: .finalResponse

@@ -90,6 +90,33 @@ package struct MergeFieldCatalog: Sendable {
         .init(
             path: "deadlines.backstop", type: .text, isPersonal: false,
             summary: "Statutory backstop, formatted (may be absent)"),
+        .init(
+            path: "deadlines.backstopHasPassed", type: .flag, isPersonal: false,
+            summary: "The backstop is before the letter's date (a late-response letter is due)"),
+        .init(path: "deadlines.ruleSet", type: .text, isPersonal: false, summary: "The rule set of the deadlines"),
+        .init(
+            path: "deadlines.staged", type: .flag, isPersonal: false,
+            summary: "The case follows a two-stage procedure (Scotland, NI model procedure)"),
+        .init(path: "deadlines.atStage1", type: .flag, isPersonal: false, summary: "The case is at stage 1"),
+        .init(path: "deadlines.atStage2", type: .flag, isPersonal: false, summary: "The case is at stage 2"),
+        .init(
+            path: "deadlines.stage1WorkingDays", type: .text, isPersonal: false,
+            summary: "Working days for a stage-1 decision (staged only)"),
+        .init(
+            path: "deadlines.stage1ExtendedWorkingDays", type: .text, isPersonal: false,
+            summary: "The most working days stage 1 may be extended to (staged only)"),
+        .init(
+            path: "deadlines.stage1Limit", type: .text, isPersonal: false,
+            summary: "The latest stage-1 decision date, formatted (stage 1 only)"),
+        .init(
+            path: "deadlines.stage2WorkingDays", type: .text, isPersonal: false,
+            summary: "Working days for a stage-2 response (staged only)"),
+        .init(
+            path: "deadlines.stage2RequestMonths", type: .text, isPersonal: false,
+            summary: "Months after a stage-1 response to ask for stage 2 (staged only)"),
+        .init(
+            path: "deadlines.stage2RequestBy", type: .text, isPersonal: false,
+            summary: "The day by which stage 2 can be asked for, formatted (stage 1 only)"),
         .init(path: "recipient.salutation", type: .text, isPersonal: true, summary: "E.g. Ms Jones"),
         .init(path: "recipient.fullName", type: .text, isPersonal: true, summary: "The recipient's full name"),
         .init(

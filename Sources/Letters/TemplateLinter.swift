@@ -200,6 +200,31 @@ package struct TemplateLinter: Sendable {
                     usage.fields.contains("inputs.\(input)") && matter.inputs.contains(input), "inputs.\(input)",
                     "a resolution must give inputs.\(input) and require it in its front matter")
             }
+        case .update, .lateResponse, .stage1Response:
+            let inputs: [String] =
+                switch kind {
+                case .update: ["progress", "nextSteps"]
+                case .lateResponse: ["reason", "expectedDate"]
+                default: ["decision"]
+                }
+            for input in inputs {
+                require(
+                    usage.fields.contains("inputs.\(input)") && matter.inputs.contains(input), "inputs.\(input)",
+                    "a \(kind.rawValue) letter must give inputs.\(input) and require it in its front matter")
+            }
+            if kind == .update {
+                require(
+                    usage.fields.contains("deadlines.respondBy"), "deadlines.respondBy",
+                    "an update letter must give the unchanged response date {{deadlines.respondBy}}")
+            }
+            if kind == .stage1Response {
+                require(
+                    usage.fields.contains("deadlines.stage2RequestBy"), "deadlines.stage2RequestBy",
+                    "a stage-1 response must say by when stage 2 can be asked for {{deadlines.stage2RequestBy}}")
+                require(
+                    !usage.partials.contains("ombudsman"), "ombudsman",
+                    "a stage-1 response offers stage 2, not the ombudsman: leave out {{> ombudsman}}")
+            }
         default: break
         }
         lintMarkup(file, add: add)

@@ -18,6 +18,12 @@ enum Advice {
             "See `pals case update --help` for what can be changed."
         case let error as CaseFormError where error.problems.contains { $0.field == "status" }:
             "Use `pals case close` to close a case."
+        case let error as DeadlineError where error.code == .needsAgreement:
+            "If the complainant agreed the date, add `--agreed-with-complainant`."
+        case let error as DeadlineError where error.code == .backstopPassed:
+            "Use `pals letter late-response REF --set reason=… --set expectedDate=YYYY-MM-DD`."
+        case let error as DeadlineError where error.code == .beyondStage1Cap:
+            "To take it to stage 2: `pals case update REF --stage 2`."
         case let error as DeadlineDeskError:
             error.stage.map { "Leave out `--stage \($0)`." }
         case let error as LetterError where error.code == .badInputs:

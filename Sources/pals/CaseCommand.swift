@@ -92,6 +92,12 @@ struct CaseCommand: AsyncParsableCommand {
             String?
         @Option(help: ArgumentHelp("The response date agreed with the complainant.", valueName: "YYYY-MM-DD"))
         var agreedResponseDate: String?
+        @Flag(
+            help: """
+                The --agreed-response-date was agreed with the complainant (recorded as an agreement; in England \
+                it moves the six-month backstop, and only before the backstop passes).
+                """)
+        var agreedWithComplainant = false
         @Option(help: ArgumentHelp("not-needed, requested, received or refused.", valueName: "state")) var consent:
             String?
         @Option(help: ArgumentHelp("Escalate to stage 2 (staged profiles); its clock starts today.", valueName: "1|2"))
@@ -130,6 +136,10 @@ struct CaseCommand: AsyncParsableCommand {
                 }
                 changes.agreedResponseDate = date
             }
+            if agreedWithComplainant, agreedResponseDate == nil {
+                throw ValidationError("--agreed-with-complainant needs --agreed-response-date, the date agreed")
+            }
+            changes.agreedWithComplainant = agreedWithComplainant
             changes.consent = try optionChoice(consent, "--consent")
             changes.stage = stage
             changes.complexity = complexity

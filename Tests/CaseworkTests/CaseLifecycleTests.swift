@@ -25,6 +25,7 @@ let allowedFrom: [CaseLifecycle.Transition: Set<CaseStatus>] = [
     .escalate: [.open, .awaitingConsent],
     .awaitConsent: [.open],
     .stopAwaitingConsent: [.awaitingConsent],
+    .agree: [.open, .awaitingConsent],
 ]
 
 @Suite("The case lifecycle")
@@ -45,6 +46,11 @@ struct CaseLifecycleTests {
             case .escalate: try lifecycle.escalate(on: CivilDate(at), at: at)
             case .awaitConsent: try lifecycle.awaitConsent(at: at)
             case .stopAwaitingConsent: try lifecycle.stopAwaitingConsent(at: at)
+            case .agree:
+                let deadlines = CaseDeadlines(
+                    profile: .england, stage: nil, received: CivilDate(at), acknowledgeBy: CivilDate(at),
+                    respondBy: CivilDate(at), backstop: nil, division: .englandAndWales, calendarVersion: "test")
+                try lifecycle.agree(deadlines, previous: deadlines, at: at)
             }
             return .success(lifecycle)
         } catch {

@@ -168,10 +168,18 @@ private func calculator(_ id: ProfileID, closures: Set<CivilDate> = []) -> Deadl
         #expect(deadlines.backstop == day("2026-09-06"))
     }
 
-    @Test func aLongerAgreedPeriodMovesEnglandsBackstopButNotWales() throws {
-        let input = DeadlineInput(received: day("2026-03-06"), agreedResponse: day("2026-10-30"))
+    @Test func aLongerPeriodAgreedWithTheComplainantMovesEnglandsBackstopButNotWales() throws {
+        let input = DeadlineInput(
+            received: day("2026-03-06"), agreedResponse: day("2026-10-30"), backstopAgreed: day("2026-10-30"))
         #expect(try calculator(.england).deadlines(for: input).backstop == day("2026-10-30"))
         #expect(try calculator(.wales).deadlines(for: input).backstop == day("2026-09-06"))
+    }
+
+    @Test func aLaterResponseDateWithoutAnAgreementLeavesTheBackstop() throws {
+        let input = DeadlineInput(received: day("2026-03-06"), agreedResponse: day("2026-10-30"))
+        let deadlines = try calculator(.england).deadlines(for: input)
+        #expect(deadlines.respondBy == day("2026-10-30"))
+        #expect(deadlines.backstop == day("2026-09-06"))
     }
 
     @Test func refusesAStageOrAnAgreedDateBeforeReceipt() {
@@ -251,13 +259,15 @@ private func calculator(_ id: ProfileID, closures: Set<CivilDate> = []) -> Deadl
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test func hasExactlyTheEightKeysWithNullsWritten() throws {
+    @Test func hasExactlyTheNineKeysWithNullsWritten() throws {
         let england = try calculator(.england).deadlines(for: DeadlineInput(received: day("2021-12-23")))
         let json = try self.object(england)
         #expect(
             Set(json.keys) == [
                 "profile", "stage", "received", "acknowledgeBy", "respondBy", "backstop", "division", "calendarVersion",
+                "ruleSet",
             ])
+        #expect(json["ruleSet"] as? String == "england")
         #expect(json["stage"] is NSNull)
         #expect(json["profile"] as? String == "england")
         #expect(json["received"] as? String == "2021-12-23")
@@ -270,7 +280,7 @@ private func calculator(_ id: ProfileID, closures: Set<CivilDate> = []) -> Deadl
         let scotland = try self.object(
             calculator(.scotland).deadlines(
                 for: DeadlineInput(received: day("2026-01-05"), stage: .two, escalated: day("2026-02-02"))))
-        #expect(scotland.count == 8)
+        #expect(scotland.count == 9)
         #expect(scotland["backstop"] is NSNull)
         #expect(scotland["stage"] as? Int == 2)
     }
@@ -305,11 +315,12 @@ private func calculator(_ id: ProfileID, closures: Set<CivilDate> = []) -> Deadl
         #expect(second.deadlines == afresh)
     }
 
-    @Test func moveEnglandsBackstopOnlyWhenAgreedBeforeItPasses() throws {
+    @Test func aHoldingLetterNeverMovesEnglandsBackstop() throws {
         let calculator = calculator(.england)
         let deadlines = try calculator.deadlines(for: DeadlineInput(received: day("2026-03-06")))
         let inTime = try calculator.extend(deadlines, to: day("2026-10-30"), reason: "delay", today: day("2026-09-01"))
-        #expect(inTime.deadlines.backstop == day("2026-10-30"))
+        #expect(inTime.deadlines.respondBy == day("2026-10-30"))
+        #expect(inTime.deadlines.backstop == day("2026-09-06"), "a holding letter is a notice, not an agreement")
         let tooLate = try calculator.extend(deadlines, to: day("2026-10-30"), reason: "delay", today: day("2026-09-07"))
         #expect(tooLate.deadlines.backstop == day("2026-09-06"))
     }

@@ -40,6 +40,10 @@ struct LetterDeskTests {
                 $0.fields["consent"] = "requested"
                 if profile != .england { $0.fields["complexity"] = nil }
             })
+        if record.profile.hasStages {
+            // The final response belongs to stage 2 of a staged procedure (stage 1 ends in a stage-1 response).
+            try await ws.change(record.reference) { try $0.escalate(on: day("2026-11-25"), at: $1) }
+        }
         let letters = try await offPool {
             let desk = try LetterDesk(casebook: ws.casebook())
             return try Self.caseKinds.map { kind in

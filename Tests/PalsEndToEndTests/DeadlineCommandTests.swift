@@ -20,7 +20,9 @@ struct DeadlineCommandTests {
         #expect(
             Set(object.keys) == [
                 "profile", "stage", "received", "acknowledgeBy", "respondBy", "backstop", "division", "calendarVersion",
+                "ruleSet",
             ])
+        #expect(object["ruleSet"] as? String == "england-2009")
         #expect(object["acknowledgeBy"] as? String == "2021-12-30")
         #expect(object["stage"] is NSNull)
         #expect(object["backstop"] as? String == "2022-06-23")

@@ -23,12 +23,17 @@ package struct DeadlineInput: Sendable, Hashable {
     package var complexity: String?
     /// Whether the stage-1 decision period was extended (5 → 10 working days by default).
     package var stage1Extended: Bool
+    /// A response date agreed with the complainant before the backstop passed, which moves the backstop (England
+    /// reg 14); a date given only in a holding letter is a notice and never goes here.
+    package var backstopAgreed: CivilDate? = nil
 
     /// Makes an input; only the receipt date is required.
     package init(
         received: CivilDate, stage: ComplaintStage? = nil, escalated: CivilDate? = nil,
-        agreedResponse: CivilDate? = nil, complexity: String? = nil, stage1Extended: Bool = false
+        agreedResponse: CivilDate? = nil, complexity: String? = nil, stage1Extended: Bool = false,
+        backstopAgreed: CivilDate? = nil
     ) {
+        self.backstopAgreed = backstopAgreed
         self.received = received
         self.stage = stage
         self.escalated = escalated
@@ -41,7 +46,8 @@ package struct DeadlineInput: Sendable, Hashable {
 /// The deadlines of one case, with the profile and calendar version that produced them.
 ///
 /// Its JSON has exactly the keys `profile`, `stage`, `received`, `acknowledgeBy`, `respondBy`, `backstop`,
-/// `division` and `calendarVersion`, with dates as `YYYY-MM-DD` and `stage` and `backstop` as null when absent.
+/// `division`, `calendarVersion` and `ruleSet`, with dates as `YYYY-MM-DD` and `stage` and `backstop` as null when
+/// absent.
 package struct CaseDeadlines: Sendable, Hashable, Codable {
     /// The profile used.
     package var profile: ProfileID
@@ -60,12 +66,16 @@ package struct CaseDeadlines: Sendable, Hashable, Codable {
     package var division: Division
     /// The version of the calendar used (holiday data and local closures).
     package var calendarVersion: String
+    /// The rule set in force on the receipt date that produced these deadlines (``DeadlineRuleSet/name``).
+    package var ruleSet: String
 
-    /// Makes a record of deadlines.
+    /// Makes a record of deadlines; `ruleSet` defaults to the profile's name.
     package init(
         profile: ProfileID, stage: ComplaintStage?, received: CivilDate, acknowledgeBy: CivilDate,
-        respondBy: CivilDate, backstop: CivilDate?, division: Division, calendarVersion: String
+        respondBy: CivilDate, backstop: CivilDate?, division: Division, calendarVersion: String,
+        ruleSet: String? = nil
     ) {
+        self.ruleSet = ruleSet ?? profile.rawValue
         self.profile = profile
         self.stage = stage
         self.received = received
@@ -77,7 +87,23 @@ package struct CaseDeadlines: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case profile, stage, received, acknowledgeBy, respondBy, backstop, division, calendarVersion
+        case profile, stage, received, acknowledgeBy, respondBy, backstop, division, calendarVersion, ruleSet
+    }
+
+    /// Decodes the keys written by ``encode(to:)``; a record without `ruleSet` (written before rule sets) takes
+    /// the profile's name.
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            profile: try container.decode(ProfileID.self, forKey: .profile),
+            stage: try container.decodeIfPresent(ComplaintStage.self, forKey: .stage),
+            received: try container.decode(CivilDate.self, forKey: .received),
+            acknowledgeBy: try container.decode(CivilDate.self, forKey: .acknowledgeBy),
+            respondBy: try container.decode(CivilDate.self, forKey: .respondBy),
+            backstop: try container.decodeIfPresent(CivilDate.self, forKey: .backstop),
+            division: try container.decode(Division.self, forKey: .division),
+            calendarVersion: try container.decode(String.self, forKey: .calendarVersion),
+            ruleSet: try container.decodeIfPresent(String.self, forKey: .ruleSet))
     }
 
     /// Encodes all eight keys, writing null for a missing stage or backstop.
@@ -99,6 +125,7 @@ package struct CaseDeadlines: Sendable, Hashable, Codable {
         }
         try container.encode(self.division, forKey: .division)
         try container.encode(self.calendarVersion, forKey: .calendarVersion)
+        try container.encode(self.ruleSet, forKey: .ruleSet)
     }
 }
 
@@ -108,12 +135,15 @@ package struct DeadlineCalculator: Sendable {
     package let profile: DeadlineProfile
     /// The working days counted (its division is the one recorded).
     package let calendar: WorkingDayCalendar
+    /// The name of the rule set the profile's numbers come from, recorded with every deadline.
+    package let ruleSet: String
     private let defaultResponseWorkingDays: Int
 
-    /// Makes a calculator; build `calendar` for `profile.division`.
-    package init(profile: DeadlineProfile, calendar: WorkingDayCalendar) {
+    /// Makes a calculator; build `calendar` for `profile.division`. `ruleSet` defaults to the profile's name.
+    package init(profile: DeadlineProfile, calendar: WorkingDayCalendar, ruleSet: String? = nil) {
         self.profile = profile
         self.calendar = calendar
+        self.ruleSet = ruleSet ?? profile.id.rawValue
         self.defaultResponseWorkingDays =
             profile.responseTargets[profile.defaultComplexity] ?? profile.responseWorkingDays
     }
@@ -132,7 +162,7 @@ package struct DeadlineCalculator: Sendable {
         let profile = self.profile
         let calendar = self.calendar
         let received = input.received
-        if let agreed = input.agreedResponse, agreed < received {
+        for agreed in [input.agreedResponse, input.backstopAgreed].compactMap({ $0 }) where agreed < received {
             throw DeadlineError(
                 .dateBeforeReceipt, "the agreed response date \(agreed) is before receipt on \(received)")
         }
@@ -170,12 +200,13 @@ package struct DeadlineCalculator: Sendable {
         }
         let respondBy = input.agreedResponse ?? computedResponse
         var backstop = profile.backstopMonths.map { received.adding(months: $0) }
-        if profile.backstopMovesWithAgreement, let limit = backstop, let agreed = input.agreedResponse, agreed > limit {
+        // Only a recorded agreement with the complainant moves the backstop; a holding letter's date never does.
+        if profile.backstopMovesWithAgreement, let limit = backstop, let agreed = input.backstopAgreed, agreed > limit {
             backstop = agreed
         }
         return CaseDeadlines(
             profile: profile.id, stage: stage, received: received, acknowledgeBy: acknowledgeBy, respondBy: respondBy,
-            backstop: backstop, division: calendar.division, calendarVersion: calendar.version)
+            backstop: backstop, division: calendar.division, calendarVersion: calendar.version, ruleSet: ruleSet)
     }
 
     /// The red/amber/green status of `due` on `today`, with the profile's amber window.

@@ -17,6 +17,18 @@ package struct DeadlineError: PalsError, Hashable {
         self.reason = reason
     }
 
+    /// A response date after the backstop set without the complainant's agreement.
+    package static func needsAgreement(date: CivilDate, backstop: CivilDate) -> Self {
+        Self(
+            .needsAgreement,
+            "\(date) is after the backstop for a response (\(backstop)): only a date agreed with the complainant "
+                + "before the backstop passes can be later, so record it as agreed with them, or write to them "
+                + "with a holding letter (which does not move the backstop)")
+    }
+
+    /// An agreement recorded without the date agreed.
+    package static func needsDate(_ reason: String) -> Self { Self(.needsAgreement, reason) }
+
     /// The reason, for a person.
     package var errorDescription: String? { self.reason }
 
@@ -43,4 +55,10 @@ extension ErrorCode where Domain == DeadlineError {
     package static let notLater = Self("not-later")
     /// A profile whose numbers make no sense.
     package static let invalidProfile = Self("invalid-profile")
+    /// A response date agreed after the backstop had passed (England reg 14 allows none).
+    package static let backstopPassed = Self("backstop-passed")
+    /// A response date after the backstop without the complainant's agreement, or an agreement without a date.
+    package static let needsAgreement = Self("needs-agreement")
+    /// A stage-1 date beyond the extended stage-1 period: the complaint must go to stage 2.
+    package static let beyondStage1Cap = Self("beyond-stage1-cap")
 }

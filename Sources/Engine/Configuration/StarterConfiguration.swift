@@ -38,6 +38,7 @@ let starterConfiguration = """
 
     jurisdiction:
       profile: england             # england | wales | scotland | northern-ireland | northern-ireland-mchp
+      # northernIrelandModelProcedureFrom: 2026-01-01  # NI complaints received from then: model procedure (or never)
 
     casework:
       referencePattern: "PALS-{YYYY}-{NNNN}"
@@ -52,6 +53,12 @@ let starterConfiguration = """
       # profiles:                  # change a profile's statutory defaults, e.g.
       #   wales:
       #     responseWorkingDays: 30
+      # ruleSets:                  # numbers for complaints received from a date (earlier ones keep theirs), e.g.
+      #   wales:
+      #     - effectiveFrom: 2026-04-01
+      #       responseWorkingDays: 30
+      # keepInformedWorkingDays: 20  # remind the officer when a complainant has had no letter for this long (0: off)
+      # stage2RequestMonths: 2     # Scotland / NI model procedure: months to ask for stage 2 after a stage-1 response
 
     reminders:
       time: "08:30"                # officers' digests and same-day reminders, working days, Europe/London

@@ -60,7 +60,10 @@ extension WorkspaceConfiguration {
         static let contact: Set<String> = [
             "name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web",
         ]
-        static let deadlines: Set<String> = ["amberWorkingDays", "targets", "defaultComplexity", "profiles"]
+        static let deadlines: Set<String> = [
+            "amberWorkingDays", "targets", "defaultComplexity", "profiles", "ruleSets", "keepInformedWorkingDays",
+            "stage2RequestMonths",
+        ]
         static let overrides: Set<String> = [
             "acknowledgeWorkingDays", "responseWorkingDays", "stage1WorkingDays", "stage1ExtendedWorkingDays",
             "backstopMonths",
@@ -95,8 +98,18 @@ extension WorkspaceConfiguration {
             }
         }
         readOfficers(top)
-        if let section = top.section("jurisdiction", allowed: ["profile"]) {
+        if let section = top.section("jurisdiction", allowed: ["profile", "northernIrelandModelProcedureFrom"]) {
             profile = section.choice("profile") ?? profile
+            if let text = section.string("northernIrelandModelProcedureFrom") {
+                if text == "never" {
+                    jurisdiction.northernIrelandModelProcedureFrom = nil
+                } else if let day = CivilDate(iso: text) {
+                    jurisdiction.northernIrelandModelProcedureFrom = day
+                } else {
+                    section.problem(
+                        "northernIrelandModelProcedureFrom", "'\(text)' is not a date such as 2026-01-01 or never")
+                }
+            }
         }
         if let section = top.section("casework", allowed: ["referencePattern"]),
             let text = section.string("referencePattern")
@@ -136,6 +149,42 @@ extension WorkspaceConfiguration {
         }
     }
 
+    /// `deadlines.ruleSets.<profile>`: a list of `{effectiveFrom, name?, <profile override keys>}`.
+    private mutating func readRuleSets(_ section: ConfigurationReader.Section) {
+        let profileKeys = Set(ProfileID.allCases.map(\.rawValue))
+        guard let profiles = section.section("ruleSets", allowed: profileKeys) else { return }
+        for id in ProfileID.allCases {
+            guard let list = profiles.list(id.rawValue) else { continue }
+            var dated: [DatedProfileOverrides] = []
+            for (index, node) in list.enumerated() {
+                let key = "deadlines.ruleSets.\(id.rawValue)[\(index)]"
+                guard
+                    let inner = profiles.reader.section(
+                        node, key: key, allowed: Keys.overrides.union(["effectiveFrom", "name"]))
+                else { continue }
+                guard let text = inner.requiredString("effectiveFrom") else { continue }
+                guard let day = CivilDate(iso: text) else {
+                    inner.problem("effectiveFrom", "'\(text)' is not a date such as 2026-04-01")
+                    continue
+                }
+                if dated.contains(where: { $0.effectiveFrom == day }) {
+                    inner.problem("effectiveFrom", "\(text) is given twice for \(id.rawValue)")
+                    continue
+                }
+                dated.append(
+                    DatedProfileOverrides(
+                        effectiveFrom: day, name: inner.string("name"),
+                        overrides: ProfileOverrides(
+                            acknowledgeWorkingDays: inner.integer("acknowledgeWorkingDays", in: 1...60),
+                            responseWorkingDays: inner.integer("responseWorkingDays", in: 1...400),
+                            stage1WorkingDays: inner.integer("stage1WorkingDays", in: 1...60),
+                            stage1ExtendedWorkingDays: inner.integer("stage1ExtendedWorkingDays", in: 1...60),
+                            backstopMonths: inner.integer("backstopMonths", in: 1...24))))
+            }
+            deadlines.datedProfiles[id] = dated
+        }
+    }
+
     private mutating func readOfficers(_ top: ConfigurationReader.Section) {
         guard let list = top.list("officers") else {
             top.problem("officers", "is missing (at least one officer: id, name, email)")
@@ -164,6 +213,11 @@ extension WorkspaceConfiguration {
     private mutating func readDeadlines(_ top: ConfigurationReader.Section) {
         guard let section = top.section("deadlines", allowed: Keys.deadlines) else { return }
         deadlines.amberWorkingDays = section.integer("amberWorkingDays", in: 0...60) ?? deadlines.amberWorkingDays
+        deadlines.keepInformedWorkingDays =
+            section.integer("keepInformedWorkingDays", in: 0...200) ?? deadlines.keepInformedWorkingDays
+        deadlines.stage2RequestMonths =
+            section.integer("stage2RequestMonths", in: 1...24) ?? deadlines.stage2RequestMonths
+        readRuleSets(section)
         if let targets = section.node("targets") {
             if let mapping = targets.mapping {
                 var parsed: [String: Int] = [:]

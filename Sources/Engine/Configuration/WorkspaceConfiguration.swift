@@ -30,6 +30,27 @@ package struct WorkspaceConfiguration: Sendable {
     package var mail = MailSettings()
     /// `reminders`: when the daemon sends the officers' reminders.
     package var reminders = ReminderSettings()
+    /// `jurisdiction`: the law's dates that pick the rules of a case (besides `jurisdiction.profile`).
+    package var jurisdiction = JurisdictionSettings()
+
+    /// The law's dates that pick the rules of a case.
+    package struct JurisdictionSettings: Sendable, Equatable {
+        /// `jurisdiction.northernIrelandModelProcedureFrom`: complaints received in Northern Ireland from this day
+        /// are handled under NIPSO's model complaints handling procedure (`northern-ireland-mchp`); `never` for
+        /// none (default 2026-01-01, see ``ProfileSuccession/northernIrelandModelProcedureDefault``).
+        package var northernIrelandModelProcedureFrom: CivilDate? =
+            ProfileSuccession.northernIrelandModelProcedureDefault
+    }
+
+    /// A profile's numbers for complaints received from a date (`deadlines.ruleSets.<profile>[]`).
+    package struct DatedProfileOverrides: Sendable, Equatable {
+        /// `effectiveFrom`: the first day of receipt they apply to.
+        package var effectiveFrom: CivilDate
+        /// `name`: the rule set's name shown with each deadline (default: the shipped rule set's and the date).
+        package var name: String?
+        /// The numbers (the keys of `deadlines.profiles.<profile>`).
+        package var overrides: ProfileOverrides
+    }
 
     package init() {}
 
@@ -83,6 +104,15 @@ package struct WorkspaceConfiguration: Sendable {
         package var defaultComplexity = "standard"
         /// `deadlines.profiles.<profile>`: per-profile changes to the numbers of days.
         package var profiles: [ProfileID: ProfileOverrides] = [:]
+        /// `deadlines.ruleSets.<profile>`: a list of rule sets, each with `effectiveFrom` and the numbers that
+        /// change from that day of receipt; earlier complaints keep the rules they were received under.
+        package var datedProfiles: [ProfileID: [DatedProfileOverrides]] = [:]
+        /// `deadlines.keepInformedWorkingDays`: remind the officer when the complainant has had no letter for this
+        /// many working days (default 20; 0 turns the reminder off).
+        package var keepInformedWorkingDays = 20
+        /// `deadlines.stage2RequestMonths`: how long after a stage-1 response the complainant may ask for stage 2,
+        /// in calendar months (default 2, as the Scottish and Northern Irish model procedures say).
+        package var stage2RequestMonths = 2
     }
 
     /// Numbers of days that override a profile's defaults; `nil` keeps the default.
