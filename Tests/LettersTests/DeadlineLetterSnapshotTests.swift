@@ -51,6 +51,7 @@ import Testing
         var c = Fixtures.context(.england)
         c["inputs.reason"] = "The independent clinical review we asked for took longer than we planned."
         c["inputs.expectedDate"] = Self.date(11, 6, 2027)
+        c["letter.date"] = Self.date(2, 6, 2027)  // after the backstop of 24 May 2027, as Engine requires
         let letter = try render(.lateResponse, c, named: "late-response-en-england")
         #expect(letter.text.contains("by 24 May 2027, and we have not"))
         #expect(letter.text.contains("11 June 2027"))

@@ -20,7 +20,7 @@ import Testing
         try edit(
             "en/acknowledgement.mustache", "subject: Your complaint {{case.reference}}",
             "subject: Your complaint {{case.reference}} from {{complainant.fullName}}")
-        try edit("en/acknowledgement.mustache", "by {{deadlines.respondBy}}.", "by {{deadlines.respondby}}.")
+        try edit("en/acknowledgement.mustache", "{{deadlines.respondBy}}", "{{deadlines.respondby}}")
         try edit("en/acknowledgement.mustache", "{{> advocacy}}", "@advocacy")
         try edit("en/resolution.mustache", "{{> ombudsman}}", "")
         try edit("en/holding.mustache", "{{inputs.reason}}", "{{inputs.reasons}}")

@@ -147,7 +147,8 @@ import Testing
             #expect(error.code == .unknownKind)
             #expect(
                 error.errorDescription
-                    == "There is no template for the holdin letter. The letters are: acknowledgement, consent-request, holding, out-of-time, resolution."
+                    == "There is no template for the holdin letter. The letters are: acknowledgement, consent-request, holding, "
+                        + "late-response, out-of-time, resolution, stage1-response, update."
             )
         }
     }
