@@ -162,7 +162,7 @@ struct HonestDeadlineEngineTests {
                 .lateResponse, reference: record.reference, inputs: ["reason": "Delay.", "expectedDate": "2026-11-01"])
         }
         #expect(past?.input == "expectedDate")
-        let blank = await failure(LetterDeskError.self) {
+        let blank = await failure(LetterError.self) {
             _ = try LetterDesk(casebook: ws.casebook()).prepare(
                 .lateResponse, reference: record.reference, inputs: ["reason": "   ", "expectedDate": "2026-12-11"])
         }

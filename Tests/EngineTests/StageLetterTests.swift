@@ -10,8 +10,8 @@ import WorkingDays
 
 /// Scotland's (and Northern Ireland's) two-stage procedure in Engine: stage 1's decision offers stage 2, its
 /// extension stops at the legal cap, stage 2's acknowledgement names stage 2, and only the final response names
-/// the ombudsman. The case is received on Monday 23 November 2026: stage 1 ends on 30 November (5 working days),
-/// or 7 December when extended (10).
+/// the ombudsman. The case is received on Monday 23 November 2026: stage 1 ends on 1 December (5 working days; St
+/// Andrew's Day, Monday 30 November, is a Scottish bank holiday), or 8 December when extended (10).
 @Suite("Stage-aware letters: Scotland and Northern Ireland's model procedure")
 struct StageLetterTests {
     static let now = "2026-11-23T12:00:00Z"
@@ -145,8 +145,8 @@ struct StageLetterTests {
         let record = try await scottishCase(ws)
         let letter = try await prepare(ws, .acknowledgement, record.reference)
         let text = letter.merged.flatText
-        #expect(text.contains("We aim to give you our decision by 30 November 2026, within 5 working days"))
-        #expect(text.contains("up to 10 working days, until 7 December 2026"))
+        #expect(text.contains("We aim to give you our decision by 1 December 2026, within 5 working days"))
+        #expect(text.contains("up to 10 working days, until 8 December 2026"))
         #expect(!text.contains("full written response"))
     }
 

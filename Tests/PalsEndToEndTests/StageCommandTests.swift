@@ -27,12 +27,13 @@ struct StageCommandTests {
         defer { ws.folder.remove() }
         let reference = try await logScottish(ws)
         let stage1 = ["PALS_NOW": "2026-11-24T10:00:00Z"]
-        // Stage 1: the acknowledgement gives the decision date (5 working days) and the cap (10).
+        // Stage 1: the decision date (5 working days; St Andrew's Day, 30 November, is a Scottish bank holiday) and
+        // the cap (10).
         let acknowledgement = try await ws.pals(["preview", "acknowledgement", reference], environment: stage1)
         #expect(acknowledgement.status == 0, "\(acknowledgement)")
         let ackText = flat(acknowledgement.stdout)
-        #expect(ackText.contains("decision by 30 November 2026, within 5 working days"))
-        #expect(ackText.contains("until 7 December 2026"))
+        #expect(ackText.contains("decision by 1 December 2026, within 5 working days"))
+        #expect(ackText.contains("until 8 December 2026"))
         // The final response is refused at stage 1; the stage-1 response offers stage 2, without the ombudsman.
         let resolution = try await ws.pals(
             [
