@@ -157,9 +157,10 @@ struct WorkspaceTests {
         let library = try await offPool { try DefaultTemplates.library() }
         #expect(
             library.kinds.map(\.rawValue) == [
-                "acknowledgement", "consent-request", "holding", "out-of-time", "reminder-digest", "resolution",
+                "acknowledgement", "consent-request", "holding", "late-response", "out-of-time", "reminder-digest",
+                "resolution", "stage1-response", "update",
             ])
-        #expect(library.caseLetterKinds.count == 5)
+        #expect(library.caseLetterKinds.count == 8)
         #expect(library.languages(for: .holding) == [.english, .welsh])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
     }

@@ -148,7 +148,7 @@ import Testing
             #expect(
                 error.errorDescription
                     == "There is no template for the holdin letter. The letters are: acknowledgement, consent-request, holding, "
-                        + "late-response, out-of-time, resolution, stage1-response, update."
+                    + "late-response, out-of-time, resolution, stage1-response, update."
             )
         }
     }

@@ -59,7 +59,8 @@ struct LetterCommandTests {
         #expect(wrong.status == 1)
         #expect(
             wrong.stderr.contains(
-                "The letters are: acknowledgement, consent-request, holding, out-of-time, resolution."), "\(wrong)")
+                "The letters are: acknowledgement, consent-request, holding, late-response, out-of-time, resolution, "
+                    + "stage1-response, update."), "\(wrong)")
         for command in ["preview", "letter"] {
             let help = try await ws.pals([command, "--help"])
             #expect(help.status == 0)
