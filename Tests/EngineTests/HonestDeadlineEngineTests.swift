@@ -190,6 +190,23 @@ struct HonestDeadlineEngineTests {
         #expect(error?.message.contains("no backstop") == true)
     }
 
+    @Test("the board names the rule set of each case's deadlines, as `pals deadlines --json` prints it")
+    func boardNamesTheRuleSet() async throws {
+        let ws = try await EngineWorkspace.make(now: "2026-11-25T09:00:00Z")
+        defer { ws.folder.remove() }
+        _ = try await ws.log()
+        let board = try await offPool {
+            let book = try ws.casebook()
+            return try DeadlineDesk(workspace: book.workspace).board(
+                try book.register.scheduleScan(CaseFilter(openOnly: true)).schedules, today: day("2026-11-25"))
+        }
+        let item = try #require(board.items.first)
+        #expect(item.ruleSet == "england-2009")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(item)) as? [String: Any])
+        #expect(json["ruleSet"] as? String == "england-2009")
+    }
+
     @Test("an update letter reports progress and keeps the date; it moves nothing")
     func updateKeepsTheDate() async throws {
         let ws = try await EngineWorkspace.make(now: "2026-11-25T09:00:00Z")
