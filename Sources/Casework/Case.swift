@@ -51,6 +51,8 @@ package struct Case: Codable, Sendable, Equatable {
     package var createdAt: Date
     /// When the case was last changed.
     package var updatedAt: Date
+    /// Whether this is a formal complaint or a PALS concern (see ``CaseKind``); old rows are complaints.
+    package var kind: CaseKind = .complaint
 
     /// The civil date of receipt in Europe/London, from which deadlines count.
     package var receivedDate: CivilDate { CivilDate(receivedAt) }

@@ -37,6 +37,10 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     case letterFailed
     /// A message is on hold for an officer.
     case letterHeld
+    /// A PALS concern was converted into a formal complaint.
+    case converted
+    /// A statement was requested from another department, chased, or received.
+    case statement
     /// A kind this pals does not know (written by hand or by a later pals): read and shown, never written.
     case unrecognised(String)
 
@@ -44,7 +48,7 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     package static let known: [CaseEventKind] = [
         .logged, .updated, .acknowledged, .extended, .responded, .closed, .reopened, .withdrawn, .escalated,
         .consent, .attention, .attentionCleared, .letterQueued, .letterPrinted, .letterSent, .letterDeferred,
-        .letterFailed, .letterHeld,
+        .letterFailed, .letterHeld, .converted, .statement,
     ]
 
     package init(rawValue: String) {
@@ -72,6 +76,8 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
         case .letterDeferred: "letter-deferred"
         case .letterFailed: "letter-failed"
         case .letterHeld: "letter-held"
+        case .converted: "converted"
+        case .statement: "statement"
         case .unrecognised(let text): text
         }
     }

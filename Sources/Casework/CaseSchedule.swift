@@ -18,6 +18,8 @@ package struct CaseSchedule: Sendable, Equatable {
     package var agreedResponseDate: CivilDate?
     package var acknowledgedAt: Date?
     package var attention: CaseAttention?
+    /// Whether the case is a complaint or a PALS concern (a concern has its own target).
+    package var kind: CaseKind = .complaint
 
     /// The civil date of receipt in Europe/London.
     package var receivedDate: CivilDate { CivilDate(receivedAt) }
@@ -33,6 +35,6 @@ extension Case {
             reference: reference, caseId: caseId, officer: officer, status: status, receivedAt: receivedAt,
             profile: profile,
             stage: stage, escalatedOn: escalatedOn, complexity: complexity, agreedResponseDate: agreedResponseDate,
-            acknowledgedAt: acknowledgedAt, attention: attention)
+            acknowledgedAt: acknowledgedAt, attention: attention, kind: kind)
     }
 }

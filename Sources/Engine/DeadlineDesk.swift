@@ -10,6 +10,8 @@ package struct DeadlineDesk: Sendable {
     package let holidayData: HolidayData
     /// Working days before a deadline when it turns amber.
     package let amberWorkingDays: Int
+    /// Working days after receipt to resolve a PALS concern (`concerns.targetWorkingDays`).
+    package let concernTargetWorkingDays: Int
     private let calculators: [ProfileID: DeadlineCalculator]
 
     /// The file in a workspace that holds an imported GOV.UK feed (`pals holidays import`).
@@ -20,6 +22,7 @@ package struct DeadlineDesk: Sendable {
         self.holidayData = holidayData
         let configuration = configuration ?? WorkspaceConfiguration()
         amberWorkingDays = configuration.deadlines.amberWorkingDays
+        concernTargetWorkingDays = configuration.concerns.targetWorkingDays
         let closures = Set(configuration.closures)
         var calendars: [Division: WorkingDayCalendar] = [:]
         var calculators: [ProfileID: DeadlineCalculator] = [:]
@@ -70,6 +73,7 @@ package struct DeadlineDesk: Sendable {
             if let days = overrides.stage1WorkingDays { profile.stage1ResolveWorkingDays = days }
             if let days = overrides.stage1ExtendedWorkingDays { profile.stage1ExtendedWorkingDays = days }
             if let months = overrides.backstopMonths { profile.backstopMonths = months }
+            if let months = overrides.outOfTimeMonths { profile.outOfTimeMonths = months }
         }
         return profile
     }
@@ -133,7 +137,9 @@ package struct DeadlineDesk: Sendable {
         let calculator = calculator(record.profile)
         let kind: DueItem.Kind
         let due: CivilDate
-        if calculator.profile.hasStages, deadlines.stage == .one {
+        if record.kind == .concern {
+            (kind, due) = (.concern, concernTarget(received: record.receivedDate, profile: record.profile))
+        } else if calculator.profile.hasStages, deadlines.stage == .one {
             (kind, due) = (.decision, deadlines.respondBy)
         } else if record.acknowledgedAt == nil {
             (kind, due) = (.acknowledgement, deadlines.acknowledgeBy)
@@ -232,6 +238,8 @@ package struct DueItem: Sendable, Codable, Equatable {
     /// Which deadline.
     package enum Kind: String, Sendable, Codable {
         case acknowledgement, response
+        /// The target for resolving a PALS concern informally.
+        case concern
         /// A stage 1 decision of the model complaints procedure (Scotland, NI MCHP).
         case decision
     }

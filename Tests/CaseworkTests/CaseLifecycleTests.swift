@@ -25,6 +25,7 @@ let allowedFrom: [CaseLifecycle.Transition: Set<CaseStatus>] = [
     .escalate: [.open, .awaitingConsent],
     .awaitConsent: [.open],
     .stopAwaitingConsent: [.awaitingConsent],
+    .convertToComplaint: [.open, .awaitingConsent],
 ]
 
 @Suite("The case lifecycle")
@@ -45,6 +46,7 @@ struct CaseLifecycleTests {
             case .escalate: try lifecycle.escalate(on: CivilDate(at), at: at)
             case .awaitConsent: try lifecycle.awaitConsent(at: at)
             case .stopAwaitingConsent: try lifecycle.stopAwaitingConsent(at: at)
+            case .convertToComplaint: try lifecycle.convertToComplaint(at: at)
             }
             return .success(lifecycle)
         } catch {
@@ -56,7 +58,9 @@ struct CaseLifecycleTests {
         "each transition is allowed exactly from the statuses its rule names, and refused from the others",
         arguments: CaseStatus.allCases, CaseLifecycle.Transition.allCases)
     func transitionRules(status: CaseStatus, transition: CaseLifecycle.Transition) throws {
-        let record = try lifecycleCase(status)
+        var record = try lifecycleCase(status)
+        // Only a PALS concern is converted into a complaint.
+        if transition == .convertToComplaint { record.kind = .concern }
         let allowed = allowedFrom[transition]!.contains(status)
         #expect(CaseLifecycle(record).allows(transition) == allowed)
         switch run(transition, on: record) {

@@ -26,6 +26,11 @@ import Testing
             Case(kind: .resolution, language: .welsh, jurisdiction: .wales),
             Case(kind: .resolution, language: .welsh, jurisdiction: .england),
             Case(kind: .resolution, language: .welsh, jurisdiction: .scotland),
+            Case(kind: .outOfTime, language: .english, jurisdiction: .scotland),
+            Case(kind: .concernResolution, language: .english, jurisdiction: .england),
+            Case(kind: .withdrawn, language: .english, jurisdiction: .england),
+            Case(kind: .redirected, language: .english, jurisdiction: .england),
+            Case(kind: .mpLetter, language: .english, jurisdiction: .england),
         ]
 
     @Test("letter matches its golden text and HTML", arguments: cases)

@@ -52,18 +52,18 @@ extension WorkspaceConfiguration {
     private enum Keys {
         static let top: Set<String> = [
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
-            "closures", "advocacy", "ombudsman", "mail", "reminders",
+            "closures", "advocacy", "ombudsman", "mail", "reminders", "concerns", "statements", "letters",
         ]
         static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
         static let person: Set<String> = ["name", "role", "email"]
-        static let officer: Set<String> = ["id", "name", "email", "phone"]
+        static let officer: Set<String> = ["id", "name", "email", "phone", "role"]
         static let contact: Set<String> = [
             "name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web",
         ]
         static let deadlines: Set<String> = ["amberWorkingDays", "targets", "defaultComplexity", "profiles"]
         static let overrides: Set<String> = [
             "acknowledgeWorkingDays", "responseWorkingDays", "stage1WorkingDays", "stage1ExtendedWorkingDays",
-            "backstopMonths",
+            "backstopMonths", "outOfTimeMonths",
         ]
         static let mail: Set<String> = ["transport", "from", "replyTo", "smtp", "retry", "autoMailPerRecipientPerHour"]
         static let from: Set<String> = ["name", "address"]
@@ -125,6 +125,7 @@ extension WorkspaceConfiguration {
             }
         }
         readMail(top)
+        readKinds(top)
         if let section = top.section("reminders", allowed: ["time"]), let time = section.string("time") {
             let parts = time.split(separator: ":").compactMap { Int($0) }
             if parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) {
@@ -155,7 +156,8 @@ extension WorkspaceConfiguration {
                 section.problem("id", "'\(id)' is used by two officers")
             }
             if let id, let name, let email {
-                officers.append(Officer(id: id, name: name, email: email, phone: section.string("phone")))
+                officers.append(
+                    Officer(id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role")))
             }
         }
         if list.isEmpty { top.problem("officers", "is empty (at least one officer: id, name, email)") }
@@ -192,7 +194,8 @@ extension WorkspaceConfiguration {
                 responseWorkingDays: inner.integer("responseWorkingDays", in: 1...400),
                 stage1WorkingDays: inner.integer("stage1WorkingDays", in: 1...60),
                 stage1ExtendedWorkingDays: inner.integer("stage1ExtendedWorkingDays", in: 1...60),
-                backstopMonths: inner.integer("backstopMonths", in: 1...24)
+                backstopMonths: inner.integer("backstopMonths", in: 1...24),
+                outOfTimeMonths: inner.integer("outOfTimeMonths", in: 1...120)
             )
         }
     }
