@@ -24,7 +24,9 @@ extension CaseLifecycle {
         }
         switch purpose {
         case .concernResolution:
-            return record.kind == .concern ? .byStatus : .refuse(.notAConcern)
+            // A closed or withdrawn complaint says so first: that is what the officer must change.
+            let closedOrWithdrawn = record.status == .closed || record.status == .withdrawn
+            return record.kind == .concern || closedOrWithdrawn ? .byStatus : .refuse(.notAConcern)
         case .withdrawalConfirmation:
             return record.status == .withdrawn ? .allow : .byStatus
         case .redirection:

@@ -150,7 +150,7 @@ Os hoffech drafod yr ymateb hwn, neu gyfarfod â ni i'w drafod, cysylltwch â {{
 {{> ombudsman}}
 @closing Yn gywir,
 
-{{> signature}}
+{{> final-signature}}
 
 """#
         ),
@@ -495,7 +495,7 @@ If you would like to talk about this response, or meet us to discuss it, please 
 {{> ombudsman}}
 @closing Yours sincerely,
 
-{{> signature}}
+{{> final-signature}}
 
 """#
         ),
@@ -737,6 +737,18 @@ You can contact the Ombudsman by telephone on {{ombudsman.phone}}, online at {{o
 {{#ombudsman.addressLines}}
 {{.}}
 {{/ombudsman.addressLines}}
+
+
+"""#
+        ),
+        File(
+            path: "partials/final-signature.mustache",
+            text: #"""
+{{! The final response is signed by the responsible person (the signatory); every other letter by the signature partial. }}
+@signature
+{{signatory.name}}
+{{signatory.role}}
+{{organisation.name}}
 
 
 """#

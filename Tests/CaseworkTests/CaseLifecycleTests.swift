@@ -199,13 +199,20 @@ struct CaseLifecycleTests {
 
     // MARK: Letters
 
-    /// The letters each status allows (for a case not yet acknowledged).
+    /// The letters each status allows (for a complaint not yet acknowledged, by the patient: see CaseKindRuleTests
+    /// for concerns and consent).
     static let lettersAllowed: [CaseStatus: Set<LetterPurpose>] = [
-        .open: [.acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other],
-        .awaitingConsent: [.acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other],
-        .responded: [.other],
+        .open: [
+            .acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other,
+            .withdrawalConfirmation, .redirection, .representativeReply,
+        ],
+        .awaitingConsent: [
+            .acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other,
+            .withdrawalConfirmation, .redirection, .representativeReply,
+        ],
+        .responded: [.other, .representativeReply],
         .closed: [],
-        .withdrawn: [],
+        .withdrawn: [.withdrawalConfirmation],
     ]
 
     @Test("the letters each state allows", arguments: CaseStatus.allCases, LetterPurpose.allCases)
@@ -213,8 +220,12 @@ struct CaseLifecycleTests {
         let refusal = CaseLifecycle(try lifecycleCase(status)).refusal(of: purpose)
         #expect((refusal == nil) == Self.lettersAllowed[status]!.contains(purpose), "\(String(describing: refusal))")
         if purpose == .staff { #expect(refusal == .staffLetter) }
+        // A complaint is refused the concern resolution whatever its status (see CaseKindRuleTests).
+        if purpose == .concernResolution, status != .closed, status != .withdrawn { #expect(refusal == .notAConcern) }
         if status == .closed, purpose != .staff { #expect(refusal == .closed) }
-        if status == .responded, purpose != .staff, purpose != .other { #expect(refusal == .responded(purpose)) }
+        if status == .responded, ![.staff, .other, .concernResolution, .representativeReply].contains(purpose) {
+            #expect(refusal == .responded(purpose))
+        }
     }
 
     @Test("an acknowledged case takes no second acknowledgement, and says when it had one")

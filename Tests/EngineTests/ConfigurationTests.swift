@@ -126,7 +126,8 @@ struct ConfigurationTests {
         #expect(finding.message.contains("officer.phone (partials/en/contact.mustache line 1)"))
         #expect(
             finding.message.contains(
-                "acknowledgement, consent-request, holding, out-of-time, resolution letter of sam's cases"))
+                "acknowledgement, concern-resolution, consent-request, holding, mp-letter, out-of-time, redirected, "
+                    + "resolution, withdrawn letter of sam's cases"))
     }
 
     @Test("a setting every letter prints, left out, is an error")

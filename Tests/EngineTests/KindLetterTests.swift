@@ -284,7 +284,7 @@ struct KindLetterTests {
         defer { ws.folder.remove() }
         let workspace = try ws.reconfigured {
             $0.replacingOccurrences(
-                of: "      # profiles:", with: "      profiles:\n        england:\n          outOfTimeMonths: 18\n      #")
+                of: "  # profiles:", with: "  profiles:\n    england:\n      outOfTimeMonths: 18\n  #")
         }
         let complaint = try await ws.log()
         let letter = try await offPool {

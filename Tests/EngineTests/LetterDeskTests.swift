@@ -212,7 +212,10 @@ struct LetterDeskTests {
                 _ = try LetterDesk(casebook: ws.casebook()).prepare("apology", reference: record.reference, inputs: [:])
             })
         #expect(kind.code == .unknownKind)
-        #expect(kind.note == "The letters are: acknowledgement, consent-request, holding, out-of-time, resolution.")
+        #expect(
+            kind.note
+                == "The letters are: acknowledgement, concern-resolution, consent-request, holding, mp-letter, "
+                + "out-of-time, redirected, resolution, withdrawn.")
         let nobody = await failure(RegisterError.self) {
             _ = try LetterDesk(casebook: ws.casebook()).prepare(
                 .acknowledgement, reference: "PALS-2026-0404", inputs: [:])

@@ -157,9 +157,10 @@ struct WorkspaceTests {
         let library = try await offPool { try DefaultTemplates.library() }
         #expect(
             library.kinds.map(\.rawValue) == [
-                "acknowledgement", "consent-request", "holding", "out-of-time", "reminder-digest", "resolution",
+                "acknowledgement", "concern-resolution", "consent-request", "holding", "mp-letter", "out-of-time",
+                "redirected", "reminder-digest", "resolution", "withdrawn",
             ])
-        #expect(library.caseLetterKinds.count == 5)
+        #expect(library.caseLetterKinds.count == 9)
         #expect(library.languages(for: .holding) == [.english, .welsh])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
     }
