@@ -147,7 +147,8 @@ import Testing
             #expect(error.code == .unknownKind)
             #expect(
                 error.errorDescription
-                    == "There is no template for the holdin letter. The letters are: acknowledgement, consent-request, holding, out-of-time, resolution."
+                    == "There is no template for the holdin letter. The letters are: acknowledgement, concern-resolution, "
+                    + "consent-request, holding, mp-letter, out-of-time, redirected, resolution, withdrawn."
             )
         }
     }
@@ -163,7 +164,7 @@ import Testing
         #expect(!acknowledgement.contains { $0.path == "advocacy.email" }, "printed only inside {{#advocacy.email}}")
         #expect(!acknowledgement.contains { $0.path == "organisation.addressLines" }, "a list section may be empty")
         let resolution = Fixtures.library.printedFields(kind: .resolution, language: .english)
-        #expect(resolution.contains { $0.path == "ombudsman.name" }, "printed under a jurisdiction section")
+        #expect(resolution.contains { $0.path == "ombudsman.theName" }, "printed under a jurisdiction section")
         #expect(resolution.contains { $0.path == "signatory.role" })
     }
 }

@@ -92,7 +92,10 @@ import Testing
     func libraryInfo() throws {
         let library = Fixtures.library
         #expect(
-            library.kinds == [.acknowledgement, .consentRequest, .holding, .outOfTime, .reminderDigest, .resolution])
+            library.kinds == [
+                .acknowledgement, .concernResolution, .consentRequest, .holding, .mpLetter, .outOfTime, .redirected,
+                .reminderDigest, .resolution, .withdrawn,
+            ])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
         #expect(try library.requiredInputs(kind: .resolution) == ["consideration", "findings", "actions"])
         #expect(try library.requiredInputs(kind: .outOfTime) == ["decision", "reason"])
