@@ -153,7 +153,8 @@ package struct CaseLifecycle: Sendable, Equatable {
     package mutating func respond(at: Date) throws(CaseTransitionError) {
         try check(.respond)
         record.status = .responded
-        recordEvent(.responded, record.kind == .concern ? "concern resolution queued" : "resolution letter queued", at: at)
+        recordEvent(
+            .responded, record.kind == .concern ? "concern resolution queued" : "resolution letter queued", at: at)
     }
 
     /// Turns a PALS concern into a formal complaint. It keeps its receipt date, so its statutory deadlines count

@@ -1,7 +1,7 @@
 package import Casework
 package import Foundation
-import WorkingDays
 package import Primitives
+import WorkingDays
 
 extension Casebook {
     /// Turns a PALS concern into a formal complaint (`pals case convert REF --to complaint`).

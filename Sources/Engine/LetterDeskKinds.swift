@@ -1,7 +1,7 @@
 package import Casework
+import Foundation
 package import Letters
 import Mail
-import Foundation
 package import Primitives
 
 extension LetterDesk {
@@ -33,7 +33,9 @@ extension LetterDesk {
     ) {
         let configuration = workspace.configuration
         if kind.purpose == .finalResponse {
-            context["signer"] = Self.object(["name": configuration.signatory.name, "role": configuration.signatory.role])
+            context["signer"] = Self.object([
+                "name": configuration.signatory.name, "role": configuration.signatory.role,
+            ])
         }
         let months = deadlines.calculator(record.profile).profile.outOfTimeLimitMonths
         context["timeLimit"] = .object(["months": .string(String(months))])

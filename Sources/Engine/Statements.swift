@@ -1,10 +1,10 @@
 package import Casework
 package import Foundation
 package import Logging
-import Outbox
-import WorkingDays
 import Mail
+import Outbox
 package import Primitives
+import WorkingDays
 
 /// Statement requests: an officer asks another department (or a member of staff) for a statement about a case;
 /// pals mails the request, chases it before and after its due date, and records the reply on the case.
@@ -49,7 +49,8 @@ package struct StatementDesk: Sendable {
         guard !department.isEmpty else {
             throw StatementError(.invalid, reference: reference, message: "the department asked is empty")
         }
-        guard department.count <= 120, !department.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
+        guard department.count <= 120,
+            !department.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
         else {
             throw StatementError(
                 .invalid, reference: reference,

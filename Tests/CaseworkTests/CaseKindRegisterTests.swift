@@ -22,8 +22,10 @@ struct CaseKindRegisterTests {
     func oldRowsAreComplaints() async throws {
         defer { folder.remove() }
         let form = try CaseForm.parse(json: complaintJSON(["kind": "concern"]), rules: rules)
-        let reference = try CaseRegister(existing: file, readOnly: false).create(form, pattern: .standard, now: rules.now)
-            .reference
+        let reference = try CaseRegister(existing: file, readOnly: false).create(
+            form, pattern: .standard, now: rules.now
+        )
+        .reference
         // Back to the schema before kinds, as a register written by the previous pals.
         try await sqlite(
             file,
@@ -41,9 +43,11 @@ struct CaseKindRegisterTests {
     func unknownKind() async throws {
         defer { folder.remove() }
         let register = try CaseRegister(existing: file, readOnly: false)
-        let bad = try register.create(try CaseForm.parse(json: complaintJSON(), rules: rules), pattern: .standard, now: rules.now)
+        let bad = try register.create(
+            try CaseForm.parse(json: complaintJSON(), rules: rules), pattern: .standard, now: rules.now)
         let good = try register.create(
-            try CaseForm.parse(json: complaintJSON(["kind": "concern"]), rules: rules), pattern: .standard, now: rules.now)
+            try CaseForm.parse(json: complaintJSON(["kind": "concern"]), rules: rules), pattern: .standard,
+            now: rules.now)
         try await sqlite(file, "UPDATE cases SET kind = 'enquiry' WHERE reference = '\(bad.reference)'")
         let scan = try register.scheduleScan(CaseFilter())
         #expect(scan.schedules.map(\.reference) == [good.reference])

@@ -13,7 +13,9 @@ struct CaseKindRuleTests {
         .closed: [], .withdrawn: [],
     ]
 
-    @Test("a concern takes only its resolution; every letter of a complaint is refused", arguments: CaseStatus.allCases, LetterPurpose.allCases)
+    @Test(
+        "a concern takes only its resolution; every letter of a complaint is refused", arguments: CaseStatus.allCases,
+        LetterPurpose.allCases)
     func concernLetters(status: CaseStatus, purpose: LetterPurpose) throws {
         var record = try lifecycleCase(status, profile: "england")
         record.kind = .concern

@@ -142,7 +142,9 @@ struct CaseKindTests {
             _ = try ws.casebook().convert(concern.reference, to: .complaint)
         }
         #expect(closed?.code == .notAllowedInStatus)
-        let unknown = await failure(RegisterError.self) { _ = try ws.casebook().convert("PALS-2026-9999", to: .complaint) }
+        let unknown = await failure(RegisterError.self) {
+            _ = try ws.casebook().convert("PALS-2026-9999", to: .complaint)
+        }
         #expect(unknown?.code == .notFound)
     }
 
@@ -179,7 +181,9 @@ struct CaseKindTests {
     func configurableTarget() async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
-        let workspace = try ws.reconfigured { $0.replacingOccurrences(of: "targetWorkingDays: 1", with: "targetWorkingDays: 3") }
+        let workspace = try ws.reconfigured {
+            $0.replacingOccurrences(of: "targetWorkingDays: 1", with: "targetWorkingDays: 3")
+        }
         let desk = try DeadlineDesk(workspace: workspace)
         #expect(desk.concernTarget(received: day("2026-11-23"), profile: .england) == day("2026-11-26"))
         // Scotland's calendar: St Andrew's Day (Monday 30 November 2026) is not a working day.

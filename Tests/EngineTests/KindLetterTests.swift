@@ -34,7 +34,9 @@ struct KindLetterTests {
         async throws -> PreparedLetter
     {
         let given = inputs ?? Self.inputs[kind] ?? [:]
-        return try await offPool { try LetterDesk(casebook: ws.casebook()).prepare(kind, reference: reference, inputs: given) }
+        return try await offPool {
+            try LetterDesk(casebook: ws.casebook()).prepare(kind, reference: reference, inputs: given)
+        }
     }
 
     /// The text of a letter on one line (the renderer wraps at 72 columns).
@@ -63,7 +65,8 @@ struct KindLetterTests {
         }
         let record = try await offPool {
             let postroom = try Postroom(casebook: ws.casebook())
-            try postroom.sendLetter(.concernResolution, reference: concern.reference, inputs: Self.inputs[.concernResolution]!)
+            try postroom.sendLetter(
+                .concernResolution, reference: concern.reference, inputs: Self.inputs[.concernResolution]!)
             return try postroom.casebook.register.get(concern.reference)
         }
         #expect(record.status == .responded)
@@ -206,7 +209,8 @@ struct KindLetterTests {
         inputs["mpAddress"] = address
         let given = inputs
         let error = await failure(LetterDeskError.self) {
-            _ = try LetterDesk(casebook: ws.casebook()).prepare(.mpLetter, reference: complaint.reference, inputs: given)
+            _ = try LetterDesk(casebook: ws.casebook()).prepare(
+                .mpLetter, reference: complaint.reference, inputs: given)
         }
         #expect(error?.input == input)
     }
@@ -248,7 +252,9 @@ struct KindLetterTests {
     func managerSigns() async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
-        let workspace = try ws.reconfigured { $0.replacingOccurrences(of: "signedBy: officer", with: "signedBy: manager") }
+        let workspace = try ws.reconfigured {
+            $0.replacingOccurrences(of: "signedBy: officer", with: "signedBy: manager")
+        }
         let complaint = try await ws.log()
         let (acknowledgement, resolution) = try await offPool {
             let desk = try LetterDesk(casebook: Casebook(workspace: workspace, clock: ws.clock))
@@ -264,7 +270,9 @@ struct KindLetterTests {
 
     // MARK: Out of time
 
-    @Test("the out-of-time letter states the profile's limit: 6 months in Scotland, 12 elsewhere", arguments: ProfileID.allCases)
+    @Test(
+        "the out-of-time letter states the profile's limit: 6 months in Scotland, 12 elsewhere",
+        arguments: ProfileID.allCases)
     func outOfTimeLimit(profile: ProfileID) async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
@@ -304,7 +312,8 @@ struct KindLetterTests {
         .northernIrelandMCHP: ("the Northern Ireland Public Services Ombudsman", "NIPSO"),
     ]
 
-    @Test("every ombudsman block reads \"ask the … (SHORT)\" and renders grammatical text", arguments: ProfileID.allCases)
+    @Test(
+        "every ombudsman block reads \"ask the … (SHORT)\" and renders grammatical text", arguments: ProfileID.allCases)
     func ombudsmanGrammar(profile: ProfileID) async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
@@ -323,10 +332,12 @@ struct KindLetterTests {
 
     @Test("a configured name that already starts with \"The\" gets no second article")
     func configuredArticle() {
-        #expect(LetterDesk.withArticle("The Local Government and Social Care Ombudsman")
-            == "the Local Government and Social Care Ombudsman")
-        #expect(LetterDesk.withArticle("Parliamentary and Health Service Ombudsman")
-            == "the Parliamentary and Health Service Ombudsman")
+        #expect(
+            LetterDesk.withArticle("The Local Government and Social Care Ombudsman")
+                == "the Local Government and Social Care Ombudsman")
+        #expect(
+            LetterDesk.withArticle("Parliamentary and Health Service Ombudsman")
+                == "the Parliamentary and Health Service Ombudsman")
         #expect(LetterDesk.withArticle("  ") == "")
     }
 

@@ -20,7 +20,9 @@ struct StatementTests {
         try Postroom(casebook: ws.at(now), logger: Self.quiet)
     }
 
-    @Test("both stores number requests per case, keep them and record an event each time", arguments: EngineStore.allCases)
+    @Test(
+        "both stores number requests per case, keep them and record an event each time", arguments: EngineStore.allCases
+    )
     func stores(store: EngineStore) async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
@@ -46,11 +48,12 @@ struct StatementTests {
         #expect(listed.map(\.id) == ["S1", "S2"])
         #expect(listed[0].receivedAt != nil && listed[1].isOutstanding)
         #expect(outstanding.map(\.id) == ["S2"])
-        #expect(history.filter { $0.kind == .statement }.map(\.detail) == [
-            "statement S1 requested from Ward 7, due 2026-12-09",
-            "statement S2 requested from Radiology, due 2026-12-02",
-            "statement S1 received from Ward 7",
-        ])
+        #expect(
+            history.filter { $0.kind == .statement }.map(\.detail) == [
+                "statement S1 requested from Ward 7, due 2026-12-09",
+                "statement S2 requested from Radiology, due 2026-12-02",
+                "statement S1 received from Ward 7",
+            ])
     }
 
     @Test("a second receipt, an unknown request and a closed case are refused", arguments: EngineStore.allCases)
@@ -66,8 +69,12 @@ struct StatementTests {
             _ = try statements.addStatementRequest(draft, to: reference, now: now)
             _ = try statements.markStatementReceived(reference, number: 1, now: now)
             var errors: [any Error] = []
-            do { _ = try statements.markStatementReceived(reference, number: 1, now: now) } catch { errors.append(error) }
-            do { _ = try statements.markStatementReceived(reference, number: 7, now: now) } catch { errors.append(error) }
+            do { _ = try statements.markStatementReceived(reference, number: 1, now: now) } catch {
+                errors.append(error)
+            }
+            do { _ = try statements.markStatementReceived(reference, number: 7, now: now) } catch {
+                errors.append(error)
+            }
             _ = try book.close(reference)
             do { _ = try statements.addStatementRequest(draft, to: reference, now: now) } catch { errors.append(error) }
             do { _ = try statements.addStatementRequest(draft, to: "PALS-2026-9999", now: now) } catch {
@@ -180,7 +187,10 @@ struct StatementTests {
                 reference, to: "ward7@trust.example", department: "Ward 7")
         }
         func chase(_ now: String) async throws -> (queued: Int, failures: Int) {
-            try await offPool { StatementDesk(postroom: try postroom(ws, at: now)).chase(today: CivilDate(instant(now)), logger: Self.quiet) }
+            try await offPool {
+                StatementDesk(postroom: try postroom(ws, at: now)).chase(
+                    today: CivilDate(instant(now)), logger: Self.quiet)
+            }
         }
         #expect(try await chase("2026-12-07T09:00:00Z") == (1, 0))
         #expect(try await chase("2026-12-07T15:00:00Z") == (0, 0), "the reminder is sent once")
@@ -214,7 +224,9 @@ struct StatementTests {
         #expect(chased == (0, 0))
     }
 
-    @Test("ids are read as officers type them", arguments: [("S1", 1), ("s12", 12), ("3", 3), ("S", nil), ("S-1", nil), ("x", nil), ("S٣", nil)])
+    @Test(
+        "ids are read as officers type them",
+        arguments: [("S1", 1), ("s12", 12), ("3", 3), ("S", nil), ("S-1", nil), ("x", nil), ("S٣", nil)])
     func ids(text: String, number: Int?) {
         #expect(StatementRequest.number(fromID: text) == number)
     }

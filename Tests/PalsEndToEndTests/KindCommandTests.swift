@@ -68,7 +68,8 @@ struct KindCommandTests {
         let concern = try await logConcern(ws)
         let acknowledgement = try await ws.pals(["letter", "acknowledgement", concern])
         #expect(acknowledgement.status == 1)
-        #expect(acknowledgement.stderr.contains("pals case convert \(concern) --to complaint"), "\(acknowledgement.stderr)")
+        #expect(
+            acknowledgement.stderr.contains("pals case convert \(concern) --to complaint"), "\(acknowledgement.stderr)")
     }
 
     @Test("preview shows each new letter; the concern resolution goes out and resolves the concern")

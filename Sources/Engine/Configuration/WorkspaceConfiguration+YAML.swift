@@ -157,7 +157,8 @@ extension WorkspaceConfiguration {
             }
             if let id, let name, let email {
                 officers.append(
-                    Officer(id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role")))
+                    Officer(
+                        id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role")))
             }
         }
         if list.isEmpty { top.problem("officers", "is empty (at least one officer: id, name, email)") }
