@@ -59,7 +59,8 @@ struct LetterCommandTests {
         #expect(wrong.status == 1)
         #expect(
             wrong.stderr.contains(
-                "The letters are: acknowledgement, consent-request, holding, out-of-time, resolution."), "\(wrong)")
+                "The letters are: acknowledgement, concern-resolution, consent-request, holding, mp-letter, "
+                    + "out-of-time, redirected, resolution, withdrawn."), "\(wrong)")
         for command in ["preview", "letter"] {
             let help = try await ws.pals([command, "--help"])
             #expect(help.status == 0)
