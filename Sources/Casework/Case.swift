@@ -56,6 +56,8 @@ package struct Case: Codable, Sendable, Equatable {
     package var backstopAgreedDate: CivilDate? = nil
     /// When a letter was last queued or printed for the complainant (keep-informed reminders count from it).
     package var lastLetterAt: Date? = nil
+    /// Whether this is a formal complaint or a PALS concern (see ``CaseKind``); old rows are complaints.
+    package var kind: CaseKind = .complaint
 
     /// The civil date of receipt in Europe/London, from which deadlines count.
     package var receivedDate: CivilDate { CivilDate(receivedAt) }

@@ -39,6 +39,10 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     case letterHeld
     /// A response date was agreed with the complainant (it may move England's backstop).
     case agreed
+    /// A PALS concern was converted into a formal complaint.
+    case converted
+    /// A statement was requested from another department, chased, or received.
+    case statement
     /// A kind this pals does not know (written by hand or by a later pals): read and shown, never written.
     case unrecognised(String)
 
@@ -46,7 +50,7 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     package static let known: [CaseEventKind] = [
         .logged, .updated, .acknowledged, .extended, .responded, .closed, .reopened, .withdrawn, .escalated,
         .consent, .attention, .attentionCleared, .letterQueued, .letterPrinted, .letterSent, .letterDeferred,
-        .letterFailed, .letterHeld, .agreed,
+        .letterFailed, .letterHeld, .agreed, .converted, .statement,
     ]
 
     package init(rawValue: String) {
@@ -75,6 +79,8 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
         case .letterFailed: "letter-failed"
         case .letterHeld: "letter-held"
         case .agreed: "response-date-agreed"
+        case .converted: "converted"
+        case .statement: "statement"
         case .unrecognised(let text): text
         }
     }

@@ -19,6 +19,8 @@ package struct CaseForm: Sendable, Equatable {
     package var complexity: String?
     package var agreedResponseDate: CivilDate?
     package var acknowledgedOutsidePals: Bool
+    /// A complaint (the default) or a PALS concern (`"kind": "concern"`).
+    package var kind: CaseKind = .complaint
 
     /// What the form is checked against: the workspace's officers and defaults.
     package struct Rules: Sendable {
@@ -49,6 +51,7 @@ package struct CaseForm: Sendable, Equatable {
     package static let topLevelKeys: Set<String> = [
         "received", "channel", "complainant", "patient", "consent", "summary", "service", "officer",
         "profile", "stage", "complexity", "agreedResponseDate", "acknowledged",
+        "kind",
     ]
     /// The keys of the complainant object.
     package static let complainantKeys: Set<String> = [
@@ -361,6 +364,7 @@ struct FieldReader {
             agreed = nil
         }
         let acknowledged = bool("acknowledged")
+        let kind: CaseKind? = choice("kind", default: .complaint)
 
         guard let receivedAt, let channel, let complainant, let consent, let summary, let service,
             let officer, let profile, problems.isEmpty
@@ -369,7 +373,7 @@ struct FieldReader {
             receivedAt: receivedAt, channel: channel, complainant: complainant, patient: patient,
             consent: consent, summary: summary, service: service, officer: officer, profile: profile,
             stage: profile.hasStages ? (stage ?? 1) : nil, complexity: complexity,
-            agreedResponseDate: agreed, acknowledgedOutsidePals: acknowledged
+            agreedResponseDate: agreed, acknowledgedOutsidePals: acknowledged, kind: kind ?? .complaint
         )
     }
 

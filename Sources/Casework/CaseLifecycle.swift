@@ -36,10 +36,11 @@ package struct CaseLifecycle: Sendable, Equatable {
             status: form.consent == .requested ? .awaitingConsent : .open,
             acknowledgedOutsidePals: form.acknowledgedOutsidePals,
             acknowledgedAt: form.acknowledgedOutsidePals ? form.receivedAt : nil, attention: nil, closedAt: nil,
-            createdAt: now, updatedAt: now
+            createdAt: now, updatedAt: now, kind: form.kind
         )
         let how = form.acknowledgedOutsidePals ? "; acknowledged outside pals" : ""
-        let event = CaseEvent(at: now, kind: .logged, detail: "logged by \(form.channel.rawValue)\(how)")
+        let what = form.kind == .concern ? "concern " : ""
+        let event = CaseEvent(at: now, kind: .logged, detail: "\(what)logged by \(form.channel.rawValue)\(how)")
         return (record, event)
     }
 
@@ -67,6 +68,8 @@ package struct CaseLifecycle: Sendable, Equatable {
         case awaitConsent
         /// The case stops waiting for consent and is worked again.
         case stopAwaitingConsent
+        /// A PALS concern becomes a formal complaint, keeping its receipt date.
+        case convertToComplaint
     }
 
     /// Why `transition` is not allowed for the case as it stands, or `nil` when it is.
@@ -96,6 +99,9 @@ package struct CaseLifecycle: Sendable, Equatable {
             return nil
         case .awaitConsent: return notIn([.open], "wait for consent")
         case .stopAwaitingConsent: return notIn([.awaitingConsent], "stop waiting for consent")
+        case .convertToComplaint:
+            if let refused = notIn([.open, .awaitingConsent], "be converted into a complaint") { return refused }
+            return record.kind == .concern ? nil : .alreadyAComplaint(reference)
         }
     }
 
@@ -163,11 +169,25 @@ package struct CaseLifecycle: Sendable, Equatable {
         recordEvent(.agreed, detail, at: at)
     }
 
-    /// Marks the case responded: its final response was queued.
+    /// Marks the case responded: its final response (for a concern, its resolution letter) was queued.
     package mutating func respond(at: Date) throws(CaseTransitionError) {
         try check(.respond)
         record.status = .responded
-        recordEvent(.responded, "resolution letter queued", at: at)
+        recordEvent(
+            .responded, record.kind == .concern ? "concern resolution queued" : "resolution letter queued", at: at)
+    }
+
+    /// Turns a PALS concern into a formal complaint. It keeps its receipt date, so its statutory deadlines count
+    /// from the day the concern was received; it is no longer acknowledged (a concern never is), so intake sends
+    /// the statutory acknowledgement.
+    package mutating func convertToComplaint(at: Date) throws(CaseTransitionError) {
+        try check(.convertToComplaint)
+        record.kind = .complaint
+        record.acknowledgedAt = nil
+        record.acknowledgedOutsidePals = false
+        recordEvent(
+            .converted, "concern converted into a complaint (received \(record.receivedDate.iso) still counts)",
+            at: at)
     }
 
     /// Closes the case, keeping the closing time for the retention policy.
@@ -328,6 +348,11 @@ package struct CaseLifecycle: Sendable, Equatable {
     /// - An acknowledgement is written once per stage.
     package func refusal(of purpose: LetterPurpose) -> LetterRefusal? {
         if purpose == .staff { return .staffLetter }
+        switch kindRule(for: purpose) {
+        case .refuse(let refusal): return refusal
+        case .allow: return nil
+        case .byStatus: break
+        }
         switch record.status {
         case .closed: return .closed
         case .withdrawn: return .withdrawn
@@ -338,6 +363,14 @@ package struct CaseLifecycle: Sendable, Equatable {
             if let at = record.acknowledgedAt { return .alreadyAcknowledged(on: CivilDate(at)) }
             return nil
         }
+    }
+
+    // MARK: Statements
+
+    /// Records a step of a statement request (requested, chased, received) in the case's history; the request
+    /// itself is kept by the ``StatementStore``.
+    package mutating func recordStatement(_ detail: String, at: Date) {
+        recordEvent(.statement, detail, at: at)
     }
 
     // MARK: Details
@@ -363,6 +396,7 @@ package struct CaseLifecycle: Sendable, Equatable {
         edited.backstopAgreedDate = record.backstopAgreedDate
         edited.lastLetterAt = record.lastLetterAt
         edited.createdAt = record.createdAt
+        edited.kind = record.kind
         edited.updatedAt = record.updatedAt
         record = edited
         recordEvent(.updated, summary, at: at)
@@ -383,6 +417,12 @@ package enum LetterRefusal: Sendable, Equatable {
     case acknowledgedOutsidePals
     /// The complaint was already acknowledged, on this day.
     case alreadyAcknowledged(on: CivilDate)
+    /// The case is a PALS concern, and a letter with this purpose belongs to a formal complaint.
+    case concern(LetterPurpose)
+    /// The letter resolves a PALS concern, and the case is a formal complaint.
+    case notAConcern
+    /// The letter would share the patient's information, and their consent (in this state) does not allow it.
+    case consentDoesNotAllow(ConsentState)
 }
 
 /// A change of a case its lifecycle refuses, with a code a caller can match and words a person can act on.
@@ -399,6 +439,8 @@ package struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, 
         case alreadyAtStage2
         /// The stage asked for is not one the case can go to.
         case invalidStage
+        /// The case is a complaint already, so it cannot be converted into one.
+        case alreadyAComplaint
     }
 
     /// What kind of refusal it is.
@@ -429,6 +471,12 @@ package struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, 
 
     static func alreadyAtStage2(_ reference: String) -> Self {
         Self(code: .alreadyAtStage2, reference: reference, message: "case \(reference) is at stage 2 already")
+    }
+
+    static func alreadyAComplaint(_ reference: String) -> Self {
+        Self(
+            code: .alreadyAComplaint, reference: reference,
+            message: "case \(reference) is a complaint already: only a PALS concern is converted into one")
     }
 
     static func invalidStage(_ reference: String, _ stage: Int) -> Self {

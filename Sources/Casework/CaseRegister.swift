@@ -217,6 +217,11 @@ package final class CaseRegister: CaseStore {
                         WHERE e.reference = cases.reference AND e.kind IN ('letter-queued', 'letter-printed'))
                     """)
         }
+        migrator.registerMigration("kinds: a case is a complaint or a PALS concern") { db in
+            // Every case logged before kinds existed is a complaint.
+            try db.alter(table: "cases") { t in t.add(column: "kind", .text).notNull().defaults(to: "complaint") }
+        }
+        registerStatementMigration(&migrator)
         return migrator
     }
 
@@ -312,6 +317,8 @@ package final class CaseRegister: CaseStore {
         if let status = filter.status { request = request.filter(Column("status") == status.rawValue) }
         if filter.awaitingAcknowledgement {
             request = request.filter(Column("acknowledgedAt") == nil && Column("acknowledgedOutsidePals") == false)
+            // A PALS concern is never acknowledged under the complaint regulations.
+            request = request.filter(Column("kind") == CaseKind.complaint.rawValue)
         }
         return request.order(Column("receivedAt"), Column("reference"))
     }
@@ -352,11 +359,11 @@ package final class CaseRegister: CaseStore {
 
     // MARK: Plumbing
 
-    private func read<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
         do { return try database.read(body) } catch { throw RegisterError.wrap(error, url) }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
         guard !isReadOnly else { throw RegisterError.readOnly(url) }
         do {
             return try database.writeWithoutTransaction { db in
@@ -527,7 +534,7 @@ extension ErrorCode where Domain == RegisterError {
 // MARK: Rows
 
 /// How a ``Case`` is stored: one row, with the people as JSON text.
-private struct CaseRow: FetchableRecord, PersistableRecord {
+struct CaseRow: FetchableRecord, PersistableRecord {
     static let databaseTableName = "cases"
     var record: Case
 
@@ -545,6 +552,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         }
         let complainant: String = row["complainant"]
         let patient: String? = row["patient"]
+        let kind: CaseKind = try choice("kind")
         guard let caseId = try row.decode(String?.self, forColumn: "caseId"), !caseId.isEmpty else {
             throw RegisterError.invalid(row["reference"], "has no case id in the register")
         }
@@ -560,7 +568,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
             acknowledgedAt: row["acknowledgedAt"],
             attention: (row["attention"] as String?).map(CaseAttention.init(storedText:)), closedAt: row["closedAt"],
             createdAt: row["createdAt"], updatedAt: row["updatedAt"],
-            backstopAgreedDate: date("backstopAgreedDate"), lastLetterAt: row["lastLetterAt"]
+            backstopAgreedDate: date("backstopAgreedDate"), lastLetterAt: row["lastLetterAt"], kind: kind
         )
     }
 
@@ -592,6 +600,7 @@ private struct CaseRow: FetchableRecord, PersistableRecord {
         container["updatedAt"] = record.updatedAt
         container["backstopAgreedDate"] = record.backstopAgreedDate?.iso
         container["lastLetterAt"] = record.lastLetterAt
+        container["kind"] = record.kind.rawValue
     }
 }
 
@@ -602,7 +611,7 @@ private struct ScheduleRow: FetchableRecord, TableRecord {
 
     static let columns = [
         "reference", "caseId", "officer", "status", "receivedAt", "profile", "stage", "escalatedOn", "complexity",
-        "agreedResponseDate", "acknowledgedAt", "attention", "backstopAgreedDate", "lastLetterAt",
+        "agreedResponseDate", "acknowledgedAt", "attention", "backstopAgreedDate", "lastLetterAt", "kind",
     ].map { Column($0) }
 
     /// Reads every column with a throwing decode, so one damaged row is a problem to report, not a crash.
@@ -632,12 +641,22 @@ private struct ScheduleRow: FetchableRecord, TableRecord {
             acknowledgedAt: try row.decode(Date?.self, forColumn: "acknowledgedAt"),
             attention: try row.decode(String?.self, forColumn: "attention").map(CaseAttention.init(storedText:)),
             backstopAgreedDate: try date("backstopAgreedDate"),
-            lastLetterAt: try row.decode(Date?.self, forColumn: "lastLetterAt"))
+            lastLetterAt: try row.decode(Date?.self, forColumn: "lastLetterAt"),
+            kind: try Self.kind(row, reference))
+    }
+
+    /// The case's kind; a value this pals does not know is a problem to report, never taken for a complaint.
+    private static func kind(_ row: Row, _ reference: String) throws -> CaseKind {
+        let raw = try row.decode(String.self, forColumn: "kind")
+        guard let kind = CaseKind(rawValue: raw) else {
+            throw RegisterError.invalid(reference, "unknown kind '\(raw)' in the register")
+        }
+        return kind
     }
 }
 
 /// How a ``CaseEvent`` is stored.
-private struct EventRow: FetchableRecord, PersistableRecord {
+struct EventRow: FetchableRecord, PersistableRecord {
     static let databaseTableName = "case_events"
     var reference: String
     var event: CaseEvent

@@ -22,6 +22,8 @@ package struct CaseSchedule: Sendable, Equatable {
     package var backstopAgreedDate: CivilDate? = nil
     /// When the complainant was last written to (see ``Case/lastLetterAt``).
     package var lastLetterAt: Date? = nil
+    /// Whether the case is a complaint or a PALS concern (a concern has its own target).
+    package var kind: CaseKind = .complaint
 
     /// The civil date of receipt in Europe/London.
     package var receivedDate: CivilDate { CivilDate(receivedAt) }
@@ -38,6 +40,6 @@ extension Case {
             profile: profile,
             stage: stage, escalatedOn: escalatedOn, complexity: complexity, agreedResponseDate: agreedResponseDate,
             acknowledgedAt: acknowledgedAt, attention: attention, backstopAgreedDate: backstopAgreedDate,
-            lastLetterAt: lastLetterAt)
+            lastLetterAt: lastLetterAt, kind: kind)
     }
 }

@@ -68,6 +68,7 @@ extension CaseFilter {
         if let officer, schedule.officer != officer { return false }
         if let status, schedule.status != status { return false }
         if awaitingAcknowledgement, schedule.acknowledgedAt != nil { return false }
+        if awaitingAcknowledgement, schedule.kind != .complaint { return false }
         return true
     }
 }

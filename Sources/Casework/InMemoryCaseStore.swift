@@ -13,6 +13,8 @@ package final class InMemoryCaseStore: CaseStore {
     }
 
     private let state = Mutex(State())
+    /// The statement requests of each case (see ``StatementStore``); locked only inside `state`'s lock.
+    let statementRequests = Mutex<[String: [StatementRequest]]>([:])
 
     /// An empty store.
     package init() {}

@@ -15,4 +15,12 @@ package enum LetterPurpose: Sendable, Hashable, CaseIterable {
     case staff
     /// A kind the workspace added itself: pals knows nothing of what it says.
     case other
+    /// Resolves a PALS concern informally (the concern-resolution letter).
+    case concernResolution
+    /// Confirms the complainant withdrew and the case is closed without a response (the withdrawn letter).
+    case withdrawalConfirmation
+    /// Tells the complainant their complaint was passed, with their agreement, to another body (redirected).
+    case redirection
+    /// Replies to an MP writing on a constituent's behalf (the MP letter); it goes to the MP.
+    case representativeReply
 }

@@ -1,6 +1,6 @@
 package import Casework
 package import Foundation
-import Primitives
+package import Primitives
 import WorkingDays
 
 /// How cases are shown to an officer: as text for the terminal, or as JSON for scripts.
@@ -29,7 +29,8 @@ package enum CaseReports {
     /// Every value is shown with its control characters escaped, so a field can neither forge a line nor drive
     /// the terminal.
     package static func text(
-        _ record: Case, history: [CaseEvent], deadlines: Result<CaseDeadlines, any Error>? = nil
+        _ record: Case, history: [CaseEvent], deadlines: Result<CaseDeadlines, any Error>? = nil,
+        concernTarget: CivilDate? = nil, statements: [StatementRequest] = []
     ) -> String {
         let person = record.complainant
         var lines: [String] = []
@@ -39,6 +40,7 @@ package enum CaseReports {
         }
         add("Reference", record.reference)
         add("Status", record.status.rawValue)
+        add("Kind", record.kind == .concern ? "PALS concern" : nil)
         add("Needs attention", record.attention?.text)
         add("Received", "\(record.receivedDate.iso) (\(record.channel.rawValue))")
         add("Profile", record.profile.rawValue + (record.stage.map { ", stage \($0)" } ?? ""))
@@ -61,6 +63,11 @@ package enum CaseReports {
         add("Closed", record.closedAt.map { CivilDate($0).iso })
         add("Summary", record.summary)
         switch deadlines {
+        case .success where record.kind == .concern:
+            // A concern has its own target; the complaint deadlines apply only once it is converted.
+            lines.append("")
+            lines.append("Deadlines")
+            add("  Resolve by", concernTarget.map { "\($0.iso) (PALS concern target)" })
         case .success(let due):
             lines.append("")
             lines.append("Deadlines")
@@ -80,6 +87,14 @@ package enum CaseReports {
             add("Deadlines", "cannot be computed: \((error as? any LocalizedError)?.errorDescription ?? "\(error)")")
         case nil:
             break
+        }
+        if !statements.isEmpty {
+            lines.append("")
+            lines.append("Statement requests")
+            for request in statements {
+                let state = request.receivedAt.map { "received \(CivilDate($0).iso)" } ?? "awaited"
+                add("  \(request.id)", "\(request.department), due \(request.due.iso), \(state)")
+            }
         }
         if !history.isEmpty {
             lines.append("")

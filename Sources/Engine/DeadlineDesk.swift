@@ -15,6 +15,8 @@ package struct DeadlineDesk: Sendable {
     package let successions: [ProfileSuccession]
     /// Each profile's calculators, one per rule set, oldest first.
     private let series: [ProfileID: [(from: CivilDate?, calculator: DeadlineCalculator)]]
+    /// Working days after receipt to resolve a PALS concern (`concerns.targetWorkingDays`).
+    package let concernTargetWorkingDays: Int
 
     /// The file in a workspace that holds an imported GOV.UK feed (`pals holidays import`).
     package static let importedHolidaysFileName = "bank-holidays.json"
@@ -24,6 +26,7 @@ package struct DeadlineDesk: Sendable {
         self.holidayData = holidayData
         let configuration = configuration ?? WorkspaceConfiguration()
         amberWorkingDays = configuration.deadlines.amberWorkingDays
+        concernTargetWorkingDays = configuration.concerns.targetWorkingDays
         let closures = Set(configuration.closures)
         var calendars: [Division: WorkingDayCalendar] = [:]
         var series: [ProfileID: [(from: CivilDate?, calculator: DeadlineCalculator)]] = [:]
@@ -176,7 +179,9 @@ package struct DeadlineDesk: Sendable {
         let calculator = calculator(for: record)
         let kind: DueItem.Kind
         let due: CivilDate
-        if calculator.profile.hasStages, deadlines.stage == .one {
+        if record.kind == .concern {
+            (kind, due) = (.concern, concernTarget(received: record.receivedDate, profile: record.profile))
+        } else if calculator.profile.hasStages, deadlines.stage == .one {
             (kind, due) = (.decision, deadlines.respondBy)
         } else if record.acknowledgedAt == nil {
             (kind, due) = (.acknowledgement, deadlines.acknowledgeBy)
@@ -275,6 +280,8 @@ package struct DueItem: Sendable, Codable, Equatable {
     /// Which deadline.
     package enum Kind: String, Sendable, Codable {
         case acknowledgement, response
+        /// The target for resolving a PALS concern informally.
+        case concern
         /// A stage 1 decision of the model complaints procedure (Scotland, NI MCHP).
         case decision
     }
@@ -308,5 +315,6 @@ extension DeadlineProfile {
         if let days = overrides.stage1WorkingDays { stage1ResolveWorkingDays = days }
         if let days = overrides.stage1ExtendedWorkingDays { stage1ExtendedWorkingDays = days }
         if let months = overrides.backstopMonths { backstopMonths = months }
+        if let months = overrides.outOfTimeMonths { outOfTimeMonths = months }
     }
 }

@@ -67,6 +67,8 @@ extension Daemon {
                 logger.error("reminder not queued; tried again at the next pass", metadata: metadata)
             }
         }
+        let chased = StatementDesk(postroom: postroom).chase(today: today, logger: logger)
+        (queued, failures) = (queued + chased.queued, failures + chased.failures)
         if failures == 0 { remindersDone.withLock { $0 = today } }
         // The problems found above reach their officers now (within each officer's alert window), not at the next
         // sender pass: the watcher runs once a day.

@@ -150,7 +150,7 @@ Os hoffech drafod yr ymateb hwn, neu gyfarfod â ni i'w drafod, cysylltwch â {{
 {{> ombudsman}}
 @closing Yn gywir,
 
-{{> signature}}
+{{> final-signature}}
 
 """#
         ),
@@ -213,6 +213,43 @@ As your complaint is about the care of {{patient.fullName}}, we need their writt
 {{> advocacy}}
 Raising a concern will not affect the care you or your family receive.
 
+@closing Yours sincerely,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "en/concern-resolution.mustache",
+            text: #"""
+---
+subject: Your concern {{case.reference}}
+description: Confirms how a PALS concern was resolved informally, and that a formal complaint can still be made.
+inputs: outcome
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# Your concern
+
+Thank you for contacting us on {{case.received}} about your concern. I am writing to confirm what we have done about it.
+
+# What we have done
+
+{{inputs.outcome}}
+
+# If you are not satisfied
+
+We hope this has resolved your concern. If it has not, or if you would like it to be looked into as a formal complaint, please tell us. We will then investigate it under the complaints procedure and send you a full written response. A complaint should normally be made within {{timeLimit.months}} months of the events concerned, or of becoming aware of them.
+
+Raising a concern or making a complaint will not affect the care you or your family receive.
+
+{{> contact}}
 @closing Yours sincerely,
 
 {{> signature}}
@@ -326,11 +363,42 @@ We will send you our full response as soon as we can, and we expect it to be by 
 """#
         ),
         File(
+            path: "en/mp-letter.mustache",
+            text: #"""
+---
+subject: Your constituent's complaint {{case.reference}}
+description: A reply to an MP writing on a constituent's behalf, addressed to the MP, with the constituent's consent.
+inputs: mpName, mpLetterDate, consentOn, reply
+optional-inputs: mpEmail, mpAddress
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# Your constituent's complaint
+
+Thank you for your letter of {{inputs.mpLetterDate}} on behalf of your constituent, {{complainant.fullName}}, about their complaint to us, which we received on {{case.received}}. Your constituent gave their consent on {{inputs.consentOn}} for us to reply to you about it.
+
+{{inputs.reply}}
+
+If you or your constituent have any questions, please contact {{officer.name}} by telephone on {{officer.phone}} or by email at {{officer.email}}, quoting our reference {{case.reference}}.
+
+@closing Yours sincerely,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
             path: "en/out-of-time.mustache",
             text: #"""
 ---
 subject: Your complaint {{case.reference}}
-description: Our decision on a complaint made more than 12 months after the events or after becoming aware of them.
+description: Our decision on a complaint made after the time limit of its jurisdiction (12 months after the events or after becoming aware of them; 6 months in Scotland).
 inputs: decision, reason
 automatic: false
 ---
@@ -343,7 +411,7 @@ automatic: false
 
 # The time limit for complaints
 
-Thank you for your complaint, which we received on {{case.received}}. A complaint should normally be made within 12 months of the events concerned, or of becoming aware of them. We can still look into a later complaint if there is a good reason why it was not made sooner and if it is still possible to investigate it effectively and fairly.
+Thank you for your complaint, which we received on {{case.received}}. A complaint should normally be made within {{timeLimit.months}} months of the events concerned, or of becoming aware of them. We can still look into a later complaint if there is a good reason why it was not made sooner and if it is still possible to investigate it effectively and fairly.
 
 # Our decision
 
@@ -353,6 +421,39 @@ Thank you for your complaint, which we received on {{case.received}}. A complain
 
 {{> contact}}
 {{> ombudsman}}
+@closing Yours sincerely,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "en/redirected.mustache",
+            text: #"""
+---
+subject: Your complaint {{case.reference}}
+description: Tells the complainant that, with their agreement, their complaint was passed to another body to look into and answer.
+inputs: body, agreedOn, bodyContact
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# Your complaint has been passed on
+
+Thank you for your complaint, which we received on {{case.received}}. Having looked at it, we found that {{inputs.body}} is the right organisation to look into it and respond to you.
+
+As you agreed on {{inputs.agreedOn}}, we have passed your complaint to {{inputs.body}}. They will contact you about it and send you their response directly.
+
+If you would like to contact them yourself, you can reach them at: {{inputs.bodyContact}}
+
+If you have any questions about this, please get in touch with us.
+
+{{> contact}}
 @closing Yours sincerely,
 
 {{> signature}}
@@ -437,7 +538,7 @@ If you would like to talk about this response, or meet us to discuss it, please 
 {{> ombudsman}}
 @closing Yours sincerely,
 
-{{> signature}}
+{{> final-signature}}
 
 """#
         ),
@@ -514,6 +615,40 @@ I am writing to let you know how we are getting on with your complaint, which we
 # When you will hear from us
 
 We still expect to send you our {{#deadlines.atStage1}}decision{{/deadlines.atStage1}}{{^deadlines.atStage1}}full response{{/deadlines.atStage1}} by {{deadlines.respondBy}}. If that changes, we will write to you to explain why.
+
+{{> contact}}
+@closing Yours sincerely,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "en/withdrawn.mustache",
+            text: #"""
+---
+subject: Your complaint {{case.reference}}
+description: Confirms that the complainant withdrew their complaint, that it is closed without a response, and that they can come back to us.
+inputs:
+optional-inputs: withdrawnOn
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# Your complaint
+
+Thank you for letting us know{{#inputs.withdrawnOn}} on {{.}}{{/inputs.withdrawnOn}} that you would like to withdraw your complaint, which we received on {{case.received}}. As you asked, we have closed it without sending you a response.
+
+# If you change your mind
+
+You are welcome to come back to us if you would like us to look into your concerns again, or if anything else worries you. A complaint should normally be made within {{timeLimit.months}} months of the events concerned, or of becoming aware of them, so please do not leave it too long.
+
+Withdrawing your complaint will not affect the care you or your family receive.
 
 {{> contact}}
 @closing Yours sincerely,
@@ -670,7 +805,7 @@ Email: {{organisation.email}}
         File(
             path: "partials/en/ombudsman-nipso.mustache",
             text: #"""
-If you remain dissatisfied, you have the right to ask {{ombudsman.name}} ({{ombudsman.shortName}}) to investigate your complaint. The Ombudsman is independent and its service is free. You should normally contact the Ombudsman within six months of receiving this final response.
+If you remain dissatisfied, you have the right to ask {{ombudsman.theName}} ({{ombudsman.shortName}}) to investigate your complaint. The Ombudsman is independent and its service is free. You should normally contact the Ombudsman within six months of receiving this final response.
 
 
 """#
@@ -678,7 +813,7 @@ If you remain dissatisfied, you have the right to ask {{ombudsman.name}} ({{ombu
         File(
             path: "partials/en/ombudsman-phso.mustache",
             text: #"""
-If you are not satisfied with our response, you have the right to ask {{ombudsman.name}} ({{ombudsman.shortName}}) to look at your complaint. The Ombudsman makes final decisions on complaints that have not been resolved by the NHS in England. It is independent of the NHS and the government, and its service is free. You should normally contact the Ombudsman within 12 months of becoming aware of the problem you are complaining about.
+If you are not satisfied with our response, you have the right to ask {{ombudsman.theName}} ({{ombudsman.shortName}}) to look at your complaint. The Ombudsman makes final decisions on complaints that have not been resolved by the NHS in England. It is independent of the NHS and the government, and its service is free. You should normally contact the Ombudsman within 12 months of becoming aware of the problem you are complaining about.
 
 
 """#
@@ -686,7 +821,7 @@ If you are not satisfied with our response, you have the right to ask {{ombudsma
         File(
             path: "partials/en/ombudsman-psow.mustache",
             text: #"""
-If you are not satisfied with our response, you have the right to ask {{ombudsman.name}} ({{ombudsman.shortName}}) to consider your complaint. The Ombudsman is independent of the NHS in Wales and of the Welsh Government, and its service is free. You should normally contact the Ombudsman within 12 months of first becoming aware of the matter you are complaining about.
+If you are not satisfied with our response, you have the right to ask {{ombudsman.theName}} ({{ombudsman.shortName}}) to consider your complaint. The Ombudsman is independent of the NHS in Wales and of the Welsh Government, and its service is free. You should normally contact the Ombudsman within 12 months of first becoming aware of the matter you are complaining about.
 
 
 """#
@@ -694,7 +829,7 @@ If you are not satisfied with our response, you have the right to ask {{ombudsma
         File(
             path: "partials/en/ombudsman-spso.mustache",
             text: #"""
-This is our final response to your complaint. If you remain dissatisfied, you have the right to ask {{ombudsman.name}} ({{ombudsman.shortName}}) to look at it. The SPSO is the final stage for complaints about public services in Scotland, including the NHS. It is independent and its service is free. You should normally contact the SPSO within 12 months of becoming aware of the matter you want to complain about.
+This is our final response to your complaint. If you remain dissatisfied, you have the right to ask {{ombudsman.theName}} ({{ombudsman.shortName}}) to look at it. The SPSO is the final stage for complaints about public services in Scotland, including the NHS. It is independent and its service is free. You should normally contact the SPSO within 12 months of becoming aware of the matter you want to complain about.
 
 
 """#
@@ -717,10 +852,10 @@ This is our final response to your complaint. If you remain dissatisfied, you ha
 {{> ombudsman-nipso}}
 {{/jurisdiction.northernIreland}}
 {{^jurisdiction.england}}{{^jurisdiction.wales}}{{^jurisdiction.scotland}}{{^jurisdiction.northernIreland}}
-If you are not satisfied with our response, you can ask {{ombudsman.name}} ({{ombudsman.shortName}}) to look at your complaint. The Ombudsman is independent and the service is free.
+If you are not satisfied with our response, you can ask {{ombudsman.theName}} ({{ombudsman.shortName}}) to look at your complaint. The Ombudsman is independent and the service is free.
 
 {{/jurisdiction.northernIreland}}{{/jurisdiction.scotland}}{{/jurisdiction.wales}}{{/jurisdiction.england}}
-You can contact {{ombudsman.shortName}} by telephone on {{ombudsman.phone}}, online at {{ombudsman.web}}, or by post at:
+You can contact the Ombudsman by telephone on {{ombudsman.phone}}, online at {{ombudsman.web}}, or by post at:
 
 @lines
 {{#ombudsman.addressLines}}
@@ -731,11 +866,23 @@ You can contact {{ombudsman.shortName}} by telephone on {{ombudsman.phone}}, onl
 """#
         ),
         File(
-            path: "partials/signature.mustache",
+            path: "partials/final-signature.mustache",
             text: #"""
+{{! The final response is signed by the responsible person (the signatory); every other letter by the signature partial. }}
 @signature
 {{signatory.name}}
 {{signatory.role}}
+{{organisation.name}}
+
+
+"""#
+        ),
+        File(
+            path: "partials/signature.mustache",
+            text: #"""
+@signature
+{{signer.name}}
+{{signer.role}}
 {{organisation.name}}
 
 

@@ -58,15 +58,22 @@ package struct LetterDesk: Sendable {
         let context = try context(for: record, kind: kind, language: used, inputs: inputs)
         let merged = try library.merge(kind: kind, language: language, context: context)
         let largePrint = record.complainant.accessibleInformation.contains(.largePrint)
-        let delivery: PreparedLetter.Delivery
+        var delivery: PreparedLetter.Delivery
         if record.complainant.preferredContact == .email, let email = record.complainant.email {
             delivery = .email(email)
         } else {
             delivery = .post
         }
+        var recipientName = record.complainant.fullName
+        if kind == .mpLetter {
+            // The reply goes to the MP, never to the constituent: by email when the MP gave an address.
+            let mp = try MPRecipient(inputs: inputs)
+            (delivery, recipientName) = (mp.email.map { PreparedLetter.Delivery.email($0) } ?? .post, mp.name)
+        }
         return PreparedLetter(
-            reference: record.reference, kind: kind, merged: merged, delivery: delivery, largePrint: largePrint,
-            recipientName: record.complainant.fullName, holding: holding, letterDay: clock.today())
+            reference: record.reference, kind: kind, merged: merged, delivery: delivery,
+            largePrint: largePrint && kind != .mpLetter, recipientName: recipientName, holding: holding,
+            letterDay: clock.today())
     }
 
     /// The extension a holding letter makes: its `newDate` input must be a date later than the current response date.
@@ -165,6 +172,7 @@ package struct LetterDesk: Sendable {
             }
         }
         context["inputs"] = .object(officerInputs)
+        addKindFields(to: &context, record: record, kind: kind, inputs: inputs, format: format)
         return context
     }
 
@@ -188,6 +196,7 @@ package struct LetterDesk: Sendable {
         if let officer {
             context["officer"] = object(["name": officer.name, "email": officer.email, "phone": officer.phone ?? ""])
         }
+        context["signer"] = signer(configuration, officer: officer)
         let advocacy = configuration.advocacy
         context["advocacy"] = object([
             "name": welsh ? advocacy.nameCy ?? advocacy.name : advocacy.name, "phone": advocacy.phone,
@@ -197,6 +206,7 @@ package struct LetterDesk: Sendable {
         context["ombudsman"] = object([
             "name": welsh ? ombudsman.nameCy ?? ombudsman.name : ombudsman.name,
             "shortName": welsh ? ombudsman.shortNameCy ?? ombudsman.shortName : ombudsman.shortName,
+            "theName": welsh ? ombudsman.nameCy ?? ombudsman.name : Self.withArticle(ombudsman.name),
             "phone": ombudsman.phone, "web": ombudsman.web, "addressLines": ombudsman.addressLines,
         ])
         return context
@@ -204,13 +214,13 @@ package struct LetterDesk: Sendable {
 
     /// The top-level names ``configurationContext(_:officer:profile:language:)`` fills.
     package static let configurationRoots: Set<String> = [
-        "organisation", "manager", "signatory", "officer", "advocacy", "ombudsman",
+        "organisation", "manager", "signatory", "officer", "advocacy", "ombudsman", "signer",
     ]
 
     /// An object whose empty texts and lists are left out, so the strict merge names them if a template needs them.
     private func object(_ fields: [String: any Sendable]) -> MergeValue { Self.object(fields) }
 
-    private static func object(_ fields: [String: any Sendable]) -> MergeValue {
+    static func object(_ fields: [String: any Sendable]) -> MergeValue {
         var result: [String: MergeValue] = [:]
         for (key, value) in fields {
             if let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty {

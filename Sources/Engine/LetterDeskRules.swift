@@ -30,7 +30,10 @@ extension LetterDesk {
             case .finalResponse: why = "its final response has already been sent, and a case has one"
             case .progress: why = "a \(kind.rawValue) letter says the response is still to come, but it has been sent"
             case .acknowledgement: why = "an acknowledgement belongs at the start, and the final response has been sent"
-            case .consentRequest, .timeLimitDecision, .staff, .other:
+            case .concernResolution: why = "the concern has been resolved already, and a concern is resolved once"
+            case .withdrawalConfirmation:
+                why = "a \(kind.rawValue) letter confirms a complaint closed without a response, but it has had one"
+            case .consentRequest, .timeLimitDecision, .staff, .other, .redirection, .representativeReply:
                 why = "a \(kind.rawValue) letter belongs before the response, and the final response has been sent"
             }
             message =
@@ -44,6 +47,19 @@ extension LetterDesk {
             message =
                 "case \(reference) was already acknowledged on \(day.iso), so a second acknowledgement is not "
                 + "sent; the sent-items archive holds the one that was"
+        case .concern:
+            message =
+                "case \(reference) is a PALS concern, resolved informally: a \(kind.rawValue) letter belongs to a "
+                + "formal complaint. If the concern cannot be resolved informally, convert it into a complaint "
+                + "first (it keeps its receipt date)"
+        case .notAConcern:
+            message =
+                "case \(reference) is a formal complaint: the \(kind.rawValue) letter resolves a PALS concern. "
+                + "A complaint gets its final response (the resolution letter)"
+        case .consentDoesNotAllow(let consent):
+            message =
+                "case \(reference): a \(kind.rawValue) letter would share the patient's information, and their "
+                + "consent is \(consent.rawValue). Record the patient's consent before writing it"
         }
         return .notAllowed(refusal, reference: reference, message)
     }

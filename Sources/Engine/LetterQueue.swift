@@ -99,7 +99,8 @@ package struct LetterQueue: Sendable {
     }
 
     /// Queues a letter an officer writes (`pals letter`): a holding letter moves the agreed response date, a
-    /// resolution marks the case responded. Running the same command twice on one day queues it once.
+    /// resolution (or a concern resolution) marks the case responded, a withdrawn letter marks an open case
+    /// withdrawn. Running the same command twice on one day queues it once.
     @discardableResult
     package func sendLetter(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> Queued {
         let record = try register.get(reference)
@@ -125,8 +126,10 @@ package struct LetterQueue: Sendable {
                     notice: kind == .lateResponse ? "a late-response letter" : "a holding letter")
             } else if kind == .acknowledgement {
                 try lifecycle.acknowledge(.byOfficerLetter, at: now)
-            } else if kind == .resolution {
+            } else if kind == .resolution || kind == .concernResolution {
                 try lifecycle.respond(at: now)
+            } else if kind == .withdrawn, lifecycle.allows(.withdraw) {
+                try lifecycle.withdraw(at: now)
             }
         }
         return result

@@ -31,6 +31,14 @@ package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cus
     package static let lateResponse: LetterKind = "late-response"
     /// The decision at stage 1 of a two-stage procedure (Scotland, NI model procedure), offering stage 2.
     package static let stage1Response: LetterKind = "stage1-response"
+    /// The short letter that resolves a PALS concern informally.
+    package static let concernResolution: LetterKind = "concern-resolution"
+    /// Confirms the complainant withdrew their complaint, closed without a response, and that they can come back.
+    package static let withdrawn: LetterKind = "withdrawn"
+    /// Tells the complainant their complaint was passed, with their agreement, to another body.
+    package static let redirected: LetterKind = "redirected"
+    /// A reply to an MP writing on a constituent's behalf, addressed to the MP.
+    package static let mpLetter: LetterKind = "mp-letter"
 
     /// The raw name.
     package var description: String { rawValue }
@@ -50,6 +58,10 @@ package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cus
         case .outOfTime: .timeLimitDecision
         case .resolution: .finalResponse
         case .reminderDigest: .staff
+        case .concernResolution: .concernResolution
+        case .withdrawn: .withdrawalConfirmation
+        case .redirected: .redirection
+        case .mpLetter: .representativeReply
         default: .other
         }
     }

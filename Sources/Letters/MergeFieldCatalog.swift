@@ -153,6 +153,20 @@ package struct MergeFieldCatalog: Sendable {
         .init(
             path: "inputs.*", type: .text, isPersonal: true,
             summary: "An officer input declared in the template's front matter"),
+        .init(
+            path: "signer.name", type: .text, isPersonal: false,
+            summary: "Who signs: the officer (or manager); the signatory on the final response"),
+        .init(path: "signer.role", type: .text, isPersonal: false, summary: "The signer's role"),
+        .init(
+            path: "ombudsman.theName", type: .text, isPersonal: false,
+            summary: "The ombudsman's name with \"the\" (English), e.g. the Parliamentary and Health Service Ombudsman"),
+        .init(
+            path: "timeLimit.months", type: .text, isPersonal: false,
+            summary: "Months within which a complaint is normally made (12; 6 in Scotland)"),
+        .init(path: "case.isConcern", type: .flag, isPersonal: false, summary: "The case is a PALS concern"),
+        .init(
+            path: "case.concernTarget", type: .text, isPersonal: false,
+            summary: "The day a PALS concern should be resolved by, formatted (concerns only)"),
         .init(path: "digest.officerName", type: .text, isPersonal: false, summary: "The officer the digest is for"),
         .init(path: "digest.date", type: .text, isPersonal: false, summary: "The digest's date, formatted"),
         .init(path: "digest.items", type: .objectList, isPersonal: false, summary: "Deadlines to watch"),

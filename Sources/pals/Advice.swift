@@ -57,6 +57,12 @@ enum Advice {
             return "`pals case show \(reference)` shows its history."
         case .alreadyAcknowledged:
             return "`pals archive list --case \(reference)` shows the one that was sent."
+        case .concern:
+            return "To make it a complaint: `pals case convert \(reference) --to complaint`."
+        case .notAConcern:
+            return "`pals letter resolution \(reference)` writes a complaint's final response."
+        case .consentDoesNotAllow:
+            return "Once the patient consents: `pals case update \(reference) --consent received`."
         }
     }
 

@@ -10,7 +10,7 @@ struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Log, show, list, update and close complaints.",
-        subcommands: [New.self, Show.self, List.self, Update.self, Close.self]
+        subcommands: [New.self, Show.self, List.self, Update.self, Close.self, Convert.self]
     )
 
     struct New: AsyncParsableCommand {
@@ -56,10 +56,16 @@ struct CaseCommand: AsyncParsableCommand {
             if json {
                 try printJSON(CaseReports.Detail(case: found, history: history))
             } else {
-                let deadlines: Result<CaseDeadlines, any Error> = Result {
-                    try DeadlineDesk(workspace: book.workspace).deadlines(for: found)
+                let desk = Result { try DeadlineDesk(workspace: book.workspace) }
+                let deadlines: Result<CaseDeadlines, any Error> = desk.flatMap { desk in
+                    Result { try desk.deadlines(for: found) }
                 }
-                print(CaseReports.text(found, history: history, deadlines: deadlines))
+                let target = try? desk.get().concernTarget(received: found.receivedDate, profile: found.profile)
+                let statements = (try? (book.register as? any StatementStore)?.statementRequests(for: reference)) ?? []
+                print(
+                    CaseReports.text(
+                        found, history: history, deadlines: deadlines,
+                        concernTarget: found.kind == .concern ? target : nil, statements: statements))
             }
         }
     }

@@ -26,6 +26,7 @@ let allowedFrom: [CaseLifecycle.Transition: Set<CaseStatus>] = [
     .awaitConsent: [.open],
     .stopAwaitingConsent: [.awaitingConsent],
     .agree: [.open, .awaitingConsent],
+    .convertToComplaint: [.open, .awaitingConsent],
 ]
 
 @Suite("The case lifecycle")
@@ -51,6 +52,7 @@ struct CaseLifecycleTests {
                     profile: .england, stage: nil, received: CivilDate(at), acknowledgeBy: CivilDate(at),
                     respondBy: CivilDate(at), backstop: nil, division: .englandAndWales, calendarVersion: "test")
                 try lifecycle.agree(deadlines, previous: deadlines, at: at)
+            case .convertToComplaint: try lifecycle.convertToComplaint(at: at)
             }
             return .success(lifecycle)
         } catch {
@@ -62,7 +64,9 @@ struct CaseLifecycleTests {
         "each transition is allowed exactly from the statuses its rule names, and refused from the others",
         arguments: CaseStatus.allCases, CaseLifecycle.Transition.allCases)
     func transitionRules(status: CaseStatus, transition: CaseLifecycle.Transition) throws {
-        let record = try lifecycleCase(status)
+        var record = try lifecycleCase(status)
+        // Only a PALS concern is converted into a complaint.
+        if transition == .convertToComplaint { record.kind = .concern }
         let allowed = allowedFrom[transition]!.contains(status)
         #expect(CaseLifecycle(record).allows(transition) == allowed)
         switch run(transition, on: record) {
@@ -201,13 +205,20 @@ struct CaseLifecycleTests {
 
     // MARK: Letters
 
-    /// The letters each status allows (for a case not yet acknowledged).
+    /// The letters each status allows (for a complaint not yet acknowledged, by the patient: see CaseKindRuleTests
+    /// for concerns and consent).
     static let lettersAllowed: [CaseStatus: Set<LetterPurpose>] = [
-        .open: [.acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other],
-        .awaitingConsent: [.acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other],
-        .responded: [.other],
+        .open: [
+            .acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other,
+            .withdrawalConfirmation, .redirection, .representativeReply,
+        ],
+        .awaitingConsent: [
+            .acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other,
+            .withdrawalConfirmation, .redirection, .representativeReply,
+        ],
+        .responded: [.other, .representativeReply],
         .closed: [],
-        .withdrawn: [],
+        .withdrawn: [.withdrawalConfirmation],
     ]
 
     @Test("the letters each state allows", arguments: CaseStatus.allCases, LetterPurpose.allCases)
@@ -215,8 +226,12 @@ struct CaseLifecycleTests {
         let refusal = CaseLifecycle(try lifecycleCase(status)).refusal(of: purpose)
         #expect((refusal == nil) == Self.lettersAllowed[status]!.contains(purpose), "\(String(describing: refusal))")
         if purpose == .staff { #expect(refusal == .staffLetter) }
+        // A complaint is refused the concern resolution whatever its status (see CaseKindRuleTests).
+        if purpose == .concernResolution, status != .closed, status != .withdrawn { #expect(refusal == .notAConcern) }
         if status == .closed, purpose != .staff { #expect(refusal == .closed) }
-        if status == .responded, purpose != .staff, purpose != .other { #expect(refusal == .responded(purpose)) }
+        if status == .responded, ![.staff, .other, .concernResolution, .representativeReply].contains(purpose) {
+            #expect(refusal == .responded(purpose))
+        }
     }
 
     @Test("an acknowledged case takes no second acknowledgement, and says when it had one")

@@ -126,8 +126,8 @@ struct ConfigurationTests {
         #expect(finding.message.contains("officer.phone (partials/en/contact.mustache line 1)"))
         #expect(
             finding.message.contains(
-                "acknowledgement, consent-request, holding, late-response, out-of-time, resolution, stage1-response, "
-                    + "update letter of sam's cases"))
+                "acknowledgement, concern-resolution, consent-request, holding, late-response, mp-letter, "
+                    + "out-of-time, redirected, resolution, stage1-response, update, withdrawn letter of sam's cases"))
     }
 
     @Test("a setting every letter prints, left out, is an error")

@@ -218,8 +218,8 @@ struct LetterDeskTests {
         #expect(kind.code == .unknownKind)
         #expect(
             kind.note
-                == "The letters are: acknowledgement, consent-request, holding, late-response, out-of-time, "
-                + "resolution, stage1-response, update.")
+                == "The letters are: acknowledgement, concern-resolution, consent-request, holding, late-response, "
+                + "mp-letter, out-of-time, redirected, resolution, stage1-response, update, withdrawn.")
         let nobody = await failure(RegisterError.self) {
             _ = try LetterDesk(casebook: ws.casebook()).prepare(
                 .acknowledgement, reference: "PALS-2026-0404", inputs: [:])

@@ -157,10 +157,10 @@ struct WorkspaceTests {
         let library = try await offPool { try DefaultTemplates.library() }
         #expect(
             library.kinds.map(\.rawValue) == [
-                "acknowledgement", "consent-request", "holding", "late-response", "out-of-time", "reminder-digest",
-                "resolution", "stage1-response", "update",
+                "acknowledgement", "concern-resolution", "consent-request", "holding", "late-response", "mp-letter",
+                "out-of-time", "redirected", "reminder-digest", "resolution", "stage1-response", "update", "withdrawn",
             ])
-        #expect(library.caseLetterKinds.count == 8)
+        #expect(library.caseLetterKinds.count == 12)
         #expect(library.languages(for: .holding) == [.english, .welsh])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
     }

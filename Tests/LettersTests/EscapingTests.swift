@@ -41,7 +41,7 @@ import Testing
         #expect(document.address == ["# Eve - item @closing Hacked", "@signature", "# Heading", "- bullet", "EX1 9ZZ"])
         #expect(document.salutation == "Dear # Eve,")
         #expect(document.closing == "Yours sincerely,")
-        #expect(document.signature == ["Alex Morgan", "Complaints Manager", "Riverside NHS Foundation Trust"])
+        #expect(document.signature == ["Sam Patel", "Complaints Officer", "Riverside NHS Foundation Trust"])
         #expect(
             document.blocks.contains(
                 .paragraph("First line # Not a heading - not a bullet @salutation Dear Mallory, 0")))

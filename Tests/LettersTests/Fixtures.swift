@@ -94,6 +94,12 @@ enum Fixtures {
             c["ombudsman.name"] = "the Northern Ireland Public Services Ombudsman"
             c["ombudsman.shortName"] = "NIPSO"
         }
+        c["ombudsman.theName"] = c["ombudsman.name"]
+        // The officer signs every letter but the final response (which the signatory signs: the Engine decides).
+        c["signer.name"] = "Sam Patel"
+        c["signer.role"] = welsh ? "Swyddog Cwynion" : "Complaints Officer"
+        c["timeLimit.months"] = jurisdiction == .scotland ? "6" : "12"
+        c["case.isConcern"] = false
         c["ombudsman.web"] = .string("https://ombudsman.example/\(jurisdiction.rawValue.lowercased())")
         c["ombudsman.addressLines"] = ["Ombudsman House", "2 Example Square", "Exampleton", "EX2 1AA"]
         return c
@@ -159,6 +165,31 @@ enum Fixtures {
                     "daysRemaining": "28", "state": "GREEN",
                 ],
             ]
+        case .concernResolution:
+            c["inputs.outcome"] = .string(
+                "I spoke to the clinic manager, who has booked your appointment for 2 December 2026 at 10:00 and "
+                    + "will send you a letter confirming it.")
+        case .withdrawn:
+            c["inputs.withdrawnOn"] = .string(
+                LetterDateFormatter.string(year: 2026, month: 11, day: 24, language: language))
+        case .redirected:
+            c["inputs.body"] = "Exampleton Community Health Services"
+            c["inputs.agreedOn"] = .string(
+                LetterDateFormatter.string(year: 2026, month: 11, day: 24, language: language))
+            c["inputs.bodyContact"] = "0300 000 0300, or complaints@community.example"
+        case .mpLetter:
+            c["recipient.salutation"] = "Jane Smith MP"
+            c["recipient.fullName"] = "Jane Smith MP"
+            c["recipient.addressLines"] = ["House of Commons", "London"]
+            c["recipient.postcode"] = "SW1A 0AA"
+            c["inputs.mpName"] = "Jane Smith MP"
+            c["inputs.mpLetterDate"] = .string(
+                LetterDateFormatter.string(year: 2026, month: 11, day: 20, language: language))
+            c["inputs.consentOn"] = .string(
+                LetterDateFormatter.string(year: 2026, month: 11, day: 22, language: language))
+            c["inputs.reply"] = .string(
+                "We have looked into your constituent's complaint. Their clinic appointment was cancelled without "
+                    + "enough notice, and we have apologised to them and booked a new appointment.")
         default: break
         }
         return c

@@ -147,8 +147,9 @@ import Testing
             #expect(error.code == .unknownKind)
             #expect(
                 error.errorDescription
-                    == "There is no template for the holdin letter. The letters are: acknowledgement, consent-request, holding, "
-                    + "late-response, out-of-time, resolution, stage1-response, update."
+                    == "There is no template for the holdin letter. The letters are: acknowledgement, concern-resolution, "
+                    + "consent-request, holding, late-response, mp-letter, out-of-time, redirected, resolution, "
+                    + "stage1-response, update, withdrawn."
             )
         }
     }
@@ -164,7 +165,7 @@ import Testing
         #expect(!acknowledgement.contains { $0.path == "advocacy.email" }, "printed only inside {{#advocacy.email}}")
         #expect(!acknowledgement.contains { $0.path == "organisation.addressLines" }, "a list section may be empty")
         let resolution = Fixtures.library.printedFields(kind: .resolution, language: .english)
-        #expect(resolution.contains { $0.path == "ombudsman.name" }, "printed under a jurisdiction section")
+        #expect(resolution.contains { $0.path == "ombudsman.theName" }, "printed under a jurisdiction section")
         #expect(resolution.contains { $0.path == "signatory.role" })
     }
 }

@@ -26,6 +26,11 @@ import Testing
             Case(kind: .resolution, language: .welsh, jurisdiction: .wales),
             Case(kind: .resolution, language: .welsh, jurisdiction: .england),
             Case(kind: .resolution, language: .welsh, jurisdiction: .scotland),
+            Case(kind: .outOfTime, language: .english, jurisdiction: .scotland),
+            Case(kind: .concernResolution, language: .english, jurisdiction: .england),
+            Case(kind: .withdrawn, language: .english, jurisdiction: .england),
+            Case(kind: .redirected, language: .english, jurisdiction: .england),
+            Case(kind: .mpLetter, language: .english, jurisdiction: .england),
         ]
 
     @Test("letter matches its golden text and HTML", arguments: cases)
@@ -88,8 +93,8 @@ import Testing
         let library = Fixtures.library
         #expect(
             library.kinds == [
-                .acknowledgement, .consentRequest, .holding, .lateResponse, .outOfTime, .reminderDigest, .resolution,
-                .stage1Response, .update,
+                .acknowledgement, .concernResolution, .consentRequest, .holding, .lateResponse, .mpLetter, .outOfTime,
+                .redirected, .reminderDigest, .resolution, .stage1Response, .update, .withdrawn,
             ])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
         #expect(try library.requiredInputs(kind: .resolution) == ["consideration", "findings", "actions"])

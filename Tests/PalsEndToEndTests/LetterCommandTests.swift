@@ -59,8 +59,8 @@ struct LetterCommandTests {
         #expect(wrong.status == 1)
         #expect(
             wrong.stderr.contains(
-                "The letters are: acknowledgement, consent-request, holding, late-response, out-of-time, resolution, "
-                    + "stage1-response, update."), "\(wrong)")
+                "The letters are: acknowledgement, concern-resolution, consent-request, holding, late-response, "
+                    + "mp-letter, out-of-time, redirected, resolution, stage1-response, update, withdrawn."), "\(wrong)")
         for command in ["preview", "letter"] {
             let help = try await ws.pals([command, "--help"])
             #expect(help.status == 0)

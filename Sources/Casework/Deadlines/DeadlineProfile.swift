@@ -59,6 +59,9 @@ package struct DeadlineProfile: Sendable, Hashable, Codable {
     package var defaultComplexity: String = "standard"
     /// Working days before a deadline when it turns amber (`amberWorkingDays`, default 5).
     package var amberWorkingDays: Int = 5
+    /// Months after the events (or becoming aware of them) within which a complaint is normally made; `nil` takes
+    /// the jurisdiction's ``ProfileID/defaultOutOfTimeMonths`` (12, or 6 in Scotland). See ``outOfTimeLimitMonths``.
+    package var outOfTimeMonths: Int? = nil
 
     /// Makes a profile; unnamed numbers take their defaults.
     package init(

@@ -192,7 +192,9 @@ package struct ConfigurationCheck: Sendable {
     /// The `pals.yaml` key behind a merge field, e.g. `officers[1].phone (sam)` for `officer.phone`.
     static func settingKey(_ path: String, officer: (index: Int, id: String)?, profile: ProfileID) -> String {
         let parts = path.split(separator: ".").map(String.init)
-        let field = parts.dropFirst().map { $0 == "addressLines" ? "address" : $0 }.joined(separator: ".")
+        // `ombudsman.theName` is made from the configured `name`.
+        let field = parts.dropFirst().map { $0 == "addressLines" ? "address" : $0 == "theName" ? "name" : $0 }
+            .joined(separator: ".")
         switch parts.first {
         case "officer":
             guard let officer else { return path }

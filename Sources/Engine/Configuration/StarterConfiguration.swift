@@ -63,6 +63,14 @@ let starterConfiguration = """
     reminders:
       time: "08:30"                # officers' digests and same-day reminders, working days, Europe/London
 
+    concerns:
+      targetWorkingDays: 1         # a PALS concern is resolved by the next working day (informally, no acknowledgement)
+    statements:                    # statements asked of other departments (pals statement request)
+      dueWorkingDays: 10
+      chaseBeforeWorkingDays: 2    # a reminder this many working days before the due date
+      chaseAfterWorkingDays: 3     # then a chaser every this many working days while it is overdue
+    letters:
+      signedBy: officer            # officer | manager signs every letter but the final response (the signatory's)
     closures: []                   # local closure days, e.g. [2026-12-29, 2026-12-30]
 
     advocacy:                      # independent complaints advocacy named in acknowledgements

@@ -52,11 +52,11 @@ extension WorkspaceConfiguration {
     private enum Keys {
         static let top: Set<String> = [
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
-            "closures", "advocacy", "ombudsman", "mail", "reminders",
+            "closures", "advocacy", "ombudsman", "mail", "reminders", "concerns", "statements", "letters",
         ]
         static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
         static let person: Set<String> = ["name", "role", "email"]
-        static let officer: Set<String> = ["id", "name", "email", "phone"]
+        static let officer: Set<String> = ["id", "name", "email", "phone", "role"]
         static let contact: Set<String> = [
             "name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web",
         ]
@@ -66,7 +66,7 @@ extension WorkspaceConfiguration {
         ]
         static let overrides: Set<String> = [
             "acknowledgeWorkingDays", "responseWorkingDays", "stage1WorkingDays", "stage1ExtendedWorkingDays",
-            "backstopMonths",
+            "backstopMonths", "outOfTimeMonths",
         ]
         static let mail: Set<String> = ["transport", "from", "replyTo", "smtp", "retry", "autoMailPerRecipientPerHour"]
         static let from: Set<String> = ["name", "address"]
@@ -138,6 +138,7 @@ extension WorkspaceConfiguration {
             }
         }
         readMail(top)
+        readKinds(top)
         if let section = top.section("reminders", allowed: ["time"]), let time = section.string("time") {
             let parts = time.split(separator: ":").compactMap { Int($0) }
             if parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) {
@@ -174,12 +175,7 @@ extension WorkspaceConfiguration {
                 dated.append(
                     DatedProfileOverrides(
                         effectiveFrom: day, name: inner.string("name"),
-                        overrides: ProfileOverrides(
-                            acknowledgeWorkingDays: inner.integer("acknowledgeWorkingDays", in: 1...60),
-                            responseWorkingDays: inner.integer("responseWorkingDays", in: 1...400),
-                            stage1WorkingDays: inner.integer("stage1WorkingDays", in: 1...60),
-                            stage1ExtendedWorkingDays: inner.integer("stage1ExtendedWorkingDays", in: 1...60),
-                            backstopMonths: inner.integer("backstopMonths", in: 1...24))))
+                        overrides: Self.profileOverrides(inner)))
             }
             deadlines.datedProfiles[id] = dated
         }
@@ -204,7 +200,9 @@ extension WorkspaceConfiguration {
                 section.problem("id", "'\(id)' is used by two officers")
             }
             if let id, let name, let email {
-                officers.append(Officer(id: id, name: name, email: email, phone: section.string("phone")))
+                officers.append(
+                    Officer(
+                        id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role")))
             }
         }
         if list.isEmpty { top.problem("officers", "is empty (at least one officer: id, name, email)") }
@@ -241,14 +239,19 @@ extension WorkspaceConfiguration {
         guard let profiles = section.section("profiles", allowed: profileKeys) else { return }
         for id in ProfileID.allCases {
             guard let inner = profiles.section(id.rawValue, allowed: Keys.overrides) else { continue }
-            deadlines.profiles[id] = ProfileOverrides(
-                acknowledgeWorkingDays: inner.integer("acknowledgeWorkingDays", in: 1...60),
-                responseWorkingDays: inner.integer("responseWorkingDays", in: 1...400),
-                stage1WorkingDays: inner.integer("stage1WorkingDays", in: 1...60),
-                stage1ExtendedWorkingDays: inner.integer("stage1ExtendedWorkingDays", in: 1...60),
-                backstopMonths: inner.integer("backstopMonths", in: 1...24)
-            )
+            deadlines.profiles[id] = Self.profileOverrides(inner)
         }
+    }
+
+    /// A profile's numbers as `deadlines.profiles.<profile>` or one of `deadlines.ruleSets.<profile>` gives them.
+    private static func profileOverrides(_ inner: ConfigurationReader.Section) -> ProfileOverrides {
+        ProfileOverrides(
+            acknowledgeWorkingDays: inner.integer("acknowledgeWorkingDays", in: 1...60),
+            responseWorkingDays: inner.integer("responseWorkingDays", in: 1...400),
+            stage1WorkingDays: inner.integer("stage1WorkingDays", in: 1...60),
+            stage1ExtendedWorkingDays: inner.integer("stage1ExtendedWorkingDays", in: 1...60),
+            backstopMonths: inner.integer("backstopMonths", in: 1...24),
+            outOfTimeMonths: inner.integer("outOfTimeMonths", in: 1...120))
     }
 
     private mutating func readMail(_ top: ConfigurationReader.Section) {

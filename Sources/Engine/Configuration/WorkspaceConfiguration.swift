@@ -51,6 +51,12 @@ package struct WorkspaceConfiguration: Sendable {
         /// The numbers (the keys of `deadlines.profiles.<profile>`).
         package var overrides: ProfileOverrides
     }
+    /// `concerns`: how PALS concerns are handled.
+    package var concerns = ConcernSettings()
+    /// `statements`: when statement requests to other departments fall due and are chased.
+    package var statements = StatementSettings()
+    /// `letters`: who signs letters.
+    package var letters = LetterSettings()
 
     package init() {}
 
@@ -79,6 +85,8 @@ package struct WorkspaceConfiguration: Sendable {
         package var name: String
         package var email: String
         package var phone: String?
+        /// `officers[].role`: the role under the officer's signature (default "Complaints Officer").
+        package var role: String? = nil
     }
 
     /// Contact details of an organisation named in letters.
@@ -122,6 +130,8 @@ package struct WorkspaceConfiguration: Sendable {
         package var stage1WorkingDays: Int?
         package var stage1ExtendedWorkingDays: Int?
         package var backstopMonths: Int?
+        /// `deadlines.profiles.<profile>.outOfTimeMonths`: the time limit for making a complaint, in months.
+        package var outOfTimeMonths: Int? = nil
     }
 
     /// When the deadline watcher sends reminders.
