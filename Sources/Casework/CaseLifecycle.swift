@@ -229,12 +229,15 @@ package struct CaseLifecycle: Sendable, Equatable {
         recordEvent(.consent, "no longer waiting for consent", at: at)
     }
 
-    /// Records where the patient's consent stands: consent received ends the wait, consent requested starts it.
+    /// Records where the patient's consent stands, refused when ``ConsentChange/refusal`` forbids the change.
+    /// Consent requested starts the wait (an open case becomes awaiting-consent); any other state ends it.
     package mutating func recordConsent(_ consent: ConsentState, at: Date) throws(CaseTransitionError) {
-        guard consent != record.consent else { return }
+        let change = ConsentChange(from: record.consent, to: consent)
+        guard change.from != change.to else { return }
+        if let why = change.refusal { throw .consentChange(record.reference, why) }
         record.consent = consent
-        recordEvent(.consent, "consent → \(consent.rawValue)", at: at)
-        if consent == .received, record.status == .awaitingConsent { try stopAwaitingConsent(at: at) }
+        recordEvent(.consent, change.detail, at: at)
+        if consent != .requested, record.status == .awaitingConsent { try stopAwaitingConsent(at: at) }
         if consent == .requested, record.status == .open { try awaitConsent(at: at) }
     }
 
@@ -302,6 +305,8 @@ package struct CaseLifecycle: Sendable, Equatable {
     /// - A closed or withdrawn case takes no letter until it is reopened.
     /// - After the final response only a kind the workspace added itself may be written.
     /// - An acknowledgement is written once per stage.
+    /// - A consent request only while consent is requested; a final response only when the consent state allows
+    ///   one (``ConsentState/allowsFinalResponse``).
     package func refusal(of purpose: LetterPurpose) -> LetterRefusal? {
         if purpose == .staff { return .staffLetter }
         switch record.status {
@@ -309,6 +314,8 @@ package struct CaseLifecycle: Sendable, Equatable {
         case .withdrawn: return .withdrawn
         case .responded: return purpose == .other ? nil : .responded(purpose)
         case .open, .awaitingConsent:
+            if purpose == .consentRequest, !record.consent.needsConsentForm { return .consentNotRequested(record.consent) }
+            if purpose == .finalResponse, !record.consent.allowsFinalResponse { return .consentAwaited(record.consent) }
             guard purpose == .acknowledgement else { return nil }
             if record.acknowledgedOutsidePals { return .acknowledgedOutsidePals }
             if let at = record.acknowledgedAt { return .alreadyAcknowledged(on: CivilDate(at)) }
@@ -357,6 +364,11 @@ package enum LetterRefusal: Sendable, Equatable {
     case acknowledgedOutsidePals
     /// The complaint was already acknowledged, on this day.
     case alreadyAcknowledged(on: CivilDate)
+    /// A consent request, but the case's consent state (given) is not `requested`.
+    case consentNotRequested(ConsentState)
+    /// A final response while the patient's consent is awaited (state given): it would share their information
+    /// before they agreed.
+    case consentAwaited(ConsentState)
 }
 
 /// A change of a case its lifecycle refuses, with a code a caller can match and words a person can act on.
@@ -373,6 +385,8 @@ package struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, 
         case alreadyAtStage2
         /// The stage asked for is not one the case can go to.
         case invalidStage
+        /// The consent state cannot change as asked (``ConsentChange/refusal``).
+        case consentChange
     }
 
     /// What kind of refusal it is.
@@ -403,6 +417,10 @@ package struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, 
 
     static func alreadyAtStage2(_ reference: String) -> Self {
         Self(code: .alreadyAtStage2, reference: reference, message: "case \(reference) is at stage 2 already")
+    }
+
+    static func consentChange(_ reference: String, _ why: String) -> Self {
+        Self(code: .consentChange, reference: reference, message: "case \(reference): \(why)")
     }
 
     static func invalidStage(_ reference: String, _ stage: Int) -> Self {

@@ -14,6 +14,8 @@ enum Advice {
         switch error {
         case let error as LetterDeskError: letterDesk(error)
         case let error as WorkspaceError: workspace(error)
+        case let error as CaseTransitionError where error.code == .consentChange:
+            "`pals case show \(error.reference)` shows its consent state and history."
         case let error as CaseChangesError where error.code == .nothingToChange:
             "See `pals case update --help` for what can be changed."
         case let error as CaseFormError where error.problems.contains { $0.field == "status" }:
@@ -51,6 +53,10 @@ enum Advice {
             return "`pals case show \(reference)` shows its history."
         case .alreadyAcknowledged:
             return "`pals archive list --case \(reference)` shows the one that was sent."
+        case .consentNotRequested:
+            return "To ask for it: `pals case update \(reference) --consent requested`."
+        case .consentAwaited:
+            return "`pals case update \(reference) --consent received` (or `--consent refused`) records the answer."
         }
     }
 
