@@ -314,7 +314,9 @@ package struct CaseLifecycle: Sendable, Equatable {
         case .withdrawn: return .withdrawn
         case .responded: return purpose == .other ? nil : .responded(purpose)
         case .open, .awaitingConsent:
-            if purpose == .consentRequest, !record.consent.needsConsentForm { return .consentNotRequested(record.consent) }
+            if purpose == .consentRequest, !record.consent.needsConsentForm {
+                return .consentNotRequested(record.consent)
+            }
             if purpose == .finalResponse, !record.consent.allowsFinalResponse { return .consentAwaited(record.consent) }
             guard purpose == .acknowledgement else { return nil }
             if record.acknowledgedOutsidePals { return .acknowledgedOutsidePals }

@@ -57,7 +57,7 @@ Nid yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu eu gwybodaeth bersono
 
 {{/consent.refused}}
 {{#consent.deceased}}
-# Eich colled
+# Ein cydymdeimlad
 
 Roedd yn ddrwg iawn gennyf glywed am farwolaeth {{patient.fullName}}, a hoffwn gydymdeimlo'n ddiffuant â chi. Gan eich bod yn ysgrifennu fel eu cynrychiolydd, efallai y byddwn yn gofyn i chi am dystiolaeth o hyn, er enghraifft eich bod yn berthynas agosaf iddynt neu'n ysgutor eu hystad. Mae hyn er mwyn i ni rannu gwybodaeth am eu gofal gyda'r person cywir yn unig.
 
@@ -290,7 +290,7 @@ We have received the consent of {{patient.fullName}} to share information about 
 
 {{/consent.refused}}
 {{#consent.deceased}}
-# Your loss
+# Our condolences
 
 I was very sorry to learn of the death of {{patient.fullName}}, and I offer you my sincere condolences. As you are writing as their representative, we may ask you for evidence of this, for example that you are their next of kin or the executor of their estate. This is so that we share information about their care only with the right person.
 

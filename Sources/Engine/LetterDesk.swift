@@ -89,7 +89,8 @@ package struct LetterDesk: Sendable {
         let replyTo = try mail.replyTo.map { try Mailbox(address: $0, field: "mail.replyTo") }
         let pdf = try letter.pdf()
         let enclosed = try letter.enclosures.map {
-            MailAttachment(filename: letter.attachmentName(of: $0), contentType: "application/pdf", data: try letter.pdf(of: $0))
+            MailAttachment(
+                filename: letter.attachmentName(of: $0), contentType: "application/pdf", data: try letter.pdf(of: $0))
         }
         let message = MailMessage(
             from: from, to: [to], replyTo: replyTo, subject: letter.merged.subject, text: letter.merged.text,

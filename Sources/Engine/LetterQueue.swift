@@ -71,7 +71,9 @@ package struct LetterQueue: Sendable {
             }
             if isNew {
                 // The enclosures first: a letter in the print queue always has what it says is enclosed beside it.
-                for (enclosure, file) in enclosureFiles { try PrivateFiles.write(try letter.pdf(of: enclosure), to: file) }
+                for (enclosure, file) in enclosureFiles {
+                    try PrivateFiles.write(try letter.pdf(of: enclosure), to: file)
+                }
                 try PrivateFiles.write(try letter.pdf(), to: file)
                 try register.apply(letter.reference, now: now) { lifecycle in
                     lifecycle.record(.printed(file: file.lastPathComponent), kind: letter.kind.rawValue, at: now)

@@ -92,10 +92,10 @@ struct CaseCommand: AsyncParsableCommand {
             String?
         @Option(help: ArgumentHelp("The response date agreed with the complainant.", valueName: "YYYY-MM-DD"))
         var agreedResponseDate: String?
-        @Option(help: ArgumentHelp(
+        @Option(
+            help: ArgumentHelp(
                 "not-needed, requested, received, refused, deceased-representative or lacks-capacity.",
-                valueName: "state")) var consent:
-            String?
+                valueName: "state")) var consent: String?
         @Option(help: ArgumentHelp("Escalate to stage 2 (staged profiles); its clock starts today.", valueName: "1|2"))
         var stage: Int?
         @Option(help: ArgumentHelp("The complexity that picks the response target.", valueName: "name")) var complexity:

@@ -195,10 +195,11 @@ struct CaseLifecycleTests {
 
     // MARK: Letters
 
-    /// The letters each status allows (for a case not yet acknowledged).
+    /// The letters each status allows (for a case not yet acknowledged, with no patient, so no consent request:
+    /// ConsentTests has the letters each consent state allows).
     static let lettersAllowed: [CaseStatus: Set<LetterPurpose>] = [
-        .open: [.acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other],
-        .awaitingConsent: [.acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other],
+        .open: [.acknowledgement, .progress, .timeLimitDecision, .finalResponse, .other],
+        .awaitingConsent: [.acknowledgement, .progress, .timeLimitDecision, .finalResponse, .other],
         .responded: [.other],
         .closed: [],
         .withdrawn: [],

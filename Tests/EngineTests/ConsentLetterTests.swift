@@ -26,7 +26,8 @@ struct ConsentLetterTests {
     /// The attachment file names of a message.
     static func attachments(_ data: Data) -> [String] { LetterClaimsTests.attachmentNames(data) }
 
-    @Test("the acknowledgement and the consent request carry the consent form as their own PDF when consent is requested")
+    @Test(
+        "the acknowledgement and the consent request carry the consent form as their own PDF when consent is requested")
     func formAttached() async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
@@ -40,14 +41,19 @@ struct ConsentLetterTests {
         }
         for letter in [ack, request] {
             #expect(letter.enclosures.map(\.kind) == [.consentForm], "\(letter.kind)")
-            #expect(letter.merged.flatText.contains("enclosed consent form") || letter.merged.flatText.contains(
-                "We have enclosed a consent form"))
+            #expect(
+                letter.merged.flatText.contains("enclosed consent form")
+                    || letter.merged.flatText.contains(
+                        "We have enclosed a consent form")
+            )
             let form = try #require(letter.enclosures.first).merged.flatText
             #expect(form.contains("Bryn Example") && form.contains("Eira Example"), "who consents, and to whom")
             #expect(form.contains("Signed:") && form.contains("Date:"))
         }
         #expect(
-            Self.attachments(eml) == ["\(record.reference)-acknowledgement.pdf", "\(record.reference)-consent-form.pdf"])
+            Self.attachments(eml) == [
+                "\(record.reference)-acknowledgement.pdf", "\(record.reference)-consent-form.pdf",
+            ])
         #expect(String(decoding: eml, as: UTF8.self).contains("Subject: Your complaint \(record.reference)"))
         // The queued message, and so the archive, keeps the form.
         let queued = try await offPool {

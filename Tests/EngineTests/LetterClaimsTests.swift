@@ -88,7 +88,7 @@ struct LetterClaimsTests {
         let consent: ConsentRow
         let profileStage: ProfileStage
         let language: LetterLanguage
-        /// The text with white space made single spaces.
+        /// The plain text, paragraphs separated by blank lines.
         let text: String
         /// The enclosures the letter carries.
         let enclosures: [LetterKind]
@@ -100,10 +100,12 @@ struct LetterClaimsTests {
             "\(kind.rawValue) / consent \(consent) / \(profileStage.testDescription) / \(language.rawValue)"
         }
 
-        /// The sentences of the text.
+        /// The sentences of the text: each paragraph (or heading) split at its full stops, colons and marks.
         var sentences: [String] {
-            text.split(omittingEmptySubsequences: true) { ".:!?".contains($0) }.map {
-                $0.trimmingCharacters(in: .whitespaces)
+            text.components(separatedBy: "\n\n").flatMap { paragraph in
+                paragraph.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                    .split(omittingEmptySubsequences: true) { ".:!?".contains($0) }
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
             }
         }
 
@@ -162,7 +164,8 @@ struct LetterClaimsTests {
             letter in
             guard letter.isFinalResponse, letter.consent.state == .refused else { return nil }
             let says = ["does not include information about their care", "nid yw'r ymateb hwn yn cynnwys gwybodaeth"]
-            return letter.sentence(with: says) == nil ? "(no sentence saying the patient's information is left out)" : nil
+            return letter.sentence(with: says) == nil
+                ? "(no sentence saying the patient's information is left out)" : nil
         },
         Claim(name: "consent received or not needed: nothing asks for consent") { letter in
             guard [.received, .notNeeded].contains(letter.consent.state) else { return nil }
@@ -170,11 +173,18 @@ struct LetterClaimsTests {
         },
     ]
 
-    /// Letters whose claims fail for reasons another part of issue 13 fixes (the stage-1 response of the model
-    /// procedures, owned by `deadlines`): recorded as known issues, so the test passes until that work is merged
-    /// and then fails ("known issue was not recorded") as a reminder to delete this.
-    static func isKnownIssue(_ letter: Rendered) -> Bool {
-        !letter.profileStage.isLastStage && Self.mayNameOmbudsman.contains(letter.kind.purpose)
+    /// Why a broken claim is a known issue that another part of issue 13 fixes, or nil: recorded as known issues,
+    /// so the test passes until that work is merged and then fails ("known issue was not recorded") as a reminder
+    /// to delete the line here.
+    static func knownIssue(_ letter: Rendered, _ claim: Claim) -> String? {
+        if !letter.profileStage.isLastStage, mayNameOmbudsman.contains(letter.kind.purpose) {
+            return "stage-1 letters of the model procedures name the ombudsman (issue 13, deadlines part)"
+        }
+        if letter.kind == .outOfTime, claim.name.hasPrefix("\"final response\"") {
+            return "the SPSO and NIPSO ombudsman partials say \"final response\" in the out-of-time decision "
+                + "(issue 13, kinds part)"
+        }
+        return nil
     }
 
     // MARK: The test
@@ -183,12 +193,16 @@ struct LetterClaimsTests {
     func claimsHold(_ profileStage: ProfileStage) async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
-        var outcomes: [(row: ConsentRow, language: LetterLanguage, kind: LetterKind, result: Result<Rendered, any Error>)]
+        var outcomes:
+            [(row: ConsentRow, language: LetterLanguage, kind: LetterKind, result: Result<Rendered, any Error>)]
         outcomes = []
         for consent in Self.consents {
             for language in LetterLanguage.allCases {
                 let record = try await ws.log(Self.complaint(profileStage, consent, language))
                 let reference = record.reference
+                if profileStage.stage == 2 {  // escalated today, as an officer does
+                    try await ws.change(reference) { try $0.setStage(2, on: CivilDate($1), at: $1) }
+                }
                 let rendered = try await offPool {
                     let book = try ws.casebook()
                     let desk = try LetterDesk(casebook: book)
@@ -199,7 +213,7 @@ struct LetterClaimsTests {
                             let composed = try desk.compose(letter, date: book.clock.now())
                             return Rendered(
                                 kind: row.kind, consent: consent, profileStage: profileStage,
-                                language: letter.merged.language, text: letter.merged.flatText,
+                                language: letter.merged.language, text: letter.merged.text,
                                 enclosures: letter.enclosures.map(\.kind),
                                 attachments: Self.attachmentNames(composed.data), reference: reference)
                         }
@@ -226,8 +240,8 @@ struct LetterClaimsTests {
                 #expect(letter.language == outcome.language, "\(label): written in \(letter.language.rawValue)")
                 for claim in Self.claims {
                     guard let sentence = claim.broken(letter) else { continue }
-                    if Self.isKnownIssue(letter) {
-                        withKnownIssue("stage-1 letters of the model procedures (issue 13, deadlines part)") {
+                    if let known = Self.knownIssue(letter, claim) {
+                        withKnownIssue(Comment(rawValue: known)) {
                             Issue.record("\(label): \(claim.name): \"\(sentence)\"")
                         }
                     } else {
@@ -245,7 +259,6 @@ struct LetterClaimsTests {
         .with {
             $0.fields["profile"] = profileStage.profile.rawValue
             if profileStage.profile != .england { $0.fields["complexity"] = nil }
-            if let stage = profileStage.stage { $0.fields["stage"] = stage }
             $0.complainant["language"] = language.rawValue
             if consent.hasPatient {
                 $0.patient = ["title": "Mr", "firstName": "Bryn", "lastName": "Example"]
