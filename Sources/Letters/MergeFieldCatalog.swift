@@ -104,7 +104,7 @@ package struct MergeFieldCatalog: Sendable {
         .init(
             path: "patient.fullName", type: .text, isPersonal: true, summary: "The patient, when not the complainant"),
         .init(path: "hasPatient", type: .flag, isPersonal: false, summary: "The complainant is not the patient"),
-        .init(path: "consent.needed", type: .flag, isPersonal: false, summary: "Patient consent is needed"),
+        .init(path: "consent.needed", type: .flag, isPersonal: false, summary: "Patient consent is still needed"),
         .init(path: "consent.requested", type: .flag, isPersonal: false, summary: "Consent has been requested"),
         .init(path: "consent.received", type: .flag, isPersonal: false, summary: "Consent has been received"),
         .init(path: "consent.refused", type: .flag, isPersonal: false, summary: "Consent was refused"),
