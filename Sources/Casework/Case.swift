@@ -85,10 +85,22 @@ package enum CaseStatus: String, Codable, Sendable, CaseIterable {
     case responded, closed, withdrawn
 }
 
-/// The state of the patient's consent when the complainant is not the patient.
+/// The state of the patient's consent when the complainant is not the patient (DESIGN, "Who may complain and
+/// consent"). What each state permits is in Consent.swift (``allowsDisclosure``, ``needsConsentForm``); which
+/// changes are allowed is ``ConsentChange``. The raw values are what the register stores.
 package enum ConsentState: String, Codable, Sendable, CaseIterable {
+    /// The complainant is the patient, or speaks for them with no consent to ask (e.g. a parent of a young child).
     case notNeeded = "not-needed"
-    case requested, received, refused
+    /// The patient has been asked for their written consent and has not yet answered.
+    case requested
+    /// The patient gave their consent.
+    case received
+    /// The patient refused their consent: the concerns are looked into, but their information is not shared.
+    case refused
+    /// The complainant represents a patient who has died (next of kin, executor).
+    case deceasedRepresentative = "deceased-representative"
+    /// The complainant acts in the best interests of a patient who lacks capacity to consent.
+    case lacksCapacity = "lacks-capacity"
 }
 
 /// How the complainant prefers to be written to.

@@ -41,12 +41,9 @@ extension CaseLifecycle {
     }
 
     /// Why the patient's information may not go to someone else (another body, an MP), or `nil` when it may: the
-    /// complainant is the patient, or the patient's consent is not needed or was received.
+    /// complainant is the patient, or their consent state allows it (``ConsentState/allowsDisclosure``).
     package func consentRefusal() -> LetterRefusal? {
-        guard record.patient != nil else { return nil }
-        switch record.consent {
-        case .notNeeded, .received: return nil
-        default: return .consentDoesNotAllow(record.consent)
-        }
+        guard record.patient != nil, !record.consent.allowsDisclosure else { return nil }
+        return .consentDoesNotAllow(record.consent)
     }
 }

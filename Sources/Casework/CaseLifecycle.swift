@@ -271,12 +271,15 @@ package struct CaseLifecycle: Sendable, Equatable {
         recordEvent(.consent, "no longer waiting for consent", at: at)
     }
 
-    /// Records where the patient's consent stands: consent received ends the wait, consent requested starts it.
+    /// Records where the patient's consent stands, refused when ``ConsentChange/refusal`` forbids the change.
+    /// Consent requested starts the wait (an open case becomes awaiting-consent); any other state ends it.
     package mutating func recordConsent(_ consent: ConsentState, at: Date) throws(CaseTransitionError) {
-        guard consent != record.consent else { return }
+        let change = ConsentChange(from: record.consent, to: consent)
+        guard change.from != change.to else { return }
+        if let why = change.refusal { throw .consentChange(record.reference, why) }
         record.consent = consent
-        recordEvent(.consent, "consent → \(consent.rawValue)", at: at)
-        if consent == .received, record.status == .awaitingConsent { try stopAwaitingConsent(at: at) }
+        recordEvent(.consent, change.detail, at: at)
+        if consent != .requested, record.status == .awaitingConsent { try stopAwaitingConsent(at: at) }
         if consent == .requested, record.status == .open { try awaitConsent(at: at) }
     }
 
@@ -346,6 +349,8 @@ package struct CaseLifecycle: Sendable, Equatable {
     /// - A closed or withdrawn case takes no letter until it is reopened.
     /// - After the final response only a kind the workspace added itself may be written.
     /// - An acknowledgement is written once per stage.
+    /// - A consent request only while consent is requested; a final response only when the consent state allows
+    ///   one (``ConsentState/allowsFinalResponse``).
     package func refusal(of purpose: LetterPurpose) -> LetterRefusal? {
         if purpose == .staff { return .staffLetter }
         switch kindRule(for: purpose) {
@@ -358,6 +363,10 @@ package struct CaseLifecycle: Sendable, Equatable {
         case .withdrawn: return .withdrawn
         case .responded: return purpose == .other ? nil : .responded(purpose)
         case .open, .awaitingConsent:
+            if purpose == .consentRequest, !record.consent.needsConsentForm {
+                return .consentNotRequested(record.consent)
+            }
+            if purpose == .finalResponse, !record.consent.allowsFinalResponse { return .consentAwaited(record.consent) }
             guard purpose == .acknowledgement else { return nil }
             if record.acknowledgedOutsidePals { return .acknowledgedOutsidePals }
             if let at = record.acknowledgedAt { return .alreadyAcknowledged(on: CivilDate(at)) }
@@ -423,6 +432,11 @@ package enum LetterRefusal: Sendable, Equatable {
     case notAConcern
     /// The letter would share the patient's information, and their consent (in this state) does not allow it.
     case consentDoesNotAllow(ConsentState)
+    /// A consent request, but the case's consent state (given) is not `requested`.
+    case consentNotRequested(ConsentState)
+    /// A final response while the patient's consent is awaited (state given): it would share their information
+    /// before they agreed.
+    case consentAwaited(ConsentState)
 }
 
 /// A change of a case its lifecycle refuses, with a code a caller can match and words a person can act on.
@@ -441,6 +455,8 @@ package struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, 
         case invalidStage
         /// The case is a complaint already, so it cannot be converted into one.
         case alreadyAComplaint
+        /// The consent state cannot change as asked (``ConsentChange/refusal``).
+        case consentChange
     }
 
     /// What kind of refusal it is.
@@ -477,6 +493,10 @@ package struct CaseTransitionError: Error, LocalizedError, Sendable, Equatable, 
         Self(
             code: .alreadyAComplaint, reference: reference,
             message: "case \(reference) is a complaint already: only a PALS concern is converted into one")
+    }
+
+    static func consentChange(_ reference: String, _ why: String) -> Self {
+        Self(code: .consentChange, reference: reference, message: "case \(reference): \(why)")
     }
 
     static func invalidStage(_ reference: String, _ stage: Int) -> Self {

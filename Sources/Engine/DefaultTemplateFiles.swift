@@ -38,20 +38,36 @@ Oni bai ein bod yn cytuno ar gyfnod hwy gyda chi, byddwn yn ymateb erbyn {{deadl
 {{/deadlines.backstop}}
 
 {{#hasPatient}}
-{{#consent.requested}}
+{{#consent.formEnclosed}}
 # Caniatâd
 
 Gan fod eich cwyn yn ymwneud â gofal {{patient.fullName}}, mae angen eu caniatâd ysgrifenedig arnom cyn y gallwn rannu eu gwybodaeth bersonol gyda chi. Rydym wedi amgáu ffurflen ganiatâd: gofynnwch i {{patient.fullName}} ei llofnodi a'i dychwelyd atom. Byddwn yn dechrau ymchwilio i'ch cwyn ar unwaith, ond dim ond ar ôl cael eu caniatâd y gallwn rannu gwybodaeth am eu gofal gyda chi.
 
-{{/consent.requested}}
-{{^consent.requested}}
-{{#consent.needed}}
+{{/consent.formEnclosed}}
+{{#consent.received}}
 # Caniatâd
 
-Gan fod eich cwyn yn ymwneud â gofal {{patient.fullName}}, mae angen eu caniatâd ysgrifenedig arnom cyn y gallwn rannu eu gwybodaeth bersonol gyda chi. Byddwn yn anfon ffurflen ganiatâd atoch ar wahân. Byddwn yn dechrau ymchwilio i'ch cwyn ar unwaith, ond dim ond ar ôl cael eu caniatâd y gallwn rannu gwybodaeth am eu gofal gyda chi.
+Rydym wedi cael caniatâd {{patient.fullName}} i rannu gwybodaeth am eu gofal gyda chi, felly gallwn roi'r wybodaeth lawn i chi wrth i ni ymchwilio i'ch cwyn.
 
-{{/consent.needed}}
-{{/consent.requested}}
+{{/consent.received}}
+{{#consent.refused}}
+# Caniatâd
+
+Nid yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu eu gwybodaeth bersonol gyda chi. Byddwn yn dal i ymchwilio i'r pryderon rydych wedi'u codi, ond ni allwn rannu gwybodaeth am eu gofal gyda chi.
+
+{{/consent.refused}}
+{{#consent.deceased}}
+# Ein cydymdeimlad
+
+Roedd yn ddrwg iawn gennyf glywed am farwolaeth {{patient.fullName}}, a hoffwn gydymdeimlo'n ddiffuant â chi. Gan eich bod yn ysgrifennu fel eu cynrychiolydd, efallai y byddwn yn gofyn i chi am dystiolaeth o hyn, er enghraifft eich bod yn berthynas agosaf iddynt neu'n ysgutor eu hystad. Mae hyn er mwyn i ni rannu gwybodaeth am eu gofal gyda'r person cywir yn unig.
+
+{{/consent.deceased}}
+{{#consent.lacksCapacity}}
+# Gweithredu ar ran {{patient.fullName}}
+
+Gan nad yw {{patient.fullName}} yn gallu rhoi caniatâd, rydym yn deall eich bod yn codi'r pryderon hyn er eu lles pennaf. Efallai y byddwn yn gofyn i chi am eich perthynas â nhw a'ch awdurdod i weithredu ar eu rhan, er enghraifft atwrneiaeth arhosol ar gyfer iechyd a lles. Mae hyn yn ein helpu i sicrhau mai dim ond fel y mae eu lles pennaf yn ei ganiatáu y byddwn yn rhannu gwybodaeth am eu gofal.
+
+{{/consent.lacksCapacity}}
 {{/hasPatient}}
 {{> advocacy}}
 Ni fydd codi pryder yn effeithio ar y gofal a gewch chi na'ch teulu.
@@ -59,6 +75,58 @@ Ni fydd codi pryder yn effeithio ar y gofal a gewch chi na'ch teulu.
 @closing Yn gywir,
 
 {{> signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/consent-form.mustache",
+            text: #"""
+---
+subject: Ffurflen ganiatâd {{case.reference}}
+description: Y ffurflen y mae'r claf yn ei llofnodi er mwyn i ni rannu ei wybodaeth gyda'r person a gwynodd ar ei ran; wedi'i hamgáu gyda'r llythyr cydnabod neu'r cais am ganiatâd, byth ar ei phen ei hun.
+inputs:
+automatic: false
+---
+{{> letterhead}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+# Caniatâd i rannu gwybodaeth am eich gofal
+
+Mae'r ffurflen hon i {{patient.fullName}} ei darllen, ei llofnodi a'i dyddio.
+
+Mae {{complainant.fullName}} wedi gwneud cwyn i {{organisation.name}} am eich gofal. Cyn y gallwn rannu eich gwybodaeth bersonol ac iechyd gyda nhw, mae angen eich caniatâd ysgrifenedig arnom. Nid oes rhaid i chi ei roi: os byddwch yn dewis peidio, byddwn yn dal i ymchwilio i'r pryderon a godwyd ganddynt, ac ni fydd hyn yn effeithio ar eich gofal.
+
+# Eich manylion
+
+@lines
+Eich enw llawn: {{patient.fullName}}
+Eich dyddiad geni: ______________________
+Eich cyfeiriad: ______________________________
+
+# Yr hyn rydych yn cytuno iddo
+
+Rwy'n cytuno y caiff {{organisation.name}} rannu gwybodaeth am fy ngofal, gan gynnwys fy nghofnodion iechyd lle maent yn berthnasol i'r gŵyn, gyda {{complainant.fullName}}, fel y gallant gael ymateb llawn i'r gŵyn â'r cyfeirnod {{case.reference}}.
+
+Rwy'n deall y gallaf dynnu fy nghaniatâd yn ôl ar unrhyw adeg drwy gysylltu â'r tîm cwynion, ac na fydd hyn yn effeithio ar fy ngofal.
+
+# Eich llofnod
+
+@lines
+Llofnod: ______________________________
+Dyddiad: ______________________
+
+# Dychwelyd y ffurflen hon
+
+Dychwelwch y ffurflen wedi'i llofnodi atom drwy'r post neu drwy e-bost, gan nodi ein cyfeirnod {{case.reference}}:
+
+@lines
+{{organisation.name}}
+{{#organisation.addressLines}}
+{{.}}
+{{/organisation.addressLines}}
+E-bost: {{organisation.email}}
+
+Os hoffech gael help gyda'r ffurflen hon, ffoniwch ni ar {{organisation.phone}}.
 
 """#
         ),
@@ -95,6 +163,12 @@ Mae'n ddrwg gennyf ddweud wrthych na fyddwn yn gallu gorffen ymchwilio i'ch cwyn
 
 Rydym bellach yn disgwyl anfon ein hymateb llawn atoch erbyn {{inputs.newDate}}. Os bydd unrhyw beth yn newid, byddwn yn rhoi gwybod i chi ar unwaith.
 
+{{#hasPatient}}
+{{#consent.requested}}
+Rydym yn dal i aros am y ffurflen ganiatâd wedi'i llofnodi gan {{patient.fullName}}. Hyd nes y byddwn yn ei chael, ni allwn rannu gwybodaeth am eu gofal gyda chi.
+
+{{/consent.requested}}
+{{/hasPatient}}
 {{> contact}}
 @closing Yn gywir,
 
@@ -121,6 +195,16 @@ automatic: false
 
 Diolch am godi eich pryderon gyda ni, a ddaeth i law ar {{case.received}}. Y llythyr hwn yw ein hymateb i'ch cwyn.
 
+{{#hasPatient}}
+{{#consent.deceased}}
+Derbyniwch fy nghydymdeimlad diffuant ar farwolaeth {{patient.fullName}}.
+
+{{/consent.deceased}}
+{{#consent.noDisclosure}}
+Gan nad yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu eu gwybodaeth bersonol gyda chi, nid yw'r ymateb hwn yn cynnwys gwybodaeth am eu gofal. Mae'n egluro sut y gwnaethom ymchwilio i'r pryderon a godwyd gennych a'r hyn rydym wedi'i wneud yn eu cylch.
+
+{{/consent.noDisclosure}}
+{{/hasPatient}}
 # Sut y gwnaethom ymchwilio i'ch cwyn
 
 {{#inputs.consideration}}
@@ -195,20 +279,36 @@ Unless we agree a longer period with you, we will respond no later than {{deadli
 {{/deadlines.staged}}
 
 {{#hasPatient}}
-{{#consent.requested}}
+{{#consent.formEnclosed}}
 # Consent
 
 As your complaint is about the care of {{patient.fullName}}, we need their written consent before we can share their personal information with you. We have enclosed a consent form: please ask {{patient.fullName}} to sign it and return it to us. We will start looking into your complaint straight away, but we can only share information about their care with you once we have their consent.
 
-{{/consent.requested}}
-{{^consent.requested}}
-{{#consent.needed}}
+{{/consent.formEnclosed}}
+{{#consent.received}}
 # Consent
 
-As your complaint is about the care of {{patient.fullName}}, we need their written consent before we can share their personal information with you. We will send you a consent form separately. We will start looking into your complaint straight away, but we can only share information about their care with you once we have their consent.
+We have received the consent of {{patient.fullName}} to share information about their care with you, so we can keep you fully informed as we look into your complaint.
 
-{{/consent.needed}}
-{{/consent.requested}}
+{{/consent.received}}
+{{#consent.refused}}
+# Consent
+
+{{patient.fullName}} has not given their consent for us to share their personal information with you. We will still look into the concerns you have raised, but we cannot share information about their care with you.
+
+{{/consent.refused}}
+{{#consent.deceased}}
+# Our condolences
+
+I was very sorry to learn of the death of {{patient.fullName}}, and I offer you my sincere condolences. As you are writing as their representative, we may ask you for evidence of this, for example that you are their next of kin or the executor of their estate. This is so that we share information about their care only with the right person.
+
+{{/consent.deceased}}
+{{#consent.lacksCapacity}}
+# Acting for {{patient.fullName}}
+
+As {{patient.fullName}} is not able to give their consent, we understand that you are raising these concerns in their best interests. We may ask you about your relationship with them and your authority to act for them, for example a lasting power of attorney for health and welfare. This helps us make sure we share information about their care only as their best interests allow.
+
+{{/consent.lacksCapacity}}
 {{/hasPatient}}
 {{> advocacy}}
 Raising a concern will not affect the care you or your family receive.
@@ -257,6 +357,58 @@ Raising a concern or making a complaint will not affect the care you or your fam
 """#
         ),
         File(
+            path: "en/consent-form.mustache",
+            text: #"""
+---
+subject: Consent form {{case.reference}}
+description: The form the patient signs so that we may share their information with the person who complained for them; enclosed with the acknowledgement or the consent request, never sent alone.
+inputs:
+automatic: false
+---
+{{> letterhead}}
+@reference Our reference: {{case.reference}}
+
+# Consent to share information about your care
+
+This form is for {{patient.fullName}} to read, sign and date.
+
+{{complainant.fullName}} has made a complaint to {{organisation.name}} about your care. Before we can share your personal and health information with them, we need your written consent. You do not have to give it: if you choose not to, we will still look into the concerns they raised, and your care will not be affected.
+
+# Your details
+
+@lines
+Your full name: {{patient.fullName}}
+Your date of birth: ______________________
+Your address: ______________________________
+
+# What you are agreeing to
+
+I agree that {{organisation.name}} may share information about my care, including my health records where they are relevant to the complaint, with {{complainant.fullName}}, so that they can receive a full response to the complaint with the reference {{case.reference}}.
+
+I understand that I can withdraw my consent at any time by contacting the complaints team, and that this will not affect my care.
+
+# Your signature
+
+@lines
+Signed: ______________________________
+Date: ______________________
+
+# Returning this form
+
+Please return the signed form to us by post or by email, quoting our reference {{case.reference}}:
+
+@lines
+{{organisation.name}}
+{{#organisation.addressLines}}
+{{.}}
+{{/organisation.addressLines}}
+Email: {{organisation.email}}
+
+If you would like help with this form, please telephone us on {{organisation.phone}}.
+
+"""#
+        ),
+        File(
             path: "en/consent-request.mustache",
             text: #"""
 ---
@@ -276,7 +428,9 @@ automatic: false
 
 Thank you for your complaint, which we received on {{case.received}}. As it is about the care of {{patient.fullName}}, we need their written consent before we can share their personal and health information with you. This protects their confidentiality.
 
+{{#consent.formEnclosed}}
 Please ask {{patient.fullName}} to read, sign and date the enclosed consent form and return it to us. If they are not able to give consent, for example because of their health, please contact us and we will talk with you about what we can do.
+{{/consent.formEnclosed}}
 
 We will continue to look into your complaint while we wait for the form, but our response may not include information about their care until we have their consent.
 
@@ -320,6 +474,12 @@ I am sorry to tell you that we will not be able to finish looking into your comp
 
 We now expect to send you our {{#deadlines.atStage1}}decision{{/deadlines.atStage1}}{{^deadlines.atStage1}}full response{{/deadlines.atStage1}} by {{inputs.newDate}}. If anything changes, we will let you know straight away.
 
+{{#hasPatient}}
+{{#consent.requested}}
+We are still waiting for the consent form signed by {{patient.fullName}}. Until we have it, we cannot share information about their care with you.
+
+{{/consent.requested}}
+{{/hasPatient}}
 {{> contact}}
 @closing Yours sincerely,
 
@@ -509,6 +669,16 @@ automatic: false
 
 Thank you for raising your concerns with us, which we received on {{case.received}}. This letter is our response to your complaint.
 
+{{#hasPatient}}
+{{#consent.deceased}}
+Please accept my sincere condolences on the death of {{patient.fullName}}.
+
+{{/consent.deceased}}
+{{#consent.noDisclosure}}
+As {{patient.fullName}} has not given their consent for us to share their personal information with you, this response does not include information about their care. It explains how we looked into the concerns you raised and what we have done about them.
+
+{{/consent.noDisclosure}}
+{{/hasPatient}}
 # How we looked into your complaint
 
 {{#inputs.consideration}}

@@ -39,6 +39,7 @@ package struct LetterDesk: Sendable {
     /// (all of them named at once, with the letter's inputs).
     package func prepare(_ kind: LetterKind, reference: String, inputs: [String: String]) throws -> PreparedLetter {
         if let missing = DefaultTemplates.missingLetterTemplate(kind, in: workspace.templatesURL) { throw missing }
+        try Self.refuseEnclosure(kind, reference: reference)
         let record = try register.get(reference)
         let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
         guard let used = library.effectiveLanguage(kind: kind, requested: language) else {
@@ -70,10 +71,12 @@ package struct LetterDesk: Sendable {
             let mp = try MPRecipient(inputs: inputs)
             (delivery, recipientName) = (mp.email.map { PreparedLetter.Delivery.email($0) } ?? .post, mp.name)
         }
-        return PreparedLetter(
+        var letter = PreparedLetter(
             reference: record.reference, kind: kind, merged: merged, delivery: delivery,
             largePrint: largePrint && kind != .mpLetter, recipientName: recipientName, holding: holding,
             letterDay: clock.today())
+        letter.enclosures = try enclosures(for: record, kind: kind, context: context, language: used)
+        return letter
     }
 
     /// The extension a holding letter makes: its `newDate` input must be a date later than the current response date.
@@ -100,10 +103,15 @@ package struct LetterDesk: Sendable {
         let to = try Mailbox(displayName: letter.recipientName, address: address, field: "complainant.email")
         let replyTo = try mail.replyTo.map { try Mailbox(address: $0, field: "mail.replyTo") }
         let pdf = try letter.pdf()
+        let enclosed = try letter.enclosures.map {
+            MailAttachment(
+                filename: letter.attachmentName(of: $0), contentType: "application/pdf", data: try letter.pdf(of: $0))
+        }
         let message = MailMessage(
             from: from, to: [to], replyTo: replyTo, subject: letter.merged.subject, text: letter.merged.text,
             html: letter.merged.html,
-            attachments: [MailAttachment(filename: letter.attachmentName, contentType: "application/pdf", data: pdf)],
+            attachments: [MailAttachment(filename: letter.attachmentName, contentType: "application/pdf", data: pdf)]
+                + enclosed,
             autoSubmitted: letter.kind == .acknowledgement ? .autoReplied : nil
         )
         return try message.composed(date: date, timeZone: .europeLondon, messageID: messageID)
@@ -153,10 +161,7 @@ package struct LetterDesk: Sendable {
             context["patient"] = object(["fullName": patient.fullName])
         }
         context["hasPatient"] = .bool(record.patient != nil)
-        context["consent"] = .object([
-            "needed": .bool(record.consent != .notNeeded), "requested": .bool(record.consent == .requested),
-            "received": .bool(record.consent == .received), "refused": .bool(record.consent == .refused),
-        ])
+        context["consent"] = Self.consentFields(for: record, kind: kind)
         context["jurisdiction"] = .object([
             "england": .bool(record.profile == .england), "wales": .bool(record.profile == .wales),
             "scotland": .bool(record.profile == .scotland),
@@ -253,6 +258,8 @@ package struct PreparedLetter: Sendable {
     let recipientName: String
     /// For a holding letter, the extension it makes (checked when the letter was prepared).
     package let holding: DeadlineExtension?
+    /// The documents sent with the letter (the consent form when the letter says it is enclosed).
+    package internal(set) var enclosures: [Enclosure] = []
 
     /// The day the letter is dated; its PDF carries that day as its creation date, so the same letter
     /// previewed and queued on one day is the same PDF.

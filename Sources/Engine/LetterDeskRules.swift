@@ -60,6 +60,17 @@ extension LetterDesk {
             message =
                 "case \(reference): a \(kind.rawValue) letter would share the patient's information, and their "
                 + "consent is \(consent.rawValue). Record the patient's consent before writing it"
+        case .consentNotRequested(let state):
+            message =
+                "case \(reference): a consent request asks the patient to sign a consent form, but the case's "
+                + "consent state is \(state.rawValue), so no form is needed. If the patient's consent is needed "
+                + "after all, record consent as requested first"
+        case .consentAwaited(let state):
+            message =
+                "case \(reference): its consent state is \(state.rawValue), so a final response would share the "
+                + "patient's information before they agreed. Record consent as received when their signed form "
+                + "comes back, or as refused if they decline; with consent refused the response is written "
+                + "without their information"
         }
         return .notAllowed(refusal, reference: reference, message)
     }

@@ -66,7 +66,14 @@ package struct LetterQueue: Sendable {
             try PrivateFiles.checkRealFolder(printFolder.path)  // a link planted here would put letters elsewhere
             let file = printFile(key: key, reference: letter.reference, kind: letter.kind)
             let isNew = !FileManager.default.fileExists(atPath: file.path)
+            let enclosureFiles = letter.enclosures.map {
+                (enclosure: $0, file: printFile(key: key, reference: letter.reference, kind: $0.kind))
+            }
             if isNew {
+                // The enclosures first: a letter in the print queue always has what it says is enclosed beside it.
+                for (enclosure, file) in enclosureFiles {
+                    try PrivateFiles.write(try letter.pdf(of: enclosure), to: file)
+                }
                 try PrivateFiles.write(try letter.pdf(), to: file)
                 try register.apply(letter.reference, now: now) { lifecycle in
                     lifecycle.record(.printed(file: file.lastPathComponent), kind: letter.kind.rawValue, at: now)
@@ -75,6 +82,9 @@ package struct LetterQueue: Sendable {
                     "letter placed in the print queue",
                     metadata: ["case": "\(letter.reference)", "kind": "\(letter.kind)"])
             }
+            let enclosed = enclosureFiles.map {
+                "\nand the enclosed \($0.enclosure.kind.rawValue), to go in the same envelope:\n\n  \($0.file.path)\n"
+            }.joined()
             // Also when the file was there: a retry after a failed alert must still tell the officer (the key
             // makes it once).
             try staff.alertOfficer(
@@ -84,7 +94,7 @@ package struct LetterQueue: Sendable {
                     A \(letter.kind.rawValue) letter for case \(letter.reference) is waiting in the print queue:
 
                       \(file.path)
-
+                    \(enclosed)
                     Please print it and post it today.
                     """)
             return .print(file, isNew: isNew)

@@ -55,9 +55,10 @@ package struct LetterLibrary: Sendable {
         return problems
     }
 
-    /// The kinds of letter the library has (English templates, plus any Welsh-only ones), sorted.
+    /// The kinds of letter the library has (English templates, plus any Welsh-only ones), sorted; enclosures
+    /// (the consent form) are not letters and are left out.
     package var kinds: [LetterKind] {
-        Set(set.letters.values.flatMap(\.keys)).sorted()
+        Set(set.letters.values.flatMap(\.keys)).filter { !$0.isEnclosure }.sorted()
     }
 
     /// The kinds an officer can write for a case: every kind but those that go to staff (the reminder digest).

@@ -131,10 +131,29 @@ package struct MergeFieldCatalog: Sendable {
         .init(
             path: "patient.fullName", type: .text, isPersonal: true, summary: "The patient, when not the complainant"),
         .init(path: "hasPatient", type: .flag, isPersonal: false, summary: "The complainant is not the patient"),
-        .init(path: "consent.needed", type: .flag, isPersonal: false, summary: "Patient consent is needed"),
+        .init(path: "consent.needed", type: .flag, isPersonal: false, summary: "Patient consent is still needed"),
         .init(path: "consent.requested", type: .flag, isPersonal: false, summary: "Consent has been requested"),
         .init(path: "consent.received", type: .flag, isPersonal: false, summary: "Consent has been received"),
         .init(path: "consent.refused", type: .flag, isPersonal: false, summary: "Consent was refused"),
+        .init(path: "consent.notNeeded", type: .flag, isPersonal: false, summary: "No consent is needed"),
+        .init(
+            path: "consent.deceased", type: .flag, isPersonal: false,
+            summary: "The complainant represents a patient who has died"),
+        .init(
+            path: "consent.lacksCapacity", type: .flag, isPersonal: false,
+            summary: "The complainant acts in the best interests of a patient who lacks capacity"),
+        .init(
+            path: "consent.disclosureAllowed", type: .flag, isPersonal: false,
+            summary: "The patient's information may be shared with the complainant"),
+        .init(
+            path: "consent.noDisclosure", type: .flag, isPersonal: false,
+            summary: "The patient's information may not be shared (consent requested or refused)"),
+        .init(
+            path: "consent.askForAuthority", type: .flag, isPersonal: false,
+            summary: "We may ask for evidence that the complainant is the representative or has authority to act"),
+        .init(
+            path: "consent.formEnclosed", type: .flag, isPersonal: false,
+            summary: "This letter encloses the consent form (it is attached)"),
         .init(path: "advocacy.name", type: .text, isPersonal: false, summary: "The independent advocacy provider"),
         .init(path: "advocacy.phone", type: .text, isPersonal: false, summary: "Its telephone"),
         .init(path: "advocacy.email", type: .text, isPersonal: false, summary: "Its email"),

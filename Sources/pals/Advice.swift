@@ -14,6 +14,8 @@ enum Advice {
         switch error {
         case let error as LetterDeskError: letterDesk(error)
         case let error as WorkspaceError: workspace(error)
+        case let error as CaseTransitionError where error.code == .consentChange:
+            "`pals case show \(error.reference)` shows its consent state and history."
         case let error as CaseChangesError where error.code == .nothingToChange:
             "See `pals case update --help` for what can be changed."
         case let error as CaseFormError where error.problems.contains { $0.field == "status" }:
@@ -63,6 +65,10 @@ enum Advice {
             return "`pals letter resolution \(reference)` writes a complaint's final response."
         case .consentDoesNotAllow:
             return "Once the patient consents: `pals case update \(reference) --consent received`."
+        case .consentNotRequested:
+            return "To ask for it: `pals case update \(reference) --consent requested`."
+        case .consentAwaited:
+            return "`pals case update \(reference) --consent received` (or `--consent refused`) records the answer."
         }
     }
 

@@ -104,8 +104,10 @@ struct CaseCommand: AsyncParsableCommand {
                 it moves the six-month backstop, and only before the backstop passes).
                 """)
         var agreedWithComplainant = false
-        @Option(help: ArgumentHelp("not-needed, requested, received or refused.", valueName: "state")) var consent:
-            String?
+        @Option(
+            help: ArgumentHelp(
+                "not-needed, requested, received, refused, deceased-representative or lacks-capacity.",
+                valueName: "state")) var consent: String?
         @Option(help: ArgumentHelp("Escalate to stage 2 (staged profiles); its clock starts today.", valueName: "1|2"))
         var stage: Int?
         @Option(help: ArgumentHelp("The complexity that picks the response target.", valueName: "name")) var complexity:

@@ -205,16 +205,16 @@ struct CaseLifecycleTests {
 
     // MARK: Letters
 
-    /// The letters each status allows (for a complaint not yet acknowledged, by the patient: see CaseKindRuleTests
-    /// for concerns and consent).
+    /// The letters each status allows (for a complaint not yet acknowledged, with no patient, so no consent
+    /// request: CaseKindRuleTests has concerns, ConsentTests the letters each consent state allows).
     static let lettersAllowed: [CaseStatus: Set<LetterPurpose>] = [
         .open: [
-            .acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other,
-            .withdrawalConfirmation, .redirection, .representativeReply,
+            .acknowledgement, .progress, .timeLimitDecision, .finalResponse, .other, .withdrawalConfirmation,
+            .redirection, .representativeReply,
         ],
         .awaitingConsent: [
-            .acknowledgement, .progress, .consentRequest, .timeLimitDecision, .finalResponse, .other,
-            .withdrawalConfirmation, .redirection, .representativeReply,
+            .acknowledgement, .progress, .timeLimitDecision, .finalResponse, .other, .withdrawalConfirmation,
+            .redirection, .representativeReply,
         ],
         .responded: [.other, .representativeReply],
         .closed: [],

@@ -330,7 +330,7 @@ struct CasebookTests {
         #expect(nobody?.message == "no case PALS-2026-0999 in the register")
     }
 
-    @Test("consent received opens a case waiting for it; consent requested puts an open case back to waiting")
+    @Test("consent received opens a case waiting for it; consent asked for again puts an open case back to waiting")
     func consentMovesStatus() async throws {
         let ws = try await EngineWorkspace.make()
         defer { ws.folder.remove() }
@@ -342,6 +342,12 @@ struct CasebookTests {
             return try ws.casebook().update(record.reference, changes)
         }
         #expect(received.status == .open)
+        let withdrawn = try await offPool {
+            var changes = CaseChanges()
+            changes.consent = .refused
+            return try ws.casebook().update(record.reference, changes)
+        }
+        #expect(withdrawn.status == .open, "consent withdrawn: the case is worked without disclosure")
         let requested = try await offPool {
             var changes = CaseChanges()
             changes.consent = .requested

@@ -45,8 +45,13 @@ struct LetterDeskTests {
             try await ws.change(record.reference) { try $0.escalate(on: day("2026-11-25"), at: $1) }
         }
         let letters = try await offPool {
-            let desk = try LetterDesk(casebook: ws.casebook())
+            let book = try ws.casebook()
+            let desk = try LetterDesk(casebook: book)
             return try Self.caseKinds.map { kind in
+                if kind == .resolution {  // the last: a final response waits for the patient's consent
+                    let now = book.clock.now()
+                    _ = try book.register.apply(record.reference, now: now) { try $0.recordConsent(.received, at: now) }
+                }
                 let letter = try desk.prepare(kind, reference: record.reference, inputs: Self.inputs[kind] ?? [:])
                 return (kind, letter, try letter.pdf())
             }

@@ -71,15 +71,17 @@ struct LetterRulesTests {
             record.acknowledgedAt = acknowledged ? Date(timeIntervalSince1970: 1_795_000_000) : nil
             return kinds.filter { LetterDesk.refusal(of: $0, for: record) == nil }
         }
+        // The example's consent is requested: no final response until it is answered (ConsentTests).
         #expect(
             allowed(.open)
                 == [
-                    .acknowledgement, .holding, .update, .lateResponse, .consentRequest, .outOfTime, .resolution,
-                    "apology-meeting",
+                    .acknowledgement, .holding, .update, .lateResponse, .consentRequest, .outOfTime, "apology-meeting",
                 ])
         #expect(
             allowed(.awaitingConsent, acknowledged: true)
-                == [.holding, .update, .lateResponse, .consentRequest, .outOfTime, .resolution, "apology-meeting"])
+                == [.holding, .update, .lateResponse, .consentRequest, .outOfTime, "apology-meeting"])
+        record.consent = .received
+        #expect(allowed(.open, acknowledged: true).contains(.resolution), "once consent is received")
         #expect(allowed(.responded, acknowledged: true) == ["apology-meeting"], "only a kind pals does not know")
         #expect(allowed(.closed, acknowledged: true) == [])
         #expect(allowed(.withdrawn, acknowledged: true) == [])
@@ -106,6 +108,7 @@ struct LetterRulesTests {
     func resolutionTwice() throws {
         let desk = try Desk()
         defer { desk.folder.remove() }
+        try desk.set { try $0.recordConsent(.received, at: $1) }
         #expect(desk.refusal(.resolution) == nil)
         try desk.set { try $0.respond(at: $1) }
         let refusal = try #require(desk.refusal(.resolution))
@@ -214,6 +217,9 @@ struct EngineLifecycleTests {
         let reference = try book.log(json: Data(contentsOf: Self.complaint)).reference
         try postroom.sendLetter(.acknowledgement, reference: reference, inputs: [:])
         try postroom.sendLetter(.holding, reference: reference, inputs: LetterRulesTests.inputs[.holding]!)
+        var consent = CaseChanges()
+        consent.consent = .received
+        try book.update(reference, consent)
         try postroom.sendLetter(.resolution, reference: reference, inputs: LetterRulesTests.inputs[.resolution]!)
         let record = try book.register.get(reference)
         #expect(record.status == .responded)
@@ -222,7 +228,7 @@ struct EngineLifecycleTests {
         let kinds = try book.register.events(for: reference).map(\.kind)
         #expect(
             kinds.filter { $0 != .letterQueued && $0 != .letterPrinted }
-                == [.logged, .acknowledged, .extended, .responded])
+                == [.logged, .acknowledged, .extended, .updated, .consent, .consent, .responded])
         #expect(kinds.filter { $0 == .letterQueued || $0 == .letterPrinted }.count == 3, "\(kinds)")
     }
 

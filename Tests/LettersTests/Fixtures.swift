@@ -59,7 +59,7 @@ enum Fixtures {
             "complainant.fullName": welsh ? "Dafydd Llŷr" : "Eve Jones",
             "hasPatient": .bool(hasPatient),
             "consent.needed": .bool(hasPatient), "consent.requested": .bool(hasPatient), "consent.received": false,
-            "consent.refused": false,
+            "consent.refused": false, "consent.formEnclosed": .bool(hasPatient),
             "letter.date": date(25, 11, 2026),
             "jurisdiction.england": .bool(jurisdiction == .england),
             "jurisdiction.wales": .bool(jurisdiction == .wales),

@@ -114,14 +114,13 @@ import Testing
         var text = try Fixtures.library.merge(kind: .acknowledgement, language: .english, context: context).text
         #expect(!text.contains("Consent"))
         context = Fixtures.context()
-        context["consent.requested"] = false
-        text = try Fixtures.library.merge(kind: .acknowledgement, language: .english, context: context).text
-            .replacingOccurrences(of: "\n", with: " ")
-        #expect(text.contains("We will send you a consent form separately."))
-        context["consent.requested"] = true
         text = try Fixtures.library.merge(kind: .acknowledgement, language: .english, context: context).text
             .replacingOccurrences(of: "\n", with: " ")
         #expect(text.contains("We have enclosed a consent form"))
+        // Requested but no form enclosed: nothing says one is enclosed or will follow.
+        context["consent.formEnclosed"] = false
+        text = try Fixtures.library.merge(kind: .acknowledgement, language: .english, context: context).text
+        #expect(!text.contains("consent form"))
         context["consent.requested"] = false
         context["consent.needed"] = false
         context["consent.received"] = true

@@ -83,6 +83,7 @@ import Testing
         #expect(!letter.text.contains("Unless we agree a longer period"))
         context["hasPatient"] = true
         context["consent.requested"] = true
+        context["consent.formEnclosed"] = true
         let error = try #require(mergeError(.acknowledgement, context))
         #expect(error.names == ["patient.fullName"])
     }

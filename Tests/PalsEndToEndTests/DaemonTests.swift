@@ -151,15 +151,16 @@ struct DaemonTests {
             let once = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(once.status == 0, "\(once)")
             let printQueue = URL(filePath: ws.workspace).appending(path: "Outbox/print")
-            let files = try FileManager.default.contentsOfDirectory(atPath: printQueue.path)
-            #expect(files.count == 1)
+            let files = try FileManager.default.contentsOfDirectory(atPath: printQueue.path).sorted()
+            #expect(files.count == 2, "the letter and the consent form it encloses")
             #expect(files.first?.hasPrefix("\(reference)-acknowledgement") == true)
+            #expect(files.last?.hasPrefix("\(reference)-consent-form") == true)
             let alerts = try server.messages().filter { $0.rcptTos == ["alex.example@example.org"] }
             #expect(alerts.count == 1)
             #expect(try acknowledgements(server, reference) == 0)
             let again = try await ws.pals(["daemon", "--once"], environment: ["PALS_SMTP_URL": server.url()])
             #expect(again.status == 0)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: printQueue.path).count == 1)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: printQueue.path).count == 2, "printed once")
         }
     }
 

@@ -31,6 +31,8 @@ struct LetterCommandTests {
         #expect(undated.status == 1, "\(undated)")
         #expect(undated.stderr.contains("a holding letter needs the input newDate"), "\(undated)")
         #expect(undated.stderr.contains("Give it with `--set newDate=YYYY-MM-DD`."), "the CLI names the option")
+        // The example's consent is requested: the final response waits for the answer.
+        #expect(try await ws.pals(["case", "update", reference, "--consent", "received"]).status == 0)
         let sent = try await ws.pals(["letter", "resolution", reference] + Self.resolution)
         #expect(sent.status == 0, "\(sent)")
         #expect(try await ws.pals(["case", "show", reference]).stdout.contains("responded"))

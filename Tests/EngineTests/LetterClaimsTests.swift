@@ -1,0 +1,279 @@
+import Casework
+import Engine
+import Foundation
+import Letters
+import Mail
+import PalsTestKit
+import Primitives
+import Testing
+import WorkingDays
+
+/// Every letter a case can be sent, checked against what it may claim (issue 13): each letter kind × each consent
+/// state × each profile and stage × each language the kind has, prepared through the same path as `pals preview`
+/// (``LetterDesk/prepare(_:reference:inputs:)``, and ``LetterDesk/compose(_:date:messageID:)`` for the attachments
+/// an emailed letter carries).
+///
+/// Table-driven: a new kind of letter is one row in ``letters``, a new consent state one row in ``consents``, a new
+/// profile or stage one row in ``profileStages``, a new claim one entry in ``claims``. A failure names the kind,
+/// state, profile, stage and language, and the sentence that broke the claim.
+@Suite("Letter claims: every letter is true for its case")
+struct LetterClaimsTests {
+    // MARK: The table
+
+    /// A kind of letter and the officer inputs it is written with.
+    struct LetterRow: Sendable {
+        let kind: LetterKind
+        let inputs: [String: String]
+    }
+
+    /// Every kind of letter an officer or pals writes to a complainant.
+    static let letters: [LetterRow] = [
+        LetterRow(kind: .acknowledgement, inputs: [:]),
+        LetterRow(kind: .consentRequest, inputs: [:]),
+        LetterRow(kind: .holding, inputs: ["reason": "We are waiting for a statement.", "newDate": "2027-01-20"]),
+        LetterRow(
+            kind: .resolution,
+            inputs: ["consideration": "We read the notes.", "findings": "There was a delay.", "actions": "Training."]),
+        LetterRow(kind: .outOfTime, inputs: ["decision": "We will look into it.", "reason": "You were unwell."]),
+    ]
+
+    /// A consent state, and whether the case has a patient other than the complainant.
+    struct ConsentRow: Sendable, CustomStringConvertible {
+        let state: ConsentState
+        let hasPatient: Bool
+        var description: String { hasPatient ? state.rawValue : "\(state.rawValue), no patient" }
+    }
+
+    /// Every consent state; not-needed both with and without a patient.
+    static let consents: [ConsentRow] =
+        [ConsentRow(state: .notNeeded, hasPatient: false)]
+        + ConsentState.allCases.map { ConsentRow(state: $0, hasPatient: true) }
+
+    /// A profile and, for a staged one, the stage.
+    struct ProfileStage: Sendable, CustomTestStringConvertible {
+        let profile: ProfileID
+        let stage: Int?
+        /// Whether a response at this stage is the last the procedure gives (only then may the ombudsman be named).
+        var isLastStage: Bool { stage == nil || stage == 2 }
+        var testDescription: String { stage.map { "\(profile.rawValue) stage \($0)" } ?? profile.rawValue }
+    }
+
+    /// Every profile, each stage of the staged ones.
+    static let profileStages: [ProfileStage] = ProfileID.allCases.flatMap { profile in
+        profile.hasStages
+            ? [ProfileStage(profile: profile, stage: 1), ProfileStage(profile: profile, stage: 2)]
+            : [ProfileStage(profile: profile, stage: nil)]
+    }
+
+    /// Which letters a consent state forbids, written out independently of ``ConsentState``'s rules so that a
+    /// change of those rules shows here: a consent request only while consent is requested; no final response
+    /// while it is awaited (it would share the patient's information before they agreed).
+    static func forbids(_ consent: ConsentRow, _ kind: LetterKind) -> Bool {
+        switch kind {
+        case .consentRequest: consent.state != .requested
+        case .resolution: consent.state == .requested
+        default: false
+        }
+    }
+
+    /// The purposes of letter that may name the ombudsman: the final response, and a decision not to look into a
+    /// complaint made out of time (which the ombudsman can review).
+    static let mayNameOmbudsman: Set<LetterPurpose> = [.finalResponse, .timeLimitDecision]
+
+    // MARK: The claims
+
+    /// One letter as it would be sent.
+    struct Rendered: Sendable {
+        let kind: LetterKind
+        let consent: ConsentRow
+        let profileStage: ProfileStage
+        let language: LetterLanguage
+        /// The plain text, paragraphs separated by blank lines.
+        let text: String
+        /// The enclosures the letter carries.
+        let enclosures: [LetterKind]
+        /// The file names of the composed message's attachments (the .eml `pals preview` shows).
+        let attachments: [String]
+        let reference: String
+
+        var label: String {
+            "\(kind.rawValue) / consent \(consent) / \(profileStage.testDescription) / \(language.rawValue)"
+        }
+
+        /// The sentences of the text: each paragraph (or heading) split at its full stops, colons and marks.
+        var sentences: [String] {
+            text.components(separatedBy: "\n\n").flatMap { paragraph in
+                paragraph.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                    .split(omittingEmptySubsequences: true) { ".:!?".contains($0) }
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+        }
+
+        /// The first sentence containing any of `phrases` (case-insensitive), or nil.
+        func sentence(with phrases: [String]) -> String? {
+            sentences.first { sentence in phrases.contains { sentence.localizedCaseInsensitiveContains($0) } }
+        }
+
+        /// Whether the letter is a final response at the last stage.
+        var isFinalResponse: Bool { kind.purpose == .finalResponse }
+    }
+
+    /// A claim a letter must keep: `broken` returns the sentence that breaks it (or a description of what is
+    /// missing), nil when the letter keeps it.
+    struct Claim: Sendable {
+        let name: String
+        let broken: @Sendable (Rendered) -> String?
+    }
+
+    static let enclosed = ["enclosed", "enclose", "amgáu"]
+    static let consentForm = ["consent form", "ffurflen ganiatâd"]
+    static let finalResponse = ["final response", "ymateb terfynol"]
+    static let ombudsman = ["ombudsman", "ombwdsmon"]
+    static let askToSign = ["to sign", "sign it", "sign and date", "ei llofnodi", "llofnodi a"]
+
+    static let claims: [Claim] = [
+        Claim(name: "\"enclosed\" only with an attachment, and the attachment is there") { letter in
+            let says = letter.sentence(with: enclosed)
+            if let says, letter.enclosures.isEmpty { return says }
+            if says == nil, !letter.enclosures.isEmpty { return "(an enclosure the letter does not mention)" }
+            for enclosure in letter.enclosures
+            where !letter.attachments.contains("\(letter.reference)-\(enclosure.rawValue).pdf") {
+                return "(the \(enclosure.rawValue) is not attached to the message: \(letter.attachments))"
+            }
+            return nil
+        },
+        Claim(name: "a consent form only when consent is requested") { letter in
+            guard letter.consent.state != .requested else { return nil }
+            if let sentence = letter.sentence(with: consentForm) { return sentence }
+            return letter.enclosures.contains(.consentForm) ? "(the consent form is enclosed)" : nil
+        },
+        Claim(name: "the patient is never asked to sign when they have died or lack capacity") { letter in
+            guard [.deceasedRepresentative, .lacksCapacity].contains(letter.consent.state) else { return nil }
+            return letter.sentence(with: askToSign) ?? letter.sentence(with: consentForm)
+        },
+        Claim(name: "\"final response\" only in the final response at the last stage") { letter in
+            guard let sentence = letter.sentence(with: finalResponse) else { return nil }
+            return letter.isFinalResponse && letter.profileStage.isLastStage ? nil : sentence
+        },
+        Claim(name: "the ombudsman only in a final response (or an out-of-time decision) at the last stage") {
+            letter in
+            guard let sentence = letter.sentence(with: ombudsman) else { return nil }
+            return mayNameOmbudsman.contains(letter.kind.purpose) && letter.profileStage.isLastStage ? nil : sentence
+        },
+        Claim(name: "with consent refused, a final response says it shares no information about the patient's care") {
+            letter in
+            guard letter.isFinalResponse, letter.consent.state == .refused else { return nil }
+            let says = ["does not include information about their care", "nid yw'r ymateb hwn yn cynnwys gwybodaeth"]
+            return letter.sentence(with: says) == nil
+                ? "(no sentence saying the patient's information is left out)" : nil
+        },
+        Claim(name: "consent received or not needed: nothing asks for consent") { letter in
+            guard [.received, .notNeeded].contains(letter.consent.state) else { return nil }
+            return letter.sentence(with: ["we need their written consent", "mae angen eu caniatâd ysgrifenedig"])
+        },
+    ]
+
+    /// Why a broken claim is a known issue that another part of issue 13 fixes, or nil: recorded as known issues,
+    /// so the test passes until that work is merged and then fails ("known issue was not recorded") as a reminder
+    /// to delete the line here.
+    static func knownIssue(_ letter: Rendered, _ claim: Claim) -> String? {
+        if !letter.profileStage.isLastStage, mayNameOmbudsman.contains(letter.kind.purpose) {
+            return "stage-1 letters of the model procedures name the ombudsman (issue 13, deadlines part)"
+        }
+        if letter.kind == .outOfTime, claim.name.hasPrefix("\"final response\"") {
+            return "the SPSO and NIPSO ombudsman partials say \"final response\" in the out-of-time decision "
+                + "(issue 13, kinds part)"
+        }
+        return nil
+    }
+
+    // MARK: The test
+
+    @Test("every kind × consent state × language keeps every claim, or is refused", arguments: profileStages)
+    func claimsHold(_ profileStage: ProfileStage) async throws {
+        let ws = try await EngineWorkspace.make()
+        defer { ws.folder.remove() }
+        var outcomes:
+            [(row: ConsentRow, language: LetterLanguage, kind: LetterKind, result: Result<Rendered, any Error>)]
+        outcomes = []
+        for consent in Self.consents {
+            for language in LetterLanguage.allCases {
+                let record = try await ws.log(Self.complaint(profileStage, consent, language))
+                let reference = record.reference
+                if profileStage.stage == 2 {  // escalated today, as an officer does
+                    try await ws.change(reference) { try $0.setStage(2, on: CivilDate($1), at: $1) }
+                }
+                let rendered = try await offPool {
+                    let book = try ws.casebook()
+                    let desk = try LetterDesk(casebook: book)
+                    return Self.letters.compactMap { row -> (LetterKind, Result<Rendered, any Error>)? in
+                        guard desk.library.languages(for: row.kind).contains(language) else { return nil }
+                        let result = Result { () throws -> Rendered in
+                            let letter = try desk.prepare(row.kind, reference: reference, inputs: row.inputs)
+                            let composed = try desk.compose(letter, date: book.clock.now())
+                            return Rendered(
+                                kind: row.kind, consent: consent, profileStage: profileStage,
+                                language: letter.merged.language, text: letter.merged.text,
+                                enclosures: letter.enclosures.map(\.kind),
+                                attachments: Self.attachmentNames(composed.data), reference: reference)
+                        }
+                        return (row.kind, result)
+                    }
+                }
+                outcomes += rendered.map { (consent, language, $0.0, $0.1) }
+            }
+        }
+        #expect(outcomes.count >= Self.consents.count * Self.letters.count, "every row was tried")
+        for outcome in outcomes {
+            let label =
+                "\(outcome.kind.rawValue) / consent \(outcome.row) / \(profileStage.testDescription) / "
+                + outcome.language.rawValue
+            switch outcome.result {
+            case .failure(let error):
+                if Self.forbids(outcome.row, outcome.kind) {
+                    #expect((error as? LetterDeskError)?.code == .notAllowed, "\(label): refused as not allowed")
+                } else {
+                    Issue.record("\(label): not written: \(error)")
+                }
+            case .success(let letter):
+                #expect(!Self.forbids(outcome.row, outcome.kind), "\(label): written, but the state forbids it")
+                #expect(letter.language == outcome.language, "\(label): written in \(letter.language.rawValue)")
+                for claim in Self.claims {
+                    guard let sentence = claim.broken(letter) else { continue }
+                    if let known = Self.knownIssue(letter, claim) {
+                        withKnownIssue(Comment(rawValue: known)) {
+                            Issue.record("\(label): \(claim.name): \"\(sentence)\"")
+                        }
+                    } else {
+                        Issue.record("\(label): \(claim.name): \"\(sentence)\"")
+                    }
+                }
+            }
+        }
+    }
+
+    /// An invented complaint for one row of the table, with an email address so its letters are composed.
+    static func complaint(_ profileStage: ProfileStage, _ consent: ConsentRow, _ language: LetterLanguage)
+        -> Complaint
+    {
+        .with {
+            $0.fields["profile"] = profileStage.profile.rawValue
+            if profileStage.profile != .england { $0.fields["complexity"] = nil }
+            $0.complainant["language"] = language.rawValue
+            if consent.hasPatient {
+                $0.patient = ["title": "Mr", "firstName": "Bryn", "lastName": "Example"]
+                $0.fields["consent"] = consent.state.rawValue
+            }
+        }
+    }
+
+    /// The file names of the attachments of a composed message (its `filename=` parameters).
+    static func attachmentNames(_ data: Data) -> [String] {
+        let text = String(decoding: data, as: UTF8.self)
+        return text.components(separatedBy: "filename=").dropFirst().compactMap { part in
+            let trimmed = part.drop { $0 == "\"" }
+            let name = trimmed.prefix { $0 != "\"" && $0 != "\r" && $0 != "\n" && $0 != ";" }
+            return name.isEmpty ? nil : String(name)
+        }
+    }
+}
