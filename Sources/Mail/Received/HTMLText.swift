@@ -48,7 +48,8 @@ enum HTMLText {
                     continue
                 }
                 let opener = scalars.dropFirst().first
-                let startsTag = opener.map { $0 == "/" || $0 == "!" || $0 == "?" || $0.properties.isAlphabetic } ?? false
+                let startsTag =
+                    opener.map { $0 == "/" || $0 == "!" || $0 == "?" || $0.properties.isAlphabetic } ?? false
                 guard startsTag, let close = scalars.firstIndex(of: ">") else {
                     scalars = scalars.dropFirst()
                     textRun += "<"
@@ -59,7 +60,8 @@ enum HTMLText {
                 let isEnd = tag.first == "/"
                 let name = String(
                     String.UnicodeScalarView(
-                        tag.drop { $0 == "/" }.prefix { $0.properties.isAlphabetic || (0x30...0x39).contains($0.value) })
+                        tag.drop { $0 == "/" }.prefix { $0.properties.isAlphabetic || (0x30...0x39).contains($0.value) }
+                    )
                 ).lowercased()
                 if !isEnd && hidden.contains(name) && tag.last != "/" {
                     scalars = skip(scalars, past: "</" + name)

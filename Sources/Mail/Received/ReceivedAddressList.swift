@@ -123,9 +123,15 @@ enum ReceivedAddressList {
                     index += 1
                 }
                 tokens.append(.angle(text))
-            case ",": endWord(); tokens.append(.comma)
-            case ":": endWord(); tokens.append(.colon)
-            case ";": endWord(); tokens.append(.semicolon)
+            case ",":
+                endWord()
+                tokens.append(.comma)
+            case ":":
+                endWord()
+                tokens.append(.colon)
+            case ";":
+                endWord()
+                tokens.append(.semicolon)
             default:
                 if character.isWhitespace { endWord() } else { word.append(character) }
             }

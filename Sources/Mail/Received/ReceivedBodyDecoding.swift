@@ -97,8 +97,14 @@ enum ReceivedBodyDecoding {
                 // A soft line break: `=`, optional whitespace, then CRLF or LF (or the end).
                 var look = index + 1
                 while look < bytes.count, bytes[look] == 0x20 || bytes[look] == 0x09 { look += 1 }
-                if look == bytes.count { index = look; continue }
-                if bytes[look] == 0x0A { index = look + 1; continue }
+                if look == bytes.count {
+                    index = look
+                    continue
+                }
+                if bytes[look] == 0x0A {
+                    index = look + 1
+                    continue
+                }
                 if bytes[look] == 0x0D {
                     index = look + 1
                     if index < bytes.count, bytes[index] == 0x0A { index += 1 }

@@ -11,7 +11,8 @@ enum ReceivedCharsets {
         switch name {
         case "utf8", "utf-8", "unicode-1-1-utf-8", "x-unicode20utf8": return "utf-8"
         case "", "us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "us", "646": return "us-ascii"
-        case "latin1", "latin-1", "iso8859-1", "iso_8859-1", "iso-8859-1", "l1", "cp819", "iso-ir-100": return "iso-8859-1"
+        case "latin1", "latin-1", "iso8859-1", "iso_8859-1", "iso-8859-1", "l1", "cp819", "iso-ir-100":
+            return "iso-8859-1"
         case "latin9", "latin-9", "iso8859-15", "iso_8859-15", "l9": return "iso-8859-15"
         case "utf-16", "utf16", "utf-16le", "utf-16be": return name.replacingOccurrences(of: "utf16", with: "utf-16")
         default: break

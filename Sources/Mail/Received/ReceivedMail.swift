@@ -191,7 +191,7 @@ package enum ReceivedMailNote: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .attachmentTooLarge(let filename, let bytes):
             let name = filename.map { "“\($0)”" } ?? "an unnamed attachment"
-            return "\(name) (\(bytes / 1_048_576) MiB) was too large to keep and was left out"
+            return "\(name) (\(Self.megabytes(bytes)) MB) was too large to keep and was left out"
         case .tooManyParts(let limit): return "the message had more than \(limit) parts; the rest were left out"
         case .nestedTooDeep(let limit):
             return "parts nested more than \(limit) deep were left out"
@@ -201,10 +201,13 @@ package enum ReceivedMailNote: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whole megabytes (10⁶ bytes, as people count them), at least 1.
+    private static func megabytes(_ bytes: Int) -> Int { max(1, (bytes + 500_000) / 1_000_000) }
+
     /// The description without the sender's file name, for logs.
     package var logDescription: String {
         if case .attachmentTooLarge(_, let bytes) = self {
-            return "an attachment (\(bytes / 1_048_576) MiB) was too large to keep and was left out"
+            return "an attachment (\(Self.megabytes(bytes)) MB) was too large to keep and was left out"
         }
         return description.escapingControlsInNote
     }

@@ -13,11 +13,13 @@ package enum ReceivedMailParser {
     /// Reads `bytes` (the whole message as it came from the mailbox).
     /// - Throws: ``MailError`` `.messageTooLarge` over ``ReceivedMailLimits/maxMessageBytes``;
     ///   `.malformedMessage` when the header section never ends within ``ReceivedMailLimits/maxHeaderBytes``.
-    package static func parse(_ bytes: [UInt8], limits: ReceivedMailLimits = .init()) throws(MailError) -> ReceivedMail {
+    package static func parse(_ bytes: [UInt8], limits: ReceivedMailLimits = .init()) throws(MailError) -> ReceivedMail
+    {
         guard bytes.count <= limits.maxMessageBytes else {
             throw MailError(
                 .messageTooLarge,
-                reason: "the message is \(size(bytes.count)); messages up to \(size(limits.maxMessageBytes)) can be read")
+                reason:
+                    "the message is \(size(bytes.count)); messages up to \(size(limits.maxMessageBytes)) can be read")
         }
         guard let top = MIMEEntity(bytes[...], maxHeaderBytes: limits.maxHeaderBytes, defaultType: "text/plain") else {
             throw MailError(
@@ -285,7 +287,9 @@ struct Walker {
             case "message/delivery-status", "message/global-delivery-status":
                 walk(child, depth: depth + 1, into: &collected)
             default:
-                if index == 0 || !child.contentType.hasPrefix("message/") { walk(child, depth: depth + 1, into: &collected) }
+                if index == 0 || !child.contentType.hasPrefix("message/") {
+                    walk(child, depth: depth + 1, into: &collected)
+                }
             }
         }
         if collected.report == nil { collected.report = DeliveryReport() }
@@ -369,7 +373,8 @@ enum DeliveryStatus {
             let fields = ReceivedHeaderDecoding.fields(block)
             func value(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveEquals(name) }?.value }
             if index == 0, let envelope = value("original-envelope-id") {
-                report.originalMessageID = ReceivedHeaderDecoding.messageIDs(envelope).first
+                report.originalMessageID =
+                    ReceivedHeaderDecoding.messageIDs(envelope).first
                     ?? envelope.trimmingCharacters(in: .whitespaces)
             }
             guard let recipient = value("final-recipient") ?? value("original-recipient") else { continue }
