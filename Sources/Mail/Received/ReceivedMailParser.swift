@@ -76,7 +76,7 @@ struct MIMEEntity {
         var bodyStart = bytes.endIndex
         while position < bytes.endIndex {
             if position - bytes.startIndex > maxHeaderBytes { return nil }
-            let lineEnd = bytes[position...].firstIndex(of: 0x0A) ?? bytes.endIndex
+            let lineEnd = ReceivedBytes.lineFeed(in: bytes, from: position)
             var line = bytes[position..<lineEnd]
             if line.last == 0x0D { line = line.dropLast() }
             let next = lineEnd < bytes.endIndex ? lineEnd + 1 : lineEnd
@@ -325,9 +325,9 @@ enum MultipartSplitter {
         var partStart: Int?
         var position = body.startIndex
         while position < body.endIndex {
-            let lineEnd = body[position...].firstIndex(of: 0x0A) ?? body.endIndex
+            let lineEnd = ReceivedBytes.lineFeed(in: body, from: position)
             let next = lineEnd < body.endIndex ? lineEnd + 1 : lineEnd
-            if body[position...].starts(with: delimiter) {
+            if body[position] == 0x2D, body[position...].starts(with: delimiter) {
                 let rest = body[(position + delimiter.count)..<lineEnd]
                 let isClose = rest.starts(with: [0x2D, 0x2D])
                 let tail = isClose ? rest.dropFirst(2) : rest
@@ -358,7 +358,7 @@ enum DeliveryStatus {
         let slice = bytes[...]
         var position = slice.startIndex
         while position < slice.endIndex {
-            let lineEnd = slice[position...].firstIndex(of: 0x0A) ?? slice.endIndex
+            let lineEnd = ReceivedBytes.lineFeed(in: slice, from: position)
             var line = slice[position..<lineEnd]
             if line.last == 0x0D { line = line.dropLast() }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
