@@ -148,6 +148,16 @@ struct ReceivedMailBodyTests {
                 """)
     }
 
+    @Test("An empty plain alternative gives way to text made from the HTML alternative")
+    func emptyPlainAlternative() throws {
+        let mail = try ReceivedMailParser.parse(
+            receivedMessage(
+                "Content-Type: multipart/alternative; boundary=a", "", "--a", "Content-Type: text/plain", "", " ",
+                "--a", "Content-Type: text/html", "", "<p>Ward 7</p>", "--a--"))
+        #expect(mail.text == "Ward 7")
+        #expect(mail.html == "<p>Ward 7</p>")
+    }
+
     @Test("HTML-only mail gets its text from the HTML and keeps the HTML")
     func htmlOnly() throws {
         let mail = try ReceivedMailParser.parse(

@@ -240,9 +240,9 @@ struct Walker {
             if collected.report == nil { collected.report = DeliveryStatus.parse(entity.decodedBody) }
         case "text/plain" where entity.disposition != "attachment" && entity.filename == nil,
             _ where type.hasPrefix("multipart/"):
-            collected.texts.append(entity.decodedText { note(.unknownCharset($0)) })
+            collected.texts.append(entity.decodedText { note(.unknownCharset(String($0.prefix(40)))) })
         case "text/html" where entity.disposition != "attachment" && entity.filename == nil:
-            collected.htmls.append(entity.decodedText { note(.unknownCharset($0)) })
+            collected.htmls.append(entity.decodedText { note(.unknownCharset(String($0.prefix(40)))) })
         default:
             let data = entity.decodedBody
             let filename = entity.filename
@@ -255,7 +255,7 @@ struct Walker {
         }
     }
 
-    /// Alternatives of one content: the text of the first that has text, the HTML of the last that has HTML
+    /// Alternatives of one content: the text of the first that has any, the HTML of the last that has HTML
     /// (the richest), and every attachment (an Apple Mail related part carries its inline images).
     private mutating func walkAlternative(_ children: [MIMEEntity], depth: Int, into collected: inout Collected) {
         var texts: [String]?
@@ -263,7 +263,9 @@ struct Walker {
         for child in children {
             var own = Collected()
             walk(child, depth: depth + 1, into: &own)
-            if texts == nil, !own.texts.isEmpty { texts = own.texts }
+            // An empty plain alternative (some clients send one) gives way to the HTML.
+            let hasText = own.texts.contains { !$0.allSatisfy(\.isWhitespace) }
+            if texts == nil, hasText { texts = own.texts }
             if !own.htmls.isEmpty { htmls = own.htmls }
             collected.forwarded += own.forwarded
             collected.attachments += own.attachments
