@@ -105,6 +105,19 @@ struct ReceivedMailHostileTests {
         #expect(mail.attachments.map(\.contentType) == ["text/plain", "text/plain"])
     }
 
+    @Test("Line breaks, NUL and escape characters smuggled in encoded words become spaces in headers and names")
+    func encodedControls() throws {
+        let mail = try ReceivedMailParser.parse(
+            receivedMessage(
+                "From: =?utf-8?Q?Pat=0D=0ABcc=3A_x=40example.org?= <pat@example.org>",
+                "Subject: =?utf-8?B?Q3d5bg0KWC1FdmlsOiAxAAIbWzMxbQ==?=", "", ""))
+        #expect(mail.from == ReceivedAddress(name: "Pat Bcc: x@example.org", address: "pat@example.org"))
+        #expect(mail.subject == "Cwyn  X-Evil: 1   [31m")
+        for value in mail.headers.fields.map(\.value) {
+            #expect(!value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(value)")
+        }
+    }
+
     @Test("A very long file name is cut to 255 bytes and keeps its extension")
     func longFilename() throws {
         let name = try #require(ReceivedFilename.sanitised(String(repeating: "ŵ", count: 300) + ".pdf"))

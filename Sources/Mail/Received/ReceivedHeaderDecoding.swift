@@ -79,7 +79,7 @@ enum ReceivedHeaderDecoding {
         func flush() {
             guard let word = pending else { return }
             if let decoded = ReceivedCharsets.decode(word.bytes, charset: word.charset) {
-                output += decoded
+                output += withoutControls(decoded)
             } else {
                 output += word.raw
             }
@@ -123,6 +123,16 @@ enum ReceivedHeaderDecoding {
         flush()
         output += gap
         return output
+    }
+
+    /// Decoded text with each control character (C0, DEL, C1, line and paragraph separators) made a space: an
+    /// encoded word can carry `=0D=0A` or `=00`, and no header value may hold a line break or a NUL.
+    private static func withoutControls(_ text: String) -> String {
+        let isControl = { (scalar: Unicode.Scalar) in
+            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+        }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? " " : $0 }))
     }
 
     /// The encoded word starting at `start` (`=?charset?B|Q?text?=`), decoded to bytes, and the index after it.
