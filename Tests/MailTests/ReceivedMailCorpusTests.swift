@@ -118,6 +118,7 @@ struct ReceivedMailCorpusTests {
         let logo = try #require(mail.attachments.first)
         #expect(logo.contentType == "image/png")
         #expect(logo.contentID == "image001.png@01DB43A2.5E2C1F30")
+        #expect(logo.isInline)
         #expect(logo.data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(mail.date == ReceivedDate.parse("24 Nov 2026 09:13:58 +0000"))
     }
@@ -258,6 +259,7 @@ struct ReceivedMailCorpusTests {
         #expect(mail.subject == "Llythyr cwyn – Ward Dewi Sant")
         #expect(mail.attachments.map(\.filename) == ["Llythyr cwyn – Gwenllïan ap Dafydd.pdf", "dyddiadur.txt"])
         #expect(mail.attachments.map(\.contentType) == ["application/pdf", "text/plain"])
+        #expect(mail.attachments.map(\.isInline) == [false, false])
         #expect(mail.attachments.last?.data.contains(0x93) == true)  // “ in Windows-1252, kept as sent
     }
 }

@@ -99,12 +99,18 @@ package struct ReceivedAttachment: Sendable {
     package var data: [UInt8]
     /// The `Content-ID` without angle brackets, for an image an HTML body shows inline.
     package var contentID: String?
+    /// True when the sender marked the part `Content-Disposition: inline` (a logo or a photo shown in the body),
+    /// false for a file attached to be opened.
+    package var isInline: Bool
 
-    package init(filename: String?, contentType: String, data: [UInt8], contentID: String? = nil) {
+    package init(
+        filename: String?, contentType: String, data: [UInt8], contentID: String? = nil, isInline: Bool = false
+    ) {
         self.filename = filename
         self.contentType = contentType
         self.data = data
         self.contentID = contentID
+        self.isInline = isInline
     }
 }
 

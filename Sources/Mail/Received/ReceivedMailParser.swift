@@ -251,7 +251,9 @@ struct Walker {
             }
             let contentID = entity.raw("content-id").flatMap { ReceivedHeaderDecoding.messageIDs($0).first }
             collected.attachments.append(
-                ReceivedAttachment(filename: filename, contentType: type, data: data, contentID: contentID))
+                ReceivedAttachment(
+                    filename: filename, contentType: type, data: data, contentID: contentID,
+                    isInline: entity.disposition == "inline"))
         }
     }
 
