@@ -282,6 +282,21 @@ package final class InboundLedger: Sendable {
         return "\(raw.count):\(String(value, radix: 16))"
     }
 
+    /// Throws unless `Inbox/` is a real folder or absent (checked before a poll downloads anything).
+    package func checkInboxFolder() throws(InboundError) {
+        switch PrivateFiles.kind(inboxFolder.path) {
+        case nil, .folder?: return
+        case .symbolicLink?:
+            throw InboundError(
+                .linkRefused, "\(inboxFolder.path) is a symbolic link; pals keeps inbound mail only in a real folder",
+                file: inboxFolder)
+        case .file?, .other?:
+            throw InboundError(
+                .storage, "\(inboxFolder.path) is in the way of the inbound mail folder: it is not a folder",
+                file: inboxFolder)
+        }
+    }
+
     /// Writes the raw message into `Inbox/<uidvalidity>/`, refusing a link anywhere the ledger made a folder.
     private func keep(_ raw: Data, at file: URL, uidValidity: UInt32) throws(InboundError) {
         let inbox = inboxFolder.path

@@ -89,6 +89,7 @@ package final class MailboxPoller: Sendable {
     ///   written; what was recorded before the failure stays recorded.
     package func pass() throws -> MailboxPollReport {
         var report = MailboxPollReport()
+        try ledger.checkInboxFolder()
         let session = try IMAPSession(configuration: configuration)
         let mailbox = session.mailboxName
         let folder = configuration.folder
@@ -133,7 +134,15 @@ package final class MailboxPoller: Sendable {
             let fetched = FetchedInbound(
                 mailbox: mailbox, folder: folder, uidValidity: validity, uid: uid,
                 messageID: InboundMessageID.messageID(in: raw), internalDate: info[uid]?.internalDate, raw: raw)
-            switch try ledger.record(fetched, fetchedAt: clock.now()) {
+            let recording: InboundRecording
+            do {
+                recording = try ledger.record(fetched, fetchedAt: clock.now())
+            } catch {
+                // The download marked it read; not recorded, it must stay as it was (best effort: the error wins).
+                if info[uid]?.seen == false { try? session.markUnseen(in: folder, uids: [uid]) }
+                throw error
+            }
+            switch recording {
             case .recorded(let message):
                 report.taken += 1
                 logger.info(

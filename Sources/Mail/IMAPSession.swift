@@ -26,6 +26,8 @@ package struct IMAPMessageInfo: Sendable, Hashable {
     package let internalDate: Date?
     /// Its size in bytes (RFC822.SIZE).
     package let size: Int?
+    /// Whether it was read (`\Seen`) before pals looked at it.
+    package var seen = false
 }
 
 /// One connection to an IMAP server through libcurl: reads a folder's state, lists new UIDs, downloads messages
@@ -154,7 +156,7 @@ package final class IMAPSession {
     package func messageInfo(in folder: String, from first: UInt32) throws(MailError) -> [UInt32: IMAPMessageInfo] {
         try checkFolder(folder)
         let transfer = try perform(
-            url: plan.folderURL(folder), command: "UID FETCH \(max(first, 1)):* (UID RFC822.SIZE INTERNALDATE)",
+            url: plan.folderURL(folder), command: "UID FETCH \(max(first, 1)):* (UID FLAGS RFC822.SIZE INTERNALDATE)",
             folder: folder)
         var found: [UInt32: IMAPMessageInfo] = [:]
         for line in transfer.untaggedLines {
@@ -192,6 +194,15 @@ package final class IMAPSession {
         try checkFolder(folder)
         _ = try perform(
             url: plan.folderURL(folder), command: "UID STORE \(Self.uidSet(uids)) +FLAGS.SILENT (\\Seen)", folder: folder)
+    }
+
+    /// Marks messages unread again (`UID STORE … -FLAGS.SILENT (\Seen)`): a download marks a message read by
+    /// itself, and one pals could not record must look as it did.
+    package func markUnseen(in folder: String, uids: [UInt32]) throws(MailError) {
+        guard !uids.isEmpty else { return }
+        try checkFolder(folder)
+        _ = try perform(
+            url: plan.folderURL(folder), command: "UID STORE \(Self.uidSet(uids)) -FLAGS.SILENT (\\Seen)", folder: folder)
     }
 
     /// Moves messages to `destination`: `UID MOVE` where the server offers MOVE, else COPY, `\Deleted` and EXPUNGE
@@ -386,7 +397,11 @@ package final class IMAPSession {
             let text = line[dateRange.upperBound...].prefix(while: { $0 != "\"" })
             date = internalDateFormatter.date(from: text.trimmingCharacters(in: .whitespaces))
         }
-        return IMAPMessageInfo(uid: uid, internalDate: date, size: size)
+        var info = IMAPMessageInfo(uid: uid, internalDate: date, size: size)
+        if let flags = upper.range(of: "FLAGS (") {
+            info.seen = upper[flags.upperBound...].prefix(while: { $0 != ")" }).contains("\\SEEN")
+        }
+        return info
     }
 
     private static var internalDateFormatter: DateFormatter {
@@ -437,11 +452,19 @@ final class IMAPTransferContext {
         "MOVE", "COPY", "EXPUNGE", "CREATE", "LOGOUT", "NOOP", "STARTTLS", "LIST",
     ]
 
+    /// Whether `word` is a libcurl command tag: a capital letter (it varies with the connection) and digits.
+    static func isTag(_ word: Substring) -> Bool {
+        guard let first = word.first, first.isASCII, first.isUppercase, word.count > 1 else { return false }
+        return word.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     /// Notes the verb of a command line `A003 SELECT INBOX` (continuation lines of the login are not commands).
     func sent(_ line: String) {
         let words = line.split(separator: " ", maxSplits: 2)
-        if words.count >= 2, words[0].first == "A", words[0].dropFirst().allSatisfy(\.isNumber) {
+        if words.count >= 2, Self.isTag(words[0]) {
             let verb = words[1].uppercased().trimmingCharacters(in: .whitespacesAndNewlines)
+            // libcurl says LOGOUT when it drops a connection after a failure: the failed command is the one kept.
+            guard verb != "LOGOUT" else { return }
             lastCommand = Self.knownVerbs.contains(verb) ? verb : "(command)"
         } else {
             lastCommand = lastCommand == "AUTHENTICATE" || lastCommand == "LOGIN" ? lastCommand : "(command)"
@@ -453,8 +476,7 @@ final class IMAPTransferContext {
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = redactor.redact(String(raw), authExchange: lastCommand == "AUTHENTICATE")
             let words = line.split(separator: " ", maxSplits: 1)
-            guard words.count == 2, words[0].first == "A", words[0].dropFirst().allSatisfy(\.isNumber) else { continue }
-            guard lastCommand != "LOGOUT" else { continue }
+            guard words.count == 2, Self.isTag(words[0]) else { continue }
             taggedReply = String(words[1]).escapingControls
         }
     }

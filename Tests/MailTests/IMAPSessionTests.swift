@@ -97,7 +97,7 @@ struct IMAPDovecotTests {
     @Test("status, new UIDs, INTERNALDATE, download by UID and \\Seen")
     func readsAndMarks() async throws {
         let server = try await DovecotTestServer.start()
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         for number in 1...3 { try server.deliver(DovecotTestServer.message(id: "m\(number)@example.org")) }
         let configuration = settings(server)
         let (status, uids, info, raw) = try await withSession(configuration) { session throws(MailError) in
@@ -120,7 +120,7 @@ struct IMAPDovecotTests {
     @Test("a search past the highest UID returns nothing new (n:* always matches the last message)")
     func searchPastEnd() async throws {
         let server = try await DovecotTestServer.start()
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         try server.deliver(DovecotTestServer.message(id: "only@example.org"))
         let uids = try await withSession(settings(server)) { session throws(MailError) in
             try session.uids(in: "INBOX", from: 5)
@@ -131,7 +131,7 @@ struct IMAPDovecotTests {
     @Test("a fetch under an old UIDVALIDITY is refused, and so is one of a message that left")
     func uidValidityChecked() async throws {
         let server = try await DovecotTestServer.start()
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         try server.deliver(DovecotTestServer.message(id: "a@example.org"))
         let configuration = settings(server)
         let validity = try await withSession(configuration) { session throws(MailError) in
@@ -154,7 +154,7 @@ struct IMAPDovecotTests {
     @Test("moving makes the processed folder hold the message and the folder not")
     func moves() async throws {
         let server = try await DovecotTestServer.start()
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         try server.deliver(DovecotTestServer.message(id: "move@example.org"))
         try await withSession(settings(server)) { session throws(MailError) in
             try session.createFolder("Processed")
@@ -168,7 +168,7 @@ struct IMAPDovecotTests {
     @Test("a wrong password is a login error that names the username and holds no password")
     func wrongPassword() async throws {
         let server = try await DovecotTestServer.start()
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         let wrong = "Wr0ng-Passw0rd-Typed"
         let error = await mailError { _ = try await IMAPProbe.check(settings(server, password: wrong)) }
         #expect(error?.code == .mailboxLoginRefused)
@@ -183,7 +183,7 @@ struct IMAPDovecotTests {
     @Test("a missing folder is named as such, not as a refused login")
     func missingFolder() async throws {
         let server = try await DovecotTestServer.start()
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         var configuration = settings(server)
         configuration.folder = "Complaints"
         let error = await mailError { _ = try await IMAPProbe.check(configuration) }
@@ -199,7 +199,7 @@ struct IMAPDovecotTests {
     @Test("the probe reports the folder, its count and the login over plain loopback")
     func probe() async throws {
         let server = try await DovecotTestServer.start()
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         try server.deliver(DovecotTestServer.message(id: "p@example.org"))
         let report = try await IMAPProbe.check(settings(server))
         #expect(report.status.messages == 1)
@@ -213,7 +213,7 @@ struct IMAPTLSTests {
     @Test("imaps:// with the server's certificate as the CA file works")
     func implicitTLS() async throws {
         let server = try await DovecotTestServer.start(security: .implicitTLS)
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         try server.deliver(DovecotTestServer.message(id: "tls@example.org"))
         let report = try await IMAPProbe.check(settings(server, url: server.url(hostName: "localhost")))
         #expect(report.tls)
@@ -223,7 +223,7 @@ struct IMAPTLSTests {
     @Test("an unknown certificate is refused before the login is sent")
     func badCertificate() async throws {
         let server = try await DovecotTestServer.start(security: .implicitTLS)
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         var configuration = settings(server, url: server.url(hostName: "localhost"))
         configuration.caFile = nil
         let error = await mailError { _ = try await IMAPProbe.check(configuration) }
@@ -235,7 +235,7 @@ struct IMAPTLSTests {
     @Test("imap:// with STARTTLS on a loopback server that offers it still logs in (plain is allowed there)")
     func startTLSOffered() async throws {
         let server = try await DovecotTestServer.start(security: .startTLS)
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         let report = try await IMAPProbe.check(settings(server))
         #expect(report.status.messages == 0)
     }
@@ -244,7 +244,7 @@ struct IMAPTLSTests {
     func plainOffLoopbackRefused() async throws {
         guard let address = DovecotTestServer.nonLoopbackAddress() else { return }
         let server = try await DovecotTestServer.start(security: .plain, host: address)
-        defer { Task { await server.stop() } }
+        defer { server.stop() }
         let error = await mailError { _ = try await IMAPProbe.check(settings(server)) }
         #expect(error?.code == .mailboxTLS)
         #expect(error?.reason.contains("STARTTLS") == true)

@@ -42,8 +42,8 @@ private struct MailboxWorkspace {
             workspaceRoot: root)
     }
 
-    func stop() async {
-        await server.stop()
+    func stop() {
+        server.stop()
         ws.folder.remove()
     }
 }
@@ -53,7 +53,7 @@ struct IMAPIntakeCommandTests {
     @Test("intake poll takes each message once, and imap check and config check pass")
     func pollTwice() async throws {
         let setup = try await MailboxWorkspace.start()
-        defer { Task { await setup.stop() } }
+        defer { setup.stop() }
         for number in 1...3 { try setup.server.deliver(DovecotTestServer.message(id: "e2e-\(number)@example.org")) }
         let check = try await setup.ws.pals(["imap", "check"])
         #expect(check.status == 0, "\(check)")
@@ -72,7 +72,7 @@ struct IMAPIntakeCommandTests {
     func wrongPassword() async throws {
         let wrong = "Typ0-in-the-Passw0rd"
         let setup = try await MailboxWorkspace.start(password: wrong)
-        defer { Task { await setup.stop() } }
+        defer { setup.stop() }
         try setup.server.deliver(DovecotTestServer.message(id: "pw@example.org"))
         for command in [["imap", "check"], ["intake", "poll"]] {
             let result = try await setup.ws.pals(command)
@@ -88,7 +88,7 @@ struct IMAPIntakeCommandTests {
     @Test("a password file others can read is refused by config check")
     func passwordFileMode() async throws {
         let setup = try await MailboxWorkspace.start()
-        defer { Task { await setup.stop() } }
+        defer { setup.stop() }
         chmod(setup.passwordFile.path, 0o644)
         let result = try await setup.ws.pals(["config", "check"])
         #expect(result.status != 0)
@@ -106,7 +106,7 @@ struct IMAPCrashTests {
     @Test("SIGKILL mid-poll loses nothing and takes nothing twice")
     func killedPoller() async throws {
         let setup = try await MailboxWorkspace.start()
-        defer { Task { await setup.stop() } }
+        defer { setup.stop() }
         var delivered: [String: Data] = [:]
         func deliver(_ count: Int) throws {
             for _ in 0..<count {
