@@ -158,7 +158,8 @@ struct IMAPPollerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
     }
 
-    @Test("a message whose row is committed but not yet marked on the server is marked at the next poll, not taken again")
+    @Test(
+        "a message whose row is committed but not yet marked on the server is marked at the next poll, not taken again")
     func leftUnsettled() async throws {
         let setup = try await PollSetup.start()
         defer { setup.stop() }
@@ -206,7 +207,8 @@ struct IMAPPollerTests {
         var configuration = setup.configuration()
         configuration.credentials = SMTPCredentials(username: setup.server.username, password: "N0t-the-one")
         let poller = MailboxPoller(
-            configuration: configuration, ledger: setup.ledger, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            configuration: configuration, ledger: setup.ledger,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         do {
             _ = try await poller.poll()
             Issue.record("the poll succeeded")
@@ -255,7 +257,8 @@ struct MailboxConfigurationTests {
         ]
         for (extra, key) in cases {
             do {
-                _ = try WorkspaceConfiguration.parse(yaml: base + "\n" + extra + "\n", file: "pals.yaml", environment: [:])
+                _ = try WorkspaceConfiguration.parse(
+                    yaml: base + "\n" + extra + "\n", file: "pals.yaml", environment: [:])
                 Issue.record("accepted: \(extra)")
             } catch {
                 #expect("\(error.errorDescription ?? "")".contains(key), "\(extra)")
@@ -269,7 +272,8 @@ struct MailboxConfigurationTests {
         defer { folder.remove() }
         let file = folder.appending("imap-password")
         let yaml =
-            base + "\nintake: {mailbox: {url: 'imaps://mail.example.org', username: team, passwordFile: '\(file.path)'}}\n"
+            base
+            + "\nintake: {mailbox: {url: 'imaps://mail.example.org', username: team, passwordFile: '\(file.path)'}}\n"
         let configuration = try WorkspaceConfiguration.parse(yaml: yaml, file: "pals.yaml", environment: [:])
         func findings() -> [ConfigurationFinding] {
             ConfigurationCheck(configuration: configuration, environment: [:]).findings(templates: nil)
@@ -285,5 +289,33 @@ struct MailboxConfigurationTests {
         chmod(file.path, 0o600)
         #expect(findings().first?.message.contains("empty") == true)
         for finding in findings() { #expect(!finding.message.contains("Secret-1")) }
+    }
+}
+
+@Suite("A message that cannot be recorded is left as it was on the server", .serialized)
+struct IMAPUnrecordedTests {
+    @Test("a link in place of Inbox/<uidvalidity>/ fails the poll after the download; the message is unread again")
+    func unreadAgain() async throws {
+        let setup = try await PollSetup.start()
+        defer { setup.stop() }
+        try setup.server.deliver(DovecotTestServer.message(id: "unread@example.org"))
+        let validity = try await IMAPSession.offPool(try IMAPSession(configuration: setup.configuration())) {
+            session throws(MailError) in try session.status("INBOX").uidValidity
+        }
+        let inbox = setup.ws.workspace.root.appending(path: "Inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let elsewhere = setup.ws.folder.appending("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: inbox.appending(path: "\(validity)").path, withDestinationPath: elsewhere.path)
+        do {
+            _ = try await setup.poller().poll()
+            Issue.record("the poll succeeded")
+        } catch {
+            #expect(InboundError.Code.linkRefused ~= error)
+        }
+        #expect(try setup.ledger.allInbound().isEmpty)
+        #expect(setup.server.seenCount() == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
     }
 }
