@@ -176,9 +176,10 @@ package final class Daemon: Sendable {
         activity.allAsleep(now: now) && !casesWaiting.isRaised && !mailWaiting.isRaised && !remindersWaiting.isRaised
     }
 
-    /// One pass of every service, in dependency order: intake, watcher, sender.
+    /// One pass of every service, in dependency order: mailbox, intake, watcher, sender.
     package func once() async -> OutboxSender.Report {
         await recover()
+        _ = mailboxPass()
         intakePass()
         watcherPass()
         var report = await sender.drain()
@@ -219,12 +220,12 @@ package final class Daemon: Sendable {
         senderSafetyInterval: Duration = Daemon.senderSafetyInterval, hangups: UnixSignalsSequence? = nil,
         wakeups: UnixSignalsSequence? = nil, listeningForSignals: Bool = true
     ) -> [any Service] {
-        let looping: [any Service] = [
-            IntakeService(daemon: self, safetyInterval: safetyInterval),
-            WatcherService(daemon: self, safetyInterval: safetyInterval),
-            SenderService(daemon: self, safetyInterval: min(safetyInterval, senderSafetyInterval)),
-            MailboxService(daemon: self, safetyInterval: safetyInterval),
-        ]
+        let looping: [any Service] =
+            [
+                IntakeService(daemon: self, safetyInterval: safetyInterval),
+                WatcherService(daemon: self, safetyInterval: safetyInterval),
+                SenderService(daemon: self, safetyInterval: min(safetyInterval, senderSafetyInterval)),
+            ] + (casebook.workspace.configuration.mailbox == nil ? [] : [MailboxService(daemon: self)])
         guard listeningForSignals else { return looping }
         return [WakeService(daemon: self, wakeups: wakeups), ReloadService(daemon: self, hangups: hangups)] + looping
     }

@@ -214,7 +214,6 @@ package final class DaemonActivity: Sendable {
     /// The daemon's looping services.
     package enum Service: Sendable, Hashable, CaseIterable {
         case intake, watcher, sender
-        case mailbox
     }
 
     /// What one service is doing.

@@ -4,24 +4,40 @@ import Logging
 import Mail
 import ServiceLifecycle
 
-/// The team mailbox as a service: polls it every `intake.mailbox.interval` seconds when one is configured (libcurl
-/// has no IDLE), and looks again at the safety interval whether one has been configured since (a reload).
+/// The team mailbox as a service, run when a mailbox is configured at start: polls it every
+/// `intake.mailbox.interval` seconds (libcurl has no IDLE); a reload's new settings are used at the next poll.
 ///
 /// A poll that fails (the server down, the login refused) is logged and tried again at the next interval; what it
 /// recorded before failing stays recorded, and nothing is marked on the server before it is recorded.
 struct MailboxService: Service, CustomStringConvertible {
     let daemon: Daemon
-    let safetyInterval: Duration
     var description: String { "mailbox" }
+
+    /// How long the service waits when the mailbox was taken out of the configuration by a reload.
+    static let unconfiguredDelay = Duration.seconds(300)
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            daemon.activity.working(.mailbox)
             _ = daemon.mailboxWaiting.take()
             let daemon = self.daemon
             let interval = await BlockingWork.run { daemon.mailboxPass() }
-            await daemon.wait(
-                until: daemon.now.adding(interval ?? safetyInterval), for: daemon.mailboxWaiting, as: .mailbox)
+            await sleep(for: interval ?? Self.unconfiguredDelay)
+        }
+    }
+
+    /// Sleeps on the daemon's clock for `interval`, returning early when woken or when the daemon shuts down. The
+    /// mailbox is not one of ``DaemonActivity``'s services: a test harness does not wait for the server.
+    private func sleep(for interval: Duration) async {
+        guard !daemon.mailboxWaiting.isRaised, !Task.isShuttingDownGracefully else { return }
+        let clock = daemon.sleepClock
+        let signal = daemon.mailboxWaiting
+        try? await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await clock.sleep(for: interval) }
+                group.addTask { await signal.wait() }
+                await group.next()
+                group.cancelAll()
+            }
         }
     }
 }

@@ -319,3 +319,29 @@ struct IMAPUnrecordedTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
     }
 }
+
+@Suite("The daemon reads the team mailbox", .serialized)
+struct IMAPDaemonTests {
+    @Test("daemon --once polls the configured mailbox into the ledger; without a mailbox it polls nothing")
+    func oncePolls() async throws {
+        let ws = try EngineWorkspace()
+        defer { ws.folder.remove() }
+        let server = try await DovecotTestServer.start()
+        defer { server.stop() }
+        try server.deliver(DovecotTestServer.message(id: "daemon@example.org"))
+        let yaml = ws.workspace.root.appending(path: "pals.yaml")
+        let text = try String(contentsOf: yaml, encoding: .utf8)
+        try (text + "\nintake:\n  mailbox:\n    url: \(server.url())\n    username: \(server.username)\n")
+            .write(to: yaml, atomically: true, encoding: .utf8)
+        let environment = ["PALS_IMAP_PASSWORD": server.password]
+        let workspace = try Workspace.open(at: ws.workspace.root, environment: environment)
+        let casebook = try Casebook(workspace: workspace, clock: ws.clock)
+        let daemon = try Daemon(
+            postroom: Postroom(casebook: casebook), lanes: 1, environment: environment,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        _ = await daemon.once()
+        let ledger = InboundLedger(register: try ws.workspace.register(), workspaceRoot: ws.workspace.root)
+        #expect(try ledger.allInbound().map(\.messageID) == ["<daemon@example.org>"])
+        #expect(server.seenCount() == 1)
+    }
+}
