@@ -971,6 +971,7 @@ class Dovecot:
 
     def __init__(self, work):
         self.folder = os.path.join(work, "dovecot")
+        os.chmod(work, 0o711)  # Dovecot's auth process (its own user) reads the passwd file inside
         for name in ("", "run", "state", "mail"):
             os.makedirs(os.path.join(self.folder, name), exist_ok=True)
         os.chmod(self.folder, 0o711)

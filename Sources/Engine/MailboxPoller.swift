@@ -62,6 +62,8 @@ package final class MailboxPoller: Sendable {
     let logger: Logger
     /// How many recorded messages are settled on the server in one command.
     let settleBatch: Int
+    /// How many messages one IMAP session downloads before the next poll chunk opens a fresh one.
+    let sessionChunk = 200
 
     package init(
         configuration: IMAPConfiguration, ledger: InboundLedger,
@@ -91,7 +93,7 @@ package final class MailboxPoller: Sendable {
     package func pass() throws -> MailboxPollReport {
         var report = MailboxPollReport()
         try ledger.checkInboxFolder()
-        let session = try IMAPSession(configuration: configuration)
+        var session = try IMAPSession(configuration: configuration)
         let mailbox = session.mailboxName
         let folder = configuration.folder
         if let processedFolder = configuration.processedFolder {
@@ -125,40 +127,57 @@ package final class MailboxPoller: Sendable {
         let highest = try ledger.folderState(mailbox: mailbox, folder: folder)?.highestUID ?? 0
         let first = highest == UInt32.max ? highest : highest + 1
         let uids = try session.uids(in: folder, from: first)
-        let info = uids.isEmpty ? [:] : try session.messageInfo(in: folder, from: first)
-        for uid in uids {
-            guard let raw = try Self.download(uid, folder: folder, validity: validity, session: session) else {
-                report.gone += 1
-                batch.passedOver.append(uid)
-                continue
-            }
-            let fetched = FetchedInbound(
-                mailbox: mailbox, folder: folder, uidValidity: validity, uid: uid,
-                messageID: InboundMessageID.messageID(in: raw), internalDate: info[uid]?.internalDate, raw: raw)
-            let recording: InboundRecording
-            do {
-                recording = try ledger.record(fetched, fetchedAt: clock.now())
-            } catch {
-                // The download marked it read; not recorded, it must stay as it was (best effort: the error wins).
-                if info[uid]?.seen == false { try? session.markUnseen(in: folder, uids: [uid]) }
-                throw error
-            }
-            switch recording {
-            case .recorded(let message):
-                report.taken += 1
-                logger.info(
-                    "mailbox: message taken", metadata: ["inbound.id": "\(message.id)", "imap.uid": "\(uid)"])
-                batch.toSettle.append(uid)
-            case .duplicate(let id):
-                report.duplicates += 1
-                logger.info(
-                    "mailbox: message already in the ledger, not taken again",
-                    metadata: ["inbound.id": "\(id)", "imap.uid": "\(uid)"])
-                batch.toSettle.append(uid)
-                batch.passedOver.append(uid)
-            }
-            if batch.toSettle.count >= settleBatch {
+        // libcurl caps what one connection reads as command replies (300 KB): a fresh session every chunk.
+        var start = 0
+        while start < uids.count {
+            let chunk = uids[start..<min(start + sessionChunk, uids.count)]
+            if start > 0 {
                 try flush(&batch, session: session, mailbox: mailbox, validity: validity, report: &report)
+                session = try IMAPSession(configuration: configuration)
+            }
+            start += sessionChunk
+            // libcurl also refuses a long multi-line command reply (it counts it as headers): ten UIDs a FETCH.
+            var info: [UInt32: IMAPMessageInfo] = [:]
+            var next = chunk.startIndex
+            while next < chunk.endIndex {
+                let part = chunk[next..<min(next + 10, chunk.endIndex)]
+                info.merge(try session.messageInfo(in: folder, from: part.first!, through: part.last!)) { $1 }
+                next += 10
+            }
+            for uid in chunk {
+                guard let raw = try Self.download(uid, folder: folder, validity: validity, session: session) else {
+                    report.gone += 1
+                    batch.passedOver.append(uid)
+                    continue
+                }
+                let fetched = FetchedInbound(
+                    mailbox: mailbox, folder: folder, uidValidity: validity, uid: uid,
+                    messageID: InboundMessageID.messageID(in: raw), internalDate: info[uid]?.internalDate, raw: raw)
+                let recording: InboundRecording
+                do {
+                    recording = try ledger.record(fetched, fetchedAt: clock.now())
+                } catch {
+                    // The download marked it read; not recorded, it must stay as it was (best effort: the error wins).
+                    if info[uid]?.seen == false { try? session.markUnseen(in: folder, uids: [uid]) }
+                    throw error
+                }
+                switch recording {
+                case .recorded(let message):
+                    report.taken += 1
+                    logger.info(
+                        "mailbox: message taken", metadata: ["inbound.id": "\(message.id)", "imap.uid": "\(uid)"])
+                    batch.toSettle.append(uid)
+                case .duplicate(let id):
+                    report.duplicates += 1
+                    logger.info(
+                        "mailbox: message already in the ledger, not taken again",
+                        metadata: ["inbound.id": "\(id)", "imap.uid": "\(uid)"])
+                    batch.toSettle.append(uid)
+                    batch.passedOver.append(uid)
+                }
+                if batch.toSettle.count >= settleBatch {
+                    try flush(&batch, session: session, mailbox: mailbox, validity: validity, report: &report)
+                }
             }
         }
         try flush(&batch, session: session, mailbox: mailbox, validity: validity, report: &report)

@@ -156,15 +156,19 @@ package final class IMAPSession {
         return Array(Set(found)).sorted()
     }
 
-    /// INTERNALDATE and size of the messages in `folder` from UID `first` up.
-    package func messageInfo(in folder: String, from first: UInt32) throws(MailError) -> [UInt32: IMAPMessageInfo] {
+    /// INTERNALDATE, size and `\Seen` of the messages in `folder` from UID `first` up (to `last` when given).
+    package func messageInfo(in folder: String, from first: UInt32, through last: UInt32? = nil) throws(MailError)
+        -> [UInt32: IMAPMessageInfo]
+    {
         try checkFolder(folder)
+        let end = last.map { "\(max($0, first))" } ?? "*"
         let transfer = try perform(
-            url: plan.folderURL(folder), command: "UID FETCH \(max(first, 1)):* (UID FLAGS RFC822.SIZE INTERNALDATE)",
+            url: plan.folderURL(folder),
+            command: "UID FETCH \(max(first, 1)):\(end) (UID FLAGS RFC822.SIZE INTERNALDATE)",
             folder: folder)
         var found: [UInt32: IMAPMessageInfo] = [:]
         for line in transfer.untaggedLines {
-            guard let info = Self.parseFetchInfo(line), info.uid >= first else { continue }
+            guard let info = Self.parseFetchInfo(line), info.uid >= first, info.uid <= (last ?? .max) else { continue }
             found[info.uid] = info
         }
         return found
