@@ -220,12 +220,12 @@ package final class Daemon: Sendable {
         senderSafetyInterval: Duration = Daemon.senderSafetyInterval, hangups: UnixSignalsSequence? = nil,
         wakeups: UnixSignalsSequence? = nil, listeningForSignals: Bool = true
     ) -> [any Service] {
-        let looping: [any Service] =
-            [
-                IntakeService(daemon: self, safetyInterval: safetyInterval),
-                WatcherService(daemon: self, safetyInterval: safetyInterval),
-                SenderService(daemon: self, safetyInterval: min(safetyInterval, senderSafetyInterval)),
-            ] + (casebook.workspace.configuration.mailbox == nil ? [] : [MailboxService(daemon: self)])
+        var looping: [any Service] = [
+            IntakeService(daemon: self, safetyInterval: safetyInterval),
+            WatcherService(daemon: self, safetyInterval: safetyInterval),
+            SenderService(daemon: self, safetyInterval: min(safetyInterval, senderSafetyInterval)),
+        ]
+        if casebook.workspace.configuration.mailbox != nil { looping.append(MailboxService(daemon: self)) }
         guard listeningForSignals else { return looping }
         return [WakeService(daemon: self, wakeups: wakeups), ReloadService(daemon: self, hangups: hangups)] + looping
     }
