@@ -222,6 +222,7 @@ package final class CaseRegister: CaseStore {
             try db.alter(table: "cases") { t in t.add(column: "kind", .text).notNull().defaults(to: "complaint") }
         }
         registerStatementMigration(&migrator)
+        InboundLedger.registerMigrations(&migrator)
         return migrator
     }
 

@@ -39,6 +39,8 @@ package final class Daemon: Sendable {
     let casesWaiting = WakeSignal()
     /// Raised by a reload, so the watcher works out its next reminder time again.
     let remindersWaiting = WakeSignal()
+    /// Raised to make the mailbox service poll at once (tests; a reload is seen at its next poll).
+    let mailboxWaiting = WakeSignal()
     /// What each looping service is doing (a test harness waits for all of them to sleep).
     package let activity = DaemonActivity()
     /// The clock the services sleep on: the continuous clock, or a test clock that runs a week in milliseconds.
@@ -174,9 +176,10 @@ package final class Daemon: Sendable {
         activity.allAsleep(now: now) && !casesWaiting.isRaised && !mailWaiting.isRaised && !remindersWaiting.isRaised
     }
 
-    /// One pass of every service, in dependency order: intake, watcher, sender.
+    /// One pass of every service, in dependency order: mailbox, intake, watcher, sender.
     package func once() async -> OutboxSender.Report {
         await recover()
+        _ = mailboxPass()
         intakePass()
         watcherPass()
         var report = await sender.drain()
@@ -217,11 +220,12 @@ package final class Daemon: Sendable {
         senderSafetyInterval: Duration = Daemon.senderSafetyInterval, hangups: UnixSignalsSequence? = nil,
         wakeups: UnixSignalsSequence? = nil, listeningForSignals: Bool = true
     ) -> [any Service] {
-        let looping: [any Service] = [
+        var looping: [any Service] = [
             IntakeService(daemon: self, safetyInterval: safetyInterval),
             WatcherService(daemon: self, safetyInterval: safetyInterval),
             SenderService(daemon: self, safetyInterval: min(safetyInterval, senderSafetyInterval)),
         ]
+        if casebook.workspace.configuration.mailbox != nil { looping.append(MailboxService(daemon: self)) }
         guard listeningForSignals else { return looping }
         return [WakeService(daemon: self, wakeups: wakeups), ReloadService(daemon: self, hangups: hangups)] + looping
     }

@@ -17,6 +17,7 @@ struct Pals: AsyncParsableCommand {
             PreviewCommand.self, TemplatesCommand.self, LetterCommand.self,
             OutboxCommand.self, ArchiveCommand.self, SmtpCommand.self, DaemonCommand.self, StatusCommand.self,
             StatementCommand.self,
+            IntakeCommand.self, ImapCommand.self,
         ]
     )
 

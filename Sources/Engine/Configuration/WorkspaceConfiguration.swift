@@ -51,12 +51,15 @@ package struct WorkspaceConfiguration: Sendable {
         /// The numbers (the keys of `deadlines.profiles.<profile>`).
         package var overrides: ProfileOverrides
     }
+
     /// `concerns`: how PALS concerns are handled.
     package var concerns = ConcernSettings()
     /// `statements`: when statement requests to other departments fall due and are chased.
     package var statements = StatementSettings()
     /// `letters`: who signs letters.
     package var letters = LetterSettings()
+    /// `intake.mailbox`: the team mailbox read over IMAP; nil when mail is not read from a mailbox.
+    package var mailbox: MailboxSettings?
 
     package init() {}
 
