@@ -187,6 +187,7 @@ struct MarkupReader: RenderSink {
         // A line is blank when it has no value and no text; a value that cleaned to nothing still counts.
         if first == nil, firstValue == nil { return flush() }
         if case .block(let name, var lines) = open {
+            open = .none  // so the lines are appended in place, not copied
             lines.append(first.map { LetterMarkup.trim(line[$0...]) } ?? "")
             open = .block(name, lines)
             return
@@ -228,6 +229,7 @@ struct MarkupReader: RenderSink {
         if literal.hasPrefix("- ") {
             let item = LetterMarkup.trim(line[utf8.index(start, offsetBy: 2)...])
             if case .list(var items) = open {
+                open = .none  // so the items are appended in place, not copied
                 items.append(item)
                 open = .list(items)
             } else {
@@ -243,9 +245,11 @@ struct MarkupReader: RenderSink {
     private mutating func add(text: String) {
         switch open {
         case .list(var items):
+            open = .none  // so the item is extended in place, not copied
             items[items.count - 1] += (items[items.count - 1].isEmpty ? "" : " ") + text
             open = .list(items)
         case .paragraph(var lines):
+            open = .none  // so the lines are appended in place, not copied
             lines.append(text)
             open = .paragraph(lines)
         default:

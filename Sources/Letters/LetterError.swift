@@ -110,6 +110,8 @@ extension ErrorCode where Domain == LetterError {
     package static let templateSyntax = Self("templateSyntax")
     /// A template's front matter is malformed.
     package static let frontMatter = Self("frontMatter")
+    /// A template file, or a letter with its partials written out, is larger than letters allow.
+    package static let templateTooLarge = Self("templateTooLarge")
     /// A template uses a Mustache feature letters do not allow (delimiters, inheritance, lambdas…).
     package static let unsupportedTag = Self("unsupportedTag")
 }
@@ -151,6 +153,7 @@ package struct LetterProblem: Sendable, Hashable, CustomStringConvertible {
         case .unknownPartial: what = "the partial \(name) does not exist"
         case .templateSyntax: what = "invalid template syntax"
         case .frontMatter: what = "invalid front matter"
+        case .templateTooLarge: what = "the template is too large"
         case .unsupportedTag: what = "a Mustache feature letters do not allow"
         default: what = code.description
         }

@@ -87,9 +87,12 @@ package struct TemplateLinter: Sendable {
                     message: problem.description))
         }
 
+        // Letters that reach a partial including itself, or expand too far, are reported above and not walked.
+        let unwalkable = set.unwalkableLetters()
         for language in LetterLanguage.allCases {
             let partials = set.partials(for: language)
-            for (kind, file) in (set.letters[language] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (kind, file) in (set.letters[language] ?? [:]).sorted(by: { $0.key < $1.key })
+            where !unwalkable.contains(file.path) {
                 lintLetter(kind: kind, file: file, partials: partials, add: add)
             }
             for (_, partial) in partials.sorted(by: { $0.key < $1.key }) {

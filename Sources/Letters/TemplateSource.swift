@@ -99,6 +99,16 @@ struct TemplateFile: Sendable {
         }
     }
 
+    /// A file the library refused to read (see ``TemplateSet/maximumFileBytes``): known by its path, so
+    /// that the letter or partial is not also reported missing, with nothing in it.
+    static func refused(path: String) -> TemplateFile {
+        var matter = FrontMatter()
+        matter.subject = ""
+        matter.present = true
+        return TemplateFile(
+            path: path, frontMatter: matter, body: "", bodyFirstLine: 1, nodes: [], subjectNodes: [])
+    }
+
     /// Reads and parses a file's text; syntax and front-matter problems are appended to `problems`.
     static func parse(path: String, text rawText: String, problems: inout [LetterProblem]) -> TemplateFile {
         let text = rawText.replacingOccurrences(of: "\r\n", with: "\n")
@@ -215,21 +225,27 @@ enum TagScanner {
         let tab = UInt8(ascii: "\t")
 
         func report(_ code: LetterError.Code, _ line: Int, _ name: String?, _ detail: String) {
-            problems.append(.init(code: code, template: path, line: line, name: name, detail: detail))
+            problems.append(.init(code: code, template: path, line: line, name: name.map(shown), detail: detail))
+        }
+        // Template text of the current line not yet made a node: pieces between comments and standalone tags
+        // are gathered here and joined once, so a long line of many tags costs time in step with its length.
+        var pendingText: [UInt8] = []
+        /// Makes the gathered text a node of the innermost open section (always, when a line break ends it).
+        func flushText(endsLine: Bool) {
+            if !pendingText.isEmpty || endsLine {
+                stack[stack.count - 1].children.append(
+                    .text(String(decoding: pendingText, as: UTF8.self), endsLine: endsLine))
+                pendingText.removeAll(keepingCapacity: true)
+            }
         }
         func append(_ node: TemplateNode) {
+            flushText(endsLine: false)
             stack[stack.count - 1].children.append(node)
         }
         /// Adds template text, joined to the text before it when no line break came between.
         func appendText(_ pieces: Range<Int>..., endsLine: Bool) {
-            var text = ""
-            for piece in pieces where !piece.isEmpty { text += String(decoding: bytes[piece], as: UTF8.self) }
-            if case .text(let before, false)? = stack[stack.count - 1].children.last {
-                stack[stack.count - 1].children[stack[stack.count - 1].children.count - 1] = .text(
-                    before + text, endsLine: endsLine)
-            } else if !text.isEmpty || endsLine {
-                append(.text(text, endsLine: endsLine))
-            }
+            for piece in pieces where !piece.isEmpty { pendingText.append(contentsOf: bytes[piece]) }
+            if endsLine { flushText(endsLine: true) }
         }
         /// Prints the pending indentation before a tag that does not stand alone.
         func printIndent() {
@@ -334,6 +350,7 @@ enum TagScanner {
                 }
                 let alone = standsAlone()
                 if !alone { printIndent() }
+                flushText(endsLine: false)
                 stack.append(Frame(name: n, line: tagLine, inverted: sigil == "^", standalone: alone))
                 atLineStart = alone
             case "/":
@@ -347,11 +364,12 @@ enum TagScanner {
                     continue
                 }
                 if !standsAlone() { printIndent() }
+                flushText(endsLine: false)
                 let section = stack.removeLast()
                 if section.name != n {
                     report(
                         .templateSyntax, tagLine, n,
-                        "closes \(n) but the open section is \(section.name) (line \(section.line))")
+                        "closes \(shown(n)) but the open section is \(section.name) (line \(section.line))")
                 }
                 append(
                     .section(
@@ -400,6 +418,7 @@ enum TagScanner {
                 atLineStart = false
             }
         }
+        flushText(endsLine: false)
         while stack.count > 1 {
             let section = stack.removeLast()
             report(.templateSyntax, section.line, section.name, "section \(section.name) is never closed")
@@ -409,6 +428,30 @@ enum TagScanner {
                     children: section.children))
         }
         return stack[0].children
+    }
+
+    /// The longest name a problem repeats from a tag; a longer one is cut short with an ellipsis.
+    static let longestShownName = 64
+
+    /// A name from a tag as a problem may show it: control and invisible format characters written as
+    /// `\u{1B}` (so a hostile template cannot move the terminal's cursor or hide text when the problem is
+    /// printed), and cut to ``longestShownName`` characters.
+    static func shown(_ name: String) -> String {
+        var result = ""
+        var count = 0
+        for scalar in name.unicodeScalars {
+            guard count < longestShownName else { return result + "…" }
+            count += 1
+            let props = scalar.properties
+            if props.generalCategory == .control || props.generalCategory == .format
+                || props.generalCategory == .lineSeparator || props.generalCategory == .paragraphSeparator
+            {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     /// The width in bytes of the line break at `index` (LF, CR, VT, FF, NEL, LS or PS), if one starts there.
