@@ -19,6 +19,10 @@ package struct CaseForm: Sendable, Equatable {
     package var complexity: String?
     package var agreedResponseDate: CivilDate?
     package var acknowledgedOutsidePals: Bool
+    /// Whether the case starts in triage (it came in by the team mailbox and has no officer yet).
+    package var awaitsTriage = false
+    /// Words added to the `logged` event (e.g. which mailbox message the case came from), or nil.
+    package var loggedNote: String?
 
     /// What the form is checked against: the workspace's officers and defaults.
     package struct Rules: Sendable {

@@ -33,13 +33,14 @@ package struct CaseLifecycle: Sendable, Equatable {
             summary: form.summary, service: form.service, officer: form.officer, profile: form.profile,
             stage: form.stage, escalatedOn: nil, complexity: form.complexity,
             agreedResponseDate: form.agreedResponseDate, extensions: 0,
-            status: form.consent == .requested ? .awaitingConsent : .open,
+            status: form.awaitsTriage ? .triage : form.consent == .requested ? .awaitingConsent : .open,
             acknowledgedOutsidePals: form.acknowledgedOutsidePals,
             acknowledgedAt: form.acknowledgedOutsidePals ? form.receivedAt : nil, attention: nil, closedAt: nil,
             createdAt: now, updatedAt: now
         )
         let how = form.acknowledgedOutsidePals ? "; acknowledged outside pals" : ""
-        let event = CaseEvent(at: now, kind: .logged, detail: "logged by \(form.channel.rawValue)\(how)")
+        let note = form.loggedNote.map { "; \($0)" } ?? ""
+        let event = CaseEvent(at: now, kind: .logged, detail: "logged by \(form.channel.rawValue)\(how)\(note)")
         return (record, event)
     }
 
@@ -65,6 +66,8 @@ package struct CaseLifecycle: Sendable, Equatable {
         case awaitConsent
         /// The case stops waiting for consent and is worked again.
         case stopAwaitingConsent
+        /// A case from the team mailbox is taken on by an officer (triage → open).
+        case triage
     }
 
     /// Why `transition` is not allowed for the case as it stands, or `nil` when it is.
@@ -93,6 +96,7 @@ package struct CaseLifecycle: Sendable, Equatable {
             return nil
         case .awaitConsent: return notIn([.open], "wait for consent")
         case .stopAwaitingConsent: return notIn([.awaitingConsent], "stop waiting for consent")
+        case .triage: return notIn([.triage], "be triaged")
         }
     }
 
@@ -212,6 +216,7 @@ package struct CaseLifecycle: Sendable, Equatable {
         case .responded: try respond(at: at)
         case .withdrawn: try withdraw(at: at)
         case .closed: try close(at: at)
+        case .triage: throw .notAllowed(record.reference, "go back to triage", status: record.status)
         }
     }
 
@@ -236,6 +241,33 @@ package struct CaseLifecycle: Sendable, Equatable {
         recordEvent(.consent, "consent → \(consent.rawValue)", at: at)
         if consent == .received, record.status == .awaitingConsent { try stopAwaitingConsent(at: at) }
         if consent == .requested, record.status == .open { try awaitConsent(at: at) }
+    }
+
+    // MARK: Team mailbox
+
+    /// Takes on a case that came in by the team mailbox: gives it its officer (and, when given, the profile whose
+    /// deadlines apply) and opens it, so its statutory acknowledgement then goes by the automatic path.
+    package mutating func triage(officer: String, profile: ProfileID?, at: Date) throws(CaseTransitionError) {
+        try check(.triage)
+        record.officer = officer
+        if let profile { record.profile = profile }
+        record.stage = record.profile.hasStages ? (record.stage ?? 1) : nil
+        record.status = record.consent == .requested ? .awaitingConsent : .open
+        recordEvent(.triaged, "triaged: officer \(officer), profile \(record.profile.rawValue)", at: at)
+    }
+
+    /// Records a message from the complainant that came in by the team mailbox (`detail` names its kept file and
+    /// attachments, never its words) and flags the case for its officer unless it is flagged already.
+    package mutating func receiveCorrespondence(_ detail: String, at: Date) {
+        recordEvent(.correspondenceReceived, detail, at: at)
+        flag(CaseAttention.correspondenceReceived, at: at, unlessFlagged: true)
+    }
+
+    /// Records that a message of `kind` the server had accepted came back undelivered, and flags the case.
+    package mutating func recordBounce(messageID: String, kind: String, reason: String, at: Date) {
+        recordEvent(.letterBounced, "\(kind) \(messageID) bounced: \(reason)", at: at)
+        record.attention = .letterBounced(kind: kind, messageID: messageID, reason: reason)
+        recordEvent(.attention, record.attention?.text ?? "", at: at)
     }
 
     // MARK: Attention
@@ -308,6 +340,7 @@ package struct CaseLifecycle: Sendable, Equatable {
         case .closed: return .closed
         case .withdrawn: return .withdrawn
         case .responded: return purpose == .other ? nil : .responded(purpose)
+        case .triage: return purpose == .other ? nil : .notTriaged
         case .open, .awaitingConsent:
             guard purpose == .acknowledgement else { return nil }
             if record.acknowledgedOutsidePals { return .acknowledgedOutsidePals }
@@ -357,6 +390,8 @@ package enum LetterRefusal: Sendable, Equatable {
     case acknowledgedOutsidePals
     /// The complaint was already acknowledged, on this day.
     case alreadyAcknowledged(on: CivilDate)
+    /// The case came in by the team mailbox and no officer has taken it on yet.
+    case notTriaged
 }
 
 /// A change of a case its lifecycle refuses, with a code a caller can match and words a person can act on.

@@ -67,6 +67,7 @@ extension Daemon {
                 logger.error("reminder not queued; tried again at the next pass", metadata: metadata)
             }
         }
+        queued += triageWatchPass(today: today)  // mailbox cases no officer has taken on (MailboxTriageWatch)
         if failures == 0 { remindersDone.withLock { $0 = today } }
         // The problems found above reach their officers now (within each officer's alert window), not at the next
         // sender pass: the watcher runs once a day.

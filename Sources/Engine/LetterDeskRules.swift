@@ -44,6 +44,10 @@ extension LetterDesk {
             message =
                 "case \(reference) was already acknowledged on \(day.iso), so a second acknowledgement is not "
                 + "sent; the sent-items archive holds the one that was"
+        case .notTriaged:
+            message =
+                "case \(reference) came in by the team mailbox and has not been triaged yet: give it an officer "
+                + "first, and its acknowledgement then goes by itself"
         }
         return .notAllowed(refusal, reference: reference, message)
     }

@@ -29,6 +29,8 @@ package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cus
     package static let update: LetterKind = "update"
     /// The explanation sent when England's six-month backstop has passed without a response.
     package static let lateResponse: LetterKind = "late-response"
+    /// The receipt sent by itself when an email to the team mailbox opens a new case (a mail, not a letter).
+    package static let receipt: LetterKind = "receipt"
 
     /// The raw name.
     package var description: String { rawValue }

@@ -51,6 +51,8 @@ enum Advice {
             return "`pals case show \(reference)` shows its history."
         case .alreadyAcknowledged:
             return "`pals archive list --case \(reference)` shows the one that was sent."
+        case .notTriaged:
+            return "To take it on: `pals case triage \(reference) --officer ID`."
         }
     }
 

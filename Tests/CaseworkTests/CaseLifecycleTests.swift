@@ -25,6 +25,7 @@ let allowedFrom: [CaseLifecycle.Transition: Set<CaseStatus>] = [
     .escalate: [.open, .awaitingConsent],
     .awaitConsent: [.open],
     .stopAwaitingConsent: [.awaitingConsent],
+    .triage: [.triage],
 ]
 
 @Suite("The case lifecycle")
@@ -45,6 +46,7 @@ struct CaseLifecycleTests {
             case .escalate: try lifecycle.escalate(on: CivilDate(at), at: at)
             case .awaitConsent: try lifecycle.awaitConsent(at: at)
             case .stopAwaitingConsent: try lifecycle.stopAwaitingConsent(at: at)
+            case .triage: try lifecycle.triage(officer: "sam", profile: nil, at: at)
             }
             return .success(lifecycle)
         } catch {
