@@ -43,10 +43,10 @@ package struct MailboxIntake: Sendable {
     /// Works through every pending row of `rows`, oldest first, marking each processed with what it became. A
     /// message that cannot be processed stays pending (logged by its ledger id) and the others go on.
     @discardableResult
-    package func pass(_ rows: any InboundMailRows) -> [MailboxOutcome] {
-        let pending: [InboundMessage]
+    package func pass(_ rows: any MailboxRows) -> [MailboxOutcome] {
+        let pending: [MailboxMessage]
         do {
-            pending = try rows.pendingInbound()
+            pending = try rows.pendingMessages()
         } catch {
             logger.error("cannot read the inbound ledger", metadata: ["error": "\(error)"])
             return []
@@ -74,7 +74,7 @@ package struct MailboxIntake: Sendable {
 
     /// What one message becomes; records it on its case (and queues its receipt or alert). Safe to run again for
     /// the same ledger row.
-    package func process(_ message: InboundMessage, known: MailboxKnowledge? = nil) throws -> MailboxOutcome {
+    package func process(_ message: MailboxMessage, known: MailboxKnowledge? = nil) throws -> MailboxOutcome {
         switch MailboxClassifier.classify(message, known: known ?? knowledge()) {
         case .automatic(let reason):
             return .automatic(reason: reason.description)
@@ -117,15 +117,15 @@ package struct MailboxIntake: Sendable {
     // MARK: Outcomes
 
     /// The words every history entry about this ledger row carries, so a second try finds what the first did.
-    static func marker(_ message: InboundMessage) -> String { "mailbox message \(message.ledgerID)" }
+    static func marker(_ message: MailboxMessage) -> String { "mailbox message \(message.ledgerID)" }
 
-    private func alreadyRecorded(_ message: InboundMessage, on reference: String) throws -> Bool {
+    private func alreadyRecorded(_ message: MailboxMessage, on reference: String) throws -> Bool {
         let marker = Self.marker(message)
         return try register.events(for: reference).contains { $0.detail.contains(marker) }
     }
 
     /// The history line of a received message: the ledger row, where its raw bytes are kept, its attachments.
-    static func receivedDetail(_ message: InboundMessage, how: String) -> String {
+    static func receivedDetail(_ message: MailboxMessage, how: String) -> String {
         var detail = "\(how) (\(marker(message))), kept as \(MailboxText.oneLine(message.keptPath, limit: 200))"
         if message.attachments.isEmpty { return detail + "; no attachments" }
         let listed = message.attachments.map { attachment in
@@ -137,7 +137,7 @@ package struct MailboxIntake: Sendable {
         return detail
     }
 
-    func recordBounce(_ sent: SentMessage, reason: String, message: InboundMessage) throws {
+    func recordBounce(_ sent: SentMessage, reason: String, message: MailboxMessage) throws {
         let reference = sent.reference
         let already = try register.events(for: reference).contains {
             $0.kind == .letterBounced && $0.detail.contains(sent.outboxID)
@@ -162,7 +162,7 @@ package struct MailboxIntake: Sendable {
                 """)
     }
 
-    func addCorrespondence(_ message: InboundMessage, to reference: String) throws {
+    func addCorrespondence(_ message: MailboxMessage, to reference: String) throws {
         if try !alreadyRecorded(message, on: reference) {
             let at = casebook.clock.now()
             let detail = Self.receivedDetail(message, how: "email from the complainant received")
@@ -178,12 +178,12 @@ package struct MailboxIntake: Sendable {
     }
 
     /// Opens a case in triage for the message (or finds the one a first try opened) and sends its receipt.
-    func openTriageCase(_ message: InboundMessage, named: String?) throws -> MailboxOutcome {
+    func openTriageCase(_ message: MailboxMessage, named: String?) throws -> MailboxOutcome {
         let record = try existingTriageCase(message) ?? createTriageCase(message, named: named)
         return .triage(reference: record.reference, receipt: sendReceipt(for: record, answering: message), named: named)
     }
 
-    private func existingTriageCase(_ message: InboundMessage) throws -> Case? {
+    private func existingTriageCase(_ message: MailboxMessage) throws -> Case? {
         for record in try register.cases(CaseFilter(status: .triage))
         where abs(record.receivedAt.timeIntervalSince(message.arrivedAt)) < 1 {
             if try alreadyRecorded(message, on: record.reference) { return record }
@@ -191,7 +191,7 @@ package struct MailboxIntake: Sendable {
         return nil
     }
 
-    private func createTriageCase(_ message: InboundMessage, named: String?) throws -> Case {
+    private func createTriageCase(_ message: MailboxMessage, named: String?) throws -> Case {
         let configuration = casebook.workspace.configuration
         let address = Self.usableAddress(message.fromAddress)
         var summary = MailboxText.oneLine(message.subject, limit: 200)
@@ -227,7 +227,7 @@ package struct MailboxIntake: Sendable {
     /// Queues the receipt of a new case once (its key is the case's): short, `Auto-Submitted: auto-replied`,
     /// threaded to the received message, our reference in the subject and never the sender's words, capped per
     /// sender.
-    func sendReceipt(for record: Case, answering message: InboundMessage) -> ReceiptOutcome {
+    func sendReceipt(for record: Case, answering message: MailboxMessage) -> ReceiptOutcome {
         let key = "receipt/\(record.reference)/\(record.caseId)"
         if let existing = try? postroom.outbox.item(forKey: key) { return .queued(outboxID: existing.id) }
         guard let address = record.complainant.email, Self.usableAddress(address) != nil else {
@@ -275,7 +275,7 @@ extension Daemon {
     /// per recipient (so a sender's receipts and acknowledgements count together); wakes the sender when
     /// anything was queued.
     @discardableResult
-    package func mailboxPass(_ rows: any InboundMailRows) -> [MailboxOutcome] {
+    package func mailboxPass(_ rows: any MailboxRows) -> [MailboxOutcome] {
         let outcomes = MailboxIntake(postroom: postroom, guardrail: guardrail, logger: logger).pass(rows)
         if !outcomes.isEmpty { mailWaiting.raise() }
         return outcomes

@@ -92,7 +92,7 @@ package enum MailboxClassifier {
     ///
     /// The order matters: a report comes from a machine sender, and an automatic reply naming our reference must
     /// never land on a case as the complainant's words (nor be answered).
-    package static func classify(_ message: InboundMessage, known: MailboxKnowledge) -> MailboxClassification {
+    package static func classify(_ message: MailboxMessage, known: MailboxKnowledge) -> MailboxClassification {
         if let report = message.deliveryReport {
             guard report.isFailure else { return .automatic(.unmatchedDeliveryReport) }
             if let sent = returnedMessage(report, known: known) {
@@ -109,7 +109,7 @@ package enum MailboxClassifier {
     }
 
     /// Why the message is automatic mail, or `nil` for mail a person wrote.
-    package static func automaticReason(_ message: InboundMessage) -> AutomaticMailReason? {
+    package static func automaticReason(_ message: MailboxMessage) -> AutomaticMailReason? {
         for value in message.header("Auto-Submitted") {
             let token = firstToken(value)
             if token != "no" { return .autoSubmitted(token.isEmpty ? "(empty)" : token) }
@@ -134,7 +134,7 @@ package enum MailboxClassifier {
 
     /// The case a message names: the thread (In-Reply-To, then References, newest first) naming a message pals
     /// sent, else a case reference in the subject.
-    static func namedCase(_ message: InboundMessage, known: MailboxKnowledge) -> String? {
+    static func namedCase(_ message: MailboxMessage, known: MailboxKnowledge) -> String? {
         for id in message.inReplyTo + message.references.reversed() {
             if let sent = known.sentMessage(id) { return sent.reference }
         }
@@ -156,7 +156,7 @@ package enum MailboxClassifier {
 
     /// The message pals sent that a report returns: by the returned Message-ID, else by a case reference in the
     /// returned Subject (the last message sent for that case).
-    static func returnedMessage(_ report: InboundDeliveryReport, known: MailboxKnowledge) -> SentMessage? {
+    static func returnedMessage(_ report: MailboxDeliveryReport, known: MailboxKnowledge) -> SentMessage? {
         var ids: [String] = []
         if let id = report.originalMessageID { ids.append(id) }
         ids += report.originalHeaders.filter { $0.name.caseInsensitiveCompare("Message-ID") == .orderedSame }
@@ -175,7 +175,7 @@ package enum MailboxClassifier {
 
     /// The report's reason in one short line without addresses: the diagnostic's SMTP reply (`550 5.1.1 …`),
     /// else the status code.
-    static func bounceReason(_ report: InboundDeliveryReport) -> String {
+    static func bounceReason(_ report: MailboxDeliveryReport) -> String {
         if var diagnostic = report.diagnostic {
             if let semicolon = diagnostic.firstIndex(of: ";") {
                 diagnostic = String(diagnostic[diagnostic.index(after: semicolon)...])

@@ -5,7 +5,7 @@ import Synchronization
 /// `ReceivedMail`, reduced to what the rules read) and where the inbound ledger kept its raw bytes.
 ///
 /// Built from a pending ledger row; the rules never read the server or the raw file themselves.
-package struct InboundMessage: Sendable, Equatable {
+package struct MailboxMessage: Sendable, Equatable {
     /// The inbound ledger row's id: what the outcome is recorded against.
     package var ledgerID: String
     /// When the message arrived in the mailbox (the IMAP internal date): a new case is received then.
@@ -29,15 +29,15 @@ package struct InboundMessage: Sendable, Equatable {
     /// The plain text of the body (from the HTML when there is no text part).
     package var text: String
     /// The attachments the ledger kept.
-    package var attachments: [InboundAttachment]
+    package var attachments: [MailboxAttachment]
     /// The RFC 3464 delivery-status report, when the message is a `multipart/report; report-type=delivery-status`.
-    package var deliveryReport: InboundDeliveryReport?
+    package var deliveryReport: MailboxDeliveryReport?
 
     package init(
         ledgerID: String, arrivedAt: Date, keptPath: String, fromName: String? = nil, fromAddress: String?,
         subject: String, messageID: String? = nil, inReplyTo: [String] = [], references: [String] = [],
-        headers: [(name: String, value: String)] = [], text: String = "", attachments: [InboundAttachment] = [],
-        deliveryReport: InboundDeliveryReport? = nil
+        headers: [(name: String, value: String)] = [], text: String = "", attachments: [MailboxAttachment] = [],
+        deliveryReport: MailboxDeliveryReport? = nil
     ) {
         self.ledgerID = ledgerID
         self.arrivedAt = arrivedAt
@@ -69,7 +69,7 @@ package struct InboundMessage: Sendable, Equatable {
 }
 
 /// An attachment of an inbound message, kept by the ledger as a 0600 file.
-package struct InboundAttachment: Sendable, Equatable, Codable {
+package struct MailboxAttachment: Sendable, Equatable, Codable {
     /// The file name the sender gave (shown to officers, never used as a path).
     package var filename: String
     /// Its size in bytes.
@@ -85,7 +85,7 @@ package struct InboundAttachment: Sendable, Equatable, Codable {
 }
 
 /// What an RFC 3464 delivery-status report says about the message it returns.
-package struct InboundDeliveryReport: Sendable, Equatable {
+package struct MailboxDeliveryReport: Sendable, Equatable {
     /// The returned message's Message-ID (from its returned headers), with angle brackets, if given.
     package var originalMessageID: String?
     /// Every header of the returned message part, when it was included (our own `X-…` headers among them).
@@ -124,27 +124,27 @@ package struct InboundDeliveryReport: Sendable, Equatable {
 
 /// The pending rows of the inbound ledger, as the mailbox intake works through them: the seam to the IMAP
 /// reader's `InboundLedger` (rows `pending` → `processed`), with an in-memory twin for tests.
-package protocol InboundMailRows: Sendable {
+package protocol MailboxRows: Sendable {
     /// The messages recorded but not yet processed, oldest first.
-    func pendingInbound() throws -> [InboundMessage]
+    func pendingMessages() throws -> [MailboxMessage]
     /// Marks a row processed with what it became; a row already processed is left as it is.
     func markProcessed(id: String, outcome: MailboxOutcome) throws
 }
 
 /// Inbound rows kept in memory: the twin of the ledger for tests (and the shape the ledger keeps).
-package final class InMemoryInboundRows: InboundMailRows {
-    private let state = Mutex<(pending: [InboundMessage], processed: [(id: String, outcome: MailboxOutcome)])>(([], []))
+package final class InMemoryMailboxRows: MailboxRows {
+    private let state = Mutex<(pending: [MailboxMessage], processed: [(id: String, outcome: MailboxOutcome)])>(([], []))
 
-    package init(_ messages: [InboundMessage] = []) {
+    package init(_ messages: [MailboxMessage] = []) {
         state.withLock { $0.pending = messages }
     }
 
     /// Records a message taken from the mailbox, pending.
-    package func add(_ message: InboundMessage) {
+    package func add(_ message: MailboxMessage) {
         state.withLock { $0.pending.append(message) }
     }
 
-    package func pendingInbound() throws -> [InboundMessage] {
+    package func pendingMessages() throws -> [MailboxMessage] {
         state.withLock { $0.pending }
     }
 

@@ -204,6 +204,7 @@ struct CaseLifecycleTests {
         .responded: [.other],
         .closed: [],
         .withdrawn: [],
+        .triage: [.other],
     ]
 
     @Test("the letters each state allows", arguments: CaseStatus.allCases, LetterPurpose.allCases)
@@ -213,6 +214,7 @@ struct CaseLifecycleTests {
         if purpose == .staff { #expect(refusal == .staffLetter) }
         if status == .closed, purpose != .staff { #expect(refusal == .closed) }
         if status == .responded, purpose != .staff, purpose != .other { #expect(refusal == .responded(purpose)) }
+        if status == .triage, purpose != .staff, purpose != .other { #expect(refusal == .notTriaged) }
     }
 
     @Test("an acknowledged case takes no second acknowledgement, and says when it had one")

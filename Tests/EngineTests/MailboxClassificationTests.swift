@@ -8,10 +8,10 @@ func inbound(
     _ id: String = "1", from address: String? = "eve.jones@example.org", name: String? = "Eve Jones",
     subject: String = "Complaint about my appointment", messageID: String? = "<m1@mail.example.org>",
     inReplyTo: [String] = [], references: [String] = [], headers: [(String, String)] = [], text: String = "Hello",
-    attachments: [InboundAttachment] = [], report: InboundDeliveryReport? = nil,
+    attachments: [MailboxAttachment] = [], report: MailboxDeliveryReport? = nil,
     arrived: String = "2026-11-25T08:30:00Z"
-) -> InboundMessage {
-    InboundMessage(
+) -> MailboxMessage {
+    MailboxMessage(
         ledgerID: id, arrivedAt: ISO8601DateFormatter().date(from: arrived)!, keptPath: "Inbound/\(id).eml",
         fromName: name, fromAddress: address, subject: subject, messageID: messageID, inReplyTo: inReplyTo,
         references: references, headers: headers.map { (name: $0.0, value: $0.1) }, text: text,
@@ -35,7 +35,7 @@ let knownCase = MailboxKnowledge(
 
 @Suite("Mailbox classification: automatic, bounce, reply or new")
 struct MailboxClassificationTests {
-    func classify(_ message: InboundMessage) -> MailboxClassification {
+    func classify(_ message: MailboxMessage) -> MailboxClassification {
         MailboxClassifier.classify(message, known: knownCase)
     }
 
@@ -131,7 +131,7 @@ struct MailboxClassificationTests {
 
     @Test("a delivery report about our acknowledgement is a bounce with the server's words and no address")
     func bounceByMessageID() {
-        let report = InboundDeliveryReport(
+        let report = MailboxDeliveryReport(
             originalMessageID: "<ack7@pals.example.org>", action: "failed", status: "5.1.1",
             diagnostic: "smtp; 550 5.1.1 <eve.jones@example.org>: Recipient address rejected")
         let message = inbound(from: "MAILER-DAEMON@mx.example.org", name: nil, report: report)
@@ -147,7 +147,7 @@ struct MailboxClassificationTests {
 
     @Test("a report without the Message-ID is matched by the reference in the returned subject")
     func bounceBySubject() {
-        let report = InboundDeliveryReport(
+        let report = MailboxDeliveryReport(
             originalMessageID: nil, originalHeaders: [(name: "Subject", value: "Your complaint PALS-2026-0007")],
             action: "failed", status: "5.2.2")
         guard case .bounce(let sent, let reason) = classify(inbound(report: report)) else {
@@ -160,10 +160,10 @@ struct MailboxClassificationTests {
 
     @Test("a bounce for a message we never sent, and a 'delayed' report, are automatic and change nothing")
     func unmatchedReports() {
-        let stranger = InboundDeliveryReport(
+        let stranger = MailboxDeliveryReport(
             originalMessageID: "<never@elsewhere.example>", action: "failed", status: "5.1.1")
         #expect(classify(inbound(report: stranger)) == .automatic(.unmatchedDeliveryReport))
-        let delayed = InboundDeliveryReport(originalMessageID: "<ack7@pals.example.org>", action: "delayed")
+        let delayed = MailboxDeliveryReport(originalMessageID: "<ack7@pals.example.org>", action: "delayed")
         #expect(classify(inbound(report: delayed)) == .automatic(.unmatchedDeliveryReport))
     }
 

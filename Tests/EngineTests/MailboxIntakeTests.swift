@@ -16,7 +16,7 @@ import WorkingDays
 struct MailboxDesk {
     let ws: EngineWorkspace
     let postroom: Postroom
-    let rows = InMemoryInboundRows()
+    let rows = InMemoryMailboxRows()
 
     static func make(inMemory: Bool, now: String = "2026-11-25T09:00:00Z") async throws -> MailboxDesk {
         try await offPool {
@@ -43,7 +43,7 @@ struct MailboxDesk {
 
     /// Adds the messages to the ledger and runs one pass off the cooperative pool.
     @discardableResult
-    func take(_ messages: InboundMessage..., cap: Int = 5) async throws -> [MailboxOutcome] {
+    func take(_ messages: MailboxMessage..., cap: Int = 5) async throws -> [MailboxOutcome] {
         for message in messages { rows.add(message) }
         let intake = intake(cap: cap)
         let rows = rows
@@ -87,7 +87,7 @@ struct MailboxIntakeTests {
             inbound(
                 "41", subject: "INVENTED: my father's appointment was cancelled twice",
                 references: ["<older@mail.example.org>"],
-                attachments: [InboundAttachment(filename: "letter.pdf", size: 1234, keptPath: "Inbound/41-1.bin")]))
+                attachments: [MailboxAttachment(filename: "letter.pdf", size: 1234, keptPath: "Inbound/41-1.bin")]))
         guard case .triage(let reference, .queued(let receiptID), nil) = outcomes.first else {
             Issue.record("not a triage case with a receipt: \(outcomes)")
             return
@@ -165,7 +165,7 @@ struct MailboxIntakeTests {
             inbound(
                 "9", from: "Eira.Example@example.org", name: "Eira Example", subject: "Re: Your complaint",
                 inReplyTo: [ackID],
-                attachments: [InboundAttachment(filename: "photo.jpg", size: 99, keptPath: "Inbound/9-1.bin")]))
+                attachments: [MailboxAttachment(filename: "photo.jpg", size: 99, keptPath: "Inbound/9-1.bin")]))
         #expect(outcomes == [.correspondence(reference: record.reference)])
         let events = try desk.register.events(for: record.reference)
         let received = try #require(events.first { $0.kind == .correspondenceReceived })
@@ -201,7 +201,7 @@ struct MailboxIntakeTests {
         let desk = try await MailboxDesk.make(inMemory: inMemory)
         defer { desk.ws.folder.remove() }
         let (record, ack) = try await desk.loggedAndAcknowledged()
-        let report = InboundDeliveryReport(
+        let report = MailboxDeliveryReport(
             originalMessageID: ack.messageID, action: "failed", status: "5.1.1",
             diagnostic: "smtp; 550 5.1.1 <eira.example@example.org>: mailbox unknown")
         let dsn = inbound("b1", from: "MAILER-DAEMON@mx.example.org", name: nil, subject: "Undelivered", report: report)
@@ -225,7 +225,7 @@ struct MailboxIntakeTests {
         defer { desk.ws.folder.remove() }
         let (record, _) = try await desk.loggedAndAcknowledged()
         let before = try desk.register.events(for: record.reference)
-        let report = InboundDeliveryReport(originalMessageID: "<forged@elsewhere.example>", action: "failed")
+        let report = MailboxDeliveryReport(originalMessageID: "<forged@elsewhere.example>", action: "failed")
         let outcomes = try await desk.take(inbound("x", from: "MAILER-DAEMON@mx.example.org", report: report))
         #expect(outcomes == [.automatic(reason: AutomaticMailReason.unmatchedDeliveryReport.description)])
         #expect(try desk.register.events(for: record.reference) == before)
