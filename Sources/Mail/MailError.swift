@@ -62,3 +62,10 @@ extension ErrorCode where Domain == MailError {
     /// libcurl could not be set up.
     package static let curl = Self("libcurl failure")
 }
+
+extension ErrorCode where Domain == MailError {
+    /// A received message cannot be read as a message at all (its header section is endless, say).
+    package static let malformedMessage = Self("malformed message")
+    /// A received message is larger than the limit it was read with.
+    package static let messageTooLarge = Self("message too large")
+}
