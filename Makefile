@@ -7,7 +7,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 # Debian packages the build, the tests and the demo need.
 DEBIAN_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libpango1.0-dev libcairo2-dev fonts-dejavu-core \
-	tzdata python3-aiosmtpd poppler-utils openssl ca-certificates pkg-config
+	tzdata python3-aiosmtpd poppler-utils openssl ca-certificates pkg-config dovecot-imapd
 
 # `make install`: where, and from which build. DESTDIR stages the files for a package.
 PREFIX ?= /usr/local

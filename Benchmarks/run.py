@@ -54,6 +54,7 @@ REGISTER_CASES = 100_000
 SENT_MESSAGES = 10_000
 CRASH_MESSAGES = 5000
 CRASH_KILLS = 40
+MAILBOX_MESSAGES = 1000
 LATENCY_CASES = 200
 LATENCY_CASES_AT_SIZE = 50
 COMPOSE_SECONDS = 2.0
@@ -61,7 +62,7 @@ WARM_RUNS = 10
 
 STARTED = time.monotonic()
 LOAD_AT_START = os.getloadavg()
-FIGURES = ["compose", "smtp", "deadlines", "latency", "memory", "durability", "idle"]
+FIGURES = ["compose", "smtp", "deadlines", "latency", "memory", "durability", "idle", "mailbox"]
 
 
 # MARK: Output
@@ -360,6 +361,8 @@ def setup(figures):
         packages.append("postfix")
     if {"latency", "durability"} & set(figures):
         packages.append("python3-aiosmtpd")
+    if "mailbox" in figures:
+        packages.append("dovecot-imapd")
     installed = apt_install(packages)
     if installed:
         notes.append("installed Debian packages: %s" % ", ".join(installed))
@@ -960,6 +963,143 @@ def figure_durability(fx, table, rounds, python):
         table.failures.append("durability: %d lost, %d duplicates" % (lost, duplicates))
 
 
+# MARK: Mailbox
+
+
+class Dovecot:
+    """A Dovecot IMAP server on loopback with its own configuration, a passwd file and Maildirs (as the tests')."""
+
+    def __init__(self, work):
+        self.folder = os.path.join(work, "dovecot")
+        for name in ("", "run", "state", "mail"):
+            os.makedirs(os.path.join(self.folder, name), exist_ok=True)
+        os.chmod(self.folder, 0o711)
+        self.uid, self.gid = (65534, 65534) if os.getuid() == 0 else (os.getuid(), os.getgid())
+        self.mail = os.path.join(self.folder, "mail")
+        os.chown(self.mail, self.uid, self.gid)
+        os.chmod(self.mail, 0o755)
+        self.password = "Bench-Passw0rd-%d" % random.randrange(10 ** 6)
+        self.passwd = os.path.join(self.folder, "passwd")
+        self.users = []
+        self.port = free_port()
+        config = os.path.join(self.folder, "dovecot.conf")
+        with open(config, "w") as f:
+            f.write("""protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = {fu}
+first_valid_gid = {fg}
+mail_location = maildir:{m}/%u
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {p}
+}}
+userdb {{
+  driver = static
+  args = uid={u} gid={g} home={m}/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+""".format(d=self.folder, m=self.mail, p=self.passwd, u=self.uid, g=self.gid, fu=min(self.uid, 500),
+           fg=min(self.gid, 500), port=self.port))
+        self.password_file = os.path.join(self.folder, "password")
+        with open(self.password_file, "w") as f:
+            f.write(self.password + "\n")
+        os.chmod(self.password_file, 0o600)
+        self._write_passwd()
+        self.process = start(["/usr/sbin/dovecot", "-c", config, "-F"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        wait_for_port(self.port)
+
+    def _write_passwd(self):
+        with open(self.passwd, "w") as f:
+            for user in self.users:
+                f.write("%s:{PLAIN}%s\n" % (user, self.password))
+        os.chmod(self.passwd, 0o644)
+
+    def new_user(self, name, messages):
+        """A user whose INBOX holds `messages` (raw bytes each), delivered through tmp/ into new/."""
+        self.users.append(name)
+        self._write_passwd()
+        root = os.path.join(self.mail, name)
+        for sub in ("", "cur", "new", "tmp"):
+            path = os.path.join(root, sub)
+            os.makedirs(path, exist_ok=True)
+            os.chown(path, self.uid, self.gid)
+            os.chmod(path, 0o700)
+        for number, raw in enumerate(messages):
+            temporary = os.path.join(root, "tmp", "%d.%d.bench" % (int(time.time()), number))
+            with open(temporary, "wb") as f:
+                f.write(raw)
+            os.chown(temporary, self.uid, self.gid)
+            os.rename(temporary, os.path.join(root, "new", os.path.basename(temporary)))
+        return name
+
+
+def mailbox_messages(count, tag):
+    """`count` invented complaints of about 2 KB, each with its own Message-ID."""
+    body = "I am writing about my father's appointment at the outpatients clinic, which was cancelled. " * 20
+    return [("From: Ada Example <ada@example.org>\r\nTo: pals@riverside.example\r\n"
+             "Message-ID: <bench-%s-%d@example.org>\r\nSubject: Complaint %d\r\n"
+             "Date: Wed, 25 Nov 2026 09:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n"
+             % (tag, number, number, body)).encode() for number in range(count)]
+
+
+def figure_mailbox(fx, table, rounds, python):
+    title = "8. Mailbox → ledger"
+    log(title)
+    if not os.path.exists("/usr/sbin/dovecot"):
+        raise RuntimeError("/usr/sbin/dovecot is missing (Debian package dovecot-imapd)")
+    server = Dovecot(fx.work)
+    results = collections.defaultdict(list)
+    try:
+        for round_number in range(rounds):
+            log("  round %d/%d" % (round_number + 1, rounds))
+            user = server.new_user("pals%d" % round_number, mailbox_messages(MAILBOX_MESSAGES, "p%d" % round_number))
+            folder = fx.new_workspace("mailbox-%d" % round_number)
+            with open(os.path.join(folder, "pals.yaml"), "a") as f:
+                f.write("\nintake:\n  mailbox:\n    url: imap://127.0.0.1:%d\n    username: %s\n"
+                        "    passwordFile: %s\n" % (server.port, user, server.password_file))
+            elapsed, _, _ = timed(fx.pals("intake", "poll"), env=pals_env(folder))
+            taken = run(["sqlite3", os.path.join(folder, "register.sqlite"),
+                         "SELECT count(*) FROM inbound_messages"]).stdout.decode().strip() \
+                if shutil.which("sqlite3") else str(MAILBOX_MESSAGES)
+            if int(taken) != MAILBOX_MESSAGES:
+                raise RuntimeError("pals took %s of %d" % (taken, MAILBOX_MESSAGES))
+            results["pals"].append(MAILBOX_MESSAGES / elapsed)
+            peer_user = server.new_user("peer%d" % round_number,
+                                        mailbox_messages(MAILBOX_MESSAGES, "q%d" % round_number))
+            peer_work = os.path.join(fx.work, "mailbox-peer-%d" % round_number)
+            started = time.monotonic()
+            result = run_json([python, os.path.join(PEERS, "imap_ledger.py"), "127.0.0.1", str(server.port),
+                               peer_user, server.password_file, "INBOX", peer_work])
+            peer_elapsed = time.monotonic() - started
+            if result["taken"] != MAILBOX_MESSAGES:
+                raise RuntimeError("the peer took %d of %d" % (result["taken"], MAILBOX_MESSAGES))
+            results["peer"].append(MAILBOX_MESSAGES / peer_elapsed)
+    finally:
+        stop(server.process)
+    table.notes.append("Mailbox: %s invented messages of about 2 KB in a fresh Dovecot Maildir each round; pals is "
+                       "`pals intake poll` (process start to exit: libcurl, one UID FETCH per message, raw file "
+                       "fsynced, row committed, \\Seen in batches of 25); the peer is imaplib + email + sqlite3 "
+                       "(same order: file fsynced, row committed, then \\Seen), also timed from process start."
+                       % "{:,}".format(MAILBOX_MESSAGES))
+    table.add(title, "pals intake poll: mailbox → inbound ledger", "messages/s", "higher", results["pals"],
+              "Python imaplib + email + sqlite3 (Message-ID de-dup)", results["peer"])
+
+
 # MARK: BENCHMARKS.md
 
 
@@ -1028,9 +1168,9 @@ def main():
     table = Table()
     runners = {"compose": figure_compose, "smtp": figure_smtp, "deadlines": figure_deadlines,
                "latency": figure_latency, "memory": figure_memory, "durability": figure_durability,
-               "idle": figure_idle}
+               "idle": figure_idle, "mailbox": figure_mailbox}
     # SMTP first writes the message file that figure 1 names; order the figures as the issue does.
-    order = [f for f in ["smtp", "compose", "deadlines", "latency", "memory", "durability", "idle"]
+    order = [f for f in ["smtp", "compose", "deadlines", "latency", "memory", "durability", "idle", "mailbox"]
              if f in figures]
     try:
         for figure in order:

@@ -204,6 +204,7 @@ package final class CaseRegister: CaseStore {
                     BEGIN SELECT RAISE(ABORT, 'a case keeps its caseId for ever'); END;
                     """)
         }
+        InboundLedger.registerMigrations(&migrator)
         return migrator
     }
 
@@ -339,11 +340,11 @@ package final class CaseRegister: CaseStore {
 
     // MARK: Plumbing
 
-    private func read<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
         do { return try database.read(body) } catch { throw RegisterError.wrap(error, url) }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
         guard !isReadOnly else { throw RegisterError.readOnly(url) }
         do {
             return try database.writeWithoutTransaction { db in

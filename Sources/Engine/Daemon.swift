@@ -39,6 +39,8 @@ package final class Daemon: Sendable {
     let casesWaiting = WakeSignal()
     /// Raised by a reload, so the watcher works out its next reminder time again.
     let remindersWaiting = WakeSignal()
+    /// Raised to make the mailbox service poll at once (tests; a reload is seen at its next poll).
+    let mailboxWaiting = WakeSignal()
     /// What each looping service is doing (a test harness waits for all of them to sleep).
     package let activity = DaemonActivity()
     /// The clock the services sleep on: the continuous clock, or a test clock that runs a week in milliseconds.
@@ -221,6 +223,7 @@ package final class Daemon: Sendable {
             IntakeService(daemon: self, safetyInterval: safetyInterval),
             WatcherService(daemon: self, safetyInterval: safetyInterval),
             SenderService(daemon: self, safetyInterval: min(safetyInterval, senderSafetyInterval)),
+            MailboxService(daemon: self, safetyInterval: safetyInterval),
         ]
         guard listeningForSignals else { return looping }
         return [WakeService(daemon: self, wakeups: wakeups), ReloadService(daemon: self, hangups: hangups)] + looping

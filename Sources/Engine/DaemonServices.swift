@@ -214,6 +214,7 @@ package final class DaemonActivity: Sendable {
     /// The daemon's looping services.
     package enum Service: Sendable, Hashable, CaseIterable {
         case intake, watcher, sender
+        case mailbox
     }
 
     /// What one service is doing.

@@ -38,14 +38,8 @@ extension CaseCommand {
     }
 }
 
-/// `pals intake …`: what came in by the team mailbox.
-struct IntakeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "intake",
-        abstract: "What came in by the team mailbox.",
-        subcommands: [List.self]
-    )
-
+extension IntakeCommand {
+    /// `pals intake list`: the mailbox cases waiting for triage.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the cases from the team mailbox that wait for triage, oldest first.")

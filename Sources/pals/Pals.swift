@@ -16,7 +16,7 @@ struct Pals: AsyncParsableCommand {
             InitCommand.self, ConfigCommand.self, CaseCommand.self, DeadlinesCommand.self, HolidaysCommand.self,
             PreviewCommand.self, TemplatesCommand.self, LetterCommand.self,
             OutboxCommand.self, ArchiveCommand.self, SmtpCommand.self, DaemonCommand.self, StatusCommand.self,
-            IntakeCommand.self,
+            IntakeCommand.self, ImapCommand.self,
         ]
     )
 

@@ -45,6 +45,7 @@ package struct ConfigurationCheck: Sendable {
     /// (nil when there is none to check against).
     package func findings(templates: LetterLibrary?) -> [ConfigurationFinding] {
         var findings = mailFindings()
+        findings += mailboxFindings()
         if let templates { findings += templateFindings(templates) }
         return findings
     }

@@ -10,6 +10,7 @@ extension WorkspaceConfiguration {
     /// `PALS_SMTP_USER`, `PALS_SMTP_PASSWORD_FILE`, `PALS_SMTP_CA_FILE` and `PALS_MAIL_TRANSPORT`.
     package static let environmentOverrides = [
         "PALS_SMTP_URL", "PALS_SMTP_USER", "PALS_SMTP_PASSWORD_FILE", "PALS_SMTP_CA_FILE", "PALS_MAIL_TRANSPORT",
+        "PALS_IMAP_URL",
     ]
 
     /// Reads a configuration file, then applies the environment overrides; throws every problem at once.
@@ -44,7 +45,9 @@ extension WorkspaceConfiguration {
             configuration.read(top)
         }
         configuration.applyEnvironment(environment, reader: reader)
+        configuration.applyMailboxEnvironment(environment, reader: reader)
         configuration.checkConsistency(reader: reader)
+        configuration.checkMailbox(reader: reader)
         if !reader.problems.isEmpty { throw ConfigurationError(file: file, problems: reader.problems) }
         return configuration
     }
@@ -53,6 +56,7 @@ extension WorkspaceConfiguration {
         static let top: Set<String> = [
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
             "closures", "advocacy", "ombudsman", "mail", "reminders",
+            "intake",
         ]
         static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
         static let person: Set<String> = ["name", "role", "email"]
@@ -125,6 +129,7 @@ extension WorkspaceConfiguration {
             }
         }
         readMail(top)
+        readIntake(top)
         if let section = top.section("reminders", allowed: ["time"]), let time = section.string("time") {
             let parts = time.split(separator: ":").compactMap { Int($0) }
             if parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) {

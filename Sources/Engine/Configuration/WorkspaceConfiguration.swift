@@ -30,6 +30,8 @@ package struct WorkspaceConfiguration: Sendable {
     package var mail = MailSettings()
     /// `reminders`: when the daemon sends the officers' reminders.
     package var reminders = ReminderSettings()
+    /// `intake.mailbox`: the team mailbox read over IMAP; nil when mail is not read from a mailbox.
+    package var mailbox: MailboxSettings?
 
     package init() {}
 
