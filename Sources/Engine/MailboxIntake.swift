@@ -25,7 +25,8 @@ package struct MailboxIntake: Sendable {
     ///     `mail.autoMailPerRecipientPerHour` when nil).
     package init(postroom: Postroom, autoMailPerRecipientPerHour: Int? = nil, logger: Logger = Logger(label: "pals")) {
         self.postroom = postroom
-        let cap = autoMailPerRecipientPerHour
+        let cap =
+            autoMailPerRecipientPerHour
             ?? postroom.casebook.workspace.configuration.mail.autoMailPerRecipientPerHour
         self.guardrail = AutoReplyGuard(perRecipientPerHour: cap)
         self.logger = logger
@@ -235,7 +236,9 @@ package struct MailboxIntake: Sendable {
         }
         let at = casebook.clock.now()
         guard guardrail.allow(address, at: at) else {
-            logger.notice("receipt not sent: automatic mail cap reached for the sender", metadata: ["case": "\(record.reference)"])
+            logger.notice(
+                "receipt not sent: automatic mail cap reached for the sender", metadata: ["case": "\(record.reference)"]
+            )
             return .notSent(reason: "the cap on automatic mail to this sender was reached")
         }
         do {
@@ -257,7 +260,8 @@ package struct MailboxIntake: Sendable {
             let result = try postroom.outbox.queue(message: composed.outgoing()[0], key: key, labels: labels.dictionary)
             if result.isNew {
                 try register.apply(record.reference, now: at) { lifecycle in
-                    lifecycle.record(.queuedByEmail(messageID: result.item.id), kind: LetterKind.receipt.rawValue, at: at)
+                    lifecycle.record(
+                        .queuedByEmail(messageID: result.item.id), kind: LetterKind.receipt.rawValue, at: at)
                 }
             }
             return .queued(outboxID: result.item.id)

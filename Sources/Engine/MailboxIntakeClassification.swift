@@ -150,8 +150,9 @@ package enum MailboxClassifier {
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/_")
         let words = subject.split { !allowed.contains($0) }.map { String($0).uppercased() }
         let trimmed = words.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "-/_")) }
-        return Array(trimmed.filter { word in word.count >= 3 && word.count <= 40 && word.contains { $0.isNumber } }
-            .prefix(8))
+        return Array(
+            trimmed.filter { word in word.count >= 3 && word.count <= 40 && word.contains { $0.isNumber } }
+                .prefix(8))
     }
 
     /// The message pals sent that a report returns: by the returned Message-ID, else by a case reference in the

@@ -25,7 +25,8 @@ package struct MailboxIntakeProcessor: InboundProcessor {
             logger.error("mailbox messages left pending: letters cannot be loaded", metadata: ["error": "\(error)"])
             return 0
         }
-        let rows = LedgerRows(rows: messages, ledger: ledger, root: casebook.workspace.root, clock: casebook.clock,
+        let rows = LedgerRows(
+            rows: messages, ledger: ledger, root: casebook.workspace.root, clock: casebook.clock,
             logger: logger)
         return MailboxIntake(postroom: postroom, logger: logger).pass(rows).count
     }
@@ -46,7 +47,8 @@ struct LedgerRows: MailboxRows {
                 return try message(of: row)
             } catch {
                 logger.error(
-                    "mailbox message cannot be read; it stays pending", metadata: ["inbound": "\(row.id)", "error": "\(error)"])
+                    "mailbox message cannot be read; it stays pending",
+                    metadata: ["inbound": "\(row.id)", "error": "\(error)"])
                 return nil
             }
         }

@@ -63,7 +63,8 @@ package struct MailboxMessage: Sendable, Equatable {
         lhs.ledgerID == rhs.ledgerID && lhs.arrivedAt == rhs.arrivedAt && lhs.keptPath == rhs.keptPath
             && lhs.fromName == rhs.fromName && lhs.fromAddress == rhs.fromAddress && lhs.subject == rhs.subject
             && lhs.messageID == rhs.messageID && lhs.inReplyTo == rhs.inReplyTo && lhs.references == rhs.references
-            && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
+            && lhs.headers.map(\.name) == rhs.headers.map(\.name)
+            && lhs.headers.map(\.value) == rhs.headers.map(\.value)
             && lhs.text == rhs.text && lhs.attachments == rhs.attachments && lhs.deliveryReport == rhs.deliveryReport
     }
 }

@@ -64,7 +64,8 @@ package final class MailboxPoller: Sendable {
     let settleBatch: Int
 
     package init(
-        configuration: IMAPConfiguration, ledger: InboundLedger, processor: any InboundProcessor = LeavePendingProcessor(),
+        configuration: IMAPConfiguration, ledger: InboundLedger,
+        processor: any InboundProcessor = LeavePendingProcessor(),
         clock: WallClock = .system, logger: Logger, settleBatch: Int = 25
     ) {
         self.configuration = configuration

@@ -20,7 +20,8 @@ struct MailboxService: Service, CustomStringConvertible {
             _ = daemon.mailboxWaiting.take()
             let daemon = self.daemon
             let interval = await BlockingWork.run { daemon.mailboxPass() }
-            await daemon.wait(until: daemon.now.adding(interval ?? safetyInterval), for: daemon.mailboxWaiting, as: .mailbox)
+            await daemon.wait(
+                until: daemon.now.adding(interval ?? safetyInterval), for: daemon.mailboxWaiting, as: .mailbox)
         }
     }
 }

@@ -21,8 +21,10 @@ extension Casebook {
             problems.append(
                 .init(field: "officer", message: "'\(officer)' is not an officer of this workspace (known: \(known))"))
         }
-        let name = complainantName ?? PersonName(
-            first: current.complainant.firstName, last: current.complainant.lastName)
+        let name =
+            complainantName
+            ?? PersonName(
+                first: current.complainant.firstName, last: current.complainant.lastName)
         if name.last.trimmingCharacters(in: .whitespaces).isEmpty {
             problems.append(
                 .init(

@@ -191,8 +191,8 @@ extension ErrorCode where Domain == MailError {
     package static let mailboxFolderMissing = Self("mailbox folder missing")
     /// The server refused a command, or answered in a way pals does not understand.
     package static let mailboxFailed = Self("mailbox failure")
-    /// A message is bigger than the largest pals takes.
-    package static let messageTooLarge = Self("inbound message too large")
+    // A message bigger than the largest pals takes is `messageTooLarge`, declared with the received-mail parser's
+    // codes in MailError.swift (the mime and imap branches each declared it).
     /// The folder's UIDVALIDITY changed since it was selected: every UID in it now names another message.
     package static let uidValidityChanged = Self("mailbox UIDVALIDITY changed")
     /// The message asked for is no longer in the folder (someone moved or deleted it).

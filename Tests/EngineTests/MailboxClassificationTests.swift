@@ -23,7 +23,8 @@ func inbound(
 let knownCase = MailboxKnowledge(
     sentMessage: { id in
         id == "<ack7@pals.example.org>"
-            ? SentMessage(outboxID: "20261120T090000000Z-000000000007", reference: "PALS-2026-0007", kind: "acknowledgement")
+            ? SentMessage(
+                outboxID: "20261120T090000000Z-000000000007", reference: "PALS-2026-0007", kind: "acknowledgement")
             : nil
     },
     lastSentMessage: { reference in
@@ -121,7 +122,9 @@ struct MailboxClassificationTests {
         #expect(classify(bySubject) == .strangerReply(reference: "PALS-2026-0007"))
         let byThread = inbound(from: "mallory@example.net", inReplyTo: ["<ack7@pals.example.org>"])
         #expect(classify(byThread) == .strangerReply(reference: "PALS-2026-0007"))
-        #expect(classify(inbound(from: nil, inReplyTo: ["<ack7@pals.example.org>"])) == .strangerReply(reference: "PALS-2026-0007"))
+        #expect(
+            classify(inbound(from: nil, inReplyTo: ["<ack7@pals.example.org>"]))
+                == .strangerReply(reference: "PALS-2026-0007"))
     }
 
     @Test("a reference that names no case is new mail")
@@ -177,7 +180,8 @@ struct MailboxClassificationTests {
 
     @Test("control characters, CR/LF and bidi overrides become single spaces in kept text")
     func oneLine() {
-        #expect(MailboxText.oneLine("Help\r\nBcc: x@y\u{0}\u{202E}now\t\tplease", limit: 100) == "Help Bcc: x@y now please")
+        #expect(
+            MailboxText.oneLine("Help\r\nBcc: x@y\u{0}\u{202E}now\t\tplease", limit: 100) == "Help Bcc: x@y now please")
         #expect(MailboxText.oneLine(String(repeating: "é", count: 500), limit: 200).count == 200)
     }
 }

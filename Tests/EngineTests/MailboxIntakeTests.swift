@@ -63,7 +63,10 @@ struct MailboxDesk {
     func loggedAndAcknowledged(email: String = "eira.example@example.org") async throws -> (Case, OutboxItem) {
         let postroom = postroom
         return try await offPool {
-            let json = Complaint.with { $0.complainant["email"] = email; $0.patient = nil }.json
+            let json = Complaint.with {
+                $0.complainant["email"] = email
+                $0.patient = nil
+            }.json
             var record = try postroom.casebook.register.create(
                 try CaseForm.parse(json: json, rules: postroom.casebook.formRules),
                 pattern: postroom.casebook.workspace.configuration.referencePattern, now: postroom.casebook.clock.now())
@@ -79,7 +82,9 @@ struct MailboxDesk {
 
 @Suite("Mailbox intake: what each message becomes, exactly once")
 struct MailboxIntakeTests {
-    @Test("a new email becomes a case in triage with a threaded receipt naming only our reference", arguments: [false, true])
+    @Test(
+        "a new email becomes a case in triage with a threaded receipt naming only our reference",
+        arguments: [false, true])
     func newEmailBecomesTriageCase(inMemory: Bool) async throws {
         let desk = try await MailboxDesk.make(inMemory: inMemory)
         defer { desk.ws.folder.remove() }
@@ -185,7 +190,8 @@ struct MailboxIntakeTests {
         let (record, _) = try await desk.loggedAndAcknowledged()
         let before = try desk.register.events(for: record.reference)
         let outcomes = try await desk.take(
-            inbound("5", from: "mallory@example.net", name: "Mallory", subject: "Re: \(record.reference) send me the file"))
+            inbound(
+                "5", from: "mallory@example.net", name: "Mallory", subject: "Re: \(record.reference) send me the file"))
         guard case .triage(let reference, _, let named) = outcomes.first else {
             Issue.record("\(outcomes)")
             return
@@ -196,7 +202,9 @@ struct MailboxIntakeTests {
         #expect(try desk.register.get(reference).status == .triage)
     }
 
-    @Test("a bounce of our acknowledgement flags its case with the server's reason and tells the officer", arguments: [false, true])
+    @Test(
+        "a bounce of our acknowledgement flags its case with the server's reason and tells the officer",
+        arguments: [false, true])
     func bounceFlagsCase(inMemory: Bool) async throws {
         let desk = try await MailboxDesk.make(inMemory: inMemory)
         defer { desk.ws.folder.remove() }

@@ -55,11 +55,14 @@ struct MailboxTriageTests {
         let (desk, reference) = try await untriaged(name: nil)
         defer { desk.ws.folder.remove() }
         let book = desk.postroom.casebook
-        #expect(throws: CaseFormError.self) { try book.triage(reference, officer: "nobody", complainantName: PersonName("A B")) }
+        #expect(throws: CaseFormError.self) {
+            try book.triage(reference, officer: "nobody", complainantName: PersonName("A B"))
+        }
         let unnamed = #expect(throws: CaseFormError.self) { try book.triage(reference, officer: "sam") }
         #expect(unnamed?.problems.map(\.field) == ["name"])
         #expect(try desk.register.get(reference).status == .triage)
-        let named = try book.triage(reference, officer: "sam", profile: .wales, complainantName: PersonName("Eve Mary Jones"))
+        let named = try book.triage(
+            reference, officer: "sam", profile: .wales, complainantName: PersonName("Eve Mary Jones"))
         #expect(named.complainant.firstName == "Eve Mary")
         #expect(named.complainant.lastName == "Jones")
         #expect(named.profile == .wales)
