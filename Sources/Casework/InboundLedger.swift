@@ -57,7 +57,8 @@ package struct InboundMessage: Sendable, Hashable, Identifiable {
         } catch let error as InboundError {
             throw error
         } catch {
-            throw InboundError(.storage, "the kept copy of inbound message \(id) cannot be read: \(error)", file: rawFile)
+            throw InboundError(
+                .storage, "the kept copy of inbound message \(id) cannot be read: \(error)", file: rawFile)
         }
     }
 }

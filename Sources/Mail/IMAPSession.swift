@@ -115,10 +115,13 @@ package final class IMAPSession {
     package func status(_ folder: String) throws(MailError) -> IMAPFolderStatus {
         try checkFolder(folder)
         let transfer = try perform(
-            url: plan.serverURL + "/", command: "STATUS \(IMAPFolderName.quoted(folder)) (MESSAGES UIDNEXT UIDVALIDITY)",
+            url: plan.serverURL + "/",
+            command: "STATUS \(IMAPFolderName.quoted(folder)) (MESSAGES UIDNEXT UIDVALIDITY)",
             folder: folder)
         for line in transfer.untaggedLines where line.uppercased().hasPrefix("* STATUS ") {
-            guard let open = line.lastIndex(of: "("), let close = line.lastIndex(of: ")"), open < close else { continue }
+            guard let open = line.lastIndex(of: "("), let close = line.lastIndex(of: ")"), open < close else {
+                continue
+            }
             let words = line[line.index(after: open)..<close].split(separator: " ").map { String($0).uppercased() }
             var values: [String: String] = [:]
             var index = 0
@@ -139,7 +142,8 @@ package final class IMAPSession {
     /// The UIDs in `folder` from `first` up, in ascending order (`UID SEARCH UID first:*`).
     package func uids(in folder: String, from first: UInt32) throws(MailError) -> [UInt32] {
         try checkFolder(folder)
-        let transfer = try perform(url: plan.folderURL(folder), command: "UID SEARCH UID \(max(first, 1)):*", folder: folder)
+        let transfer = try perform(
+            url: plan.folderURL(folder), command: "UID SEARCH UID \(max(first, 1)):*", folder: folder)
         var found: [UInt32] = []
         for line in transfer.untaggedLines where line.uppercased().hasPrefix("* SEARCH") {
             for word in line.dropFirst("* SEARCH".count).split(separator: " ") {
@@ -181,7 +185,8 @@ package final class IMAPSession {
                     .uidValidityChanged, field: "folder", value: folder,
                     reason: "the folder's UIDVALIDITY changed from \(uidValidity) to \(now.uidValidity)")
             }
-            throw MailError(.messageGone, field: "folder", value: folder, reason: "message UID \(uid) has left the folder")
+            throw MailError(
+                .messageGone, field: "folder", value: folder, reason: "message UID \(uid) has left the folder")
         }
         return transfer.body
     }
@@ -191,7 +196,8 @@ package final class IMAPSession {
         guard !uids.isEmpty else { return }
         try checkFolder(folder)
         _ = try perform(
-            url: plan.folderURL(folder), command: "UID STORE \(Self.uidSet(uids)) +FLAGS.SILENT (\\Seen)", folder: folder)
+            url: plan.folderURL(folder), command: "UID STORE \(Self.uidSet(uids)) +FLAGS.SILENT (\\Seen)",
+            folder: folder)
     }
 
     /// Moves messages to `destination`: `UID MOVE` where the server offers MOVE, else COPY, `\Deleted` and EXPUNGE
@@ -210,7 +216,8 @@ package final class IMAPSession {
         }
         _ = try perform(url: url, command: "UID COPY \(set) \(target)", folder: destination)
         _ = try perform(url: url, command: "UID STORE \(set) +FLAGS.SILENT (\\Deleted)", folder: folder)
-        _ = try perform(url: url, command: offered.contains("UIDPLUS") ? "UID EXPUNGE \(set)" : "EXPUNGE", folder: folder)
+        _ = try perform(
+            url: url, command: offered.contains("UIDPLUS") ? "UID EXPUNGE \(set)" : "EXPUNGE", folder: folder)
     }
 
     /// Makes a folder (`CREATE`); one that already exists is fine.
@@ -346,7 +353,8 @@ package final class IMAPSession {
         case CURLE_OPERATION_TIMEDOUT:
             return MailError(.mailboxUnreachable, field: "url", value: server, reason: "timed out (\(message))")
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_NOT_BUILT_IN:
-            return MailError(.curl, field: "url", value: server, reason: "libcurl cannot read mail this way (\(message))")
+            return MailError(
+                .curl, field: "url", value: server, reason: "libcurl cannot read mail this way (\(message))")
         default:
             return MailError(
                 .mailboxUnreachable, field: "url", value: server,
@@ -471,7 +479,9 @@ enum IMAPCallbacks {
             context.tooLarge = true
             return 0  // a short count makes libcurl stop the transfer (CURLE_WRITE_ERROR)
         }
-        if let data { context.body.append(UnsafeRawBufferPointer(start: data, count: length).bindMemory(to: UInt8.self)) }
+        if let data {
+            context.body.append(UnsafeRawBufferPointer(start: data, count: length).bindMemory(to: UInt8.self))
+        }
         return length
     }
 

@@ -56,7 +56,8 @@ package final class DovecotTestServer: @unchecked Sendable {
     }
 
     private static func startBlocking(security: Security, host: String, password: String) throws -> DovecotTestServer {
-        let folder = URL(filePath: NSTemporaryDirectory()).appending(path: "pals-dovecot-\(UUID().uuidString.prefix(8))")
+        let folder = URL(filePath: NSTemporaryDirectory()).appending(
+            path: "pals-dovecot-\(UUID().uuidString.prefix(8))")
         for name in ["", "run", "state", "mail"] {
             try FileManager.default.createDirectory(at: folder.appending(path: name), withIntermediateDirectories: true)
         }
@@ -156,7 +157,8 @@ package final class DovecotTestServer: @unchecked Sendable {
     /// Makes an IMAP folder's Maildir (`cur`, `new`, `tmp`), owned by the mail user.
     package func makeFolder(_ imapFolder: String) throws {
         let root = folder.appending(path: "mail/\(username)").path
-        for path in [root, maildir(imapFolder).path] + ["cur", "new", "tmp"].map({ maildir(imapFolder).appending(path: $0).path })
+        for path in [root, maildir(imapFolder).path]
+            + ["cur", "new", "tmp"].map({ maildir(imapFolder).appending(path: $0).path })
         {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             chown(path, mailUID, mailGID)

@@ -158,7 +158,8 @@ struct IMAPPollerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
     }
 
-    @Test("a message whose row is committed but not yet marked on the server is marked at the next poll, not taken again")
+    @Test(
+        "a message whose row is committed but not yet marked on the server is marked at the next poll, not taken again")
     func leftUnsettled() async throws {
         let setup = try await PollSetup.start()
         defer { Task { await setup.stop() } }
@@ -206,7 +207,8 @@ struct IMAPPollerTests {
         var configuration = setup.configuration()
         configuration.credentials = SMTPCredentials(username: setup.server.username, password: "N0t-the-one")
         let poller = MailboxPoller(
-            configuration: configuration, ledger: setup.ledger, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            configuration: configuration, ledger: setup.ledger,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         do {
             _ = try await poller.poll()
             Issue.record("the poll succeeded")
@@ -254,7 +256,8 @@ struct MailboxConfigurationTests {
         ]
         for (extra, key) in cases {
             do {
-                _ = try WorkspaceConfiguration.parse(yaml: base + "\n" + extra + "\n", file: "pals.yaml", environment: [:])
+                _ = try WorkspaceConfiguration.parse(
+                    yaml: base + "\n" + extra + "\n", file: "pals.yaml", environment: [:])
                 Issue.record("accepted: \(extra)")
             } catch {
                 #expect("\(error.errorDescription ?? "")".contains(key), "\(extra)")
@@ -268,7 +271,8 @@ struct MailboxConfigurationTests {
         defer { folder.remove() }
         let file = folder.appending("imap-password")
         let yaml =
-            base + "\nintake: {mailbox: {url: 'imaps://mail.example.org', username: team, passwordFile: '\(file.path)'}}\n"
+            base
+            + "\nintake: {mailbox: {url: 'imaps://mail.example.org', username: team, passwordFile: '\(file.path)'}}\n"
         let configuration = try WorkspaceConfiguration.parse(yaml: yaml, file: "pals.yaml", environment: [:])
         func findings() -> [ConfigurationFinding] {
             ConfigurationCheck(configuration: configuration, environment: [:]).findings(templates: nil)

@@ -134,7 +134,9 @@ struct IMAPCrashTests {
             if kills < Self.maxKills {
                 let delay = Int.random(in: 5...200)
                 let stop = ContinuousClock.now + .milliseconds(delay)
-                while process.process.isRunning, ContinuousClock.now < stop { try await Task.sleep(for: .milliseconds(2)) }
+                while process.process.isRunning, ContinuousClock.now < stop {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
                 if process.process.isRunning {
                     kill(process.process.processIdentifier, SIGKILL)
                     _ = await process.waitOffPool()
