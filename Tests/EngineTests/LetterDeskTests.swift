@@ -212,7 +212,7 @@ struct LetterDeskTests {
                 _ = try LetterDesk(casebook: ws.casebook()).prepare("apology", reference: record.reference, inputs: [:])
             })
         #expect(kind.code == .unknownKind)
-        #expect(kind.note == "The letters are: acknowledgement, consent-request, holding, out-of-time, resolution.")
+        #expect(kind.note == "The letters are: acknowledgement, consent-request, holding, out-of-time, receipt, resolution.")
         let nobody = await failure(RegisterError.self) {
             _ = try LetterDesk(casebook: ws.casebook()).prepare(
                 .acknowledgement, reference: "PALS-2026-0404", inputs: [:])

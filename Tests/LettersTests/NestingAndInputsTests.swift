@@ -147,7 +147,7 @@ import Testing
             #expect(error.code == .unknownKind)
             #expect(
                 error.errorDescription
-                    == "There is no template for the holdin letter. The letters are: acknowledgement, consent-request, holding, out-of-time, resolution."
+                    == "There is no template for the holdin letter. The letters are: acknowledgement, consent-request, holding, out-of-time, receipt, resolution."
             )
         }
     }

@@ -59,7 +59,7 @@ struct LetterCommandTests {
         #expect(wrong.status == 1)
         #expect(
             wrong.stderr.contains(
-                "The letters are: acknowledgement, consent-request, holding, out-of-time, resolution."), "\(wrong)")
+                "The letters are: acknowledgement, consent-request, holding, out-of-time, receipt, resolution."), "\(wrong)")
         for command in ["preview", "letter"] {
             let help = try await ws.pals([command, "--help"])
             #expect(help.status == 0)
