@@ -157,7 +157,8 @@ struct WorkspaceTests {
         let library = try await offPool { try DefaultTemplates.library() }
         #expect(
             library.kinds.map(\.rawValue) == [
-                "acknowledgement", "consent-request", "holding", "out-of-time", "receipt", "reminder-digest", "resolution",
+                "acknowledgement", "consent-request", "holding", "out-of-time", "receipt", "reminder-digest",
+                "resolution",
             ])
         #expect(library.caseLetterKinds.count == 6)
         #expect(library.languages(for: .holding) == [.english, .welsh])

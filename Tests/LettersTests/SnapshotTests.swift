@@ -87,7 +87,9 @@ import Testing
     func libraryInfo() throws {
         let library = Fixtures.library
         #expect(
-            library.kinds == [.acknowledgement, .consentRequest, .holding, .outOfTime, .receipt, .reminderDigest, .resolution])
+            library.kinds == [
+                .acknowledgement, .consentRequest, .holding, .outOfTime, .receipt, .reminderDigest, .resolution,
+            ])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
         #expect(try library.requiredInputs(kind: .resolution) == ["consideration", "findings", "actions"])
         #expect(try library.requiredInputs(kind: .outOfTime) == ["decision", "reason"])
