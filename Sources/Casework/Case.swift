@@ -83,6 +83,9 @@ package enum CaseStatus: String, Codable, Sendable, CaseIterable {
     case open
     case awaitingConsent = "awaiting-consent"
     case responded, closed, withdrawn
+    /// Came in by the team mailbox and waits for an officer to take it on (`pals case triage`): no officer, no
+    /// statutory acknowledgement yet (the mailbox receipt only).
+    case triage
 }
 
 /// The state of the patient's consent when the complainant is not the patient (DESIGN, "Who may complain and

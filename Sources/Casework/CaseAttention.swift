@@ -18,6 +18,10 @@ package struct CaseAttention: Sendable, Equatable, Codable, CustomStringConverti
         case intakeFailed = "intake-failed"
         /// The case's deadlines cannot be computed, so it gets no reminders.
         case deadlinesNotComputed = "deadlines-not-computed"
+        /// A message the server had accepted came back undelivered (``CaseAttention/messageID`` names it).
+        case letterBounced = "letter-bounced"
+        /// A message from the complainant came in by the team mailbox and waits to be read.
+        case correspondenceReceived = "correspondence-received"
         /// Any other reason, including the plain text of a register written by an older pals.
         case other
     }
@@ -49,6 +53,16 @@ package struct CaseAttention: Sendable, Equatable, Codable, CustomStringConverti
     package static func letterHeld(kind: String, messageID: String) -> Self {
         Self(kind: .letterHeld, messageID: messageID, text: "\(kind) \(messageID) on hold")
     }
+
+    /// A message of `kind` the server had accepted came back undelivered, with the report's `reason` (e.g.
+    /// `550 5.1.1 mailbox unknown`), never the address.
+    package static func letterBounced(kind: String, messageID: String, reason: String) -> Self {
+        Self(kind: .letterBounced, messageID: messageID, text: "the \(kind) \(messageID) bounced: \(reason)")
+    }
+
+    /// A message from the complainant came in by the team mailbox.
+    package static let correspondenceReceived = Self(
+        kind: .correspondenceReceived, text: "a message from the complainant came in by the team mailbox")
 
     /// Intake would not send the acknowledgement, for `why`.
     package static func intakeRefused(_ why: String) -> Self {

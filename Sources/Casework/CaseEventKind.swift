@@ -43,6 +43,12 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     case converted
     /// A statement was requested from another department, chased, or received.
     case statement
+    /// A message from the complainant came in by the team mailbox and was added to the case.
+    case correspondenceReceived
+    /// A case from the team mailbox was taken on by an officer (triage → open).
+    case triaged
+    /// A message the mail server had accepted came back undelivered (a delivery-status report).
+    case letterBounced
     /// A kind this pals does not know (written by hand or by a later pals): read and shown, never written.
     case unrecognised(String)
 
@@ -50,7 +56,7 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     package static let known: [CaseEventKind] = [
         .logged, .updated, .acknowledged, .extended, .responded, .closed, .reopened, .withdrawn, .escalated,
         .consent, .attention, .attentionCleared, .letterQueued, .letterPrinted, .letterSent, .letterDeferred,
-        .letterFailed, .letterHeld, .agreed, .converted, .statement,
+        .letterFailed, .letterHeld, .agreed, .converted, .statement, .correspondenceReceived, .triaged, .letterBounced,
     ]
 
     package init(rawValue: String) {
@@ -81,6 +87,9 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
         case .agreed: "response-date-agreed"
         case .converted: "converted"
         case .statement: "statement"
+        case .correspondenceReceived: "correspondence-received"
+        case .triaged: "triaged"
+        case .letterBounced: "letter-bounced"
         case .unrecognised(let text): text
         }
     }

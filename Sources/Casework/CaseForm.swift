@@ -21,6 +21,10 @@ package struct CaseForm: Sendable, Equatable {
     package var acknowledgedOutsidePals: Bool
     /// A complaint (the default) or a PALS concern (`"kind": "concern"`).
     package var kind: CaseKind = .complaint
+    /// Whether the case starts in triage (it came in by the team mailbox and has no officer yet).
+    package var awaitsTriage = false
+    /// Words added to the `logged` event (e.g. which mailbox message the case came from), or nil.
+    package var loggedNote: String?
 
     /// What the form is checked against: the workspace's officers and defaults.
     package struct Rules: Sendable {

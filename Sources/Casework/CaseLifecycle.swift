@@ -33,14 +33,16 @@ package struct CaseLifecycle: Sendable, Equatable {
             summary: form.summary, service: form.service, officer: form.officer, profile: form.profile,
             stage: form.stage, escalatedOn: nil, complexity: form.complexity,
             agreedResponseDate: form.agreedResponseDate, extensions: 0,
-            status: form.consent == .requested ? .awaitingConsent : .open,
+            status: form.awaitsTriage ? .triage : form.consent == .requested ? .awaitingConsent : .open,
             acknowledgedOutsidePals: form.acknowledgedOutsidePals,
             acknowledgedAt: form.acknowledgedOutsidePals ? form.receivedAt : nil, attention: nil, closedAt: nil,
             createdAt: now, updatedAt: now, kind: form.kind
         )
         let how = form.acknowledgedOutsidePals ? "; acknowledged outside pals" : ""
         let what = form.kind == .concern ? "concern " : ""
-        let event = CaseEvent(at: now, kind: .logged, detail: "\(what)logged by \(form.channel.rawValue)\(how)")
+        let note = form.loggedNote.map { "; \($0)" } ?? ""
+        let event = CaseEvent(
+            at: now, kind: .logged, detail: "\(what)logged by \(form.channel.rawValue)\(how)\(note)")
         return (record, event)
     }
 
@@ -70,6 +72,8 @@ package struct CaseLifecycle: Sendable, Equatable {
         case stopAwaitingConsent
         /// A PALS concern becomes a formal complaint, keeping its receipt date.
         case convertToComplaint
+        /// A case from the team mailbox is taken on by an officer (triage → open).
+        case triage
     }
 
     /// Why `transition` is not allowed for the case as it stands, or `nil` when it is.
@@ -102,6 +106,7 @@ package struct CaseLifecycle: Sendable, Equatable {
         case .convertToComplaint:
             if let refused = notIn([.open, .awaitingConsent], "be converted into a complaint") { return refused }
             return record.kind == .concern ? nil : .alreadyAComplaint(reference)
+        case .triage: return notIn([.triage], "be triaged")
         }
     }
 
@@ -254,6 +259,7 @@ package struct CaseLifecycle: Sendable, Equatable {
         case .responded: try respond(at: at)
         case .withdrawn: try withdraw(at: at)
         case .closed: try close(at: at)
+        case .triage: throw .notAllowed(record.reference, "go back to triage", status: record.status)
         }
     }
 
@@ -281,6 +287,33 @@ package struct CaseLifecycle: Sendable, Equatable {
         recordEvent(.consent, change.detail, at: at)
         if consent != .requested, record.status == .awaitingConsent { try stopAwaitingConsent(at: at) }
         if consent == .requested, record.status == .open { try awaitConsent(at: at) }
+    }
+
+    // MARK: Team mailbox
+
+    /// Takes on a case that came in by the team mailbox: gives it its officer (and, when given, the profile whose
+    /// deadlines apply) and opens it, so its statutory acknowledgement then goes by the automatic path.
+    package mutating func triage(officer: String, profile: ProfileID?, at: Date) throws(CaseTransitionError) {
+        try check(.triage)
+        record.officer = officer
+        if let profile { record.profile = profile }
+        record.stage = record.profile.hasStages ? (record.stage ?? 1) : nil
+        record.status = record.consent == .requested ? .awaitingConsent : .open
+        recordEvent(.triaged, "triaged: officer \(officer), profile \(record.profile.rawValue)", at: at)
+    }
+
+    /// Records a message from the complainant that came in by the team mailbox (`detail` names its kept file and
+    /// attachments, never its words) and flags the case for its officer unless it is flagged already.
+    package mutating func receiveCorrespondence(_ detail: String, at: Date) {
+        recordEvent(.correspondenceReceived, detail, at: at)
+        flag(CaseAttention.correspondenceReceived, at: at, unlessFlagged: true)
+    }
+
+    /// Records that a message of `kind` the server had accepted came back undelivered, and flags the case.
+    package mutating func recordBounce(messageID: String, kind: String, reason: String, at: Date) {
+        recordEvent(.letterBounced, "\(kind) \(messageID) bounced: \(reason)", at: at)
+        record.attention = .letterBounced(kind: kind, messageID: messageID, reason: reason)
+        recordEvent(.attention, record.attention?.text ?? "", at: at)
     }
 
     // MARK: Attention
@@ -362,6 +395,7 @@ package struct CaseLifecycle: Sendable, Equatable {
         case .closed: return .closed
         case .withdrawn: return .withdrawn
         case .responded: return purpose == .other ? nil : .responded(purpose)
+        case .triage: return purpose == .other ? nil : .notTriaged
         case .open, .awaitingConsent:
             if purpose == .consentRequest, !record.consent.needsConsentForm {
                 return .consentNotRequested(record.consent)
@@ -437,6 +471,8 @@ package enum LetterRefusal: Sendable, Equatable {
     /// A final response while the patient's consent is awaited (state given): it would share their information
     /// before they agreed.
     case consentAwaited(ConsentState)
+    /// The case came in by the team mailbox and no officer has taken it on yet.
+    case notTriaged
 }
 
 /// A change of a case its lifecycle refuses, with a code a caller can match and words a person can act on.

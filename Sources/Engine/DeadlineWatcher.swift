@@ -69,6 +69,7 @@ extension Daemon {
         }
         let chased = StatementDesk(postroom: postroom).chase(today: today, logger: logger)
         (queued, failures) = (queued + chased.queued, failures + chased.failures)
+        queued += triageWatchPass(today: today)  // mailbox cases no officer has taken on (MailboxTriageWatch)
         if failures == 0 { remindersDone.withLock { $0 = today } }
         // The problems found above reach their officers now (within each officer's alert window), not at the next
         // sender pass: the watcher runs once a day.

@@ -588,6 +588,31 @@ Thank you for your complaint, which we received on {{case.received}}. A complain
 """#
         ),
         File(
+            path: "en/receipt.mustache",
+            text: #"""
+---
+subject: We have received your email {{case.reference}}
+description: Sent by itself at once when an email to the team mailbox opens a new case: the reference, and the date by which the team will be in touch.
+inputs:
+automatic: true
+---
+# We have received your email
+
+Thank you for writing to {{organisation.name}}. Your email reached our team on {{case.received}}, and we have given it the reference {{case.reference}}.
+
+A member of our team will read what you have sent and will be in touch with you by {{deadlines.acknowledgeBy}}.
+
+If you want to add anything, you can reply to this email. Please keep the reference {{case.reference}} in the subject so that it reaches the right person.
+
+If you would rather talk to someone, you can telephone us on {{organisation.phone}}.
+
+This is an automatic reply to let you know your email has arrived safely.
+
+{{organisation.name}}
+
+"""#
+        ),
+        File(
             path: "en/redirected.mustache",
             text: #"""
 ---

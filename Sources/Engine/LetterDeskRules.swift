@@ -71,6 +71,10 @@ extension LetterDesk {
                 + "patient's information before they agreed. Record consent as received when their signed form "
                 + "comes back, or as refused if they decline; with consent refused the response is written "
                 + "without their information"
+        case .notTriaged:
+            message =
+                "case \(reference) came in by the team mailbox and has not been triaged yet: give it an officer "
+                + "first, and its acknowledgement then goes by itself"
         }
         return .notAllowed(refusal, reference: reference, message)
     }

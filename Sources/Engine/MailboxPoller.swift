@@ -21,7 +21,7 @@ package struct LeavePendingProcessor: InboundProcessor {
 
 extension Casebook {
     /// The processor of inbound mail for this workspace (`pals intake poll` and the daemon use it).
-    package func inboundProcessor(logger: Logger) -> any InboundProcessor { LeavePendingProcessor() }
+    package func inboundProcessor(logger: Logger) -> any InboundProcessor { MailboxIntakeProcessor(casebook: self) }
 }
 
 /// What one poll of the mailbox did.

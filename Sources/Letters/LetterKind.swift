@@ -39,6 +39,8 @@ package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cus
     package static let redirected: LetterKind = "redirected"
     /// A reply to an MP writing on a constituent's behalf, addressed to the MP.
     package static let mpLetter: LetterKind = "mp-letter"
+    /// The receipt sent by itself when an email to the team mailbox opens a new case (a mail, not a letter).
+    package static let receipt: LetterKind = "receipt"
 
     /// The raw name.
     package var description: String { rawValue }

@@ -62,6 +62,11 @@ package struct MailMessage: Sendable, Hashable {
     package var attachments: [MailAttachment]
     /// The Auto-Submitted header, for mail made by a program.
     package var autoSubmitted: AutoSubmitted?
+    /// The Message-IDs this message answers (In-Reply-To), with angle brackets; each must be a plain msg-id
+    /// (``isMessageID(_:)``), so a received one can never carry a line break into our headers.
+    package var inReplyTo: [String] = []
+    /// The Message-IDs of the thread (References), oldest first; each a plain msg-id.
+    package var references: [String] = []
 
     /// A message; compose it with ``composed(date:timeZone:messageID:smtpUTF8:)``.
     package init(
@@ -149,6 +154,14 @@ extension MailMessage {
         head += MIME.header("Message-ID", [id])
         head += MIME.header("Subject", MIME.unstructuredTokens(subject))
         if let autoSubmitted { head += MIME.header("Auto-Submitted", [autoSubmitted.rawValue]) }
+        for (field, ids) in [("In-Reply-To", inReplyTo), ("References", references)] where !ids.isEmpty {
+            if let bad = ids.first(where: { !Self.isMessageID($0) }) {
+                throw MailError(
+                    .invalidMessage, field: field, value: bad,
+                    reason: "a message id must look like <left@right>, printable ASCII without spaces")
+            }
+            head += MIME.header(field, ids)
+        }
         head += MIME.header("MIME-Version", ["1.0"])
 
         let seed = MIME.fnv1a([subject, text, html ?? ""] + attachments.map(\.filename))
@@ -168,6 +181,19 @@ extension MailMessage {
         let message = head + body.headers + MIME.crlf + body.body
         try Self.checkLines(message)
         return ComposedMessage(messageID: id, from: from.address, recipients: recipients, data: Data(message.utf8))
+    }
+
+    /// Whether `text` is a plain msg-id (RFC 5322): `<left@right>`, printable ASCII with no space, angle bracket
+    /// or quote inside, at most 250 characters.
+    package static func isMessageID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 5, bytes.count <= 250, bytes.first == UInt8(ascii: "<"), bytes.last == UInt8(ascii: ">")
+        else { return false }
+        let inner = bytes.dropFirst().dropLast()
+        guard inner.filter({ $0 == UInt8(ascii: "@") }).count == 1, inner.first != UInt8(ascii: "@"),
+            inner.last != UInt8(ascii: "@")
+        else { return false }
+        return inner.allSatisfy { $0 > 32 && $0 < 127 && !Array("<>\"\\ ".utf8).contains($0) }
     }
 
     /// A body part: its headers (each ending in CRLF) and its encoded body (ending in CRLF).

@@ -69,6 +69,8 @@ enum Advice {
             return "To ask for it: `pals case update \(reference) --consent requested`."
         case .consentAwaited:
             return "`pals case update \(reference) --consent received` (or `--consent refused`) records the answer."
+        case .notTriaged:
+            return "To take it on: `pals case triage \(reference) --officer ID`."
         }
     }
 

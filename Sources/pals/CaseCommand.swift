@@ -10,7 +10,7 @@ struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Log, show, list, update and close complaints.",
-        subcommands: [New.self, Show.self, List.self, Update.self, Close.self, Convert.self]
+        subcommands: [New.self, Show.self, List.self, Update.self, Close.self, Convert.self, Triage.self]
     )
 
     struct New: AsyncParsableCommand {

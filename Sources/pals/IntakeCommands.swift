@@ -9,7 +9,7 @@ struct IntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intake",
         abstract: "Read complaints from the team mailbox (intake.mailbox in pals.yaml).",
-        subcommands: [Poll.self]
+        subcommands: [Poll.self, List.self]
     )
 
     /// `pals intake poll`.

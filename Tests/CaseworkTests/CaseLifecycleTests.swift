@@ -27,6 +27,7 @@ let allowedFrom: [CaseLifecycle.Transition: Set<CaseStatus>] = [
     .stopAwaitingConsent: [.awaitingConsent],
     .agree: [.open, .awaitingConsent],
     .convertToComplaint: [.open, .awaitingConsent],
+    .triage: [.triage],
 ]
 
 @Suite("The case lifecycle")
@@ -53,6 +54,7 @@ struct CaseLifecycleTests {
                     respondBy: CivilDate(at), backstop: nil, division: .englandAndWales, calendarVersion: "test")
                 try lifecycle.agree(deadlines, previous: deadlines, at: at)
             case .convertToComplaint: try lifecycle.convertToComplaint(at: at)
+            case .triage: try lifecycle.triage(officer: "sam", profile: nil, at: at)
             }
             return .success(lifecycle)
         } catch {
@@ -219,6 +221,7 @@ struct CaseLifecycleTests {
         .responded: [.other, .representativeReply],
         .closed: [],
         .withdrawn: [.withdrawalConfirmation],
+        .triage: [.other],
     ]
 
     @Test("the letters each state allows", arguments: CaseStatus.allCases, LetterPurpose.allCases)
@@ -232,6 +235,7 @@ struct CaseLifecycleTests {
         if status == .responded, ![.staff, .other, .concernResolution, .representativeReply].contains(purpose) {
             #expect(refusal == .responded(purpose))
         }
+        if status == .triage, purpose != .staff, purpose != .other { #expect(refusal == .notTriaged) }
     }
 
     @Test("an acknowledged case takes no second acknowledgement, and says when it had one")

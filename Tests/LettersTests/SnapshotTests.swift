@@ -94,7 +94,7 @@ import Testing
         #expect(
             library.kinds == [
                 .acknowledgement, .concernResolution, .consentRequest, .holding, .lateResponse, .mpLetter, .outOfTime,
-                .redirected, .reminderDigest, .resolution, .stage1Response, .update, .withdrawn,
+                .receipt, .redirected, .reminderDigest, .resolution, .stage1Response, .update, .withdrawn,
             ])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
         #expect(try library.requiredInputs(kind: .resolution) == ["consideration", "findings", "actions"])

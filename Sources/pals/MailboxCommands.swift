@@ -1,0 +1,60 @@
+import ArgumentParser
+import Casework
+import Engine
+import Foundation
+import Primitives
+
+extension CaseCommand {
+    /// `pals case triage`: an officer takes on a case that came in by the team mailbox.
+    struct Triage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take on a case from the team mailbox: give it an officer, and open it.",
+            discussion: """
+                A case made from an email waits in triage, with no officer and no acknowledgement (its sender had \
+                an automatic receipt). Once triaged it is open, and pals sends its statutory acknowledgement by \
+                itself while the daemon runs. Give --name when the email did not say the sender's name.
+                """
+        )
+
+        @OptionGroup var options: WorkspaceOptions
+        @Argument(help: "The case reference.") var reference: String
+        @Option(help: ArgumentHelp("The officer who handles the case (id).", valueName: "id")) var officer: String
+        @Option(help: ArgumentHelp("The jurisdiction profile, when not the workspace's.", valueName: "profile"))
+        var profile: String?
+        @Option(help: ArgumentHelp("The complainant's name, first names then last name.", valueName: "name"))
+        var name: String?
+
+        func validate() throws {
+            _ = try optionChoice(profile, "--profile") as ProfileID?
+            if let name, PersonName(name) == nil { throw ValidationError("--name must not be empty") }
+        }
+
+        func run() async throws {
+            let triaged = try options.casebook().triage(
+                reference, officer: officer, profile: try optionChoice(profile, "--profile"),
+                complainantName: name.flatMap(PersonName.init))
+            print("Triaged \(triaged.reference): officer \(triaged.officer), status \(triaged.status.rawValue)")
+        }
+    }
+}
+
+extension IntakeCommand {
+    /// `pals intake list`: the mailbox cases waiting for triage.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the cases from the team mailbox that wait for triage, oldest first.")
+
+        @OptionGroup var options: WorkspaceOptions
+        @Flag(help: "Print JSON instead of a table.") var json = false
+
+        func run() async throws {
+            let book = try options.casebook(readOnly: true)
+            let entries = try MailboxReports.untriaged(book)
+            if json {
+                try printJSON(entries)
+            } else {
+                print(MailboxReports.table(entries, today: book.clock.today()))
+            }
+        }
+    }
+}
