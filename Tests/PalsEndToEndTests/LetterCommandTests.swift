@@ -63,7 +63,7 @@ struct LetterCommandTests {
             wrong.stderr.contains(
                 "The letters are: acknowledgement, concern-resolution, consent-request, holding, late-response, "
                     + "mp-letter, out-of-time, receipt, redirected, resolution, stage1-response, update, withdrawn."),
-                "\(wrong)")
+            "\(wrong)")
         for command in ["preview", "letter"] {
             let help = try await ws.pals([command, "--help"])
             #expect(help.status == 0)
