@@ -386,6 +386,8 @@ package struct CaseLifecycle: Sendable, Equatable {
     ///   one (``ConsentState/allowsFinalResponse``).
     package func refusal(of purpose: LetterPurpose) -> LetterRefusal? {
         if purpose == .staff { return .staffLetter }
+        // A case waiting for triage takes no letter until an officer has taken it on (and chosen its kind).
+        if record.status == .triage, purpose != .other { return .notTriaged }
         switch kindRule(for: purpose) {
         case .refuse(let refusal): return refusal
         case .allow: return nil

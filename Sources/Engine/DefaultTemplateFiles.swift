@@ -580,7 +580,7 @@ Thank you for your complaint, which we received on {{case.received}}. A complain
 {{inputs.reason}}
 
 {{> contact}}
-{{> ombudsman}}
+{{> ombudsman-decision}}
 @closing Yours sincerely,
 
 {{> signature}}
@@ -993,6 +993,23 @@ Your named contact is {{officer.name}}. You can reach them by telephone on {{off
 Telephone: {{organisation.phone}}
 Email: {{organisation.email}}
 {{organisation.web}}
+
+
+"""#
+        ),
+        File(
+            path: "partials/en/ombudsman-decision.mustache",
+            text: #"""
+# If you are unhappy with our decision
+
+If we have decided not to look into your complaint and you are unhappy with that decision, you can ask {{ombudsman.theName}} ({{ombudsman.shortName}}) to consider it. The Ombudsman is independent and the service is free.
+
+You can contact the Ombudsman by telephone on {{ombudsman.phone}}, online at {{ombudsman.web}}, or by post at:
+
+@lines
+{{#ombudsman.addressLines}}
+{{.}}
+{{/ombudsman.addressLines}}
 
 
 """#

@@ -229,8 +229,11 @@ struct CaseLifecycleTests {
         let refusal = CaseLifecycle(try lifecycleCase(status)).refusal(of: purpose)
         #expect((refusal == nil) == Self.lettersAllowed[status]!.contains(purpose), "\(String(describing: refusal))")
         if purpose == .staff { #expect(refusal == .staffLetter) }
-        // A complaint is refused the concern resolution whatever its status (see CaseKindRuleTests).
-        if purpose == .concernResolution, status != .closed, status != .withdrawn { #expect(refusal == .notAConcern) }
+        // A complaint is refused the concern resolution whatever its status (see CaseKindRuleTests); a case in
+        // triage is not yet a complaint or a concern, and takes no letter until it is triaged.
+        if purpose == .concernResolution, ![.closed, .withdrawn, .triage].contains(status) {
+            #expect(refusal == .notAConcern)
+        }
         if status == .closed, purpose != .staff { #expect(refusal == .closed) }
         if status == .responded, ![.staff, .other, .concernResolution, .representativeReply].contains(purpose) {
             #expect(refusal == .responded(purpose))

@@ -101,6 +101,11 @@ extension EngineWorkspace {
         clock = .fixed(instant(now))
     }
 
+    /// The same folder and clock over `workspace` (e.g. the one ``reconfigured(_:environment:)`` returned).
+    init(_ other: EngineWorkspace, workspace: Workspace) {
+        (folder, self.workspace, clock) = (other.folder, workspace, other.clock)
+    }
+
     /// A fresh workspace made off the cooperative pool, its clock stopped at `now`.
     static func make(now: String = "2026-11-25T09:00:00Z") async throws -> EngineWorkspace {
         try await offPool { try EngineWorkspace(copyAt: now) }

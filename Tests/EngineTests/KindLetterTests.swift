@@ -322,6 +322,9 @@ struct KindLetterTests {
                 $0.fields["profile"] = profile.rawValue
                 if profile != .england { $0.fields["complexity"] = nil }
             })
+        if complaint.profile.hasStages {  // the final response, with the ombudsman, comes at stage 2
+            try await ws.change(complaint.reference) { try $0.setStage(2, on: CivilDate($1), at: $1) }
+        }
         for kind in [LetterKind.resolution, .outOfTime] {
             let text = flat(try await prepare(ws, kind, complaint.reference))
             let (name, short) = Self.ombudsmen[profile]!
