@@ -292,14 +292,19 @@ package struct CaseLifecycle: Sendable, Equatable {
     // MARK: Team mailbox
 
     /// Takes on a case that came in by the team mailbox: gives it its officer (and, when given, the profile whose
-    /// deadlines apply) and opens it, so its statutory acknowledgement then goes by the automatic path.
-    package mutating func triage(officer: String, profile: ProfileID?, at: Date) throws(CaseTransitionError) {
+    /// deadlines apply) and opens it, so its statutory acknowledgement then goes by the automatic path. Given a
+    /// `kind`, the case becomes that kind: a PALS concern then gets no statutory acknowledgement.
+    package mutating func triage(
+        officer: String, profile: ProfileID?, kind: CaseKind? = nil, at: Date
+    ) throws(CaseTransitionError) {
         try check(.triage)
         record.officer = officer
         if let profile { record.profile = profile }
+        if let kind { record.kind = kind }
         record.stage = record.profile.hasStages ? (record.stage ?? 1) : nil
         record.status = record.consent == .requested ? .awaitingConsent : .open
-        recordEvent(.triaged, "triaged: officer \(officer), profile \(record.profile.rawValue)", at: at)
+        let what = record.kind == .concern ? " as a concern" : ""
+        recordEvent(.triaged, "triaged\(what): officer \(officer), profile \(record.profile.rawValue)", at: at)
     }
 
     /// Records a message from the complainant that came in by the team mailbox (`detail` names its kept file and

@@ -4,14 +4,15 @@ import Primitives
 
 extension Casebook {
     /// Takes on a case that came in by the team mailbox (`pals case triage`): gives it its officer and, when
-    /// given, its profile and the complainant's name, and opens it. The daemon's intake then sends its statutory
-    /// acknowledgement by itself, as for any new case.
+    /// given, its profile, its kind and the complainant's name, and opens it. The daemon's intake then sends a
+    /// complaint's statutory acknowledgement by itself, as for any new case; a PALS concern gets none.
     ///
     /// Refused, with nothing changed, when the officer is not one of the workspace's, or the complainant's name is
     /// still unknown (the acknowledgement is addressed to them by name: never `Dear ,`).
     @discardableResult
     package func triage(
-        _ reference: String, officer: String, profile: ProfileID? = nil, complainantName: PersonName? = nil
+        _ reference: String, officer: String, profile: ProfileID? = nil, kind: CaseKind? = nil,
+        complainantName: PersonName? = nil
     ) throws -> Case {
         let current = try register.get(reference)
         var problems: [CaseFieldProblem] = []
@@ -41,7 +42,7 @@ extension Casebook {
                     record.complainant.lastName = complainantName.last
                 }
             }
-            try lifecycle.triage(officer: officer, profile: profile, at: now)
+            try lifecycle.triage(officer: officer, profile: profile, kind: kind, at: now)
         }
         DaemonLock.nudge(workspace)
         return triaged

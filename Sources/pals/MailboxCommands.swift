@@ -21,19 +21,27 @@ extension CaseCommand {
         @Option(help: ArgumentHelp("The officer who handles the case (id).", valueName: "id")) var officer: String
         @Option(help: ArgumentHelp("The jurisdiction profile, when not the workspace's.", valueName: "profile"))
         var profile: String?
+        @Option(
+            help: ArgumentHelp(
+                "What the case is: complaint (the default) or concern (no statutory acknowledgement).",
+                valueName: "kind"))
+        var kind: String?
         @Option(help: ArgumentHelp("The complainant's name, first names then last name.", valueName: "name"))
         var name: String?
 
         func validate() throws {
             _ = try optionChoice(profile, "--profile") as ProfileID?
+            _ = try optionChoice(kind, "--kind") as CaseKind?
             if let name, PersonName(name) == nil { throw ValidationError("--name must not be empty") }
         }
 
         func run() async throws {
             let triaged = try options.casebook().triage(
                 reference, officer: officer, profile: try optionChoice(profile, "--profile"),
-                complainantName: name.flatMap(PersonName.init))
-            print("Triaged \(triaged.reference): officer \(triaged.officer), status \(triaged.status.rawValue)")
+                kind: try optionChoice(kind, "--kind"), complainantName: name.flatMap(PersonName.init))
+            print(
+                "Triaged \(triaged.reference) as a \(triaged.kind == .concern ? "PALS concern" : "complaint"): "
+                    + "officer \(triaged.officer), status \(triaged.status.rawValue)")
         }
     }
 }

@@ -81,6 +81,47 @@ struct MailboxTriageTests {
         #expect(throws: CaseTransitionError.self) { try book.update(reference, changes) }
     }
 
+    @Test("triaged as a concern, the case is a PALS concern and intake sends it no statutory acknowledgement")
+    func triageAsConcern() async throws {
+        let (desk, reference) = try await untriaged()
+        defer { desk.ws.folder.remove() }
+        let postroom = desk.postroom
+        let daemon = try Daemon(postroom: postroom, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let triaged = try await offPool { try postroom.casebook.triage(reference, officer: "sam", kind: .concern) }
+        #expect(triaged.kind == .concern)
+        #expect(triaged.status == .open)
+        #expect(try desk.ws.casebook().register.get(reference).kind == .concern)
+        let event = try #require(try desk.register.events(for: reference).first { $0.kind == .triaged })
+        #expect(event.detail.contains("as a concern"))
+        #expect(try await offPool { daemon.intakePass() } == 0)
+        #expect(try desk.outboxItems(kind: "acknowledgement").isEmpty)
+    }
+
+    @Test("triaged with kind complaint (or no kind), the case stays a complaint and is acknowledged")
+    func triageAsComplaint() async throws {
+        let (desk, reference) = try await untriaged()
+        defer { desk.ws.folder.remove() }
+        let postroom = desk.postroom
+        let daemon = try Daemon(postroom: postroom, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let triaged = try await offPool {
+            try postroom.casebook.triage(reference, officer: "sam", kind: .complaint)
+        }
+        #expect(triaged.kind == .complaint)
+        #expect(try await offPool { daemon.intakePass() } == 1)
+        #expect(try desk.outboxItems(kind: "acknowledgement").count == 1)
+    }
+
+    @Test("a triage refused for an unknown officer leaves the kind as it was")
+    func refusedTriageKeepsKind() async throws {
+        let (desk, reference) = try await untriaged()
+        defer { desk.ws.folder.remove() }
+        let book = desk.postroom.casebook
+        #expect(throws: CaseFormError.self) { try book.triage(reference, officer: "nobody", kind: .concern) }
+        let stored = try desk.register.get(reference)
+        #expect(stored.kind == .complaint)
+        #expect(stored.status == .triage)
+    }
+
     @Test("a triage case is read back from the SQLite register with its status")
     func storedStatus() async throws {
         let (desk, reference) = try await untriaged()

@@ -100,4 +100,62 @@ struct MailboxIntakeEndToEndTests {
         #expect(triage.status == 0, "\(triage)")
         #expect(try await ws.pals(["intake", "list"]).stdout.contains("No case waits for triage."))
     }
+
+    /// A workspace whose `pals.yaml` reads the given Dovecot's team mailbox.
+    static func workspace(reading server: DovecotTestServer) async throws -> TestWorkspace {
+        let ws = try await TestWorkspace()
+        let passwordFile = ws.folder.appending("imap-password")
+        try "\(server.password)\n".write(to: passwordFile, atomically: true, encoding: .utf8)
+        chmod(passwordFile.path, 0o600)
+        let yaml = URL(filePath: ws.workspace).appending(path: "pals.yaml")
+        let handle = try FileHandle(forWritingTo: yaml)
+        try handle.seekToEnd()
+        try handle.write(
+            contentsOf: Data(
+                """
+
+                intake:
+                  mailbox:
+                    url: \(server.url())
+                    username: \(server.username)
+                    passwordFile: \(passwordFile.path)
+
+                """.utf8))
+        try handle.close()
+        return ws
+    }
+
+    @Test("pals case triage --kind concern makes the mailbox case a PALS concern; an unknown kind changes nothing")
+    func triageAsConcern() async throws {
+        let server = try await DovecotTestServer.start()
+        let ws = try await Self.workspace(reading: server)
+        let smtp = try await SMTPTestServer()
+        defer {
+            Task {
+                await server.stop()
+                await smtp.stop()
+                ws.folder.remove()
+            }
+        }
+        let environment = ["PALS_SMTP_URL": smtp.url()]
+        _ = try server.deliver(Self.mail(id: "concern-1@example.org", subject: "INVENTED: parking worry"))
+        let poll = try await ws.pals(["intake", "poll"], environment: environment)
+        #expect(poll.status == 0, "\(poll)")
+        let list = try await ws.pals(["intake", "list", "--json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        let reference = try #require(entries.first?["reference"] as? String, "\(list)")
+
+        let wrong = try await ws.pals(["case", "triage", reference, "--officer", "alex", "--kind", "grumble"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("--kind"), "\(wrong)")
+        #expect(try await ws.pals(["intake", "list", "--json"]).stdout.contains(reference))
+
+        let triage = try await ws.pals(["case", "triage", reference, "--officer", "alex", "--kind", "concern"])
+        #expect(triage.status == 0, "\(triage)")
+        #expect(triage.stdout.contains("as a PALS concern"), "\(triage)")
+        let show = try await ws.pals(["case", "show", reference])
+        #expect(show.stdout.contains("PALS concern"), "\(show)")
+        #expect(show.stdout.contains("triaged as a concern: officer alex"), "\(show)")
+        #expect(try await ws.pals(["intake", "list"]).stdout.contains("No case waits for triage."))
+    }
 }
