@@ -158,4 +158,128 @@ struct MailboxIntakeEndToEndTests {
         #expect(show.stdout.contains("triaged as a concern: officer alex"), "\(show)")
         #expect(try await ws.pals(["intake", "list"]).stdout.contains("No case waits for triage."))
     }
+
+    /// A delivery-status report (RFC 3464, as Postfix writes one) returning the message `returnedID` to `recipient`.
+    static func bounce(returning returnedID: String, to recipient: String, subject: String) -> Data {
+        let boundary = "4R0aB12cD3z9tQ.1732522522/mx.example.org"
+        let text = """
+            Return-Path: <>\r
+            From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\r
+            To: pals@example.org\r
+            Subject: Undelivered Mail Returned to Sender\r
+            Date: Wed, 25 Nov 2026 09:15:22 +0000\r
+            Message-ID: <20261125091522.4R0aB12cD3z9tQ@mx.example.org>\r
+            Auto-Submitted: auto-replied\r
+            MIME-Version: 1.0\r
+            Content-Type: multipart/report; report-type=delivery-status;\r
+            \tboundary="\(boundary)"\r
+            \r
+            This is a MIME-encapsulated message.\r
+            \r
+            --\(boundary)\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            Your message could not be delivered to one or more recipients.\r
+            \r
+            --\(boundary)\r
+            Content-Type: message/delivery-status\r
+            \r
+            Reporting-MTA: dns; mx.example.org\r
+            \r
+            Final-Recipient: rfc822; \(recipient)\r
+            Action: failed\r
+            Status: 5.1.1\r
+            Diagnostic-Code: smtp; 550 5.1.1 <\(recipient)>: Recipient address rejected: User unknown\r
+            \r
+            --\(boundary)\r
+            Content-Type: text/rfc822-headers\r
+            \r
+            From: pals@example.org\r
+            To: \(recipient)\r
+            Subject: \(subject)\r
+            Message-ID: \(returnedID)\r
+            \r
+            --\(boundary)--\r
+
+            """
+        return Data(text.utf8)
+    }
+
+    /// Runs `pals daemon` (fast passes, real clock) until `condition` holds, then stops it with SIGTERM.
+    static func runDaemon(
+        _ ws: TestWorkspace, environment: [String: String], until condition: () async throws -> Bool
+    ) async throws -> Bool {
+        let process = Process()
+        process.executableURL = ProcessRunner.palsBinary
+        process.arguments = ["daemon", "--workspace", ws.workspace, "--interval", "0.2"]
+        var merged = ProcessInfo.processInfo.environment
+        for key in ["PALS_WORKSPACE", "PALS_NOW"] { merged.removeValue(forKey: key) }
+        merged.merge(environment) { _, new in new }
+        process.environment = merged
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let held = try await eventually(within: 60) { try await condition() }
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        await process.waitUntilExitOffPool()
+        return held
+    }
+
+    @Test(
+        "a bounce of our acknowledgement flags the case, tells the officer, and gets no receipt"
+    )
+    func bounceOfAcknowledgement() async throws {
+        let server = try await DovecotTestServer.start()
+        let ws = try await Self.workspace(reading: server)
+        let smtp = try await SMTPTestServer()
+        defer {
+            Task {
+                await server.stop()
+                await smtp.stop()
+                ws.folder.remove()
+            }
+        }
+        let environment = ["PALS_SMTP_URL": smtp.url()]
+        _ = try server.deliver(Self.mail(id: "complaint-2@example.org", subject: "INVENTED: lost referral"))
+        #expect(try await ws.pals(["intake", "poll"], environment: environment).status == 0)
+        let list = try await ws.pals(["intake", "list", "--json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        let reference = try #require(entries.first?["reference"] as? String, "\(list)")
+        #expect(try await ws.pals(["case", "triage", reference, "--officer", "alex"]).status == 0)
+
+        // The daemon sends the receipt and, the case being triaged, the statutory acknowledgement.
+        func acknowledgement() throws -> String? {
+            try smtp.messages().map { String(decoding: $0.data, as: UTF8.self) }
+                .first { $0.contains("Subject: Your complaint \(reference)") }
+        }
+        let sent = try await Self.runDaemon(ws, environment: environment) { try acknowledgement() != nil }
+        #expect(sent, "the acknowledgement reached the SMTP server")
+        let ack = try #require(try acknowledgement())
+        let ackID = try #require(
+            ack.split(separator: "\r\n").first { $0.hasPrefix("Message-ID: ") }?.dropFirst("Message-ID: ".count))
+        let before = try smtp.messages().count
+
+        _ = try server.deliver(
+            Self.bounce(returning: String(ackID), to: "ada@example.org", subject: "Your complaint \(reference)"))
+        let poll = try await ws.pals(["intake", "poll"], environment: environment)
+        #expect(poll.status == 0, "\(poll)")
+        let show = try await ws.pals(["case", "show", reference])
+        #expect(show.stdout.contains("letter-bounced"), "\(show)")
+        #expect(show.stdout.contains("bounced: 550 5.1.1"), "\(show)")
+        #expect(!show.stdout.contains("ada@example.org>: Recipient"), "the reason names no address: \(show)")
+
+        let flush = try await ws.pals(["outbox", "flush"], environment: environment)
+        #expect(flush.status == 0, "\(flush)")
+        let after = try smtp.messages().dropFirst(before)
+        #expect(after.count == 1, "only the officer's alert: \(after.map(\.rcptTos))")
+        let alert = try #require(after.first)
+        #expect(alert.rcptTos == ["alex.example@example.org"])
+        #expect(String(decoding: alert.data, as: UTF8.self).contains("Subject: Message bounced: \(reference)"))
+        #expect(try smtp.messages().allSatisfy { !$0.rcptTos.contains { $0.lowercased().contains("mailer-daemon") } })
+        // A second poll takes the bounce no second time.
+        #expect(try await ws.pals(["intake", "poll"], environment: environment).status == 0)
+        let again = try await ws.pals(["case", "show", reference])
+        #expect(again.stdout.components(separatedBy: "letter-bounced").count == 2, "\(again)")
+    }
 }
