@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""The peer of "mailbox → ledger": Python's imaplib reads every new message of a folder, parses it with the email
+"""The peer of "mailbox → cases": Python's imaplib reads every new message of a folder, parses it with the email
 package, and records it in an SQLite ledger with Message-ID de-duplication, keeping the raw bytes in a fsynced
-file before the row commits, then marks it \\Seen (the same order as pals: kept, recorded, then marked).
+file before the row commits, then marks it \\Seen (the same order as pals: kept, recorded, then marked). Each new
+message also opens a case in triage, in the same transaction as its ledger row (as pals's intake does): the
+sender's name and address, the subject as summary, the arrival time and the body's text kept in the case.
 
 Usage: imap_ledger.py HOST PORT USER PASSWORD_FILE FOLDER WORK_DIR
-Prints JSON: {"taken": N, "duplicates": N, "seconds": S, "per_second": R}.
+Prints JSON: {"taken": N, "cases": N, "duplicates": N, "seconds": S, "per_second": R}.
 """
 import email
 import email.policy
+import email.utils
 import imaplib
 import json
 import os
@@ -25,6 +28,8 @@ def main():
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("CREATE TABLE IF NOT EXISTS inbound (id INTEGER PRIMARY KEY, uidvalidity INTEGER, uid INTEGER, "
                "message_id TEXT UNIQUE, subject TEXT, size INTEGER, path TEXT, UNIQUE(uidvalidity, uid))")
+    db.execute("CREATE TABLE IF NOT EXISTS cases (reference TEXT PRIMARY KEY, status TEXT, received_at TEXT, "
+               "name TEXT, address TEXT, summary TEXT, body TEXT, inbound_id INTEGER)")
     db.commit()
     started = time.monotonic()
     imap = imaplib.IMAP4(host, int(port))
@@ -47,14 +52,26 @@ def main():
             os.write(fd, raw)
             os.fsync(fd)
             os.close(fd)
-            db.execute("INSERT INTO inbound(uidvalidity, uid, message_id, subject, size, path) VALUES (?,?,?,?,?,?)",
-                       (validity, uid, message_id, str(message.get("Subject", "")), len(raw), path))
+            subject = str(message.get("Subject", ""))
+            cursor = db.execute(
+                "INSERT INTO inbound(uidvalidity, uid, message_id, subject, size, path) VALUES (?,?,?,?,?,?)",
+                (validity, uid, message_id, subject, len(raw), path))
+            name, address = email.utils.parseaddr(str(message.get("From", "")))
+            part = message.get_body(preferencelist=("plain", "html"))
+            body = part.get_content() if part is not None else ""
+            date = message.get("Date")
+            received = email.utils.parsedate_to_datetime(str(date)).isoformat() if date else None
+            count = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+            db.execute("INSERT INTO cases(reference, status, received_at, name, address, summary, body, inbound_id) "
+                       "VALUES (?,?,?,?,?,?,?,?)", ("PALS-2026-%04d" % (count + 1), "triage", received, name,
+                                                    address, subject[:200], body, cursor.lastrowid))
             db.commit()
             taken += 1
         imap.uid("STORE", str(uid), "+FLAGS.SILENT", "(\\Seen)")
     imap.logout()
     seconds = time.monotonic() - started
-    print(json.dumps({"taken": taken, "duplicates": duplicates, "seconds": seconds,
+    cases = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+    print(json.dumps({"taken": taken, "cases": cases, "duplicates": duplicates, "seconds": seconds,
                       "per_second": len(uids) / seconds if seconds else 0}))
 
 
