@@ -54,15 +54,38 @@ extension IntakeCommand {
 
         @OptionGroup var options: WorkspaceOptions
         @Flag(help: "Print JSON instead of a table.") var json = false
+        @Flag(help: "Also list the latest mail that made no new case: automatic mail, bounces, replies to cases.")
+        var all = false
 
         func run() async throws {
             let book = try options.casebook(readOnly: true)
             let entries = try MailboxReports.untriaged(book)
+            guard all else {
+                if json {
+                    try printJSON(entries)
+                } else {
+                    print(MailboxReports.table(entries, today: book.clock.today()))
+                }
+                return
+            }
+            guard let register = book.register as? CaseRegister else {
+                throw ValidationError("the inbound ledger needs the workspace's case register")
+            }
+            let recent = try MailboxReports.recentOutcomes(
+                InboundLedger(register: register, workspaceRoot: book.workspace.root))
             if json {
-                try printJSON(entries)
+                try printJSON(Everything(untriaged: entries, recent: recent))
             } else {
                 print(MailboxReports.table(entries, today: book.clock.today()))
+                print("")
+                print(MailboxReports.outcomesTable(recent))
             }
+        }
+
+        /// `--all --json`: the untriaged cases and the recent mail that made no new case.
+        struct Everything: Encodable {
+            var untriaged: [MailboxReports.Entry]
+            var recent: [MailboxReports.Outcome]
         }
     }
 }

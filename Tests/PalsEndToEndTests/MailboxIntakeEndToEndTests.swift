@@ -68,6 +68,14 @@ struct MailboxIntakeEndToEndTests {
         let entries = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(entries.count == 1, "\(list)")
         let reference = try #require(entries.first?["reference"] as? String)
+        // With --all, the two automatic messages are listed by what they were, never by who sent them.
+        let all = try await ws.pals(["intake", "list", "--all"])
+        #expect(all.status == 0, "\(all)")
+        #expect(all.stdout.contains(reference), "\(all)")
+        #expect(all.stdout.contains("automatic mail, not answered: Auto-Submitted: auto-replied"), "\(all)")
+        #expect(all.stdout.contains("automatic mail, not answered: Precedence: list"), "\(all)")
+        #expect(!all.stdout.contains("bo@example.org") && !all.stdout.contains("forum@"), "\(all)")
+        #expect(!(try await ws.pals(["intake", "list"]).stdout.contains("automatic")))
 
         let flush = try await ws.pals(["outbox", "flush"], environment: environment)
         #expect(flush.status == 0, "\(flush)")
@@ -94,6 +102,8 @@ struct MailboxIntakeEndToEndTests {
         #expect(try await ws.pals(["intake", "list", "--json"]).stdout.contains(reference))
         _ = try await ws.pals(["outbox", "flush"], environment: environment)
         #expect(try smtp.messages().filter { $0.rcptTos == ["ada@example.org"] }.count == 1)
+        #expect(
+            try await ws.pals(["intake", "list", "--all"]).stdout.contains("correspondence added to case \(reference)"))
 
         // An officer takes the case on: it leaves the triage list.
         let triage = try await ws.pals(["case", "triage", reference, "--officer", "alex"])
@@ -281,5 +291,12 @@ struct MailboxIntakeEndToEndTests {
         #expect(try await ws.pals(["intake", "poll"], environment: environment).status == 0)
         let again = try await ws.pals(["case", "show", reference])
         #expect(again.stdout.components(separatedBy: "letter-bounced").count == 2, "\(again)")
+        let all = try await ws.pals(["intake", "list", "--all", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any] ?? [:]
+        let recent = object["recent"] as? [[String: Any]] ?? []
+        #expect(recent.count == 1, "\(all)")
+        #expect(recent.first?["kind"] as? String == "bounced")
+        #expect(recent.first?["reference"] as? String == reference)
+        #expect((object["untriaged"] as? [Any])?.isEmpty == true, "\(all)")
     }
 }
