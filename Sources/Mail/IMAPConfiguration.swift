@@ -88,37 +88,13 @@ extension IMAPConfiguration {
         if authority.contains("/") || authority.contains("?") || authority.contains("#") || authority.contains(";") {
             throw invalid("the mailbox URL is only imaps://host:port; set the folder with folder")
         }
-        var host: String
-        var portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw invalid("an IPv6 host needs a closing ]") }
-            host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw invalid("expected :port after the IPv6 host") }
-                portText = after.dropFirst()
-            }
-            guard EmailAddress.isValidAddressLiteral("[IPv6:\(host)]") else {
-                throw invalid("the IPv6 host is not valid")
-            }
-        } else {
-            let pieces = authority.split(separator: ":", omittingEmptySubsequences: false)
-            guard pieces.count <= 2 else { throw invalid("the mailbox URL is imaps://host:port") }
-            host = String(pieces[0])
-            portText = pieces.count == 2 ? pieces[1] : nil
-            guard !host.isEmpty, EmailAddress.domainProblem(host) == nil, host.allSatisfy(\.isASCII) else {
-                throw invalid("the host name is not valid")
-            }
-        }
+        let host: String
         let port: Int
-        if let portText {
-            guard let number = Int(portText), (1...65535).contains(number) else {
-                throw invalid("the port must be a number from 1 to 65535")
-            }
-            port = number
-        } else {
-            port = implicitTLS ? 993 : 143
-        }
+        do {
+            let server = try ServerAuthority(
+                authority, shape: "mailbox URL is imaps://host:port", defaultPort: implicitTLS ? 993 : 143)
+            (host, port) = (server.host, server.port)
+        } catch { throw invalid(error.reason) }
         if let problem = IMAPFolderName.problem(folder) { throw invalid(problem, field: "folder", value: folder) }
         if let processedFolder {
             if let problem = IMAPFolderName.problem(processedFolder) {

@@ -161,37 +161,13 @@ extension SMTPConfiguration {
         if authority.contains("@") {
             throw invalid("put no credentials in the SMTP URL; use a password file or environment variable")
         }
-        var host: String
-        var portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw invalid("an IPv6 host needs a closing ]") }
-            host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw invalid("expected :port after the IPv6 host") }
-                portText = after.dropFirst()
-            }
-            guard EmailAddress.isValidAddressLiteral("[IPv6:\(host)]") else {
-                throw invalid("the IPv6 host is not valid")
-            }
-        } else {
-            let pieces = authority.split(separator: ":", omittingEmptySubsequences: false)
-            guard pieces.count <= 2 else { throw invalid("the SMTP URL is smtp://host:port") }
-            host = String(pieces[0])
-            portText = pieces.count == 2 ? pieces[1] : nil
-            guard !host.isEmpty, EmailAddress.domainProblem(host) == nil, host.allSatisfy(\.isASCII) else {
-                throw invalid("the host name is not valid")
-            }
-        }
+        let host: String
         let port: Int
-        if let portText {
-            guard let number = Int(portText), (1...65535).contains(number) else {
-                throw invalid("the port must be a number from 1 to 65535")
-            }
-            port = number
-        } else {
-            port = implicitTLS ? 465 : 25
-        }
+        do {
+            let server = try ServerAuthority(
+                authority, shape: "SMTP URL is smtp://host:port", defaultPort: implicitTLS ? 465 : 25)
+            (host, port) = (server.host, server.port)
+        } catch { throw invalid(error.reason) }
         let isLoopback = Self.isLoopback(host)
         guard (1...64).contains(lanes) else {
             throw invalid("lanes must be from 1 to 64", field: "lanes", value: "\(lanes)")
