@@ -128,6 +128,10 @@ package struct MailboxIntake: Sendable {
     /// The history line of a received message: the ledger row, where its raw bytes are kept, its attachments.
     static func receivedDetail(_ message: MailboxMessage, how: String) -> String {
         var detail = "\(how) (\(marker(message))), kept as \(MailboxText.oneLine(message.keptPath, limit: 200))"
+        if let size = message.headers.last(where: { $0.name.lowercased() == OversizeInbound.header })?.value {
+            return detail + "; over the size limit (\(MailboxText.oneLine(size, limit: 20)) bytes): only its header "
+                + "was taken, and the whole email, with any attachments, stays in the team mailbox"
+        }
         if message.attachments.isEmpty { return detail + "; no attachments" }
         let listed = message.attachments.map { attachment in
             let name = MailboxText.oneLine(attachment.filename, limit: 80)

@@ -34,6 +34,8 @@ package struct MailboxPollReport: Sendable, Hashable {
     package var settled = 0
     /// Messages that left the folder between the listing and the download.
     package var gone = 0
+    /// Messages over the size limit, taken as a stand-in from their header (the whole stays in the mailbox).
+    package var oversize = 0
     /// Pending messages the processor handled.
     package var processed = 0
     /// Messages still pending after the poll.
@@ -145,7 +147,11 @@ package final class MailboxPoller: Sendable {
                 next += 10
             }
             for uid in chunk {
-                guard let raw = try Self.download(uid, folder: folder, validity: validity, session: session) else {
+                guard
+                    let raw = try download(
+                        uid, size: info[uid]?.size, folder: folder, validity: validity, session: session,
+                        report: &report)
+                else {
                     report.gone += 1
                     batch.passedOver.append(uid)
                     continue
@@ -207,16 +213,44 @@ package final class MailboxPoller: Sendable {
         }
     }
 
-    /// The message, or nil when it left the folder between the listing and the download.
-    private static func download(_ uid: UInt32, folder: String, validity: UInt32, session: IMAPSession)
-        throws(MailError) -> Data?
-    {
+    /// The message, its ``OversizeInbound`` stand-in when it is over the size limit, or nil when it left the
+    /// folder between the listing and the download.
+    private func download(
+        _ uid: UInt32, size: Int?, folder: String, validity: UInt32, session: IMAPSession,
+        report: inout MailboxPollReport
+    ) throws(MailError) -> Data? {
+        let limit = configuration.maximumMessageBytes
         do {
-            return try session.fetch(folder: folder, uidValidity: validity, uid: uid)
+            if let size, size > limit {
+                return try standIn(
+                    uid, size: size, folder: folder, validity: validity, session: session, report: &report)
+            }
+            do {
+                return try session.fetch(folder: folder, uidValidity: validity, uid: uid)
+            } catch  where error.code == .messageTooLarge {
+                // The server's size was missing or wrong: the download itself stopped at the limit.
+                return try standIn(
+                    uid, size: nil, folder: folder, validity: validity, session: session, report: &report)
+            }
         } catch {
             if error.code == .messageGone { return nil }
             throw error
         }
+    }
+
+    /// Fetches only the header of a message over the size limit and wraps it in its stand-in.
+    private func standIn(
+        _ uid: UInt32, size: Int?, folder: String, validity: UInt32, session: IMAPSession,
+        report: inout MailboxPollReport
+    ) throws(MailError) -> Data {
+        let header = try session.fetch(folder: folder, uidValidity: validity, uid: uid, headerOnly: true)
+        report.oversize += 1
+        logger.warning(
+            "mailbox: a message over the size limit was taken from its header only; the whole of it stays in the mailbox",
+            metadata: ["imap.uid": "\(uid)", "imap.size": "\(size.map(String.init) ?? "unknown")"])
+        return OversizeInbound.standIn(
+            header: header, size: size, limit: configuration.maximumMessageBytes,
+            folder: configuration.processedFolder ?? folder)
     }
 
     /// Messages recorded (or found already recorded) and not yet marked or moved on the server.

@@ -59,6 +59,11 @@ package struct IMAPPlan: Sendable {
     func messageURL(folder: String, uidValidity: UInt32, uid: UInt32) -> String {
         folderURL(folder) + ";UIDVALIDITY=\(uidValidity)/;UID=\(uid)"
     }
+
+    /// The URL that fetches only one message's header (`BODY[HEADER]`), under the same UIDVALIDITY check.
+    func headerURL(folder: String, uidValidity: UInt32, uid: UInt32) -> String {
+        messageURL(folder: folder, uidValidity: uidValidity, uid: uid) + "/;SECTION=HEADER"
+    }
 }
 
 extension IMAPConfiguration {

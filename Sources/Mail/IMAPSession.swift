@@ -174,15 +174,21 @@ package final class IMAPSession {
         return found
     }
 
-    /// Downloads one message (`UID FETCH uid BODY[]`, which the server may take as reading it: `\Seen`).
+    /// Downloads one message (`UID FETCH uid BODY[]`), or only its header (`BODY[HEADER]`); the server may take
+    /// either as reading it (`\Seen`).
     /// - Throws: ``MailError/Code/uidValidityChanged`` when the folder's UIDVALIDITY is no longer `uidValidity`;
     ///   ``MailError/Code/messageGone`` when the message has left the folder; ``MailError/Code/messageTooLarge``.
-    package func fetch(folder: String, uidValidity: UInt32, uid: UInt32) throws(MailError) -> Data {
+    package func fetch(folder: String, uidValidity: UInt32, uid: UInt32, headerOnly: Bool = false) throws(MailError)
+        -> Data
+    {
         try checkFolder(folder)
+        let url =
+            headerOnly
+            ? plan.headerURL(folder: folder, uidValidity: uidValidity, uid: uid)
+            : plan.messageURL(folder: folder, uidValidity: uidValidity, uid: uid)
         let transfer: IMAPTransfer
         do {
-            transfer = try perform(
-                url: plan.messageURL(folder: folder, uidValidity: uidValidity, uid: uid), command: nil, folder: folder)
+            transfer = try perform(url: url, command: nil, folder: folder)
         } catch MailError.Code.messageGone {
             // libcurl says "not found" for both; the folder's UIDVALIDITY tells which.
             let now = try status(folder)

@@ -47,6 +47,11 @@ struct IntakeCommand: AsyncParsableCommand {
                 print("The folder's UIDVALIDITY changed: every message in it was looked at again.")
             }
             print(line)
+            if report.oversize > 0 {
+                print(
+                    "\(report.oversize) over intake.mailbox.maximumMessageMiB: taken from the header only; each case "
+                        + "says so, and the whole email stays in the mailbox.")
+            }
         }
     }
 }

@@ -320,6 +320,75 @@ struct IMAPUnrecordedTests {
     }
 }
 
+/// A complaint with a base64 attachment of `bytes` bytes (Content-Type multipart/mixed).
+private func messageWithAttachment(id: String, bytes: Int) -> Data {
+    let chunk = Data(repeating: 0x41, count: bytes).base64EncodedString(options: [
+        .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+    ])
+    let text = """
+        From: Ada Example <ada@example.org>\r
+        To: pals@example.nhs.uk\r
+        Message-ID: <\(id)>\r
+        Subject: My complaint, with a video of the ward\r
+        Date: Tue, 1 Dec 2026 10:00:00 +0000\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/mixed; boundary="b1"\r
+        \r
+        --b1\r
+        Content-Type: text/plain; charset=utf-8\r
+        \r
+        Please see the attached video.\r
+        --b1\r
+        Content-Type: video/mp4; name="ward.mp4"\r
+        Content-Disposition: attachment; filename="ward.mp4"\r
+        Content-Transfer-Encoding: base64\r
+        \r
+        \(chunk)\r
+        --b1--\r
+
+        """
+    return Data(text.utf8)
+}
+
+@Suite("A message over the size limit neither blocks the mailbox nor is lost", .serialized)
+struct IMAPOversizeTests {
+    @Test("it is taken from its header as a stand-in that says so; the mail after it is taken; the whole stays")
+    func standIn() async throws {
+        let setup = try await PollSetup.start()
+        defer { setup.stop() }
+        try setup.server.deliver(messageWithAttachment(id: "big@example.org", bytes: 300_000))
+        try setup.server.deliver(DovecotTestServer.message(id: "after-big@example.org"))
+        var configuration = setup.configuration(processedFolder: "Processed")
+        configuration.maximumMessageBytes = 100_000
+        let poller = MailboxPoller(
+            configuration: configuration, ledger: setup.ledger, clock: setup.ws.clock,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let report = try await poller.poll()
+        #expect(report.taken == 2)
+        #expect(report.oversize == 1)
+        let rows = try setup.ledger.allInbound()
+        #expect(Set(rows.compactMap(\.messageID)) == ["<big@example.org>", "<after-big@example.org>"])
+        let standIn = try #require(rows.first { $0.messageID == "<big@example.org>" })
+        let raw = String(decoding: try standIn.rawBytes(), as: UTF8.self)
+        #expect(raw.count < 2_000)
+        #expect(raw.contains("Subject: My complaint, with a video of the ward\r\n"))
+        #expect(raw.contains("Content-Type: text/plain; charset=utf-8\r\n"))
+        #expect(!raw.contains("multipart/mixed"))
+        #expect(raw.contains("too large for pals to take whole"))
+        #expect(raw.contains("folder \"Processed\""))
+        // The parser the intake uses reads it as a plain message from the sender.
+        let parsed = try ReceivedMailParser.parse([UInt8](try standIn.rawBytes()))
+        #expect(parsed.from?.address == "ada@example.org")
+        #expect(parsed.text.contains("only its header was taken"))
+        #expect(parsed.attachments.isEmpty)
+        // The original, attachment and all, is kept on the server.
+        let moved = setup.server.files(in: "Processed")
+        #expect(moved.count == 2)
+        #expect(setup.server.files(in: "INBOX").isEmpty)
+        #expect(try await poller.poll().taken == 0)
+    }
+}
+
 @Suite("The daemon reads the team mailbox", .serialized)
 struct IMAPDaemonTests {
     @Test("daemon --once polls the configured mailbox into the ledger; without a mailbox it polls nothing")

@@ -112,7 +112,7 @@ struct MailboxIntakeEndToEndTests {
     }
 
     /// A workspace whose `pals.yaml` reads the given Dovecot's team mailbox.
-    static func workspace(reading server: DovecotTestServer) async throws -> TestWorkspace {
+    static func workspace(reading server: DovecotTestServer, extra: String = "") async throws -> TestWorkspace {
         let ws = try await TestWorkspace()
         let passwordFile = ws.folder.appending("imap-password")
         try "\(server.password)\n".write(to: passwordFile, atomically: true, encoding: .utf8)
@@ -129,10 +129,55 @@ struct MailboxIntakeEndToEndTests {
                     url: \(server.url())
                     username: \(server.username)
                     passwordFile: \(passwordFile.path)
+                \(extra)
 
                 """.utf8))
         try handle.close()
         return ws
+    }
+
+    @Test("an email over intake.mailbox.maximumMessageMiB becomes a triage case that says where the whole email is")
+    func oversizeBecomesCase() async throws {
+        let server = try await DovecotTestServer.start()
+        let ws = try await Self.workspace(reading: server, extra: "    maximumMessageMiB: 1")
+        defer {
+            Task {
+                await server.stop()
+                ws.folder.remove()
+            }
+        }
+        let attachment = Data(repeating: 0x42, count: 1_600_000).base64EncodedString(
+            options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let body = """
+            This is a multi-part message.\r
+            --b1\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            INVENTED: the video shows the ward at night.\r
+            --b1\r
+            Content-Type: video/mp4; name="ward.mp4"\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            \(attachment)\r
+            --b1--
+            """
+        _ = try server.deliver(
+            Self.mail(
+                id: "big-1@example.org", subject: "INVENTED: the night ward",
+                headers: ["MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b1\""], body: body))
+        _ = try server.deliver(Self.mail(id: "small-1@example.org", subject: "INVENTED: parking"))
+        let poll = try await ws.pals(["intake", "poll"])
+        #expect(poll.status == 0, "\(poll)")
+        #expect(poll.stdout.contains("Taken 2"), "\(poll)")
+        #expect(poll.stdout.contains("1 over intake.mailbox.maximumMessageMiB"), "\(poll)")
+        let list = try await ws.pals(["intake", "list", "--json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(entries.count == 2, "\(list)")
+        let big = try #require(entries.first { ($0["summary"] as? String)?.contains("night ward") == true })
+        let show = try await ws.pals(["case", "show", try #require(big["reference"] as? String)])
+        #expect(show.status == 0, "\(show)")
+        #expect(show.stdout.contains("only its header was taken"), "\(show)")
+        #expect(server.files(in: "INBOX").count == 2, "the whole emails stay in the mailbox")
     }
 
     @Test("pals case triage --kind concern makes the mailbox case a PALS concern; an unknown kind changes nothing")

@@ -18,6 +18,9 @@ package struct MailboxSettings: Sendable, Equatable {
     package var processedFolder: String?
     /// `intake.mailbox.interval`: seconds between polls in the daemon (default 60).
     package var interval = 60
+    /// `intake.mailbox.maximumMessageMiB`: the largest message taken whole (default 64); a bigger one becomes a
+    /// case from its headers and stays in the mailbox for an officer to open there.
+    package var maximumMessageMiB = 64
 
     /// The environment variable the password is read from when there is no password file.
     package static let passwordEnv = "PALS_IMAP_PASSWORD"
@@ -26,7 +29,7 @@ package struct MailboxSettings: Sendable, Equatable {
 extension WorkspaceConfiguration {
     /// Keys of `intake.mailbox`.
     static let mailboxKeys: Set<String> = [
-        "url", "username", "passwordFile", "caFile", "folder", "processedFolder", "interval",
+        "url", "username", "passwordFile", "caFile", "folder", "processedFolder", "interval", "maximumMessageMiB",
     ]
 
     /// Reads `intake` (today only `intake.mailbox`).
@@ -41,6 +44,7 @@ extension WorkspaceConfiguration {
         settings.folder = section.string("folder") ?? settings.folder
         settings.processedFolder = section.string("processedFolder")
         settings.interval = section.integer("interval", in: 10...86_400) ?? settings.interval
+        settings.maximumMessageMiB = section.integer("maximumMessageMiB", in: 1...1024) ?? settings.maximumMessageMiB
         mailbox = settings
     }
 
@@ -87,6 +91,7 @@ extension WorkspaceConfiguration {
         var configuration = IMAPConfiguration(url: settings.url, credentials: credentials, caFile: settings.caFile)
         configuration.folder = settings.folder
         configuration.processedFolder = settings.processedFolder
+        configuration.maximumMessageBytes = settings.maximumMessageMiB * 1024 * 1024
         return configuration
     }
 }
