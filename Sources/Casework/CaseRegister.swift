@@ -331,6 +331,20 @@ package final class CaseRegister: CaseStore {
         }
     }
 
+    /// The references of cases with an event of `kind` whose detail contains `text`, oldest case first: one scan of
+    /// the history inside SQLite, for finding what an interrupted step already recorded without reading every case.
+    package func references(withEvent kind: CaseEventKind, containing text: String) throws(RegisterError) -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT reference FROM case_events WHERE kind = ? AND instr(detail, ?) > 0
+                    GROUP BY reference ORDER BY min(id)
+                    """,
+                arguments: [kind.rawValue, text])
+        }
+    }
+
     // MARK: Changing
 
     /// Runs a lifecycle transition on a case in one transaction: stores the case as the transition left it (with

@@ -34,6 +34,10 @@ package protocol CaseStore: Sendable {
     /// The history of a case, oldest first.
     func events(for reference: String) throws(RegisterError) -> [CaseEvent]
 
+    /// The references of cases with an event of `kind` whose detail contains `text`, oldest case first (to find what
+    /// an interrupted step already recorded without reading every case).
+    func references(withEvent kind: CaseEventKind, containing text: String) throws(RegisterError) -> [String]
+
     /// Runs a lifecycle transition on a case atomically: stores the case as the transition left it (with `now` as
     /// its last change, when it changed) and every event it recorded; returns the case.
     /// - Throws: ``RegisterError`` when there is no such case or the store fails; what `transition` throws (e.g.

@@ -65,6 +65,15 @@ package final class InMemoryCaseStore: CaseStore {
         state.withLock { $0.events[reference] ?? [] }
     }
 
+    package func references(withEvent kind: CaseEventKind, containing text: String) throws(RegisterError) -> [String] {
+        state.withLock { state in
+            state.cases.values.sorted { ($0.receivedAt, $0.reference) < ($1.receivedAt, $1.reference) }.map(\.reference)
+                .filter { reference in
+                    (state.events[reference] ?? []).contains { $0.kind == kind && $0.detail.contains(text) }
+                }
+        }
+    }
+
     @discardableResult
     package func apply(
         _ reference: String, now: Date, _ transition: (inout CaseLifecycle) throws -> Void

@@ -118,7 +118,8 @@ package struct MailboxIntake: Sendable {
     // MARK: Outcomes
 
     /// The words every history entry about this ledger row carries, so a second try finds what the first did.
-    static func marker(_ message: MailboxMessage) -> String { "mailbox message \(message.ledgerID)" }
+    /// In brackets, so the marker of message 1 is never found inside that of message 12.
+    static func marker(_ message: MailboxMessage) -> String { "(mailbox message \(message.ledgerID))" }
 
     private func alreadyRecorded(_ message: MailboxMessage, on reference: String) throws -> Bool {
         let marker = Self.marker(message)
@@ -127,7 +128,7 @@ package struct MailboxIntake: Sendable {
 
     /// The history line of a received message: the ledger row, where its raw bytes are kept, its attachments.
     static func receivedDetail(_ message: MailboxMessage, how: String) -> String {
-        var detail = "\(how) (\(marker(message))), kept as \(MailboxText.oneLine(message.keptPath, limit: 200))"
+        var detail = "\(how) \(marker(message)), kept as \(MailboxText.oneLine(message.keptPath, limit: 200))"
         if let size = message.headers.last(where: { $0.name.lowercased() == OversizeInbound.header })?.value {
             return detail + "; over the size limit (\(MailboxText.oneLine(size, limit: 20)) bytes): only its header "
                 + "was taken, and the whole email, with any attachments, stays in the team mailbox"
@@ -189,9 +190,9 @@ package struct MailboxIntake: Sendable {
     }
 
     private func existingTriageCase(_ message: MailboxMessage) throws -> Case? {
-        for record in try register.cases(CaseFilter(status: .triage))
-        where abs(record.receivedAt.timeIntervalSince(message.arrivedAt)) < 1 {
-            if try alreadyRecorded(message, on: record.reference) { return record }
+        for reference in try register.references(withEvent: .logged, containing: Self.marker(message)) {
+            // Whatever an officer has done with it since, it is this message's case.
+            if let record = try register.find(reference) { return record }
         }
         return nil
     }

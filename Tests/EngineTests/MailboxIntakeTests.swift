@@ -139,6 +139,24 @@ struct MailboxIntakeTests {
         #expect(try desk.outboxItems(kind: "receipt").count == 1)
     }
 
+    @Test(
+        "message 1, taken after message 12 in the same second, gets its own case (12's marker does not contain 1's)",
+        arguments: [false, true])
+    func markerIsExact(inMemory: Bool) async throws {
+        let desk = try await MailboxDesk.make(inMemory: inMemory)
+        defer { desk.ws.folder.remove() }
+        let intake = desk.intake()
+        let twelve = inbound("12", from: "ann@example.org", messageID: "<m12@example.org>")
+        let one = inbound("1", from: "bob@example.org", messageID: "<m1@example.org>")
+        let outcomes = try await offPool { [try intake.process(twelve), try intake.process(one)] }
+        #expect(Set(outcomes.compactMap(\.reference)).count == 2)
+        #expect(try desk.register.cases().count == 2)
+        #expect(try desk.outboxItems(kind: "receipt").count == 2)
+        // Taken again (a crash before the mark), each finds its own case.
+        #expect(try await offPool { try intake.process(one) } == outcomes[1])
+        #expect(try desk.register.cases().count == 2)
+    }
+
     @Test("automatic mail is recorded and never answered: no case, nothing queued", arguments: [false, true])
     func automaticNeverAnswered(inMemory: Bool) async throws {
         let desk = try await MailboxDesk.make(inMemory: inMemory)
