@@ -550,29 +550,7 @@ You can phone {{officer.name}} on {{officer.phone}}.
 
 You can email {{officer.name}} at {{officer.email}}.
 
-# If you are still unhappy
-
-You can ask the Ombudsman to look at your complaint.
-
-The Ombudsman is {{ombudsman.name}}.
-
-The Ombudsman does not work for us.
-
-The Ombudsman is free.
-
-There is a time limit, so please contact them soon.
-
-You can phone the Ombudsman on {{ombudsman.phone}}.
-
-You can find the Ombudsman online at {{ombudsman.web}}.
-
-You can write to the Ombudsman at:
-
-@lines
-{{#ombudsman.addressLines}}
-{{.}}
-{{/ombudsman.addressLines}}
-
+{{> ombudsman}}
 @closing Yours sincerely,
 
 @signature
@@ -645,6 +623,35 @@ Please tell us our reference when you contact us: {{case.reference}}.
 {{signer.name}}
 {{signer.role}}
 {{organisation.name}}
+
+"""#
+        ),
+        File(
+            path: "easy-read/partials/en/ombudsman.mustache",
+            text: #"""
+{{! The right to go to the ombudsman, in easy read: the ombudsman of the case's jurisdiction, from the configuration. }}
+# If you are still unhappy
+
+You can ask the Ombudsman to look at your complaint.
+
+The Ombudsman is {{ombudsman.name}}.
+
+The Ombudsman does not work for us.
+
+The Ombudsman is free.
+
+There is a time limit, so please contact them soon.
+
+You can phone the Ombudsman on {{ombudsman.phone}}.
+
+You can find the Ombudsman online at {{ombudsman.web}}.
+
+You can write to the Ombudsman at:
+
+@lines
+{{#ombudsman.addressLines}}
+{{.}}
+{{/ombudsman.addressLines}}
 
 """#
         ),

@@ -12,7 +12,11 @@ struct EasyReadSnapshotTests {
         "each easy-read letter matches its golden text and HTML",
         arguments: [LetterKind.acknowledgement, .update, .resolution, .concernResolution])
     func snapshot(kind: LetterKind) throws {
-        let context = Fixtures.withInputs(Fixtures.context(), kind: kind)
+        var context = Fixtures.withInputs(Fixtures.context(), kind: kind)
+        if kind == .update {
+            context["inputs.progress"] = "We have read the notes of your visit."
+            context["inputs.nextSteps"] = "We will talk to the ward manager."
+        }
         let letter = try Self.library.merge(kind: kind, language: .english, context: context)
         Fixtures.assertSnapshot(letter.text, named: "easy-read-\(kind.rawValue)-en.txt")
         Fixtures.assertSnapshot(

@@ -95,7 +95,7 @@ struct TaggedPDFTests {
             try await check(letter, .init(), "\(kind.rawValue) (\(language.rawValue))")
             checked.insert(kind)
         }
-        for kind in [LetterKind.acknowledgement, .holding, .resolution, .update, .consentForm] {
+        for kind in [LetterKind.acknowledgement, .holding, .resolution, .concernResolution, .consentForm] {
             #expect(checked.contains(kind), "\(kind.rawValue) was checked")
         }
     }
@@ -114,7 +114,7 @@ struct TaggedPDFTests {
         let report = try await PDFReport.of(try letter.pdf())
         let text = report.structure
         let subject = try #require(text.range(of: "H1 (block)"))
-        let salutation = try #require(text.range(of: "Dear Ms Example,"))
+        let salutation = try #require(text.range(of: "Dear Ms Jones,"))
         let heading = try #require(text.range(of: "H2 (block)"))
         #expect(subject.lowerBound < salutation.lowerBound)
         #expect(salutation.lowerBound < heading.lowerBound)
