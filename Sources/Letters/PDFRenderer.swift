@@ -175,7 +175,8 @@ private struct PageComposer {
     var top: Double { 20 * mm }
     var bottom: Double { PDFRenderer.pageHeight - (size >= 20 ? 30 : 25) * mm }
     var gap: Double { size * options.blockGap }
-    /// The recipient's address stays at most 16 pt, so it fits the envelope window in every print size.
+    /// The recipient's address stays at most 16 pt, so it fits the envelope window in every print size; so does the
+    /// letterhead beside it, so a telephone number or an address line is not broken over lines in its column.
     var addressSize: Double { min(size, 16) }
 
     init(pango: OpaquePointer, options: PDFRenderer.Options, language: LetterLanguage) {
@@ -294,12 +295,13 @@ private struct PageComposer {
         let letterheadX = right - letterheadWidth
         if let name = document.letterhead.first {
             let letterhead = element("P")
-            let nameLayout = layout(name, size: size + 1, bold: true, width: letterheadWidth, align: PANGO_ALIGN_RIGHT)
+            let nameLayout = layout(
+                name, size: addressSize + 1, bold: true, width: letterheadWidth, align: PANGO_ALIGN_RIGHT)
             structure[nameLayout] = [letterhead]
             var bottom = place(nameLayout, x: letterheadX, top: 15 * mm)
             let rest = document.letterhead.dropFirst().joined(separator: "\n")
             if !rest.isEmpty {
-                let restLayout = layout(rest, size: size, width: letterheadWidth, align: PANGO_ALIGN_RIGHT)
+                let restLayout = layout(rest, size: addressSize, width: letterheadWidth, align: PANGO_ALIGN_RIGHT)
                 structure[restLayout] = [letterhead]
                 bottom = place(restLayout, x: letterheadX, top: bottom)
             }
