@@ -116,12 +116,34 @@ package enum Language: String, Codable, Sendable, CaseIterable {
     case en, cy
 }
 
-/// An accessible-information need (NHS Accessible Information Standard) that changes the letter's form.
+/// An accessible-information need (NHS Accessible Information Standard, DAPB1605) that changes the letter's form.
+/// pals makes large print and easy read itself; for the others the letter is held and the officer told which
+/// format to arrange (`LetterHoldReason` in Engine).
 package enum AccessibleInformationNeed: String, Codable, Sendable, CaseIterable {
+    /// Large print, in the size the organisation offers (`letters.largePrintSize`).
     case largePrint = "large-print"
+    /// Easy read: short sentences, one idea a line, large type (the easy-read template set).
     case easyRead = "easy-read"
+    /// A braille copy, made outside pals.
     case braille
+    /// An audio recording of the letter, made outside pals.
     case audio
+    /// A British Sign Language video of the letter, made outside pals.
+    case bsl
+    /// The letter translated into another language (``Complainant/interpreterLanguage`` names it).
+    case anotherLanguage = "another-language"
+
+    /// The need in words, for a sentence to an officer: "needs braille".
+    package var wording: String {
+        switch self {
+        case .largePrint: "large print"
+        case .easyRead: "easy read"
+        case .braille: "braille"
+        case .audio: "audio"
+        case .bsl: "a British Sign Language (BSL) video"
+        case .anotherLanguage: "a translation"
+        }
+    }
 }
 
 /// The person who complained.
@@ -136,12 +158,14 @@ package struct Complainant: Codable, Sendable, Equatable {
     package var preferredContact: ContactPreference
     package var language: Language
     package var accessibleInformation: [AccessibleInformationNeed]
+    /// The language letters must be translated into (e.g. "Polish"), for the `another-language` need.
+    package var interpreterLanguage: String?
 
     package init(
         title: String? = nil, firstName: String, lastName: String, addressLines: [String] = [],
         postcode: String? = nil, email: String? = nil, phone: String? = nil,
         preferredContact: ContactPreference = .email, language: Language = .en,
-        accessibleInformation: [AccessibleInformationNeed] = []
+        accessibleInformation: [AccessibleInformationNeed] = [], interpreterLanguage: String? = nil
     ) {
         self.title = title
         self.firstName = firstName
@@ -153,6 +177,7 @@ package struct Complainant: Codable, Sendable, Equatable {
         self.preferredContact = preferredContact
         self.language = language
         self.accessibleInformation = accessibleInformation
+        self.interpreterLanguage = interpreterLanguage
     }
 
     /// "Ms Jones" when a title is known, else "Eve Jones".

@@ -60,7 +60,7 @@ package struct CaseForm: Sendable, Equatable {
     /// The keys of the complainant object.
     package static let complainantKeys: Set<String> = [
         "title", "firstName", "lastName", "address", "postcode", "email", "phone", "preferredContact",
-        "language", "accessibleInformation",
+        "language", "accessibleInformation", "interpreterLanguage",
     ]
     /// The keys of the patient object.
     package static let patientKeys: Set<String> = ["title", "firstName", "lastName"]
@@ -411,11 +411,15 @@ struct FieldReader {
             }
             return need
         }
+        let interpreterLanguage = person.optionalString("interpreterLanguage")
+        if needs.contains(.anotherLanguage), interpreterLanguage == nil {
+            person.problem("interpreterLanguage", "is missing but accessibleInformation lists another-language")
+        }
         guard let first, let last, let preferred, let language else { return nil }
         return Complainant(
             title: title, firstName: first, lastName: last, addressLines: address, postcode: postcode,
             email: email, phone: phone, preferredContact: preferred, language: language,
-            accessibleInformation: needs
+            accessibleInformation: needs, interpreterLanguage: interpreterLanguage
         )
     }
 

@@ -57,6 +57,7 @@ package enum CaseReports {
         add("Preferred contact", person.preferredContact.rawValue)
         add("Language", person.language.rawValue)
         add("Accessible info", person.accessibleInformation.map(\.rawValue).joined(separator: ", "))
+        add("Translate into", person.interpreterLanguage)
         add("Patient", record.patient?.fullName)
         add("Consent", record.consent == .notNeeded ? nil : record.consent.rawValue)
         add("Acknowledged", record.acknowledgedOutsidePals ? "outside pals (no letter)" : nil)

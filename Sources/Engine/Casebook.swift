@@ -140,6 +140,8 @@ package struct CaseChanges: Sendable {
     package var preferredContact: ContactPreference?
     package var language: Language?
     package var accessibleInformation: [AccessibleInformationNeed]?
+    /// The language letters are translated into, for the `another-language` need (empty to remove).
+    package var interpreterLanguage: String?
     /// Clears the "needs attention" flag once an officer has dealt with a failed or held letter.
     package var clearAttention = false
 
@@ -162,6 +164,7 @@ package struct CaseChanges: Sendable {
         if let accessibleInformation {
             parts.append("accessible information → \(accessibleInformation.map(\.rawValue).joined(separator: ", "))")
         }
+        if interpreterLanguage != nil { parts.append("translation language changed") }
         if clearAttention { parts.append("attention cleared") }
         let contact = [
             email.map { _ in "email" }, phone.map { _ in "phone" }, addressLines.map { _ in "address" },
@@ -206,6 +209,13 @@ package struct CaseChanges: Sendable {
         if (preferredContact ?? current.complainant.preferredContact) == .email, email?.isEmpty ?? true {
             problems.append(.init(field: "email", message: "is missing but the preferred contact is email"))
         }
+        let translated = interpreterLanguage.map { $0.isEmpty ? nil : $0 } ?? current.complainant.interpreterLanguage
+        if (accessibleInformation ?? current.complainant.accessibleInformation).contains(.anotherLanguage),
+            translated == nil
+        {
+            problems.append(
+                .init(field: "interpreter-language", message: "is missing but the needs include another-language"))
+        }
         if let agreedResponseDate,
             let why = CaseDates.agreedResponseProblem(agreedResponseDate, received: current.receivedDate)
         {
@@ -232,6 +242,9 @@ package struct CaseChanges: Sendable {
             if let preferredContact { record.complainant.preferredContact = preferredContact }
             if let language { record.complainant.language = language }
             if let accessibleInformation { record.complainant.accessibleInformation = accessibleInformation }
+            if let interpreterLanguage {
+                record.complainant.interpreterLanguage = interpreterLanguage.isEmpty ? nil : interpreterLanguage
+            }
         }
         if let status { try lifecycle.move(to: status, at: now) }
         if let consent { try lifecycle.recordConsent(consent, at: now) }

@@ -239,6 +239,423 @@ Os hoffech drafod yr ymateb hwn, neu gyfarfod â ni i'w drafod, cysylltwch â {{
 """#
         ),
         File(
+            path: "easy-read/en/acknowledgement.mustache",
+            text: #"""
+---
+subject: Your complaint {{case.reference}}
+description: The acknowledgement in easy read - short sentences, one idea a line, large type.
+inputs:
+automatic: true
+---
+{{! Easy read: short sentences, one idea a paragraph, plain words. Printed at 16 pt or more with wide spacing. }}
+@letterhead
+{{organisation.name}}
+Telephone: {{organisation.phone}}
+Email: {{organisation.email}}
+
+@address
+{{recipient.fullName}}
+{{#recipient.addressLines}}
+{{.}}
+{{/recipient.addressLines}}
+{{#recipient.postcode}}
+{{recipient.postcode}}
+{{/recipient.postcode}}
+
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# We have your complaint
+
+Thank you for your complaint.
+
+We got it on {{case.received}}.
+
+This letter is in easy read.
+
+# Who will help you
+
+{{officer.name}} will look after your complaint.
+
+You can phone {{officer.name}} on {{officer.phone}}.
+
+You can email {{officer.name}} at {{officer.email}}.
+
+Please tell us our reference when you contact us: {{case.reference}}.
+
+# What happens next
+
+We would like to talk with you about your complaint.
+
+{{officer.name}} will contact you.
+
+You can contact us first if you like.
+
+{{#deadlines.atStage1}}
+We aim to tell you our decision by {{deadlines.respondBy}}.
+
+If we need more time, we will tell you why.
+{{/deadlines.atStage1}}
+{{#deadlines.atStage2}}
+Your complaint is now at stage 2.
+
+This means we will look into it fully.
+
+We aim to write to you with our answer by {{deadlines.respondBy}}.
+
+If we need more time, we will tell you why.
+{{/deadlines.atStage2}}
+{{^deadlines.staged}}
+We aim to write to you with our answer by {{deadlines.respondBy}}.
+
+If we need more time, we will write to you and tell you why.
+{{#deadlines.backstop}}
+
+Unless we agree a later date with you, we will answer by {{deadlines.backstop}}.
+{{/deadlines.backstop}}
+{{/deadlines.staged}}
+
+{{#hasPatient}}
+{{#consent.formEnclosed}}
+# Permission to share information
+
+Your complaint is about the care of {{patient.fullName}}.
+
+We need their permission to tell you about their care.
+
+We have put a form in with this letter.
+
+Please ask {{patient.fullName}} to sign the form.
+
+Then please send it back to us.
+
+We will start looking at your complaint now.
+
+{{/consent.formEnclosed}}
+{{#consent.received}}
+# Permission to share information
+
+{{patient.fullName}} has said we can tell you about their care.
+
+{{/consent.received}}
+{{#consent.refused}}
+# Permission to share information
+
+{{patient.fullName}} has said we must not tell you about their care.
+
+We will still look at your complaint.
+
+{{/consent.refused}}
+{{#consent.deceased}}
+# We are sorry
+
+We are very sorry that {{patient.fullName}} has died.
+
+We may ask you to show us that you can act for them.
+
+{{/consent.deceased}}
+{{#consent.lacksCapacity}}
+# Acting for {{patient.fullName}}
+
+We understand you are acting for {{patient.fullName}}.
+
+We may ask you to show us that you can act for them.
+
+{{/consent.lacksCapacity}}
+{{/hasPatient}}
+# Free help
+
+You can get free help with your complaint.
+
+The help is from {{advocacy.name}}.
+
+They do not work for us.
+
+You can phone them on {{advocacy.phone}}.
+{{#advocacy.email}}
+
+You can email them at {{advocacy.email}}.
+{{/advocacy.email}}
+
+# Your care
+
+Making a complaint will not change the care you get.
+
+@closing Yours sincerely,
+
+@signature
+{{signer.name}}
+{{signer.role}}
+{{organisation.name}}
+
+"""#
+        ),
+        File(
+            path: "easy-read/en/concern-resolution.mustache",
+            text: #"""
+---
+subject: Your concern {{case.reference}}
+description: How a PALS concern was sorted out, in easy read, and that a formal complaint can still be made.
+inputs: outcome
+automatic: false
+---
+{{! Easy read: short sentences, one idea a paragraph, plain words. Printed at 16 pt or more with wide spacing. }}
+@letterhead
+{{organisation.name}}
+Telephone: {{organisation.phone}}
+Email: {{organisation.email}}
+
+@address
+{{recipient.fullName}}
+{{#recipient.addressLines}}
+{{.}}
+{{/recipient.addressLines}}
+{{#recipient.postcode}}
+{{recipient.postcode}}
+{{/recipient.postcode}}
+
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# Your concern
+
+Thank you for telling us about your concern.
+
+You told us on {{case.received}}.
+
+This letter is in easy read.
+
+# What we have done
+
+{{inputs.outcome}}
+
+# If you are still unhappy
+
+We hope this has sorted out your concern.
+
+If it has not, please tell us.
+
+You can make a formal complaint.
+
+Then we will look into it fully and write to you.
+
+You should normally complain within {{timeLimit.months}} months of what happened.
+
+Or within {{timeLimit.months}} months of when you found out about it.
+
+Making a complaint will not change the care you get.
+
+# Who will help you
+
+You can phone {{officer.name}} on {{officer.phone}}.
+
+You can email {{officer.name}} at {{officer.email}}.
+
+Please tell us our reference when you contact us: {{case.reference}}.
+
+@closing Yours sincerely,
+
+@signature
+{{signer.name}}
+{{signer.role}}
+{{organisation.name}}
+
+"""#
+        ),
+        File(
+            path: "easy-read/en/resolution.mustache",
+            text: #"""
+---
+subject: Your complaint {{case.reference}}
+description: The final response in easy read - what we did, what we found, what will change, and the ombudsman.
+inputs: consideration, findings, actions
+optional-inputs: apology
+automatic: false
+---
+{{! Easy read: short sentences, one idea a paragraph, plain words. Printed at 16 pt or more with wide spacing. }}
+@letterhead
+{{organisation.name}}
+Telephone: {{organisation.phone}}
+Email: {{organisation.email}}
+
+@address
+{{recipient.fullName}}
+{{#recipient.addressLines}}
+{{.}}
+{{/recipient.addressLines}}
+{{#recipient.postcode}}
+{{recipient.postcode}}
+{{/recipient.postcode}}
+
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# Our answer to your complaint
+
+Thank you for your complaint.
+
+We got it on {{case.received}}.
+
+This letter is our answer.
+
+This letter is in easy read.
+
+{{#hasPatient}}
+{{#consent.deceased}}
+We are very sorry that {{patient.fullName}} has died.
+
+{{/consent.deceased}}
+{{#consent.noDisclosure}}
+{{patient.fullName}} has not said we can tell you about their care.
+
+So this letter does not tell you about their care.
+
+{{/consent.noDisclosure}}
+{{/hasPatient}}
+# How we looked at your complaint
+
+{{#inputs.consideration}}
+{{.}}
+
+{{/inputs.consideration}}
+# What we found
+
+{{#inputs.findings}}
+{{.}}
+
+{{/inputs.findings}}
+# What we have done and will do
+
+{{#inputs.actions}}
+- {{.}}
+{{/inputs.actions}}
+
+{{#inputs.apology}}
+# We are sorry
+
+{{.}}
+
+{{/inputs.apology}}
+# Talk to us
+
+You can talk to us about this letter.
+
+You can phone {{officer.name}} on {{officer.phone}}.
+
+You can email {{officer.name}} at {{officer.email}}.
+
+{{> ombudsman}}
+@closing Yours sincerely,
+
+@signature
+{{signatory.name}}
+{{signatory.role}}
+{{organisation.name}}
+
+"""#
+        ),
+        File(
+            path: "easy-read/en/update.mustache",
+            text: #"""
+---
+subject: Your complaint {{case.reference}}
+description: A progress update in easy read - short sentences, one idea a line, large type; the date stays the same.
+inputs: progress, nextSteps
+automatic: false
+---
+{{! Easy read: short sentences, one idea a paragraph, plain words. Printed at 16 pt or more with wide spacing. }}
+@letterhead
+{{organisation.name}}
+Telephone: {{organisation.phone}}
+Email: {{organisation.email}}
+
+@address
+{{recipient.fullName}}
+{{#recipient.addressLines}}
+{{.}}
+{{/recipient.addressLines}}
+{{#recipient.postcode}}
+{{recipient.postcode}}
+{{/recipient.postcode}}
+
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+# News about your complaint
+
+This letter tells you how your complaint is going.
+
+This letter is in easy read.
+
+# What we have done
+
+{{inputs.progress}}
+
+# What we will do next
+
+{{inputs.nextSteps}}
+
+# When we will write to you
+
+We still aim to write to you with our {{#deadlines.atStage1}}decision{{/deadlines.atStage1}}{{^deadlines.atStage1}}answer{{/deadlines.atStage1}} by {{deadlines.respondBy}}.
+
+If this changes, we will tell you why.
+
+# Who will help you
+
+You can phone {{officer.name}} on {{officer.phone}}.
+
+You can email {{officer.name}} at {{officer.email}}.
+
+Please tell us our reference when you contact us: {{case.reference}}.
+
+@closing Yours sincerely,
+
+@signature
+{{signer.name}}
+{{signer.role}}
+{{organisation.name}}
+
+"""#
+        ),
+        File(
+            path: "easy-read/partials/en/ombudsman.mustache",
+            text: #"""
+{{! The right to go to the ombudsman, in easy read: the ombudsman of the case's jurisdiction, from the configuration. }}
+# If you are still unhappy
+
+You can ask the Ombudsman to look at your complaint.
+
+The Ombudsman is {{ombudsman.name}}.
+
+The Ombudsman does not work for us.
+
+The Ombudsman is free.
+
+There is a time limit, so please contact them soon.
+
+You can phone the Ombudsman on {{ombudsman.phone}}.
+
+You can find the Ombudsman online at {{ombudsman.web}}.
+
+You can write to the Ombudsman at:
+
+@lines
+{{#ombudsman.addressLines}}
+{{.}}
+{{/ombudsman.addressLines}}
+
+"""#
+        ),
+        File(
             path: "en/acknowledgement.mustache",
             text: #"""
 ---

@@ -57,7 +57,8 @@ package struct LetterDesk: Sendable {
             default: nil
             }
         let context = try context(for: record, kind: kind, language: used, inputs: inputs)
-        let merged = try library.merge(kind: kind, language: language, context: context)
+        let access = try accessibleForm(of: kind, for: record, language: used, context: context)
+        let merged = try access.easyRead ?? library.merge(kind: kind, language: language, context: context)
         let largePrint = record.complainant.accessibleInformation.contains(.largePrint)
         var delivery: PreparedLetter.Delivery
         if record.complainant.preferredContact == .email, let email = record.complainant.email {
@@ -76,6 +77,7 @@ package struct LetterDesk: Sendable {
             largePrint: largePrint && kind != .mpLetter, recipientName: recipientName, holding: holding,
             letterDay: clock.today())
         letter.enclosures = try enclosures(for: record, kind: kind, context: context, language: used)
+        (letter.format, letter.holdReasons) = (access.format, access.holds)
         return letter
     }
 
@@ -109,7 +111,7 @@ package struct LetterDesk: Sendable {
         }
         let message = MailMessage(
             from: from, to: [to], replyTo: replyTo, subject: letter.merged.subject, text: letter.merged.text,
-            html: letter.merged.html,
+            html: letter.html,
             attachments: [MailAttachment(filename: letter.attachmentName, contentType: "application/pdf", data: pdf)]
                 + enclosed,
             autoSubmitted: letter.kind == .acknowledgement ? .autoReplied : nil
@@ -260,14 +262,18 @@ package struct PreparedLetter: Sendable {
     package let holding: DeadlineExtension?
     /// The documents sent with the letter (the consent form when the letter says it is enclosed).
     package internal(set) var enclosures: [Enclosure] = []
+    /// The accessible form the letter is rendered in (large-print size, easy read).
+    package internal(set) var format = LetterFormat()
+    /// Why the letter is held for an officer instead of sent (empty: it goes as usual); see ``LetterHoldReason``.
+    package internal(set) var holdReasons: [LetterHoldReason] = []
 
     /// The day the letter is dated; its PDF carries that day as its creation date, so the same letter
     /// previewed and queued on one day is the same PDF.
     let letterDay: CivilDate
 
-    /// The PDF letter (large print when the complainant needs it).
+    /// The PDF letter (large print or easy read when the complainant needs it).
     package func pdf() throws -> Data {
-        try merged.pdf(largePrint: largePrint, creationDate: letterDay.date(hour: 0, minute: 0))
+        try merged.pdf(options: format.pdfOptions(creationDate: letterDay.date(hour: 0, minute: 0)))
     }
 
     /// The attachment's file name: the reference and the kind, never a name.

@@ -72,6 +72,6 @@ extension PreparedLetter {
 
     /// The PDF of an enclosure, large print when the letter is.
     package func pdf(of enclosure: Enclosure) throws -> Data {
-        try enclosure.merged.pdf(largePrint: largePrint, creationDate: letterDay.date(hour: 0, minute: 0))
+        try enclosure.merged.pdf(options: format.pdfOptions(creationDate: letterDay.date(hour: 0, minute: 0)))
     }
 }

@@ -45,13 +45,15 @@ package struct LetterQueue: Sendable {
             let caseId = try register.get(letter.reference).caseId
             let labels = MessageLabels(
                 reference: letter.reference, caseId: caseId, kind: letter.kind.rawValue, subject: letter.merged.subject)
+            // A held letter is queued already held, in one step: a crash can never leave it queued to be sent.
             let results = try composed.outgoing().map { message in
-                try outbox.queue(message: message, key: key, labels: labels.dictionary)
+                try outbox.queue(message: message, key: key, labels: labels.dictionary, heldReason: letter.heldReason)
             }
             let result = results[0]
             if result.isNew {
                 try register.apply(letter.reference, now: now) { lifecycle in
                     lifecycle.record(.queuedByEmail(messageID: result.item.id), kind: letter.kind.rawValue, at: now)
+                    Self.recordHold(of: letter, as: result.item.id, in: &lifecycle, at: now)
                 }
                 logger.info(
                     "letter queued",
@@ -59,7 +61,12 @@ package struct LetterQueue: Sendable {
                         "case": "\(letter.reference)", "kind": "\(letter.kind)", "message": "\(result.item.id)",
                     ])
             }
+            try alertHold(
+                of: letter, key: key,
+                next: "It is outbox message \(result.item.id): release it to send it, or cancel it.")
             return .email(result.item, isNew: result.isNew)
+        case .post where letter.isHeld:
+            return try holdPrint(letter, key: key)
         case .post:
             let printFolder = casebook.workspace.outboxURL.appending(path: Postroom.printFolder)
             try PrivateFiles.makeFolder(printFolder)
@@ -120,6 +127,8 @@ package struct LetterQueue: Sendable {
         if let existing = try outbox.item(forKey: key) { return .email(existing, isNew: false) }
         let printed = printFile(key: key, reference: reference, kind: kind)
         if FileManager.default.fileExists(atPath: printed.path) { return .print(printed, isNew: false) }
+        let heldPrint = heldPrintFile(key: key, reference: reference, kind: kind)
+        if FileManager.default.fileExists(atPath: heldPrint.path) { return .print(heldPrint, isNew: false) }
         let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
         let result = try queue(letter, key: key)
         staff.sendAlerts(force: true)  // a one-shot command: the print request cannot wait for a sender pass

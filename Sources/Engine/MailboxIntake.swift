@@ -252,7 +252,7 @@ package struct MailboxIntake: Sendable {
             var mail = MailMessage(
                 from: try configuration.teamMailbox(), to: [try Mailbox(address: address, field: "sender")],
                 replyTo: try configuration.mail.replyTo.map { try Mailbox(address: $0, field: "mail.replyTo") },
-                subject: letter.merged.subject, text: letter.merged.text, html: letter.merged.html,
+                subject: letter.merged.subject, text: letter.merged.text, html: letter.html,
                 autoSubmitted: .autoReplied)
             if let id = message.messageID, MailMessage.isMessageID(id) {
                 mail.inReplyTo = [id]
@@ -262,13 +262,18 @@ package struct MailboxIntake: Sendable {
             let labels = MessageLabels(
                 reference: record.reference, caseId: record.caseId, kind: LetterKind.receipt.rawValue,
                 subject: letter.merged.subject)
-            let result = try postroom.outbox.queue(message: composed.outgoing()[0], key: key, labels: labels.dictionary)
+            let result = try postroom.outbox.queue(
+                message: composed.outgoing()[0], key: key, labels: labels.dictionary, heldReason: letter.heldReason)
             if result.isNew {
                 try register.apply(record.reference, now: at) { lifecycle in
                     lifecycle.record(
                         .queuedByEmail(messageID: result.item.id), kind: LetterKind.receipt.rawValue, at: at)
+                    LetterQueue.recordHold(of: letter, as: result.item.id, in: &lifecycle, at: at)
                 }
             }
+            try postroom.letterQueue.alertHold(
+                of: letter, key: key,
+                next: "It is outbox message \(result.item.id): release it to send it, or cancel it.")
             return .queued(outboxID: result.item.id)
         } catch {
             guardrail.giveBack(address, at: at)

@@ -26,8 +26,18 @@ package struct WorkspaceStatus: Encodable, Sendable {
     package var lastDelivery: Message?
     package var nextDeadlines: [DueItem]
     package var casesNeedingAttention: [String]
+    /// Messages on hold for an officer, with why (a letter pals could not produce in the form its case needs).
+    package var held: [HeldMessage] = []
     /// Open cases left off the deadlines because they cannot be read or computed: fix them first.
     package var deadlineProblems: [CaseProblem]
+
+    /// A message on hold, as the status names it.
+    package struct HeldMessage: Encodable, Sendable {
+        package var id: String
+        package var `case`: String?
+        package var kind: String?
+        package var reason: String
+    }
 
     /// Reads the status of a workspace.
     package static func read(casebook: Casebook, outbox: Outbox) throws -> WorkspaceStatus {
@@ -46,12 +56,17 @@ package struct WorkspaceStatus: Encodable, Sendable {
         let open = try casebook.register.scheduleScan(CaseFilter(openOnly: true))
         let desk = try DeadlineDesk(workspace: casebook.workspace)
         let board = desk.board(open.schedules, unreadable: open.problems, today: casebook.clock.today())
-        return WorkspaceStatus(
+        var status = WorkspaceStatus(
             daemon: DaemonState(running: pid != nil, pid: pid), outbox: counts, oldestQueued: oldest,
             lastDelivery: last,
             nextDeadlines: Array(board.items.prefix(5)),
             casesNeedingAttention: open.schedules.filter { $0.attention != nil }.map(\.reference),
             deadlineProblems: board.problems)
+        status.held = try outbox.list(state: .hold).map { item in
+            let labels = MessageLabels(item.labels)
+            return HeldMessage(id: item.id, case: labels.reference, kind: labels.kind, reason: item.reason ?? "on hold")
+        }
+        return status
     }
 
     /// The status for a terminal.
@@ -70,6 +85,12 @@ package struct WorkspaceStatus: Encodable, Sendable {
                 + (lastDelivery.map {
                     "\($0.id) (\(($0.case ?? "-").escapingControls), \(formatter.string(from: $0.at)))"
                 } ?? "nothing sent yet"))
+        for message in held {
+            let what = [message.case, message.kind].compactMap { $0 }.joined(separator: " ")
+            lines.append(
+                "Held        \(message.id) (\((what.isEmpty ? "-" : what).escapingControls)): "
+                    + Postroom.short(message.reason).escapingControls)
+        }
         if !casesNeedingAttention.isEmpty {
             lines.append("Attention   " + casesNeedingAttention.map(\.escapingControls).joined(separator: ", "))
         }

@@ -1,9 +1,26 @@
 /// Renders a ``LetterDocument`` as a complete, simple and accessible HTML document (for an email's
-/// HTML part): the language is declared, headings are real headings, lists are lists, and every
-/// piece of text is escaped.
+/// HTML part): the language is declared, the subject line is the page's one `<h1>` and the template's headings
+/// are `<h2>`s, lists are lists, and every piece of text is escaped. Large print and easy read set the body's
+/// font size in points, as on paper.
 package struct HTMLRenderer: Sendable {
+    /// The body text size in points for large print or easy read; nil for the reader's own size.
+    package var fontSize: Int?
+    /// Easy read: wider line spacing and more space between ideas.
+    package var easyRead: Bool
+
     /// Makes a renderer.
-    package init() {}
+    package init(fontSize: Int? = nil, easyRead: Bool = false) {
+        self.fontSize = fontSize
+        self.easyRead = easyRead
+    }
+
+    /// The style rules that make the letter large print or easy read (none for a standard letter).
+    var accessibleStyle: String {
+        var rules: [String] = []
+        if let fontSize { rules.append("body { font-size: \(fontSize)pt; }") }
+        if easyRead { rules.append("body { line-height: 1.8; } p, li { margin: 0 0 1.2em; }") }
+        return rules.map { $0 + "\n" }.joined()
+    }
 
     /// The document as HTML, ending with a newline.
     package func render(_ document: LetterDocument) -> String {
@@ -17,8 +34,9 @@ package struct HTMLRenderer: Sendable {
             <style>
             body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 1rem; line-height: 1.5; color: #1a1a1a; background: #ffffff; max-width: 40em; margin: 1em auto; padding: 0 1em; }
             .letterhead { text-align: right; }
+            h1 { font-size: 1.3rem; margin: 1.5em 0 1em; }
             h2 { font-size: 1.15rem; margin: 1.5em 0 0.5em; }
-            </style>
+            \(accessibleStyle)</style>
             </head>
             <body>
 
@@ -34,6 +52,7 @@ package struct HTMLRenderer: Sendable {
         }
         if let date = document.date { html += "<p class=\"date\">\(escape(date))</p>\n" }
         if let reference = document.reference { html += "<p class=\"reference\">\(escape(reference))</p>\n" }
+        if !document.title.isEmpty { html += "<h1>\(escape(document.title))</h1>\n" }
         if let salutation = document.salutation { html += "<p>\(escape(salutation))</p>\n" }
         for block in document.blocks {
             switch block {

@@ -204,4 +204,12 @@ package struct MergedLetter: Sendable, Hashable {
     package func pdf(largePrint: Bool = false, creationDate: Date? = nil) throws(LetterError) -> Data {
         try PDFRenderer(options: .init(largePrint: largePrint, creationDate: creationDate)).render(document)
     }
+
+    /// The letter as an A4 PDF laid out with `options` (large print in a chosen size, easy read).
+    package func pdf(options: PDFRenderer.Options) throws(LetterError) -> Data {
+        try PDFRenderer(options: options).render(document)
+    }
+
+    /// The letter as HTML laid out by `renderer` (large print, easy read).
+    package func html(_ renderer: HTMLRenderer) -> String { renderer.render(document) }
 }

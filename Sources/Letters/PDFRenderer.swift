@@ -6,12 +6,23 @@ package import Foundation
 /// Page 1 has the letterhead at the top right and the recipient's address where the left window of a
 /// DL envelope shows it (about 25 mm from the left edge, 50 mm from the top, for a window 20 mm from the
 /// left and 45 mm from the top). Pages 2 onwards are numbered "Page 2 of 3" ("Tudalen 2 o 3" in Welsh).
-/// Text is DejaVu Sans at 11 pt, or 16 pt for large print; pango is set to 72 dpi so a point is a point.
+/// Text is DejaVu Sans at 11 pt, or 16, 20 or 24 pt for large print, and 16 pt with wider spacing for easy read;
+/// pango is set to 72 dpi so a point is a point.
+///
+/// The PDF is tagged for screen readers (PDF/UA-style structure through cairo's tags): a `Document` holding the
+/// subject line as `H1`, the template's headings as `H2`, every other block as `P`, and lists as `L` / `LI` /
+/// `Lbl` / `LBody`; page numbers are left out of the structure. Its title is the subject line (the reference,
+/// never a name), its author the organisation, and its language (`/Lang`, which cairo 1.16 has no call for) is
+/// added by an incremental update of the catalog (``PDFCatalog``).
 package struct PDFRenderer: Sendable {
     /// How the PDF is laid out.
     package struct Options: Sendable, Hashable {
-        /// Large print: 16 pt body text (and nothing smaller) instead of 11 pt.
+        /// Large print: body text (and nothing smaller) at ``largePrintSize`` instead of 11 pt.
         package var largePrint: Bool
+        /// The large-print size in points: 16, 20 or 24 (``LargePrintSize``).
+        package var largePrintSize: LargePrintSize
+        /// Easy read: at least 16 pt, with wide line spacing and a wide gap between ideas.
+        package var easyRead: Bool
         /// The font family; DejaVu Sans covers Welsh ŵ ŷ and the rest of Latin Extended.
         package var fontFamily: String
         /// The PDF's creation date. When nil cairo stamps the current time, and two renders differ;
@@ -19,14 +30,31 @@ package struct PDFRenderer: Sendable {
         package var creationDate: Date?
 
         /// Makes options.
-        package init(largePrint: Bool = false, fontFamily: String = "DejaVu Sans", creationDate: Date? = nil) {
+        package init(
+            largePrint: Bool = false, largePrintSize: LargePrintSize = .default, easyRead: Bool = false,
+            fontFamily: String = "DejaVu Sans", creationDate: Date? = nil
+        ) {
             self.largePrint = largePrint
+            self.largePrintSize = largePrintSize
+            self.easyRead = easyRead
             self.fontFamily = fontFamily
             self.creationDate = creationDate
         }
 
         /// The body text size in points.
-        package var fontSize: Double { largePrint ? 16 : 11 }
+        package var fontSize: Double {
+            if largePrint { return Double(largePrintSize.rawValue) }
+            return easyRead ? 16 : 11
+        }
+
+        /// Whether no text may be smaller than the body text (page numbers included).
+        var nothingSmaller: Bool { largePrint || easyRead }
+
+        /// The space between the lines of a block, as a share of the font size.
+        var lineSpacing: Double { easyRead ? 0.5 : 0.2 }
+
+        /// The space between blocks, as a share of the font size.
+        var blockGap: Double { easyRead ? 1.25 : 0.75 }
     }
 
     /// The layout options.
@@ -93,7 +121,10 @@ package struct PDFRenderer: Sendable {
         guard status == CAIRO_STATUS_SUCCESS else {
             throw LetterError(.pdfRendering, note: String(cString: cairo_status_to_string(status)))
         }
-        return sink.data
+        guard let stamped = PDFCatalog.addingLanguage(document.language.bcp47, to: sink.data) else {
+            throw LetterError(.pdfRendering, note: "cairo wrote no catalog to declare the language in")
+        }
+        return stamped
     }
 }
 
@@ -111,6 +142,11 @@ private struct PageComposer {
         let baseline: Double
         let page: Int
     }
+    /// One element of the structure tree: its role (`P`, `H1`, `LI`…) and a number telling two elements apart.
+    struct Element: Equatable {
+        let role: String
+        let id: Int
+    }
     struct Line {
         let index: Int32
         let height: Double
@@ -123,6 +159,10 @@ private struct PageComposer {
     let language: LetterLanguage
     private(set) var layouts: [OpaquePointer] = []
     private(set) var placed: [Placed] = []
+    /// Where each layout sits in the structure tree, outermost element first (under `Document`); a layout with
+    /// no path (a page number) is left out of the structure.
+    private(set) var structure: [OpaquePointer: [Element]] = [:]
+    private var elementCount = 0
     private(set) var pageCount = 1
     var y = 0.0
     var page = 1
@@ -133,8 +173,11 @@ private struct PageComposer {
     var right: Double { PDFRenderer.pageWidth - 20 * mm }
     var width: Double { right - left }
     var top: Double { 20 * mm }
-    var bottom: Double { PDFRenderer.pageHeight - 25 * mm }
-    var gap: Double { size * 0.75 }
+    var bottom: Double { PDFRenderer.pageHeight - (size >= 20 ? 30 : 25) * mm }
+    var gap: Double { size * options.blockGap }
+    /// The recipient's address stays at most 16 pt, so it fits the envelope window in every print size; so does the
+    /// letterhead beside it, so a telephone number or an address line is not broken over lines in its column.
+    var addressSize: Double { min(size, 16) }
 
     init(pango: OpaquePointer, options: PDFRenderer.Options, language: LetterLanguage) {
         self.pango = pango
@@ -145,6 +188,22 @@ private struct PageComposer {
     mutating func releaseLayouts() {
         for layout in layouts { g_object_unref(UnsafeMutableRawPointer(layout)) }
         layouts = []
+    }
+
+    /// A new element of the structure tree.
+    mutating func element(_ role: String) -> Element {
+        elementCount += 1
+        return Element(role: role, id: elementCount)
+    }
+
+    /// A layout that is one block of the structure: a `P`, `H1` or `H2` of its own.
+    mutating func block(
+        _ role: String, _ text: String, size: Double, bold: Bool = false, width: Double,
+        align: PangoAlignment = PANGO_ALIGN_LEFT
+    ) -> OpaquePointer {
+        let made = layout(text, size: size, bold: bold, width: width, align: align)
+        structure[made] = [element(role)]
+        return made
     }
 
     mutating func layout(
@@ -162,7 +221,7 @@ private struct PageComposer {
         pango_layout_set_width(layout, Int32((width * 1024).rounded()))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         pango_layout_set_alignment(layout, align)
-        pango_layout_set_spacing(layout, Int32((size * 0.2 * 1024).rounded()))
+        pango_layout_set_spacing(layout, Int32((size * options.lineSpacing * 1024).rounded()))
         // Plain text, never pango markup: nothing in a value can change the formatting.
         pango_layout_set_text(layout, text, -1)
         layouts.append(layout)
@@ -235,30 +294,40 @@ private struct PageComposer {
         let letterheadWidth = 85 * mm
         let letterheadX = right - letterheadWidth
         if let name = document.letterhead.first {
-            var bottom = place(
-                layout(name, size: size + 1, bold: true, width: letterheadWidth, align: PANGO_ALIGN_RIGHT),
-                x: letterheadX, top: 15 * mm)
+            let letterhead = element("P")
+            let nameLayout = layout(
+                name, size: addressSize + 1, bold: true, width: letterheadWidth, align: PANGO_ALIGN_RIGHT)
+            structure[nameLayout] = [letterhead]
+            var bottom = place(nameLayout, x: letterheadX, top: 15 * mm)
             let rest = document.letterhead.dropFirst().joined(separator: "\n")
             if !rest.isEmpty {
-                bottom = place(
-                    layout(rest, size: size, width: letterheadWidth, align: PANGO_ALIGN_RIGHT), x: letterheadX,
-                    top: bottom)
+                let restLayout = layout(rest, size: addressSize, width: letterheadWidth, align: PANGO_ALIGN_RIGHT)
+                structure[restLayout] = [letterhead]
+                bottom = place(restLayout, x: letterheadX, top: bottom)
             }
             headerBottom = bottom
         }
         // Address: in the DL envelope window.
         if !document.address.isEmpty {
             let text = document.address.joined(separator: "\n")
-            headerBottom = max(headerBottom, place(layout(text, size: size, width: 80 * mm), x: left, top: 50 * mm))
+            headerBottom = max(
+                headerBottom, place(block("P", text, size: addressSize, width: 80 * mm), x: left, top: 50 * mm))
         }
         y = max(headerBottom + gap * 2, document.address.isEmpty ? 0 : 100 * mm, document.letterhead.isEmpty ? top : 0)
 
         for line in [document.date, document.reference].compactMap({ $0 }) {
-            flow(layout(line, size: size, width: width), x: left)
+            flow(block("P", line, size: size, width: width), x: left)
         }
         if document.date != nil || document.reference != nil { y += gap }
+        // The subject line is the letter's title: its one H1.
+        if !document.title.isEmpty {
+            let title = block("H1", document.title, size: size + 2, bold: true, width: width)
+            ensure(height(title) + gap + size * 2)
+            flow(title, x: left)
+            y += gap
+        }
         if let salutation = document.salutation {
-            flow(layout(salutation, size: size, width: width), x: left)
+            flow(block("P", salutation, size: size, width: width), x: left)
             y += gap
         }
         var pendingHeading: OpaquePointer?
@@ -269,33 +338,40 @@ private struct PageComposer {
                     flow(heading, x: left)
                     y += gap / 2
                 }
-                pendingHeading = layout(text, size: size + 1, bold: true, width: width)
+                pendingHeading = self.block("H2", text, size: size + 1, bold: true, width: width)
             case .paragraph(let text):
-                let paragraph = layout(text, size: size, width: width)
+                let paragraph = self.block("P", text, size: size, width: width)
                 flowKeepingHeading(&pendingHeading, with: paragraph)
                 flow(paragraph, x: left)
                 y += gap
             case .lines(let lines):
-                let paragraph = layout(lines.joined(separator: "\n"), size: size, width: width)
+                let paragraph = self.block("P", lines.joined(separator: "\n"), size: size, width: width)
                 flowKeepingHeading(&pendingHeading, with: paragraph)
                 flow(paragraph, x: left)
                 y += gap
             case .list(let items):
                 let indent = size * 1.4
+                let list = element("L")
                 for (number, item) in items.enumerated() {
+                    let entry = element("LI")
                     let text = layout(item, size: size, width: width - indent)
+                    structure[text] = [list, entry, element("LBody")]
                     if number == 0 {
                         flowKeepingHeading(&pendingHeading, with: text)
                     } else {
                         ensure(height(text, lines: 1))
                     }
+                    let start = placed.count
                     let first = flow(text, x: left + indent)
                     let bullet = layout("•", size: size, width: indent)
+                    structure[bullet] = [list, entry, element("Lbl")]
                     if let line = lines(of: bullet).first {
-                        placed.append(
+                        // Before the item's text, so the label comes first in the structure and the reading order.
+                        placed.insert(
                             Placed(
                                 layout: bullet, line: 0, x: left + line.xOffset, baseline: first.baseline,
-                                page: first.page))
+                                page: first.page),
+                            at: start)
                     }
                     y += gap / 3
                 }
@@ -308,11 +384,9 @@ private struct PageComposer {
         }
         // Closing and signature stay together.
         var tail: [OpaquePointer] = []
-        if let closing = document.closing { tail.append(layout(closing, size: size, width: width)) }
+        if let closing = document.closing { tail.append(block("P", closing, size: size, width: width)) }
         if !document.signature.isEmpty {
-            var lines = document.signature
-            lines[0] = lines[0]
-            tail.append(layout(lines.joined(separator: "\n"), size: size, width: width))
+            tail.append(block("P", document.signature.joined(separator: "\n"), size: size, width: width))
         }
         let tailHeight = tail.reduce(0) { $0 + height($1) } + gap * 2.5
         ensure(tailHeight)
@@ -334,8 +408,13 @@ private struct PageComposer {
         heading = nil
     }
 
+    /// Draws every page, tagging each line with its place in the structure tree.
+    ///
+    /// Each page's number is drawn first, outside every element but `Document`, and every element still open at the
+    /// end of a page is closed there (a paragraph that runs on is continued by a second element of its role on the
+    /// next page): cairo would otherwise put the next page's number inside the open element.
     mutating func draw(on cr: OpaquePointer) {
-        let footerSize = options.largePrint ? options.fontSize : 9
+        let footerSize = options.nothingSmaller ? options.fontSize : 9
         var footers: [Int: OpaquePointer] = [:]
         if pageCount > 1 {
             for number in 2...pageCount {
@@ -345,20 +424,28 @@ private struct PageComposer {
             }
         }
         let byPage = Dictionary(grouping: placed, by: \.page)
+        cairo_tag_begin(cr, "Document", "")
         for number in 1...pageCount {
             cairo_set_source_rgb(cr, 0.05, 0.05, 0.05)
-            for item in byPage[number] ?? [] {
-                guard let line = pango_layout_get_line_readonly(item.layout, item.line) else { continue }
-                cairo_move_to(cr, item.x, item.baseline)
-                pango_cairo_show_layout_line(cr, line)
-            }
             if let footer = footers[number], let line = pango_layout_get_line_readonly(footer, 0) {
-                var logical = PangoRectangle()
-                pango_layout_line_get_extents(line, nil, &logical)
                 let x = left + Double(lines(of: footer).first?.xOffset ?? 0)
                 cairo_move_to(cr, x, PDFRenderer.pageHeight - 12 * mm)
                 pango_cairo_show_layout_line(cr, line)
             }
+            var open: [Element] = []
+            for item in byPage[number] ?? [] {
+                guard let line = pango_layout_get_line_readonly(item.layout, item.line) else { continue }
+                let path = structure[item.layout] ?? []
+                var shared = 0
+                while shared < open.count, shared < path.count, open[shared] == path[shared] { shared += 1 }
+                for element in open[shared...].reversed() { cairo_tag_end(cr, element.role) }
+                for element in path[shared...] { cairo_tag_begin(cr, element.role, "") }
+                open = path
+                cairo_move_to(cr, item.x, item.baseline)
+                pango_cairo_show_layout_line(cr, line)
+            }
+            for element in open.reversed() { cairo_tag_end(cr, element.role) }
+            if number == pageCount { cairo_tag_end(cr, "Document") }
             cairo_show_page(cr)
         }
     }

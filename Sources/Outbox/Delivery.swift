@@ -424,6 +424,7 @@ extension Outbox {
             do throws(OutboxError) {
                 var found = try readItem(incomingPath + "/\(id).json")
                 if found == nil { found = try readItem(folderPath(.queued) + "/\(id).json") }
+                if found == nil { found = try readItem(folderPath(.hold) + "/\(id).json") }
                 // No sidecar: not yet written (still being queued), or already published.
                 guard let found else { continue }
                 item = found
@@ -437,17 +438,19 @@ extension Outbox {
                 continue
             }
             if owner == id {
+                // A message queued held is finished into hold/, never queued/.
+                let target = folderPath(publishState(of: id))
                 do throws(OutboxError) {
                     // Either half may have been published already (`.missing`): that is the point of finishing it.
                     for suffix in [".json", ".eml"] {
-                        _ = try Files.move(incomingPath + "/\(id)" + suffix, folderPath(.queued) + "/\(id)" + suffix)
+                        _ = try Files.move(incomingPath + "/\(id)" + suffix, target + "/\(id)" + suffix)
                     }
                 } catch {
                     logger.error(
                         "outbox: could not finish queueing a message; left in incoming/ for the next recovery",
                         metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
                 }
-                Files.syncFolder(folderPath(.queued))
+                Files.syncFolder(target)
             } else if owner != nil || now.timeIntervalSince(item.created) > 86_400 {
                 Files.remove(incomingPath + "/\(id).eml")
                 Files.remove(incomingPath + "/\(id).json")

@@ -60,9 +60,9 @@ package final class InMemoryOutbox: OutboxStore {
     // MARK: Queueing and looking
 
     @discardableResult
-    package func queue(message: OutgoingMessage, key: String, labels: [String: String] = [:]) throws(OutboxError)
-        -> OutboxQueueResult
-    {
+    package func queue(
+        message: OutgoingMessage, key: String, labels: [String: String] = [:], heldReason: String? = nil
+    ) throws(OutboxError) -> OutboxQueueResult {
         try OutboxRules.checkKey(key)
         guard !message.data.isEmpty else {
             throw OutboxError(.invalidMessage, reason: "the message has no bytes")
@@ -78,6 +78,7 @@ package final class InMemoryOutbox: OutboxStore {
                 size: message.data.count, created: now, queuedAt: now, state: .queued, nextAttempt: nil,
                 attempts: [], lastReply: nil, history: [], archiveFile: nil, revision: 0)
             item.enter(.queued, at: now, reason: nil)
+            if let heldReason { item.enter(.hold, at: now, reason: heldReason) }
             contents.records[id] = .init(item: item, data: message.data)
             contents.keys[key] = id
             return OutboxQueueResult(item: item, isNew: true)

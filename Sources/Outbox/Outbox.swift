@@ -338,12 +338,15 @@ package final class Outbox: OutboxStore {
     ///   - message: the envelope and the bytes to send.
     ///   - key: the idempotency key, such as `ack/PALS-2026-0042/1` (1 to 200 characters).
     ///   - labels: free-form labels kept with the message, such as `["case": "PALS-2026-0042", "kind": "ack"]`.
+    ///   - heldReason: when given, the message is published straight into `hold/` with this reason, so no sender
+    ///     ever sees it until an operator releases it (never queued and then held: a crash between the two could
+    ///     send it).
     /// - Throws: ``OutboxError`` (`invalidKey`, `invalidMessage`, `storage`, or `purged` when the key's
     ///   message was purged from the archive).
     @discardableResult
-    package func queue(message: OutgoingMessage, key: String, labels: [String: String] = [:]) throws(OutboxError)
-        -> QueueResult
-    {
+    package func queue(
+        message: OutgoingMessage, key: String, labels: [String: String] = [:], heldReason: String? = nil
+    ) throws(OutboxError) -> QueueResult {
         let keyPath = try keyPath(for: key)
         guard !message.data.isEmpty else {
             throw OutboxError(.invalidMessage, reason: "the message has no bytes")
@@ -358,6 +361,7 @@ package final class Outbox: OutboxStore {
             size: message.data.count, created: now, queuedAt: now, state: .queued, nextAttempt: nil, attempts: [],
             lastReply: nil, history: [], archiveFile: nil, revision: 0)
         item.enter(.queued, at: now, reason: nil)
+        if let heldReason { item.enter(.hold, at: now, reason: heldReason) }
 
         // 1. Stage the complete message where no sender looks (the sidecar's link(2) also proves the id unused).
         while try !Files.writeExclusively(try encode(item), to: incomingPath + "/\(id).json") {
@@ -387,13 +391,22 @@ package final class Outbox: OutboxStore {
 
         // 3. Publish it.
         try publish(id)
-        item.file = URL(fileURLWithPath: folderPath(.queued) + "/\(id).eml")
+        item.file = URL(fileURLWithPath: folderPath(item.state) + "/\(id).eml")
         return QueueResult(item: item, isNew: true)
     }
 
-    /// Moves a staged message from `incoming/` into `queued/` (sidecar first); a lost race is fine.
+    /// The folder a staged message is published into: `hold/` when it was queued held (its staged sidecar says so,
+    /// or the sidecar already went there), else `queued/`. Read from the files, so whoever finishes the queueing of
+    /// a claimer that died puts a held message on hold too.
+    func publishState(of id: String) -> OutboxState {
+        if let staged = try? readItem(incomingPath + "/\(id).json") { return staged.state == .hold ? .hold : .queued }
+        return Files.exists(folderPath(.hold) + "/\(id).json") ? .hold : .queued
+    }
+
+    /// Moves a staged message from `incoming/` into `queued/` (or `hold/` when queued held; sidecar first);
+    /// a lost race is fine.
     private func publish(_ id: String) throws(OutboxError) {
-        let queued = folderPath(.queued)
+        let queued = folderPath(publishState(of: id))
         let sidecar = try Files.move(incomingPath + "/\(id).json", queued + "/\(id).json", id: id)
         let message = try Files.move(incomingPath + "/\(id).eml", queued + "/\(id).eml", id: id)
         if case .moved = sidecar {

@@ -21,12 +21,13 @@ package protocol OutboxStore: Sendable {
     // MARK: Queueing and looking
 
     /// Queues a message once per idempotency key; a key used before (whatever became of its message) queues nothing
-    /// and returns the message already queued under it.
+    /// and returns the message already queued under it. With a `heldReason` the message goes straight on hold with
+    /// that reason, in one step: no sender sees it until an operator releases it.
     /// - Throws: ``OutboxError`` `invalidKey`, `invalidMessage`, `storage`, or `purged` when the key's message was
     ///   purged from the archive.
     @discardableResult
-    func queue(message: OutgoingMessage, key: String, labels: [String: String]) throws(OutboxError)
-        -> OutboxQueueResult
+    func queue(message: OutgoingMessage, key: String, labels: [String: String], heldReason: String?)
+        throws(OutboxError) -> OutboxQueueResult
 
     /// A message by id, in whatever state it is.
     /// - Throws: ``OutboxError`` `notFound`, `purged` or `invalidID`.
@@ -228,6 +229,14 @@ package struct OperatorMove: Sendable {
 }
 
 extension OutboxStore {
+    /// Queues a message to be sent (not held); see ``queue(message:key:labels:heldReason:)``.
+    @discardableResult
+    package func queue(message: OutgoingMessage, key: String, labels: [String: String] = [:]) throws(OutboxError)
+        -> OutboxQueueResult
+    {
+        try queue(message: message, key: key, labels: labels, heldReason: nil)
+    }
+
     /// Puts a deferred, failed or held message back in the queue, due now (its retry lifetime starts again).
     @discardableResult
     package func retry(_ id: String) throws(OutboxError) -> OutboxItem { try apply(.retry, to: id) }

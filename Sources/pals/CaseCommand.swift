@@ -123,9 +123,14 @@ struct CaseCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("en or cy.", valueName: "code")) var language: String?
         @Option(
             help: ArgumentHelp(
-                "Accessible-information needs, comma-separated (large-print, easy-read, braille, audio; empty for none).",
+                "Accessible-information needs, comma-separated (large-print, easy-read, braille, audio, bsl, another-language; empty for none).",
                 valueName: "needs"))
         var accessibleInformation: String?
+        @Option(
+            help: ArgumentHelp(
+                "The language letters are translated into, for another-language (empty to remove).",
+                valueName: "language"))
+        var interpreterLanguage: String?
         @Flag(help: "Clear the \"needs attention\" flag once a failed or held letter has been dealt with.")
         var clearAttention = false
 
@@ -162,6 +167,7 @@ struct CaseCommand: AsyncParsableCommand {
                     try optionChoice(String($0).trimmingCharacters(in: .whitespaces), "--accessible-information")!
                 }
             }
+            changes.interpreterLanguage = interpreterLanguage
             changes.clearAttention = clearAttention
             return changes
         }

@@ -121,12 +121,15 @@ struct PreviewCommand: AsyncParsableCommand {
         let book = try options.casebook()
         let desk = try LetterDesk(casebook: book)
         let letter = try desk.prepare(LetterKind(rawValue: kind), reference: reference, inputs: try inputs.values())
+        // What sending it would do when pals cannot produce the form the case needs (see LetterHoldReason).
+        let held = letter.heldReason.map { "Held: this letter would be held for the officer, not sent: \($0)\n" }
+        if let held, format != .text { FileHandle.standardError.write(Data(held.utf8)) }
         let data: Data
         switch format {
         case .text:
             let header =
-                "Subject: \(letter.merged.subject)\nTo: \(letter.recipientLine)\n" + String(repeating: "-", count: 72)
-                + "\n"
+                "Subject: \(letter.merged.subject)\nTo: \(letter.recipientLine)\n" + (held ?? "")
+                + String(repeating: "-", count: 72) + "\n"
             data = Data((header + letter.merged.text).utf8)
         case .html:
             data = Data(letter.merged.html.utf8)

@@ -28,11 +28,21 @@ struct LetterCommand: AsyncParsableCommand {
         let result = try postroom.sendLetter(
             LetterKind(rawValue: kind), reference: reference, inputs: try inputs.values())
         switch result {
+        case .email(let item, let isNew) where item.state == .hold:
+            print(
+                isNew
+                    ? "Held \(kind) for \(reference) as \(item.id), not sent: \(item.reason ?? "")"
+                    : "Already queued as \(item.id) (\(item.state.rawValue): \(item.reason ?? ""))")
         case .email(let item, let isNew):
             print(
                 isNew
                     ? "Queued \(kind) for \(reference) as \(item.id)"
                     : "Already queued as \(item.id) (\(item.state.rawValue))")
+        case .print(let file, let isNew) where LetterQueue.isHeldPrint(file):
+            print(
+                isNew
+                    ? "Held \(kind) for \(reference), not in the print queue (see the case): \(file.path)"
+                    : "Already held: \(file.path)")
         case .print(let file, let isNew):
             print(
                 isNew
@@ -277,6 +287,8 @@ struct OutboxRow: Encodable {
     let attempts: Int
     let nextAttempt: Date?
     let lastReply: String?
+    /// Why the message is in its state (for a held letter, what the officer must arrange).
+    let reason: String?
 
     init(_ item: OutboxItem) {
         id = item.id
@@ -288,11 +300,12 @@ struct OutboxRow: Encodable {
         attempts = item.attempts.count
         nextAttempt = item.nextAttempt
         lastReply = item.lastReply
+        reason = item.reason
     }
 
     /// Every key is written, with `null` for what is absent, so scripts can rely on the shape.
     func encode(to encoder: any Encoder) throws {
-        enum Key: String, CodingKey { case id, state, `case`, kind, to, attempts, nextAttempt, lastReply }
+        enum Key: String, CodingKey { case id, state, `case`, kind, to, attempts, nextAttempt, lastReply, reason }
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(id, forKey: .id)
         try container.encode(state, forKey: .state)
@@ -302,6 +315,7 @@ struct OutboxRow: Encodable {
         try container.encode(attempts, forKey: .attempts)
         try container.encode(nextAttempt, forKey: .nextAttempt)
         try container.encode(lastReply, forKey: .lastReply)
+        try container.encode(reason, forKey: .reason)
     }
 
     static func table(_ items: [OutboxItem]) -> String {
@@ -313,7 +327,8 @@ struct OutboxRow: Encodable {
                 let labels = MessageLabels($0.labels)
                 return [
                     $0.id, $0.state.rawValue, labels.reference ?? "-", labels.kind ?? "-", String($0.attempts.count),
-                    $0.nextAttempt.map(formatter.string(from:)) ?? "-", Postroom.short($0.lastReply ?? ""),
+                    $0.nextAttempt.map(formatter.string(from:)) ?? "-",
+                    Postroom.short($0.lastReply ?? ($0.state == .hold ? $0.reason.map { "held: \($0)" } : nil) ?? ""),
                 ]
             })
     }

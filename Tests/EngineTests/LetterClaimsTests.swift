@@ -277,6 +277,66 @@ struct LetterClaimsTests {
         }
     }
 
+    /// Every accessible-information need a case can record (DAPB1605), and none.
+    static let needs: [AccessibleInformationNeed?] = [nil] + AccessibleInformationNeed.allCases
+
+    /// The words by which a letter says what form it is in.
+    static let saysEasyRead = ["easy read", "hawdd ei ddarllen"]
+    static let saysLargePrint = ["large print", "print bras"]
+
+    @Test("each access need: every letter is in the form it says and the need asks for, or held naming the need")
+    func needsHold() async throws {
+        let ws = try await EngineWorkspace.make()
+        defer { ws.folder.remove() }
+        let profileStage = ProfileStage(profile: .england, stage: nil)
+        let consent = ConsentRow(state: .notNeeded, hasPatient: false)
+        for need in Self.needs {
+            var complaint = Self.complaint(profileStage, consent, .english)
+            complaint.complainant["accessibleInformation"] = need.map { [$0.rawValue] } ?? []
+            complaint.complainant["interpreterLanguage"] = need == .anotherLanguage ? "Polish" : nil
+            let record = try await ws.log(complaint)
+            let prepared = try await offPool {
+                let desk = try LetterDesk(casebook: ws.casebook())
+                return Self.letters.filter { !Self.forbids(consent, $0.kind, profileStage) }.map { row in
+                    (row.kind, Result { try desk.prepare(row.kind, reference: record.reference, inputs: row.inputs) })
+                }
+            }
+            for (kind, result) in prepared {
+                let label = "\(kind.rawValue) / need \(need?.rawValue ?? "none")"
+                guard case .success(let letter) = result else {
+                    Issue.record("\(label): not written: \(result)")
+                    continue
+                }
+                let text = letter.merged.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                let says = { (phrases: [String]) in phrases.contains { text.localizedCaseInsensitiveContains($0) } }
+                // A letter that says it is in easy read or large print is.
+                if says(Self.saysEasyRead) { #expect(letter.format.easyRead, "\(label): says easy read") }
+                if says(Self.saysLargePrint) { #expect(letter.format.largePrint != nil, "\(label): says large print") }
+                let toComplainant = kind != .mpLetter
+                switch need {
+                case nil:
+                    #expect(!letter.isHeld && letter.format == LetterFormat(), "\(label)")
+                case .largePrint?:
+                    #expect(!letter.isHeld, "\(label)")
+                    #expect((letter.format.largePrint != nil) == toComplainant, "\(label): large print")
+                case .easyRead?:
+                    // Easy read from the easy-read set, or held naming easy read; never a standard letter unnoticed.
+                    let held = letter.holdReasons.contains {
+                        if case .formatNeeded(.easyRead, _) = $0 { true } else { false }
+                    }
+                    #expect(!toComplainant || letter.format.easyRead != held, "\(label): easy read or held")
+                    if letter.format.easyRead { #expect(says(Self.saysEasyRead), "\(label): says it is easy read") }
+                case let other?:
+                    let held = letter.holdReasons.contains {
+                        if case .formatNeeded(other, _) = $0 { true } else { false }
+                    }
+                    #expect(held == toComplainant, "\(label): held naming \(other.rawValue)")
+                    if toComplainant { #expect(letter.heldReason?.contains("needs ") == true, "\(label)") }
+                }
+            }
+        }
+    }
+
     /// An invented complaint for one row of the table, with an email address so its letters are composed.
     static func complaint(_ profileStage: ProfileStage, _ consent: ConsentRow, _ language: LetterLanguage)
         -> Complaint

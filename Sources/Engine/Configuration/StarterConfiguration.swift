@@ -71,6 +71,7 @@ let starterConfiguration = """
       chaseAfterWorkingDays: 3     # then a chaser every this many working days while it is overdue
     letters:
       signedBy: officer            # officer | manager signs every letter but the final response (the signatory's)
+      largePrintSize: 16           # 16 | 20 | 24 pt, for complainants who need large print
     closures: []                   # local closure days, e.g. [2026-12-29, 2026-12-30]
 
     advocacy:                      # independent complaints advocacy named in acknowledgements

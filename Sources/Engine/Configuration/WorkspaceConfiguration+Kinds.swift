@@ -1,4 +1,5 @@
 import Foundation
+package import Letters
 
 /// How PALS concerns are handled (`concerns`).
 package struct ConcernSettings: Sendable, Equatable {
@@ -31,6 +32,8 @@ package struct LetterSettings: Sendable, Equatable {
     /// `letters.signedBy`: `officer` (default) or `manager` signs every letter but the final response, which the
     /// `signatory` (the responsible person) always signs.
     package var signedBy: Signer = .officer
+    /// `letters.largePrintSize`: the point size of large print, 16 (default), 20 or 24; PDFs and HTML mail alike.
+    package var largePrintSize: LargePrintSize = .default
 }
 
 extension WorkspaceConfiguration {
@@ -49,8 +52,16 @@ extension WorkspaceConfiguration {
             statements.chaseAfterWorkingDays =
                 section.integer("chaseAfterWorkingDays", in: 1...20) ?? statements.chaseAfterWorkingDays
         }
-        if let section = top.section("letters", allowed: ["signedBy"]) {
+        if let section = top.section("letters", allowed: ["signedBy", "largePrintSize"]) {
             letters.signedBy = section.choice("signedBy") ?? letters.signedBy
+            if let points = section.integer("largePrintSize", in: 1...100) {
+                if let size = LargePrintSize(rawValue: points) {
+                    letters.largePrintSize = size
+                } else {
+                    let sizes = LargePrintSize.allCases.map { String($0.rawValue) }.joined(separator: ", ")
+                    section.problem("largePrintSize", "must be one of \(sizes) (points)")
+                }
+            }
         }
     }
 }
