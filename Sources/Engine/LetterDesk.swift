@@ -45,8 +45,8 @@ package struct LetterDesk: Sendable {
         guard let used = library.effectiveLanguage(kind: kind, requested: language) else {
             throw library.unknownKind(kind)
         }
-        if let refusal = redressRefusal(of: kind, for: record) { throw refusal }
         if let refusal = Self.refusal(of: kind, for: record) { throw refusal }
+        if let refusal = redressRefusal(of: kind, for: record) { throw refusal }
         if let refusal = deadlineRefusal(of: kind, for: record, deadlines: try deadlines.deadlines(for: record)) {
             throw refusal
         }

@@ -79,7 +79,14 @@ struct WalesCommandTests {
     func redressRefusedInEngland() async throws {
         let ws = try await TestWorkspace()
         defer { ws.folder.remove() }
-        let reference = try await ws.logExample()
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: exampleComplaint)) as? [String: Any])
+        object["patient"] = nil  // the complainant is the patient: no consent stands in the way of a final response
+        object["consent"] = nil
+        let logged = try await ws.pals(
+            ["case", "new", "--file", "-"], input: try JSONSerialization.data(withJSONObject: object))
+        #expect(logged.status == 0, "\(logged)")
+        let reference = logged.stdout.trimmingCharacters(in: .newlines)
         let result = try await ws.pals([
             "preview", "redress-response", reference, "--set", "liability=yes", "--set", "findings=Found.",
             "--set", "financialAmount=1000",
