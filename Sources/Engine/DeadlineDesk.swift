@@ -54,7 +54,9 @@ package struct DeadlineDesk: Sendable {
     /// A profile's rule sets: those pals ships, each with the configuration's changes, and the configuration's own
     /// dated rule sets. An undated override changes every shipped rule set (as it did before rule sets had dates).
     static func ruleSets(_ id: ProfileID, configuration: WorkspaceConfiguration) -> ProfileRuleSeries {
-        var sets = DeadlineRuleSet.shipped(for: id).map { shipped in
+        let shipped = WalesListeningToPeople.shippedRuleSets(
+            for: id, from: configuration.jurisdiction.walesListeningToPeopleFrom)
+        var sets = shipped.map { shipped in
             var set = shipped
             set.profile = profile(id, base: shipped.profile, configuration: configuration)
             return set

@@ -37,6 +37,7 @@ Ein nod yw anfon ymateb ysgrifenedig llawn atoch erbyn {{deadlines.respondBy}}. 
 Oni bai ein bod yn cytuno ar gyfnod hwy gyda chi, byddwn yn ymateb erbyn {{deadlines.backstop}} fan bellaf.
 {{/deadlines.backstop}}
 
+{{#jurisdiction.wales}}{{> wales-listening-duties}}{{/jurisdiction.wales}}
 {{#hasPatient}}
 {{#consent.formEnclosed}}
 # Caniatâd
@@ -173,6 +174,82 @@ Rydym yn dal i aros am y ffurflen ganiatâd wedi'i llofnodi gan {{patient.fullNa
 @closing Yn gywir,
 
 {{> signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/redress-response.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Ymateb terfynol corff GIG yng Nghymru ar iawn (Gweithio i Wella): a oes atebolrwydd cymwys, yr iawn a gynigir hyd at y terfyn, cyngor cyfreithiol a'r Ombwdsmon.
+inputs: liability, findings
+optional-inputs: apology, remedialTreatment, financialAmount
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+Diolch am godi eich pryder gyda ni, a ddaeth i law ar {{case.received}}. Y llythyr hwn yw ein hymateb terfynol. Gan fod eich pryder yn codi'r posibilrwydd bod niwed wedi'i achosi, rydym hefyd wedi ystyried a oes atebolrwydd cymwys: a ydym yn gyfreithiol gyfrifol am niwed a achoswyd gan ein gofal. Os oes, rhaid i ni ystyried cynnig iawn i chi er mwyn unioni pethau.
+
+{{#hasPatient}}
+{{#consent.deceased}}
+Derbyniwch fy nghydymdeimlad diffuant ar farwolaeth {{patient.fullName}}.
+
+{{/consent.deceased}}
+{{#consent.noDisclosure}}
+Gan nad yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu gwybodaeth bersonol gyda chi, nid yw'r ymateb hwn yn cynnwys gwybodaeth am y gofal a gafodd. Mae'n egluro sut y gwnaethom ymchwilio i'r pryderon a godwyd gennych a'r hyn rydym wedi'i benderfynu.
+
+{{/consent.noDisclosure}}
+{{/hasPatient}}
+# Beth a ganfuwyd gennym
+
+{{inputs.findings}}
+
+{{#inputs.apology}}
+# Ein hymddiheuriad
+
+{{.}}
+
+{{/inputs.apology}}
+# Ein penderfyniad ar iawn
+
+{{#redress.liabilityFound}}
+Rydym wedi penderfynu bod atebolrwydd cymwys. Mae'n ddrwg gennym am y niwed a achoswyd, ac rydym yn cynnig yr iawn isod i chi.
+
+{{#inputs.remedialTreatment}}
+# Triniaeth a gynigiwn
+
+{{.}}
+
+{{/inputs.remedialTreatment}}
+{{#redress.financialAmount}}
+# Iawn ariannol
+
+Rydym yn cynnig {{.}} i chi fel iawndal ariannol. Yr uchafswm y gellir ei gynnig fel iawn ariannol am eich pryder yw {{wales.redressCap}}.
+
+{{/redress.financialAmount}}
+# Cyngor cyfreithiol am y cynnig hwn
+
+Gallwch gael cyngor cyfreithiol am y cynnig hwn gan gyfreithiwr, heb dâl i chi. Gall ein swyddog cyswllt, {{officer.name}}, ddweud wrthych sut i drefnu hyn. Os byddwch yn derbyn cynnig o iawn ariannol, gofynnir i chi gytuno i beidio â chymryd camau cyfreithiol am yr un mater, felly rydym yn eich annog i gael cyngor cyn i chi benderfynu.
+
+{{/redress.liabilityFound}}
+{{#redress.noLiability}}
+Rydym wedi penderfynu nad oes atebolrwydd cymwys, felly nid ydym yn cynnig iawn o dan drefniadau iawn y GIG. Gwyddom efallai nad dyma'r ateb roeddech yn gobeithio amdano.
+
+Mae gennych hawl i gael cyngor cyfreithiol annibynnol am y penderfyniad hwn, er enghraifft gan gyfreithiwr.
+
+{{/redress.noLiability}}
+Os hoffech drafod yr ymateb hwn, neu gyfarfod â ni i'w drafod, cysylltwch â'n swyddog cyswllt, {{officer.name}}, dros y ffôn ar {{officer.phone}} neu drwy e-bost at {{officer.email}}.
+
+{{> ombudsman}}
+@closing Yn gywir,
+
+{{> final-signature}}
 
 """#
         ),
@@ -689,12 +766,21 @@ We aim to give you our decision by {{deadlines.respondBy}}, within {{deadlines.s
 Your complaint is now at stage 2 of our complaints procedure, where we investigate it fully. We aim to send you our full response within {{deadlines.stage2WorkingDays}} working days, by {{deadlines.respondBy}}. If we find we need longer, we will write to you to explain why and agree a new date with you.
 {{/deadlines.atStage2}}
 {{^deadlines.staged}}
+{{^jurisdiction.wales}}
 We aim to send you a full written response by {{deadlines.respondBy}}. If we find we need longer, we will write to you to explain why and agree a new date with you.
 {{#deadlines.backstop}}
 Unless we agree a longer period with you, we will respond no later than {{deadlines.backstop}}.
 {{/deadlines.backstop}}
+{{/jurisdiction.wales}}
+{{#jurisdiction.wales}}
+We aim to send you a full written response by {{deadlines.respondBy}}. If we cannot respond by then, we will write to tell you why and when you can expect our response.
+{{#deadlines.backstop}}
+We will respond by {{deadlines.backstop}} at the latest, unless there are exceptional circumstances; if there are, we will explain them and tell you when you can expect our response.
+{{/deadlines.backstop}}
+{{/jurisdiction.wales}}
 {{/deadlines.staged}}
 
+{{#jurisdiction.wales}}{{> wales-listening-duties}}{{/jurisdiction.wales}}
 {{#hasPatient}}
 {{#consent.formEnclosed}}
 # Consent
@@ -727,7 +813,9 @@ As {{patient.fullName}} is not able to give their consent, we understand that yo
 
 {{/consent.lacksCapacity}}
 {{/hasPatient}}
+{{^wales.listeningToPeople}}
 {{> advocacy}}
+{{/wales.listeningToPeople}}
 Raising a concern will not affect the care you or your family receive.
 
 @closing Yours sincerely,
@@ -1063,6 +1151,82 @@ If you have any questions about this, please get in touch with us.
 """#
         ),
         File(
+            path: "en/redress-response.mustache",
+            text: #"""
+---
+subject: Your concern {{case.reference}}
+description: A Welsh NHS body's final response on redress (Putting Things Right): whether there is a qualifying liability, the redress offered within the cap, legal advice and the Ombudsman.
+inputs: liability, findings
+optional-inputs: apology, remedialTreatment, financialAmount
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Our reference: {{case.reference}}
+
+@salutation Dear {{recipient.salutation}},
+
+Thank you for raising your concern with us, which we received on {{case.received}}. This letter is our final response. Because your concern raised the possibility that harm was caused, we have also considered whether there is a qualifying liability: whether we are legally responsible for harm that our care caused. If there is, we must consider offering you redress to put things right.
+
+{{#hasPatient}}
+{{#consent.deceased}}
+Please accept my sincere condolences on the death of {{patient.fullName}}.
+
+{{/consent.deceased}}
+{{#consent.noDisclosure}}
+As {{patient.fullName}} has not given their consent for us to share their personal information with you, this response does not include information about their care. It explains how we looked into the concerns you raised and what we have decided.
+
+{{/consent.noDisclosure}}
+{{/hasPatient}}
+# What we found
+
+{{inputs.findings}}
+
+{{#inputs.apology}}
+# Our apology
+
+{{.}}
+
+{{/inputs.apology}}
+# Our decision on redress
+
+{{#redress.liabilityFound}}
+We have decided that there is a qualifying liability. We are sorry for the harm caused, and we offer you the redress below.
+
+{{#inputs.remedialTreatment}}
+# Treatment we offer
+
+{{.}}
+
+{{/inputs.remedialTreatment}}
+{{#redress.financialAmount}}
+# Financial redress
+
+We offer you {{.}} in financial compensation. The most that can be offered as financial redress for your concern is {{wales.redressCap}}.
+
+{{/redress.financialAmount}}
+# Legal advice about this offer
+
+You can have legal advice about this offer from a solicitor, without charge to you. {{officer.name}} can tell you how to arrange it. If you accept an offer of financial redress, you will be asked to agree not to take legal action about the same matter, so we encourage you to take advice before you decide.
+
+{{/redress.liabilityFound}}
+{{#redress.noLiability}}
+We have decided that there is no qualifying liability, so we are not offering redress under the NHS redress arrangements. We know this may not be the answer you hoped for.
+
+You have the right to seek independent legal advice about this decision, for example from a solicitor.
+
+{{/redress.noLiability}}
+If you would like to talk about this response, or meet us to discuss it, please contact {{officer.name}} by telephone on {{officer.phone}} or by email at {{officer.email}}.
+
+{{> ombudsman}}
+@closing Yours sincerely,
+
+{{> final-signature}}
+
+"""#
+        ),
+        File(
             path: "en/reminder-digest.mustache",
             text: #"""
 ---
@@ -1382,6 +1546,43 @@ Gallwch gysylltu â'r Ombwdsmon dros y ffôn ar {{ombudsman.phone}}, ar-lein yn 
 """#
         ),
         File(
+            path: "partials/cy/wales-listening-duties.mustache",
+            text: #"""
+# Eich cofnodion iechyd
+
+{{#hasPatient}}
+Er mwyn ymchwilio'n iawn i'ch pryder, efallai y bydd angen i ni edrych ar gofnodion iechyd {{patient.fullName}}. Cyn i ni wneud hynny, hoffem siarad â chi am ganiatâd i'w defnyddio.
+{{/hasPatient}}
+{{^hasPatient}}
+Er mwyn ymchwilio'n iawn i'ch pryder, efallai y bydd angen i ni edrych ar eich cofnodion iechyd. Cyn i ni wneud hynny, hoffem siarad â chi am eich caniatâd i'w defnyddio.
+{{/hasPatient}}
+
+{{#wales.listeningToPeople}}
+# Gwrando arnoch chi
+
+Hoffem gynnig sgwrs wrando i chi: sgwrs gyda'n swyddog cyswllt, {{officer.name}}, wyneb yn wyneb, dros y ffôn neu drwy alwad fideo, lle gallwch ddweud wrthym am eich pryder yn eich geiriau eich hun. Os hoffech gael sgwrs o'r fath, rhowch wybod i ni a byddwn yn ei threfnu ar adeg sy'n gyfleus i chi.
+
+Rhowch wybod i ni sut yr hoffech i ni gadw mewn cysylltiad â chi, er enghraifft dros y ffôn, drwy e-bost neu drwy lythyr, ac yn Gymraeg neu yn Saesneg. Byddwn yn cysylltu â chi yn y ffordd honno.
+
+Byddai hefyd o help i ni wybod pa ganlyniad rydych yn gobeithio amdano. Mae dweud wrthym beth fyddai'n unioni pethau i chi yn ein helpu i ymchwilio i'ch pryder yn y ffordd iawn.
+
+# Datrys cynnar
+
+Yn gyntaf, byddwn yn ceisio datrys eich pryder yn gyflym drwy ddatrys cynnar{{#wales.earlyResolutionBy}}, a'n nod yw gwneud hynny erbyn {{wales.earlyResolutionBy}}{{/wales.earlyResolutionBy}}. Os na fydd hyn yn datrys eich pryder, byddwn yn ymchwilio iddo'n llawn.
+
+# Cymorth gan {{wales.llais.name}}
+
+Mae {{wales.llais.name}} yn annibynnol ar y GIG a gall eich cefnogi gyda'ch pryder am ddim, er enghraifft drwy eich helpu i'w esbonio neu drwy ddod i gyfarfodydd gyda chi. Os hoffech gael eiriolwr gan {{wales.llais.name}}, gallwn eich rhoi mewn cysylltiad â nhw: rhowch wybod i'n swyddog cyswllt. Gallwch hefyd gysylltu â nhw eich hun.{{#wales.llais.phone}} Y rhif ffôn yw {{wales.llais.phone}}.{{/wales.llais.phone}}{{#wales.llais.email}} Y cyfeiriad e-bost yw {{wales.llais.email}}.{{/wales.llais.email}}{{#wales.llais.web}} Gallwch gael rhagor o wybodaeth yn {{wales.llais.web}}.{{/wales.llais.web}}
+
+# Os cafodd rhywun niwed
+
+Os yw eich pryder yn ymwneud â niwed a gafodd rhywun oherwydd y gofal a gafodd, byddwn yn ystyried a ddylem gynnig iawn. Gall iawn fod yn ymddiheuriad, yn esboniad, yn driniaeth, neu'n iawndal ariannol o hyd at {{wales.redressCap}}. Os byddwn yn canfod y gallai iawn fod yn ddyledus, gallwch gael cyngor cyfreithiol amdano heb dâl i chi, a byddwn yn dweud wrthych sut.
+
+{{/wales.listeningToPeople}}
+
+"""#
+        ),
+        File(
             path: "partials/en/advocacy.mustache",
             text: #"""
 # Free, independent help
@@ -1491,6 +1692,43 @@ You can contact the Ombudsman by telephone on {{ombudsman.phone}}, online at {{o
 {{.}}
 {{/ombudsman.addressLines}}
 
+
+"""#
+        ),
+        File(
+            path: "partials/en/wales-listening-duties.mustache",
+            text: #"""
+# Your health records
+
+{{#hasPatient}}
+To look into your concern properly, we may need to look at the health records of {{patient.fullName}}. Before we do, we would like to talk with you about consent to use them.
+{{/hasPatient}}
+{{^hasPatient}}
+To look into your concern properly, we may need to look at your health records. Before we do, we would like to talk with you about your consent to use them.
+{{/hasPatient}}
+
+{{#wales.listeningToPeople}}
+# Listening to you
+
+We would like to offer you a listening discussion: a conversation with {{officer.name}}, in person, by telephone or by video call, where you can tell us about your concern in your own words. If you would like one, please let us know and we will arrange it at a time that suits you.
+
+Please tell us how you would prefer us to keep in touch with you, for example by telephone, email or letter, and in Welsh or English. We will contact you in that way.
+
+It would also help us to know what outcome you hope for. Telling us what would put things right for you helps us to look into your concern in the right way.
+
+# Early resolution
+
+We will first try to resolve your concern quickly, through early resolution{{#wales.earlyResolutionBy}}, and we aim to do this by {{wales.earlyResolutionBy}}{{/wales.earlyResolutionBy}}. If early resolution does not settle your concern, we will investigate it fully.
+
+# Support from {{wales.llais.name}}
+
+{{wales.llais.name}} is independent of the NHS and can support you with your concern free of charge, for example by helping you to set it out or by coming to meetings with you. If you would like an advocate from {{wales.llais.name}}, we can put you in touch with them: just let {{officer.name}} know. You can also contact {{wales.llais.name}} yourself.{{#wales.llais.phone}} Their telephone number is {{wales.llais.phone}}.{{/wales.llais.phone}}{{#wales.llais.email}} Their email address is {{wales.llais.email}}.{{/wales.llais.email}}{{#wales.llais.web}} You can find out more at {{wales.llais.web}}.{{/wales.llais.web}}
+
+# If someone was harmed
+
+If your concern is that someone was harmed by the care they received, we will consider whether we should offer redress. Redress can be an apology, an explanation, treatment, or financial compensation of up to {{wales.redressCap}}. If we find that redress may be due, you can have legal advice about it without charge to you, and we will tell you how.
+
+{{/wales.listeningToPeople}}
 
 """#
         ),

@@ -46,6 +46,7 @@ package struct LetterDesk: Sendable {
             throw library.unknownKind(kind)
         }
         if let refusal = Self.refusal(of: kind, for: record) { throw refusal }
+        if let refusal = redressRefusal(of: kind, for: record) { throw refusal }
         if let refusal = deadlineRefusal(of: kind, for: record, deadlines: try deadlines.deadlines(for: record)) {
             throw refusal
         }
@@ -180,6 +181,8 @@ package struct LetterDesk: Sendable {
         }
         context["inputs"] = .object(officerInputs)
         addKindFields(to: &context, record: record, kind: kind, inputs: inputs, format: format)
+        addWalesFields(to: &context, record: record, language: language, format: format)
+        if kind == .redressResponse { context["redress"] = .object(try redressFields(for: record, inputs: inputs)) }
         return context
     }
 

@@ -145,7 +145,7 @@ package struct LetterQueue: Sendable {
                     notice: kind == .lateResponse ? "a late-response letter" : "a holding letter")
             } else if kind == .acknowledgement {
                 try lifecycle.acknowledge(.byOfficerLetter, at: now)
-            } else if kind == .resolution || kind == .concernResolution {
+            } else if kind == .resolution || kind == .concernResolution || kind == .redressResponse {
                 try lifecycle.respond(at: now)
             } else if kind == .withdrawn, lifecycle.allows(.withdraw) {
                 try lifecycle.withdraw(at: now)

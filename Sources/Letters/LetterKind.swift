@@ -41,6 +41,9 @@ package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cus
     package static let mpLetter: LetterKind = "mp-letter"
     /// The receipt sent by itself when an email to the team mailbox opens a new case (a mail, not a letter).
     package static let receipt: LetterKind = "receipt"
+    /// A Welsh NHS body's response on redress (Putting Things Right reg 26): whether a qualifying liability exists,
+    /// the redress offered within the cap, legal advice and the PSOW. A final response; Welsh cases only.
+    package static let redressResponse: LetterKind = "redress-response"
 
     /// The raw name.
     package var description: String { rawValue }
@@ -59,6 +62,7 @@ package struct LetterKind: RawRepresentable, Hashable, Sendable, Comparable, Cus
         case .consentRequest: .consentRequest
         case .outOfTime: .timeLimitDecision
         case .resolution: .finalResponse
+        case .redressResponse: .finalResponse
         case .reminderDigest: .staff
         case .concernResolution: .concernResolution
         case .withdrawn: .withdrawalConfirmation

@@ -196,5 +196,27 @@ package struct MergeFieldCatalog: Sendable {
             path: "digest.items.daysRemaining", type: .text, isPersonal: false,
             summary: "Working days left (negative when overdue)"),
         .init(path: "digest.items.state", type: .text, isPersonal: false, summary: "RED, AMBER or GREEN"),
+        .init(
+            path: "wales.listeningToPeople", type: .flag, isPersonal: false,
+            summary: "A Welsh concern received from 2026-04-01: the 2025 amendment (Listening to People) applies"),
+        .init(
+            path: "wales.earlyResolutionBy", type: .text, isPersonal: false,
+            summary: "The target day to complete early resolution, formatted (only when its period is configured)"),
+        .init(
+            path: "wales.redressCap", type: .text, isPersonal: false,
+            summary: "The most financial redress a Welsh NHS body may offer for this case, e.g. £50,000 (Wales)"),
+        .init(path: "wales.llais.name", type: .text, isPersonal: false, summary: "Llais, which offers advocacy"),
+        .init(path: "wales.llais.phone", type: .text, isPersonal: false, summary: "Llais's telephone (may be absent)"),
+        .init(path: "wales.llais.email", type: .text, isPersonal: false, summary: "Llais's email (may be absent)"),
+        .init(path: "wales.llais.web", type: .text, isPersonal: false, summary: "Llais's website (may be absent)"),
+        .init(
+            path: "redress.liabilityFound", type: .flag, isPersonal: false,
+            summary: "Redress response: there is a qualifying liability (input liability=yes)"),
+        .init(
+            path: "redress.noLiability", type: .flag, isPersonal: false,
+            summary: "Redress response: there is no qualifying liability (input liability=no)"),
+        .init(
+            path: "redress.financialAmount", type: .text, isPersonal: false,
+            summary: "Redress response: the financial redress offered, e.g. £2,500 (may be absent)"),
     ])
 }

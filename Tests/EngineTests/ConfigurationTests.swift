@@ -127,7 +127,8 @@ struct ConfigurationTests {
         #expect(
             finding.message.contains(
                 "acknowledgement, concern-resolution, consent-request, holding, late-response, mp-letter, "
-                    + "out-of-time, redirected, resolution, stage1-response, update, withdrawn letter of sam's cases"))
+                    + "out-of-time, redirected, redress-response, resolution, stage1-response, update, withdrawn letter "
+                    + "of sam's cases"))
     }
 
     @Test("a setting every letter prints, left out, is an error")

@@ -51,11 +51,20 @@ struct LetterClaimsTests {
                 "mpName": "Alex Example MP", "mpEmail": "alex.example@example.org", "mpLetterDate": "2026-11-20",
                 "consentOn": "2026-11-24", "reply": "We have written to your constituent.",
             ]),
+        LetterRow(
+            kind: .redressResponse,
+            inputs: [
+                "liability": "yes", "findings": "The fracture was missed.", "apology": "We are sorry.",
+                "financialAmount": "1000",
+            ]),
     ]
 
     /// The inputs a row is written with for a profile and stage: at stage 1 a holding letter's new date stays
     /// within the stage's extended limit (a later one is refused: the case must go to stage 2).
     static func inputs(_ row: LetterRow, _ profileStage: ProfileStage) -> [String: String] {
+        if row.kind == .holding, profileStage.received != nil {
+            return row.inputs.merging(["newDate": "2026-06-30"]) { $1 }
+        }
         guard row.kind == .holding, profileStage.stage == 1 else { return row.inputs }
         return row.inputs.merging(["newDate": "2026-12-04"]) { $1 }
     }
@@ -76,17 +85,29 @@ struct LetterClaimsTests {
     struct ProfileStage: Sendable, CustomTestStringConvertible {
         let profile: ProfileID
         let stage: Int?
+        /// The day of receipt (`YYYY-MM-DD`) and the clock (ISO 8601) of a row about the law in force on a date;
+        /// nil: the table's usual 23 November 2026, seen on 25 November.
+        var received: String? = nil
+        var now: String? = nil
         /// Whether a response at this stage is the last the procedure gives (only then may the ombudsman be named).
         var isLastStage: Bool { stage == nil || stage == 2 }
-        var testDescription: String { stage.map { "\(profile.rawValue) stage \($0)" } ?? profile.rawValue }
+        var testDescription: String {
+            let name = stage.map { "\(profile.rawValue) stage \($0)" } ?? profile.rawValue
+            return received.map { "\(name) received \($0)" } ?? name
+        }
     }
 
     /// Every profile, each stage of the staged ones.
-    static let profileStages: [ProfileStage] = ProfileID.allCases.flatMap { profile in
-        profile.hasStages
-            ? [ProfileStage(profile: profile, stage: 1), ProfileStage(profile: profile, stage: 2)]
-            : [ProfileStage(profile: profile, stage: nil)]
-    }
+    static let profileStages: [ProfileStage] =
+        ProfileID.allCases.flatMap { profile in
+            profile.hasStages
+                ? [ProfileStage(profile: profile, stage: 1), ProfileStage(profile: profile, stage: 2)]
+                : [ProfileStage(profile: profile, stage: nil)]
+        } + [
+            // Wales either side of Listening to People (2026-04-01): the 2011 rules, then the 2025 amendment.
+            ProfileStage(profile: .wales, stage: nil, received: "2026-03-31", now: "2026-04-01T09:00:00Z"),
+            ProfileStage(profile: .wales, stage: nil, received: "2026-04-01", now: "2026-04-01T15:00:00Z"),
+        ]
 
     /// Which letters a case's state forbids, written out independently of the lifecycle's rules so that a change
     /// of those rules shows here. Consent: a consent request only while consent is requested; no final response
@@ -100,6 +121,8 @@ struct LetterClaimsTests {
         case .consentRequest: return consent.state != .requested
         case .resolution: return consent.state == .requested || !profileStage.isLastStage
         case .stage1Response: return profileStage.stage != 1
+        case .redressResponse:
+            return profileStage.profile != .wales || consent.state == .requested || !profileStage.isLastStage
         case .lateResponse, .concernResolution: return true
         case .redirected, .mpLetter: return withheld
         default: return false
@@ -211,7 +234,7 @@ struct LetterClaimsTests {
 
     @Test("every kind × consent state × language keeps every claim, or is refused", arguments: profileStages)
     func claimsHold(_ profileStage: ProfileStage) async throws {
-        let made = try await EngineWorkspace.make()
+        let made = try await EngineWorkspace.make(now: profileStage.now ?? "2026-11-25T09:00:00Z")
         defer { made.folder.remove() }
         let ws =
             profileStage.profile == .northernIreland  // a trust not yet on NIPSO's model procedure
@@ -344,6 +367,7 @@ struct LetterClaimsTests {
         .with {
             $0.fields["profile"] = profileStage.profile.rawValue
             if profileStage.profile != .england { $0.fields["complexity"] = nil }
+            if let received = profileStage.received { $0.fields["received"] = "\(received)T10:00:00Z" }
             $0.complainant["language"] = language.rawValue
             if consent.hasPatient {
                 $0.patient = ["title": "Mr", "firstName": "Bryn", "lastName": "Example"]

@@ -224,7 +224,8 @@ struct LetterDeskTests {
         #expect(
             kind.note
                 == "The letters are: acknowledgement, concern-resolution, consent-request, holding, late-response, "
-                + "mp-letter, out-of-time, receipt, redirected, resolution, stage1-response, update, withdrawn.")
+                + "mp-letter, out-of-time, receipt, redirected, redress-response, resolution, stage1-response, update, "
+                + "withdrawn.")
         let nobody = await failure(RegisterError.self) {
             _ = try LetterDesk(casebook: ws.casebook()).prepare(
                 .acknowledgement, reference: "PALS-2026-0404", inputs: [:])

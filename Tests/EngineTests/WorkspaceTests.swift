@@ -158,10 +158,10 @@ struct WorkspaceTests {
         #expect(
             library.kinds.map(\.rawValue) == [
                 "acknowledgement", "concern-resolution", "consent-request", "holding", "late-response", "mp-letter",
-                "out-of-time", "receipt", "redirected", "reminder-digest", "resolution", "stage1-response", "update",
-                "withdrawn",
+                "out-of-time", "receipt", "redirected", "redress-response", "reminder-digest", "resolution",
+                "stage1-response", "update", "withdrawn",
             ])
-        #expect(library.caseLetterKinds.count == 13)
+        #expect(library.caseLetterKinds.count == 14)
         #expect(library.languages(for: .holding) == [.english, .welsh])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
     }

@@ -190,6 +190,25 @@ enum Fixtures {
             c["inputs.reply"] = .string(
                 "We have looked into your constituent's complaint. Their clinic appointment was cancelled without "
                     + "enough notice, and we have apologised to them and booked a new appointment.")
+        case .redressResponse:
+            c["inputs.liability"] = "yes"
+            c["inputs.findings"] =
+                welsh
+                ? "Ni chafodd y toriad ei weld ar y pelydr-X cyntaf, a chafodd eich triniaeth ei gohirio am bythefnos."
+                : "The fracture was missed on the first X-ray, and your treatment was delayed by two weeks."
+            c["inputs.apology"] =
+                welsh
+                ? "Mae'n wir ddrwg gennym am y boen a'r gofid a achoswyd i chi."
+                : "We are truly sorry for the pain and distress this caused you."
+            c["inputs.remedialTreatment"] =
+                welsh
+                ? "Rydym wedi trefnu apwyntiad i chi gydag ymgynghorydd orthopedig."
+                : "We have arranged an appointment for you with an orthopaedic consultant."
+            c["inputs.financialAmount"] = "2500"
+            c["redress.liabilityFound"] = true
+            c["redress.noLiability"] = false
+            c["redress.financialAmount"] = "£2,500"
+            c["wales.redressCap"] = "£50,000"
         default: break
         }
         return c

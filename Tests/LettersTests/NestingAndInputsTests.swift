@@ -148,8 +148,8 @@ import Testing
             #expect(
                 error.errorDescription
                     == "There is no template for the holdin letter. The letters are: acknowledgement, concern-resolution, "
-                    + "consent-request, holding, late-response, mp-letter, out-of-time, receipt, redirected, resolution, "
-                    + "stage1-response, update, withdrawn."
+                    + "consent-request, holding, late-response, mp-letter, out-of-time, receipt, redirected, "
+                    + "redress-response, resolution, stage1-response, update, withdrawn."
             )
         }
     }

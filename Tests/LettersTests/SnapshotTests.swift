@@ -31,6 +31,8 @@ import Testing
             Case(kind: .withdrawn, language: .english, jurisdiction: .england),
             Case(kind: .redirected, language: .english, jurisdiction: .england),
             Case(kind: .mpLetter, language: .english, jurisdiction: .england),
+            Case(kind: .redressResponse, language: .english, jurisdiction: .wales),
+            Case(kind: .redressResponse, language: .welsh, jurisdiction: .wales),
         ]
 
     @Test("letter matches its golden text and HTML", arguments: cases)
@@ -94,7 +96,8 @@ import Testing
         #expect(
             library.kinds == [
                 .acknowledgement, .concernResolution, .consentRequest, .holding, .lateResponse, .mpLetter, .outOfTime,
-                .receipt, .redirected, .reminderDigest, .resolution, .stage1Response, .update, .withdrawn,
+                .receipt, .redirected, .redressResponse, .reminderDigest, .resolution, .stage1Response, .update,
+                .withdrawn,
             ])
         #expect(try library.requiredInputs(kind: .holding) == ["reason", "newDate"])
         #expect(try library.requiredInputs(kind: .resolution) == ["consideration", "findings", "actions"])

@@ -62,7 +62,8 @@ struct LetterCommandTests {
         #expect(
             wrong.stderr.contains(
                 "The letters are: acknowledgement, concern-resolution, consent-request, holding, late-response, "
-                    + "mp-letter, out-of-time, receipt, redirected, resolution, stage1-response, update, withdrawn."),
+                    + "mp-letter, out-of-time, receipt, redirected, redress-response, resolution, stage1-response, "
+                    + "update, withdrawn."),
             "\(wrong)")
         for command in ["preview", "letter"] {
             let help = try await ws.pals([command, "--help"])

@@ -28,7 +28,15 @@ package struct DeadlineRuleSet: Sendable, Hashable {
         let profile = DeadlineProfile.defaults(for: id)
         switch id {
         case .england: return [DeadlineRuleSet(name: "england-2009", profile: profile)]
-        case .wales: return [DeadlineRuleSet(name: "wales-2011", profile: profile)]
+        case .wales:
+            // From 2026-04-01 (Listening to People): the 2011 numbers until the amendment's are confirmed; the
+            // organisation moves or drops it with `jurisdiction.walesListeningToPeopleFrom`.
+            return [
+                DeadlineRuleSet(name: "wales-2011", profile: profile),
+                DeadlineRuleSet(
+                    name: WalesListeningToPeople.ruleSetName, effectiveFrom: WalesListeningToPeople.defaultStart,
+                    profile: profile),
+            ]
         case .scotland: return [DeadlineRuleSet(name: "scotland-mchp", profile: profile)]
         case .northernIreland: return [DeadlineRuleSet(name: "northern-ireland-hsc", profile: profile)]
         case .northernIrelandMCHP: return [DeadlineRuleSet(name: "northern-ireland-mchp-2025", profile: profile)]

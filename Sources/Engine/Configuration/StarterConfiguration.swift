@@ -39,6 +39,7 @@ let starterConfiguration = """
     jurisdiction:
       profile: england             # england | wales | scotland | northern-ireland | northern-ireland-mchp
       # northernIrelandModelProcedureFrom: 2026-01-01  # NI complaints received from then: model procedure (or never)
+      # walesListeningToPeopleFrom: 2026-04-01  # Welsh concerns received from then: the 2025 amendment (or never)
 
     casework:
       referencePattern: "PALS-{YYYY}-{NNNN}"
@@ -79,6 +80,12 @@ let starterConfiguration = """
       phone: 01632 960002
       email: advocacy@example.org
       web: https://example.org/advocacy
+
+    # wales:                       # Listening to People (Welsh concerns from jurisdiction.walesListeningToPeopleFrom)
+    #   earlyResolutionWorkingDays: 10   # unconfirmed in law: set it once checked (config check warns until then)
+    #   redressCap: 50000          # pounds; redressCap2011: 25000 for concerns received before
+    #   llais: { phone: "…", email: "…" }  # Llais's local office, offered for advocacy
+    #   confirmed: true            # you checked the 2026 day counts against the 2025 amendment regulations
 
     # ombudsman:                   # contact details of each ombudsman are built in; override here
     #   phso: { phone: "0345 015 4033" }

@@ -56,6 +56,7 @@ extension WorkspaceConfiguration {
         static let top: Set<String> = [
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
             "closures", "advocacy", "ombudsman", "mail", "reminders", "concerns", "statements", "letters", "intake",
+            "wales",
         ]
         static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
         static let person: Set<String> = ["name", "role", "email"]
@@ -101,7 +102,10 @@ extension WorkspaceConfiguration {
             }
         }
         readOfficers(top)
-        if let section = top.section("jurisdiction", allowed: ["profile", "northernIrelandModelProcedureFrom"]) {
+        if let section = top.section(
+            "jurisdiction", allowed: ["profile", "northernIrelandModelProcedureFrom", "walesListeningToPeopleFrom"])
+        {
+            readWalesStart(section)
             profile = section.choice("profile") ?? profile
             if let text = section.string("northernIrelandModelProcedureFrom") {
                 if text == "never" {
@@ -143,6 +147,7 @@ extension WorkspaceConfiguration {
         readMail(top)
         readKinds(top)
         readIntake(top)
+        readWales(top)
         if let section = top.section("reminders", allowed: ["time"]), let time = section.string("time") {
             let parts = time.split(separator: ":").compactMap { Int($0) }
             if parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) {

@@ -32,6 +32,8 @@ package struct WorkspaceConfiguration: Sendable {
     package var reminders = ReminderSettings()
     /// `jurisdiction`: the law's dates that pick the rules of a case (besides `jurisdiction.profile`).
     package var jurisdiction = JurisdictionSettings()
+    /// `wales`: the numbers and contacts of Wales's Listening to People rules (see ``WalesSettings``).
+    package var wales = WalesSettings()
 
     /// The law's dates that pick the rules of a case.
     package struct JurisdictionSettings: Sendable, Equatable {
@@ -40,6 +42,10 @@ package struct WorkspaceConfiguration: Sendable {
         /// none (default 2026-01-01, see ``ProfileSuccession/northernIrelandModelProcedureDefault``).
         package var northernIrelandModelProcedureFrom: CivilDate? =
             ProfileSuccession.northernIrelandModelProcedureDefault
+        /// `jurisdiction.walesListeningToPeopleFrom`: Welsh concerns received from this day are handled under the
+        /// 2025 amendment ("Listening to People"); `never` keeps the 2011 rules (default 2026-04-01, see
+        /// ``WalesListeningToPeople/defaultStart``).
+        package var walesListeningToPeopleFrom: CivilDate? = WalesListeningToPeople.defaultStart
     }
 
     /// A profile's numbers for complaints received from a date (`deadlines.ruleSets.<profile>[]`).
