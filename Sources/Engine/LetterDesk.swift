@@ -41,7 +41,7 @@ package struct LetterDesk: Sendable {
         if let missing = DefaultTemplates.missingLetterTemplate(kind, in: workspace.templatesURL) { throw missing }
         try Self.refuseEnclosure(kind, reference: reference)
         let record = try register.get(reference)
-        let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
+        let language = record.complainant.language.letterLanguages[0]
         guard let used = library.effectiveLanguage(kind: kind, requested: language) else {
             throw library.unknownKind(kind)
         }
@@ -50,6 +50,7 @@ package struct LetterDesk: Sendable {
             throw refusal
         }
         try library.checkInputs(kind: kind, language: used, given: inputs)
+        if used == .welsh { try refuseMissingWelshForms(kind: kind, record: record) }
         let holding: DeadlineExtension? =
             switch kind {
             case .holding: try holdingExtension(for: record, inputs: inputs)
@@ -57,7 +58,9 @@ package struct LetterDesk: Sendable {
             default: nil
             }
         let context = try context(for: record, kind: kind, language: used, inputs: inputs)
-        let merged = try library.merge(kind: kind, language: language, context: context)
+        var merged = try library.merge(kind: kind, language: language, context: context)
+        let english = try englishPart(of: kind, for: record, written: used, inputs: inputs)
+        if let english { merged = .bilingual(welsh: merged, english: english.merged) }
         let largePrint = record.complainant.accessibleInformation.contains(.largePrint)
         var delivery: PreparedLetter.Delivery
         if record.complainant.preferredContact == .email, let email = record.complainant.email {
@@ -75,7 +78,8 @@ package struct LetterDesk: Sendable {
             reference: record.reference, kind: kind, merged: merged, delivery: delivery,
             largePrint: largePrint && kind != .mpLetter, recipientName: recipientName, holding: holding,
             letterDay: clock.today())
-        letter.enclosures = try enclosures(for: record, kind: kind, context: context, language: used)
+        letter.enclosures = try enclosures(
+            for: record, kind: kind, context: context, language: used, englishContext: english?.context)
         return letter
     }
 
@@ -178,6 +182,12 @@ package struct LetterDesk: Sendable {
         }
         context["inputs"] = .object(officerInputs)
         addKindFields(to: &context, record: record, kind: kind, inputs: inputs, format: format)
+        if language == .welsh {
+            let forms = configuration.welshForms(
+                officer: configuration.officer(record.officer), profile: record.profile,
+                finalResponse: kind.purpose == .finalResponse)
+            WelshForm.apply(forms, to: &context)
+        }
         return context
     }
 
@@ -214,6 +224,7 @@ package struct LetterDesk: Sendable {
             "theName": welsh ? ombudsman.nameCy ?? ombudsman.name : Self.withArticle(ombudsman.name),
             "phone": ombudsman.phone, "web": ombudsman.web, "addressLines": ombudsman.addressLines,
         ])
+        if welsh { WelshForm.apply(configuration.welshForms(officer: officer, profile: profile), to: &context) }
         return context
     }
 

@@ -8,6 +8,7 @@ let starterConfiguration = """
     organisation:
       name: Example Valley NHS Trust (INVENTED - replace)
       # nameCy: …                  # the Welsh name, for Welsh letters (also ombudsman.<id>.nameCy, advocacy.nameCy)
+      # addressCy: […]             # the Welsh address lines (Welsh roles: manager.roleCy, officers[].roleCy …)
       address:
         - Patient Advice and Liaison Service
         - 1 Example Road
@@ -71,6 +72,7 @@ let starterConfiguration = """
       chaseAfterWorkingDays: 3     # then a chaser every this many working days while it is overdue
     letters:
       signedBy: officer            # officer | manager signs every letter but the final response (the signatory's)
+      # welshFallbackToEnglish: false  # true: a Welsh letter may print the English of a text with no Welsh form
     closures: []                   # local closure days, e.g. [2026-12-29, 2026-12-30]
 
     advocacy:                      # independent complaints advocacy named in acknowledgements

@@ -31,6 +31,9 @@ package struct LetterSettings: Sendable, Equatable {
     /// `letters.signedBy`: `officer` (default) or `manager` signs every letter but the final response, which the
     /// `signatory` (the responsible person) always signs.
     package var signedBy: Signer = .officer
+    /// `letters.welshFallbackToEnglish`: whether a Welsh letter may print the English form of a configured text
+    /// that has no Welsh form (default false: the letter is refused, naming each missing Welsh form).
+    package var welshFallbackToEnglish = false
 }
 
 extension WorkspaceConfiguration {
@@ -49,8 +52,9 @@ extension WorkspaceConfiguration {
             statements.chaseAfterWorkingDays =
                 section.integer("chaseAfterWorkingDays", in: 1...20) ?? statements.chaseAfterWorkingDays
         }
-        if let section = top.section("letters", allowed: ["signedBy"]) {
+        if let section = top.section("letters", allowed: ["signedBy", "welshFallbackToEnglish"]) {
             letters.signedBy = section.choice("signedBy") ?? letters.signedBy
+            letters.welshFallbackToEnglish = section.bool("welshFallbackToEnglish") ?? letters.welshFallbackToEnglish
         }
     }
 }
