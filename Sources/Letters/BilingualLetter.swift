@@ -23,9 +23,11 @@ extension MergedLetter {
     /// - Important: both letters must be merged from the same case with the same inputs; the result keeps the
     ///   Welsh kind, automatic flag and document, and its ``language`` is Welsh (the language it opens in).
     package static func bilingual(welsh: MergedLetter, english: MergedLetter) -> MergedLetter {
+        let subject = "\(welsh.subject) / \(english.subject)"
+        var document = welsh.document
+        document.title = subject  // the PDF's and the HTML's title
         var letter = MergedLetter(
-            kind: welsh.kind, language: .welsh, subject: "\(welsh.subject) / \(english.subject)",
-            isAutomatic: welsh.isAutomatic, document: welsh.document)
+            kind: welsh.kind, language: .welsh, subject: subject, isAutomatic: welsh.isAutomatic, document: document)
         letter.english = english.document
         return letter
     }
@@ -52,24 +54,28 @@ struct BilingualLetter {
     let welsh: LetterDocument
     let english: LetterDocument
 
-    /// The two parts as documents, Welsh first.
-    var parts: [LetterDocument] {
+    /// The two parts as documents, Welsh first, each opening with its heading when `headed` (the HTML writes its
+    /// own, one level above the letters' headings).
+    func parts(headed: Bool = true) -> [LetterDocument] {
         [
-            Self.part(welsh, heading: Self.welshHeading, keepHead: true),
-            Self.part(english, heading: Self.englishHeading),
+            Self.part(welsh, heading: headed ? Self.welshHeading : nil, keepHead: true),
+            Self.part(english, heading: headed ? Self.englishHeading : nil),
         ]
     }
 
+    /// The parts as documents, Welsh first.
+    var parts: [LetterDocument] { parts() }
+
     /// A part of the letter: its heading, then the date, reference and salutation as the opening paragraphs; the
     /// letterhead and address only in the first part.
-    static func part(_ document: LetterDocument, heading: String, keepHead: Bool = false) -> LetterDocument {
+    static func part(_ document: LetterDocument, heading: String?, keepHead: Bool = false) -> LetterDocument {
         var part = document
         if !keepHead {
             part.letterhead = []
             part.address = []
         }
         let opening = [part.date, part.reference, part.salutation].compactMap { $0 }.map(LetterDocument.Block.paragraph)
-        part.blocks = [.heading(heading)] + opening + part.blocks
+        part.blocks = (heading.map { [.heading($0)] } ?? []) + opening + part.blocks
         (part.date, part.reference, part.salutation) = (nil, nil, nil)
         return part
     }
@@ -86,15 +92,16 @@ struct BilingualLetter {
     /// One HTML document in Welsh (`lang="cy"`), whose English part is marked `lang="en-GB"`.
     var html: String {
         let renderer = HTMLRenderer()
-        let parts = parts
+        let parts = parts(headed: false)
         var html = renderer.prologue(welsh)
         html +=
             "<p>\(renderer.escape(Self.notice.welsh)) "
             + "<a href=\"#english\" lang=\"en-GB\">\(renderer.escape(Self.notice.english))</a></p>\n"
         html += renderer.letterhead(parts[0]) + "<main>\n"
-        html += "<article lang=\"\(LetterLanguage.welsh.bcp47)\" id=\"cymraeg\">\n" + renderer.content(parts[0])
-        html += "</article>\n<hr>\n"
-        html += "<article lang=\"\(LetterLanguage.english.bcp47)\" id=\"english\">\n" + renderer.content(parts[1])
+        html += "<article lang=\"\(LetterLanguage.welsh.bcp47)\" id=\"cymraeg\">\n"
+        html += "<h1>\(Self.welshHeading)</h1>\n" + renderer.content(parts[0]) + "</article>\n<hr>\n"
+        html += "<article lang=\"\(LetterLanguage.english.bcp47)\" id=\"english\">\n"
+        html += "<h1>\(Self.englishHeading)</h1>\n" + renderer.content(parts[1])
         html += "</article>\n</main>\n" + renderer.epilogue
         return html
     }
