@@ -121,7 +121,7 @@ struct BilingualLettersTests {
         #expect(Language(rawValue: "cy-en") == .bilingual)
         #expect(Language.bilingual.letterLanguages == [.welsh, .english])
         #expect(Language.bilingual.includesWelsh && Language.cy.includesWelsh && !Language.en.includesWelsh)
-        for hostile in ["welsh", "CY-EN", "en-cy", "cy,en", ""] {
+        for hostile in ["welsh", "CY-EN", "en-cy", "cy,en", "cy-en-GB"] {
             await #expect(throws: (any Error).self, "\(hostile)") {
                 _ = try await ws.log(.with { $0.complainant["language"] = hostile })
             }
