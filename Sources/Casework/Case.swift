@@ -114,6 +114,9 @@ package enum ContactPreference: String, Codable, Sendable, CaseIterable {
 /// The language letters are written in.
 package enum Language: String, Codable, Sendable, CaseIterable {
     case en, cy
+    /// Bilingual: one letter with the Welsh first and the English after it, as the Welsh Language Standards
+    /// expect of Welsh bodies.
+    case bilingual = "cy-en"
 }
 
 /// An accessible-information need (NHS Accessible Information Standard, DAPB1605) that changes the letter's form.

@@ -9,8 +9,8 @@ extension DefaultTemplates {
             path: "cy/acknowledgement.mustache",
             text: #"""
 ---
-subject: Eich cwyn {{case.reference}}
-description: Cydnabod cwyn newydd o fewn yr amser statudol ac egluro beth fydd yn digwydd nesaf.
+subject: Eich pryder {{case.reference}}
+description: Cydnabod pryder newydd o fewn yr amser statudol ac egluro beth fydd yn digwydd nesaf.
 inputs:
 automatic: true
 ---
@@ -21,52 +21,60 @@ automatic: true
 
 @salutation Annwyl {{recipient.salutation}},
 
-# Eich cwyn
+# Eich pryder
 
-Diolch am eich cwyn, a ddaeth i law ar {{case.received}}. Rwy'n ysgrifennu i gadarnhau ein bod wedi'i chael ac i egluro beth fydd yn digwydd nesaf.
+Diolch am roi gwybod i ni am eich pryder, a ddaeth i law ar {{case.received}}. Rwy'n ysgrifennu i gadarnhau ein bod wedi'i gael ac i egluro beth fydd yn digwydd nesaf.
 
 # Eich swyddog cyswllt
 
 {{> contact}}
-# Sut y byddwn yn ymdrin â'ch cwyn
+# Sut y byddwn yn ymdrin â'ch pryder
 
-Hoffem siarad â chi am sut y byddwn yn ymchwilio i'ch cwyn, sut yr hoffech i ni roi'r wybodaeth ddiweddaraf i chi, a faint o amser y mae'n debygol o'i gymryd. Bydd {{officer.name}} yn cysylltu â chi i drefnu hyn, neu mae croeso i chi gysylltu â ni yn gyntaf.
+Hoffem siarad â chi am sut y byddwn yn ymchwilio i'ch pryder, sut yr hoffech i ni roi'r wybodaeth ddiweddaraf i chi, a faint o amser y mae'n debygol o'i gymryd. Bydd {{officer.name}} yn cysylltu â chi i drefnu hyn, neu mae croeso i chi gysylltu â ni yn gyntaf.
 
+{{#deadlines.atStage1}}
+Ein nod yw rhoi ein penderfyniad i chi erbyn {{deadlines.respondBy}}, o fewn {{deadlines.stage1WorkingDays}} diwrnod gwaith. Os bydd angen ychydig mwy o amser arnom, byddwn yn dweud wrthych pam; gallwn gymryd hyd at {{deadlines.stage1ExtendedWorkingDays}} diwrnod gwaith, tan {{deadlines.stage1Limit}}. Os oes angen ymchwiliad llawnach i'ch pryder, byddwn yn ei symud i gam 2 o'n trefn gwyno ac yn dweud wrthych.
+{{/deadlines.atStage1}}
+{{#deadlines.atStage2}}
+Mae eich pryder bellach yng ngham 2 o'n trefn gwyno, lle rydym yn ymchwilio iddo'n llawn. Ein nod yw anfon ein hymateb llawn atoch o fewn {{deadlines.stage2WorkingDays}} diwrnod gwaith, erbyn {{deadlines.respondBy}}. Os bydd angen mwy o amser arnom, byddwn yn ysgrifennu atoch i egluro pam ac i gytuno ar ddyddiad newydd gyda chi.
+{{/deadlines.atStage2}}
+{{^deadlines.staged}}
 Ein nod yw anfon ymateb ysgrifenedig llawn atoch erbyn {{deadlines.respondBy}}. Os bydd angen mwy o amser arnom, byddwn yn ysgrifennu atoch i egluro pam ac i gytuno ar ddyddiad newydd gyda chi.
 {{#deadlines.backstop}}
 Oni bai ein bod yn cytuno ar gyfnod hwy gyda chi, byddwn yn ymateb erbyn {{deadlines.backstop}} fan bellaf.
 {{/deadlines.backstop}}
+{{/deadlines.staged}}
 
 {{#jurisdiction.wales}}{{> wales-listening-duties}}{{/jurisdiction.wales}}
 {{#hasPatient}}
 {{#consent.formEnclosed}}
 # Caniatâd
 
-Gan fod eich cwyn yn ymwneud â gofal {{patient.fullName}}, mae angen eu caniatâd ysgrifenedig arnom cyn y gallwn rannu eu gwybodaeth bersonol gyda chi. Rydym wedi amgáu ffurflen ganiatâd: gofynnwch i {{patient.fullName}} ei llofnodi a'i dychwelyd atom. Byddwn yn dechrau ymchwilio i'ch cwyn ar unwaith, ond dim ond ar ôl cael eu caniatâd y gallwn rannu gwybodaeth am eu gofal gyda chi.
+Gan fod eich pryder yn ymwneud â gofal {{patient.fullName}}, mae angen caniatâd ysgrifenedig y claf arnom cyn y gallwn rannu gwybodaeth bersonol y claf gyda chi. Rydym wedi amgáu ffurflen ganiatâd: gofynnwch i {{patient.fullName}} ei llofnodi a'i dychwelyd atom. Byddwn yn dechrau ymchwilio i'ch pryder ar unwaith, ond dim ond ar ôl cael caniatâd y claf y gallwn rannu gwybodaeth am ofal y claf gyda chi.
 
 {{/consent.formEnclosed}}
 {{#consent.received}}
 # Caniatâd
 
-Rydym wedi cael caniatâd {{patient.fullName}} i rannu gwybodaeth am eu gofal gyda chi, felly gallwn roi'r wybodaeth lawn i chi wrth i ni ymchwilio i'ch cwyn.
+Rydym wedi cael caniatâd {{patient.fullName}} i rannu gwybodaeth am ofal y claf gyda chi, felly gallwn roi'r wybodaeth lawn i chi wrth i ni ymchwilio i'ch pryder.
 
 {{/consent.received}}
 {{#consent.refused}}
 # Caniatâd
 
-Nid yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu eu gwybodaeth bersonol gyda chi. Byddwn yn dal i ymchwilio i'r pryderon rydych wedi'u codi, ond ni allwn rannu gwybodaeth am eu gofal gyda chi.
+Nid yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu gwybodaeth bersonol y claf gyda chi. Byddwn yn dal i ymchwilio i'r pryderon rydych wedi'u codi, ond ni allwn rannu gwybodaeth am ofal y claf gyda chi.
 
 {{/consent.refused}}
 {{#consent.deceased}}
 # Ein cydymdeimlad
 
-Roedd yn ddrwg iawn gennyf glywed am farwolaeth {{patient.fullName}}, a hoffwn gydymdeimlo'n ddiffuant â chi. Gan eich bod yn ysgrifennu fel eu cynrychiolydd, efallai y byddwn yn gofyn i chi am dystiolaeth o hyn, er enghraifft eich bod yn berthynas agosaf iddynt neu'n ysgutor eu hystad. Mae hyn er mwyn i ni rannu gwybodaeth am eu gofal gyda'r person cywir yn unig.
+Roedd yn ddrwg iawn gennyf glywed am farwolaeth {{patient.fullName}}, a hoffwn gydymdeimlo'n ddiffuant â chi. Gan eich bod yn ysgrifennu fel cynrychiolydd {{patient.fullName}}, efallai y byddwn yn gofyn i chi am dystiolaeth o hyn, er enghraifft mai chi yw'r perthynas agosaf neu ysgutor yr ystad. Mae hyn er mwyn i ni rannu gwybodaeth am ofal {{patient.fullName}} gyda'r person cywir yn unig.
 
 {{/consent.deceased}}
 {{#consent.lacksCapacity}}
 # Gweithredu ar ran {{patient.fullName}}
 
-Gan nad yw {{patient.fullName}} yn gallu rhoi caniatâd, rydym yn deall eich bod yn codi'r pryderon hyn er eu lles pennaf. Efallai y byddwn yn gofyn i chi am eich perthynas â nhw a'ch awdurdod i weithredu ar eu rhan, er enghraifft atwrneiaeth arhosol ar gyfer iechyd a lles. Mae hyn yn ein helpu i sicrhau mai dim ond fel y mae eu lles pennaf yn ei ganiatáu y byddwn yn rhannu gwybodaeth am eu gofal.
+Gan nad yw {{patient.fullName}} yn gallu rhoi caniatâd, rydym yn deall eich bod yn codi'r pryderon hyn er lles pennaf y claf. Efallai y byddwn yn gofyn i chi am eich perthynas â'r claf a'ch awdurdod i weithredu ar ran y claf, er enghraifft atwrneiaeth arhosol ar gyfer iechyd a lles. Mae hyn yn ein helpu i sicrhau mai dim ond fel y mae lles pennaf y claf yn ei ganiatáu y byddwn yn rhannu gwybodaeth am ofal y claf.
 
 {{/consent.lacksCapacity}}
 {{/hasPatient}}
@@ -80,11 +88,48 @@ Ni fydd codi pryder yn effeithio ar y gofal a gewch chi na'ch teulu.
 """#
         ),
         File(
+            path: "cy/concern-resolution.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Cadarnhau sut y cafodd pryder ei ddatrys yn anffurfiol, a bod modd gofyn o hyd am ymchwiliad ffurfiol.
+inputs: outcome
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+# Eich pryder
+
+Diolch am gysylltu â ni ar {{case.received}} ynglŷn â'ch pryder. Rwy'n ysgrifennu i gadarnhau'r hyn rydym wedi'i wneud yn ei gylch.
+
+# Beth rydym wedi'i wneud
+
+{{inputs.outcome}}
+
+# Os nad ydych yn fodlon
+
+Gobeithio bod hyn wedi datrys eich pryder. Os nad yw wedi'i ddatrys, neu os hoffech i ni ymchwilio iddo'n ffurfiol, rhowch wybod i ni. Byddwn wedyn yn ymchwilio iddo o dan y drefn gwyno ac yn anfon ymateb ysgrifenedig llawn atoch. Fel arfer, dylid codi pryder o fewn {{timeLimit.months}} mis i'r digwyddiadau dan sylw, neu i chi ddod yn ymwybodol ohonynt.
+
+Ni fydd codi pryder na gwneud cwyn yn effeithio ar y gofal a gewch chi na'ch teulu.
+
+{{> contact}}
+@closing Yn gywir,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
             path: "cy/consent-form.mustache",
             text: #"""
 ---
 subject: Ffurflen ganiatâd {{case.reference}}
-description: Y ffurflen y mae'r claf yn ei llofnodi er mwyn i ni rannu ei wybodaeth gyda'r person a gwynodd ar ei ran; wedi'i hamgáu gyda'r llythyr cydnabod neu'r cais am ganiatâd, byth ar ei phen ei hun.
+description: Y ffurflen y mae'r claf yn ei llofnodi er mwyn i ni rannu gwybodaeth am ei ofal gyda'r person a gododd y pryder ar ei ran; wedi'i hamgáu gyda'r llythyr cydnabod neu'r cais am ganiatâd, byth ar ei phen ei hun.
 inputs:
 automatic: false
 ---
@@ -95,7 +140,7 @@ automatic: false
 
 Mae'r ffurflen hon i {{patient.fullName}} ei darllen, ei llofnodi a'i dyddio.
 
-Mae {{complainant.fullName}} wedi gwneud cwyn i {{organisation.name}} am eich gofal. Cyn y gallwn rannu eich gwybodaeth bersonol ac iechyd gyda nhw, mae angen eich caniatâd ysgrifenedig arnom. Nid oes rhaid i chi ei roi: os byddwch yn dewis peidio, byddwn yn dal i ymchwilio i'r pryderon a godwyd ganddynt, ac ni fydd hyn yn effeithio ar eich gofal.
+Mae {{complainant.fullName}} wedi codi pryder gyda {{organisation.name}} am eich gofal. Cyn y gallwn rannu eich gwybodaeth bersonol ac iechyd gyda {{complainant.fullName}}, mae angen eich caniatâd ysgrifenedig arnom. Nid oes rhaid i chi ei roi: os byddwch yn dewis peidio, byddwn yn dal i ymchwilio i'r pryderon a godwyd, ac ni fydd hyn yn effeithio ar eich gofal.
 
 # Eich manylion
 
@@ -106,9 +151,9 @@ Eich cyfeiriad: ______________________________
 
 # Yr hyn rydych yn cytuno iddo
 
-Rwy'n cytuno y caiff {{organisation.name}} rannu gwybodaeth am fy ngofal, gan gynnwys fy nghofnodion iechyd lle maent yn berthnasol i'r gŵyn, gyda {{complainant.fullName}}, fel y gallant gael ymateb llawn i'r gŵyn â'r cyfeirnod {{case.reference}}.
+Rwy'n cytuno y caiff {{organisation.name}} rannu gwybodaeth am fy ngofal, gan gynnwys fy nghofnodion iechyd lle maent yn berthnasol i'r pryder, gyda {{complainant.fullName}}, fel y gall {{complainant.fullName}} gael ymateb llawn i'r pryder sydd â'r cyfeirnod {{case.reference}}.
 
-Rwy'n deall y gallaf dynnu fy nghaniatâd yn ôl ar unrhyw adeg drwy gysylltu â'r tîm cwynion, ac na fydd hyn yn effeithio ar fy ngofal.
+Rwy'n deall y gallaf dynnu fy nghaniatâd yn ôl ar unrhyw adeg drwy gysylltu â'r tîm pryderon, ac na fydd hyn yn effeithio ar fy ngofal.
 
 # Eich llofnod
 
@@ -132,10 +177,43 @@ Os hoffech gael help gyda'r ffurflen hon, ffoniwch ni ar {{organisation.phone}}.
 """#
         ),
         File(
+            path: "cy/consent-request.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Gofyn am ganiatâd y claf pan nad y claf yw'r person a gododd y pryder.
+inputs:
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+# Caniatâd i rannu gwybodaeth
+
+Diolch am roi gwybod i ni am eich pryder, a ddaeth i law ar {{case.received}}. Gan ei fod yn ymwneud â gofal {{patient.fullName}}, mae angen caniatâd ysgrifenedig y claf arnom cyn y gallwn rannu gwybodaeth bersonol ac iechyd y claf gyda chi. Mae hyn yn diogelu cyfrinachedd y claf.
+
+{{#consent.formEnclosed}}
+Gofynnwch i {{patient.fullName}} ddarllen, llofnodi a dyddio'r ffurflen ganiatâd sydd wedi'i hamgáu, a'i dychwelyd atom. Os na all {{patient.fullName}} roi caniatâd, er enghraifft oherwydd cyflwr iechyd, cysylltwch â ni a byddwn yn trafod gyda chi beth y gallwn ei wneud.
+{{/consent.formEnclosed}}
+
+Byddwn yn parhau i ymchwilio i'ch pryder tra byddwn yn aros am y ffurflen, ond efallai na fydd ein hymateb yn cynnwys gwybodaeth am ofal y claf nes y bydd caniatâd y claf gennym.
+
+{{> contact}}
+@closing Yn gywir,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
             path: "cy/holding.mustache",
             text: #"""
 ---
-subject: Eich cwyn {{case.reference}}
+subject: Eich pryder {{case.reference}}
 description: Dweud wrth yr unigolyn y bydd ein hymateb yn hwyr, pam, a phryd i'w ddisgwyl.
 inputs: reason, newDate
 automatic: false
@@ -147,13 +225,13 @@ automatic: false
 
 @salutation Annwyl {{recipient.salutation}},
 
-# Ein hymateb i'ch cwyn
+# Ein hymateb i'ch pryder
 
 {{#deadlines.respondByHasPassed}}
-Mae'n ddrwg gennyf ddweud wrthych nad ydym wedi gallu gorffen ymchwilio i'ch cwyn erbyn {{deadlines.respondBy}}, sef y dyddiad a roesom i chi. Ymddiheuraf am yr oedi hwn ac am unrhyw bryder pellach y gallai ei achosi i chi.
+Mae'n ddrwg gennyf ddweud wrthych nad ydym wedi gallu gorffen ymchwilio i'ch pryder erbyn {{deadlines.respondBy}}, sef y dyddiad a roesom i chi. Ymddiheuraf am yr oedi hwn ac am unrhyw ofid pellach y gallai ei achosi i chi.
 {{/deadlines.respondByHasPassed}}
 {{^deadlines.respondByHasPassed}}
-Mae'n ddrwg gennyf ddweud wrthych na fyddwn yn gallu gorffen ymchwilio i'ch cwyn erbyn {{deadlines.respondBy}}, sef y dyddiad a roesom i chi. Ymddiheuraf am yr oedi hwn ac am unrhyw bryder pellach y gallai ei achosi i chi.
+Mae'n ddrwg gennyf ddweud wrthych na fyddwn yn gallu gorffen ymchwilio i'ch pryder erbyn {{deadlines.respondBy}}, sef y dyddiad a roesom i chi. Ymddiheuraf am yr oedi hwn ac am unrhyw ofid pellach y gallai ei achosi i chi.
 {{/deadlines.respondByHasPassed}}
 
 # Pam mae angen mwy o amser arnom
@@ -162,14 +240,172 @@ Mae'n ddrwg gennyf ddweud wrthych na fyddwn yn gallu gorffen ymchwilio i'ch cwyn
 
 # Pryd y byddwch yn clywed gennym
 
-Rydym bellach yn disgwyl anfon ein hymateb llawn atoch erbyn {{inputs.newDate}}. Os bydd unrhyw beth yn newid, byddwn yn rhoi gwybod i chi ar unwaith.
+Rydym bellach yn disgwyl anfon {{#deadlines.atStage1}}ein penderfyniad{{/deadlines.atStage1}}{{^deadlines.atStage1}}ein hymateb llawn{{/deadlines.atStage1}} atoch erbyn {{inputs.newDate}}. Os bydd unrhyw beth yn newid, byddwn yn rhoi gwybod i chi ar unwaith.
 
 {{#hasPatient}}
 {{#consent.requested}}
-Rydym yn dal i aros am y ffurflen ganiatâd wedi'i llofnodi gan {{patient.fullName}}. Hyd nes y byddwn yn ei chael, ni allwn rannu gwybodaeth am eu gofal gyda chi.
+Rydym yn dal i aros am y ffurflen ganiatâd wedi'i llofnodi gan {{patient.fullName}}. Hyd nes y byddwn yn ei chael, ni allwn rannu gwybodaeth am ofal y claf gyda chi.
 
 {{/consent.requested}}
 {{/hasPatient}}
+{{> contact}}
+@closing Yn gywir,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/late-response.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Egluro, ar ôl i'r terfyn o chwe mis ar gyfer ymateb fynd heibio, pam mae'r ymateb yn hwyr a phryd y daw.
+inputs: reason, expectedDate
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+# Mae ein hymateb i'ch pryder yn hwyr
+
+Daeth eich pryder i law ar {{case.received}}. Dylem fod wedi anfon ein hymateb llawn atoch erbyn {{deadlines.backstop}}, ac nid ydym wedi gwneud hynny. Mae'n ddrwg gennyf am hyn, ac am y gofid y gallai aros yn hirach ei achosi i chi.
+
+# Pam mae ein hymateb yn hwyr
+
+{{inputs.reason}}
+
+# Pryd y cewch ein hymateb
+
+Byddwn yn anfon ein hymateb llawn atoch cyn gynted ag y gallwn, ac rydym yn disgwyl gwneud hynny erbyn {{inputs.expectedDate}}. Os bydd unrhyw beth yn newid, byddwn yn rhoi gwybod i chi ar unwaith.
+
+{{> contact}}
+@closing Yn gywir,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/mp-letter.mustache",
+            text: #"""
+---
+subject: Pryder eich etholwr {{case.reference}}
+description: Ateb i Aelod Seneddol sy'n ysgrifennu ar ran etholwr, wedi'i gyfeirio at yr Aelod, gyda chaniatâd yr etholwr.
+inputs: mpName, mpLetterDate, consentOn, reply
+optional-inputs: mpEmail, mpAddress
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+# Pryder eich etholwr
+
+Diolch am eich llythyr dyddiedig {{inputs.mpLetterDate}} ar ran eich etholwr, {{complainant.fullName}}, ynglŷn â'r pryder a godwyd gyda ni, a ddaeth i law ar {{case.received}}. Rhoddodd eich etholwr ganiatâd ar {{inputs.consentOn}} i ni ymateb i chi ynglŷn â hyn.
+
+{{inputs.reply}}
+
+Os oes gennych chi neu eich etholwr unrhyw gwestiynau, cysylltwch â'n swyddog cyswllt, {{officer.name}}, dros y ffôn ar {{officer.phone}} neu drwy e-bost at {{officer.email}}, gan nodi ein cyfeirnod {{case.reference}}.
+
+@closing Yn gywir,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/out-of-time.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Ein penderfyniad ar bryder a godwyd ar ôl terfyn amser ei awdurdodaeth (12 mis ar ôl y digwyddiadau neu ar ôl dod yn ymwybodol ohonynt; 6 mis yn yr Alban).
+inputs: decision, reason
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+# Y terfyn amser ar gyfer codi pryder
+
+Diolch am roi gwybod i ni am eich pryder, a ddaeth i law ar {{case.received}}. Fel arfer, dylid codi pryder o fewn {{timeLimit.months}} mis i'r digwyddiadau dan sylw, neu i chi ddod yn ymwybodol ohonynt. Gallwn ymchwilio o hyd i bryder a godwyd yn hwyrach os oes rheswm da pam na chafodd ei godi'n gynt, ac os yw'n dal yn bosibl ymchwilio iddo'n effeithiol ac yn deg.
+
+# Ein penderfyniad
+
+{{inputs.decision}}
+
+{{inputs.reason}}
+
+{{> contact}}
+{{> ombudsman-decision}}
+@closing Yn gywir,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/receipt.mustache",
+            text: #"""
+---
+subject: Mae eich e-bost wedi cyrraedd {{case.reference}}
+description: Yn cael ei anfon ar unwaith pan fydd e-bost i flwch post y tîm yn agor achos newydd: y cyfeirnod, a'r dyddiad erbyn pryd y bydd y tîm yn cysylltu.
+inputs:
+automatic: true
+---
+# Mae eich e-bost wedi cyrraedd
+
+Diolch am ysgrifennu at {{organisation.name}}. Cyrhaeddodd eich e-bost ein tîm ar {{case.received}}, ac rydym wedi rhoi'r cyfeirnod {{case.reference}} iddo.
+
+Bydd aelod o'n tîm yn darllen yr hyn rydych wedi'i anfon ac yn cysylltu â chi erbyn {{deadlines.acknowledgeBy}}.
+
+Os hoffech ychwanegu unrhyw beth, gallwch ateb yr e-bost hwn. Cadwch y cyfeirnod {{case.reference}} yn y llinell pwnc er mwyn iddo gyrraedd y person cywir.
+
+Os byddai'n well gennych siarad â rhywun, gallwch ein ffonio ar {{organisation.phone}}.
+
+Ateb awtomatig yw hwn i roi gwybod i chi fod eich e-bost wedi cyrraedd yn ddiogel.
+
+{{organisation.name}}
+
+"""#
+        ),
+        File(
+            path: "cy/redirected.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Dweud wrth yr unigolyn bod ei bryder, gyda'i gytundeb, wedi'i drosglwyddo i gorff arall i ymchwilio iddo ac ymateb.
+inputs: body, agreedOn, bodyContact
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+# Mae eich pryder wedi'i drosglwyddo
+
+Diolch am roi gwybod i ni am eich pryder, a ddaeth i law ar {{case.received}}. Ar ôl edrych arno, gwelsom mai {{inputs.body}} yw'r sefydliad cywir i ymchwilio iddo ac ymateb i chi.
+
+Fel y cytunwyd gennych ar {{inputs.agreedOn}}, rydym wedi trosglwyddo eich pryder i {{inputs.body}}. Bydd y sefydliad yn cysylltu â chi amdano ac yn anfon ei ymateb atoch yn uniongyrchol.
+
+Os hoffech gysylltu â'r sefydliad eich hun, gallwch wneud hynny drwy: {{inputs.bodyContact}}
+
+Os oes gennych unrhyw gwestiynau am hyn, cysylltwch â ni.
+
 {{> contact}}
 @closing Yn gywir,
 
@@ -257,8 +493,8 @@ Os hoffech drafod yr ymateb hwn, neu gyfarfod â ni i'w drafod, cysylltwch â'n 
             path: "cy/resolution.mustache",
             text: #"""
 ---
-subject: Eich cwyn {{case.reference}}
-description: Yr ymateb terfynol: sut yr ymchwiliwyd i'r gŵyn, beth a ganfuwyd, beth fydd yn newid, a'r hawl i fynd at yr ombwdsmon.
+subject: Eich pryder {{case.reference}}
+description: Yr ymateb terfynol: sut yr ymchwiliwyd i'r pryder, beth a ganfuwyd, beth fydd yn newid, a'r hawl i fynd at yr ombwdsmon.
 inputs: consideration, findings, actions
 optional-inputs: apology
 automatic: false
@@ -270,7 +506,7 @@ automatic: false
 
 @salutation Annwyl {{recipient.salutation}},
 
-Diolch am godi eich pryderon gyda ni, a ddaeth i law ar {{case.received}}. Y llythyr hwn yw ein hymateb i'ch cwyn.
+Diolch am godi eich pryderon gyda ni, a ddaeth i law ar {{case.received}}. Y llythyr hwn yw ein hymateb i'ch pryder.
 
 {{#hasPatient}}
 {{#consent.deceased}}
@@ -278,11 +514,11 @@ Derbyniwch fy nghydymdeimlad diffuant ar farwolaeth {{patient.fullName}}.
 
 {{/consent.deceased}}
 {{#consent.noDisclosure}}
-Gan nad yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu eu gwybodaeth bersonol gyda chi, nid yw'r ymateb hwn yn cynnwys gwybodaeth am eu gofal. Mae'n egluro sut y gwnaethom ymchwilio i'r pryderon a godwyd gennych a'r hyn rydym wedi'i wneud yn eu cylch.
+Gan nad yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu gwybodaeth bersonol y claf gyda chi, nid yw'r ymateb hwn yn cynnwys gwybodaeth am ofal y claf. Mae'n egluro sut y gwnaethom ymchwilio i'r pryderon a godwyd gennych a'r hyn rydym wedi'i wneud yn eu cylch.
 
 {{/consent.noDisclosure}}
 {{/hasPatient}}
-# Sut y gwnaethom ymchwilio i'ch cwyn
+# Sut y gwnaethom ymchwilio i'ch pryder
 
 {{#inputs.consideration}}
 {{.}}
@@ -306,12 +542,127 @@ Gan nad yw {{patient.fullName}} wedi rhoi caniatâd i ni rannu eu gwybodaeth ber
 {{.}}
 
 {{/inputs.apology}}
-Os hoffech drafod yr ymateb hwn, neu gyfarfod â ni i'w drafod, cysylltwch â {{officer.name}} dros y ffôn ar {{officer.phone}} neu drwy e-bost at {{officer.email}}.
+Os hoffech drafod yr ymateb hwn, neu gyfarfod â ni i'w drafod, cysylltwch â'ch swyddog cyswllt, {{officer.name}}, dros y ffôn ar {{officer.phone}} neu drwy e-bost at {{officer.email}}.
 
 {{> ombudsman}}
 @closing Yn gywir,
 
 {{> final-signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/stage1-response.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Y penderfyniad yng ngham 1 (datrys yn gynnar), gyda sut ac erbyn pryd y gall yr unigolyn ofyn am gam 2.
+inputs: decision
+optional-inputs: apology
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+Diolch am roi gwybod i ni am eich pryder, a ddaeth i law ar {{case.received}}. Rydym wedi edrych arno yng ngham 1 o'n trefn gwyno, sef datrys yn gynnar, ac mae'r llythyr hwn yn rhoi ein penderfyniad i chi.
+
+# Ein penderfyniad
+
+{{inputs.decision}}
+
+{{#inputs.apology}}
+# Ein hymddiheuriad
+
+{{.}}
+
+{{/inputs.apology}}
+# Os nad ydych yn fodlon
+
+Os nad ydych yn fodlon â'n penderfyniad, gallwch ofyn i ni edrych ar eich pryder eto yng ngham 2 o'n trefn gwyno. Yng ngham 2 rydym yn ymchwilio i'ch pryder yn llawn, a'n nod yw anfon ein hymateb atoch o fewn {{deadlines.stage2WorkingDays}} diwrnod gwaith i'ch cais.
+
+I ofyn am gam 2, cysylltwch â'ch swyddog cyswllt, {{officer.name}}, dros y ffôn ar {{officer.phone}} neu drwy e-bost at {{officer.email}}, a dywedwch wrthym pam nad ydych yn fodlon. Gofynnwch erbyn {{deadlines.stage2RequestBy}}, {{deadlines.stage2RequestMonths}} mis o ddyddiad y llythyr hwn. Os oes gennych reswm da dros ofyn yn hwyrach, rhowch wybod i ni a byddwn yn ei ystyried.
+
+{{> contact}}
+@closing Yn gywir,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/update.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Dweud wrth yr unigolyn sut mae'r gwaith ar ei bryder yn mynd rhagddo a beth fydd yn digwydd nesaf; nid yw'r dyddiad ymateb yn newid.
+inputs: progress, nextSteps
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+# Y newyddion diweddaraf am eich pryder
+
+Rwy'n ysgrifennu i roi gwybod i chi sut mae'r gwaith ar eich pryder yn mynd rhagddo. Daeth eich pryder i law ar {{case.received}}.
+
+# Beth rydym wedi'i wneud hyd yma
+
+{{inputs.progress}}
+
+# Beth fydd yn digwydd nesaf
+
+{{inputs.nextSteps}}
+
+# Pryd y byddwch yn clywed gennym
+
+Rydym yn dal i ddisgwyl anfon {{#deadlines.atStage1}}ein penderfyniad{{/deadlines.atStage1}}{{^deadlines.atStage1}}ein hymateb llawn{{/deadlines.atStage1}} atoch erbyn {{deadlines.respondBy}}. Os bydd hynny'n newid, byddwn yn ysgrifennu atoch i egluro pam.
+
+{{> contact}}
+@closing Yn gywir,
+
+{{> signature}}
+
+"""#
+        ),
+        File(
+            path: "cy/withdrawn.mustache",
+            text: #"""
+---
+subject: Eich pryder {{case.reference}}
+description: Cadarnhau bod yr unigolyn wedi tynnu ei bryder yn ôl, ei fod wedi'i gau heb ymateb, a'i fod yn gallu dod yn ôl atom.
+inputs:
+optional-inputs: withdrawnOn
+automatic: false
+---
+{{> letterhead}}
+{{> address}}
+@date {{letter.date}}
+@reference Ein cyfeirnod: {{case.reference}}
+
+@salutation Annwyl {{recipient.salutation}},
+
+# Eich pryder
+
+Diolch am roi gwybod i ni{{#inputs.withdrawnOn}} ar {{.}}{{/inputs.withdrawnOn}} yr hoffech dynnu eich pryder yn ôl. Daeth eich pryder i law ar {{case.received}}. Fel y gofynnoch, rydym wedi ei gau heb anfon ymateb atoch.
+
+# Os byddwch yn newid eich meddwl
+
+Mae croeso i chi gysylltu â ni eto os hoffech i ni ymchwilio i'ch pryderon, neu os oes unrhyw beth arall yn eich poeni. Fel arfer, dylid codi pryder o fewn {{timeLimit.months}} mis i'r digwyddiadau dan sylw, neu i chi ddod yn ymwybodol ohonynt, felly peidiwch ag aros yn rhy hir.
+
+Ni fydd tynnu eich pryder yn ôl yn effeithio ar y gofal a gewch chi na'ch teulu.
+
+{{> contact}}
+@closing Yn gywir,
+
+{{> signature}}
 
 """#
         ),
@@ -1113,6 +1464,11 @@ If you would rather talk to someone, you can telephone us on {{organisation.phon
 
 This is an automatic reply to let you know your email has arrived safely.
 
+{{#jurisdiction.wales}}
+Rydym yn croesawu gohebiaeth yn Gymraeg. We welcome correspondence in Welsh.
+
+{{/jurisdiction.wales}}
+
 {{organisation.name}}
 
 """#
@@ -1454,7 +1810,7 @@ Withdrawing your complaint will not affect the care you or your family receive.
             text: #"""
 # Cymorth annibynnol am ddim
 
-Gallwch gael cymorth annibynnol am ddim gyda'ch cwyn gan {{advocacy.name}}. Gall eiriolwr eich helpu i esbonio eich pryderon, dod i gyfarfodydd gyda chi ac egluro'r dewisiadau sydd ar gael i chi. Gallwch gysylltu â nhw dros y ffôn ar {{advocacy.phone}}{{#advocacy.email}} neu drwy e-bost at {{advocacy.email}}{{/advocacy.email}}{{#advocacy.web}}, neu gael rhagor o wybodaeth yn {{advocacy.web}}{{/advocacy.web}}.
+Gallwch gael cymorth annibynnol am ddim gyda'ch pryder gan {{advocacy.name}}. Gall eiriolwr eich helpu i esbonio eich pryderon, dod i gyfarfodydd gyda chi ac egluro'r dewisiadau sydd ar gael i chi. Gallwch gysylltu â'r gwasanaeth dros y ffôn ar {{advocacy.phone}}{{#advocacy.email}} neu drwy e-bost at {{advocacy.email}}{{/advocacy.email}}{{#advocacy.web}}, neu gael rhagor o wybodaeth yn {{advocacy.web}}{{/advocacy.web}}.
 
 
 """#
@@ -1462,7 +1818,7 @@ Gallwch gael cymorth annibynnol am ddim gyda'ch cwyn gan {{advocacy.name}}. Gall
         File(
             path: "partials/cy/contact.mustache",
             text: #"""
-Eich swyddog cyswllt yw {{officer.name}}. Gallwch gysylltu â nhw dros y ffôn ar {{officer.phone}} neu drwy e-bost at {{officer.email}}. Nodwch ein cyfeirnod {{case.reference}} bob tro y byddwch yn cysylltu â ni.
+Eich swyddog cyswllt yw {{officer.name}}. Gallwch ffonio {{officer.phone}} neu anfon e-bost at {{officer.email}}. Nodwch ein cyfeirnod {{case.reference}} bob tro y byddwch yn cysylltu â ni.
 
 
 """#
@@ -1479,6 +1835,22 @@ Ffôn: {{organisation.phone}}
 E-bost: {{organisation.email}}
 {{organisation.web}}
 
+
+"""#
+        ),
+        File(
+            path: "partials/cy/ombudsman-decision.mustache",
+            text: #"""
+# Os ydych yn anfodlon â'n penderfyniad
+
+Os ydym wedi penderfynu peidio ag ymchwilio i'ch pryder a'ch bod yn anfodlon â'r penderfyniad hwnnw, gallwch ofyn i {{ombudsman.theName}} ({{ombudsman.shortName}}) ei ystyried. Mae'r Ombwdsmon yn annibynnol ac mae'r gwasanaeth am ddim.
+
+Gallwch gysylltu â'r Ombwdsmon dros y ffôn ar {{ombudsman.phone}}, ar-lein yn {{ombudsman.web}}, neu drwy'r post yn:
+
+@lines
+{{#ombudsman.addressLines}}
+{{.}}
+{{/ombudsman.addressLines}}
 
 """#
         ),
@@ -1611,6 +1983,9 @@ Your named contact is {{officer.name}}. You can reach them by telephone on {{off
 Telephone: {{organisation.phone}}
 Email: {{organisation.email}}
 {{organisation.web}}
+{{#jurisdiction.wales}}
+Rydym yn croesawu gohebiaeth yn Gymraeg. We welcome correspondence in Welsh.
+{{/jurisdiction.wales}}
 
 
 """#

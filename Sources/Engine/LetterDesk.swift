@@ -41,7 +41,7 @@ package struct LetterDesk: Sendable {
         if let missing = DefaultTemplates.missingLetterTemplate(kind, in: workspace.templatesURL) { throw missing }
         try Self.refuseEnclosure(kind, reference: reference)
         let record = try register.get(reference)
-        let language = LetterLanguage(rawValue: record.complainant.language.rawValue) ?? .english
+        let language = record.complainant.language.letterLanguages[0]
         guard let used = library.effectiveLanguage(kind: kind, requested: language) else {
             throw library.unknownKind(kind)
         }
@@ -51,6 +51,7 @@ package struct LetterDesk: Sendable {
             throw refusal
         }
         try library.checkInputs(kind: kind, language: used, given: inputs)
+        if used == .welsh { try refuseMissingWelshForms(kind: kind, record: record) }
         let holding: DeadlineExtension? =
             switch kind {
             case .holding: try holdingExtension(for: record, inputs: inputs)
@@ -59,7 +60,10 @@ package struct LetterDesk: Sendable {
             }
         let context = try context(for: record, kind: kind, language: used, inputs: inputs)
         let access = try accessibleForm(of: kind, for: record, language: used, context: context)
-        let merged = try access.easyRead ?? library.merge(kind: kind, language: language, context: context)
+        var merged = try access.easyRead ?? library.merge(kind: kind, language: language, context: context)
+        // An easy-read letter is one language only (there is no bilingual easy-read set).
+        let english = access.easyRead == nil ? try englishPart(of: kind, for: record, written: used, inputs: inputs) : nil
+        if let english { merged = .bilingual(welsh: merged, english: english.merged) }
         let largePrint = record.complainant.accessibleInformation.contains(.largePrint)
         var delivery: PreparedLetter.Delivery
         if record.complainant.preferredContact == .email, let email = record.complainant.email {
@@ -77,7 +81,8 @@ package struct LetterDesk: Sendable {
             reference: record.reference, kind: kind, merged: merged, delivery: delivery,
             largePrint: largePrint && kind != .mpLetter, recipientName: recipientName, holding: holding,
             letterDay: clock.today())
-        letter.enclosures = try enclosures(for: record, kind: kind, context: context, language: used)
+        letter.enclosures = try enclosures(
+            for: record, kind: kind, context: context, language: used, englishContext: english?.context)
         (letter.format, letter.holdReasons) = (access.format, access.holds)
         return letter
     }
@@ -183,6 +188,12 @@ package struct LetterDesk: Sendable {
         addKindFields(to: &context, record: record, kind: kind, inputs: inputs, format: format)
         addWalesFields(to: &context, record: record, language: language, format: format)
         if kind == .redressResponse { context["redress"] = .object(try redressFields(for: record, inputs: inputs)) }
+        if language == .welsh {
+            let forms = configuration.welshForms(
+                officer: configuration.officer(record.officer), profile: record.profile,
+                finalResponse: kind.purpose == .finalResponse)
+            WelshForm.apply(forms, to: &context)
+        }
         return context
     }
 
@@ -219,6 +230,7 @@ package struct LetterDesk: Sendable {
             "theName": welsh ? ombudsman.nameCy ?? ombudsman.name : Self.withArticle(ombudsman.name),
             "phone": ombudsman.phone, "web": ombudsman.web, "addressLines": ombudsman.addressLines,
         ])
+        if welsh { WelshForm.apply(configuration.welshForms(officer: officer, profile: profile), to: &context) }
         return context
     }
 

@@ -36,9 +36,10 @@ extension LetterDesk {
 
     /// Merges the enclosures of a letter of `kind` with the letter's own context, in the letter's language (the
     /// form falls back to English like any template).
-    func enclosures(for record: Case, kind: LetterKind, context: MergeContext, language: LetterLanguage) throws
-        -> [Enclosure]
-    {
+    func enclosures(
+        for record: Case, kind: LetterKind, context: MergeContext, language: LetterLanguage,
+        englishContext: MergeContext? = nil
+    ) throws -> [Enclosure] {
         guard Self.enclosesConsentForm(kind, for: record) else { return [] }
         // A workspace made before the form was shipped lacks it: the letter waits until it is restored, because a
         // letter that says "enclosed" must never leave without it.
@@ -51,7 +52,12 @@ extension LetterDesk {
                     "case \(record.reference): the \(kind.rawValue) letter says a consent form is enclosed, but the "
                     + "templates folder has no consent-form template; restore it, and nothing is sent until then")
         }
-        let merged = try library.merge(kind: .consentForm, language: language, context: context)
+        var merged = try library.merge(kind: .consentForm, language: language, context: context)
+        // A bilingual letter encloses one bilingual form.
+        if let englishContext, merged.language == .welsh {
+            let english = try library.merge(kind: .consentForm, language: .english, context: englishContext)
+            merged = .bilingual(welsh: merged, english: english)
+        }
         return [Enclosure(kind: .consentForm, merged: merged)]
     }
 

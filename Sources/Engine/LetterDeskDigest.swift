@@ -5,6 +5,10 @@ import WorkingDays
 
 extension LetterDesk {
     /// Merges an officer's reminder digest: their deadlines to watch, most urgent first.
+    ///
+    /// Always in English, and there is no Welsh template: the digest is staff mail, written in the organisation's
+    /// working language like the rest of its staff mail (statement requests, alerts), whatever language its
+    /// cases' letters are written in. The complainant never sees it.
     package func mergeDigest(officerName: String, items: [DueItem]) throws -> MergedLetter {
         let today = clock.today()
         func format(_ day: CivilDate) -> MergeValue {

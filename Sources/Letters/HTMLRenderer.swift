@@ -24,29 +24,44 @@ package struct HTMLRenderer: Sendable {
 
     /// The document as HTML, ending with a newline.
     package func render(_ document: LetterDocument) -> String {
-        var html = """
-            <!DOCTYPE html>
-            <html lang="\(document.language.bcp47)">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(document.title))</title>
-            <style>
-            body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 1rem; line-height: 1.5; color: #1a1a1a; background: #ffffff; max-width: 40em; margin: 1em auto; padding: 0 1em; }
-            .letterhead { text-align: right; }
-            h1 { font-size: 1.3rem; margin: 1.5em 0 1em; }
-            h2 { font-size: 1.15rem; margin: 1.5em 0 0.5em; }
-            \(accessibleStyle)</style>
-            </head>
-            <body>
+        prologue(document) + letterhead(document) + "<main>\n" + content(document) + "</main>\n" + epilogue
+    }
 
-            """
-        if !document.letterhead.isEmpty {
-            var lines = document.letterhead.map(escape)
-            lines[0] = "<strong>\(lines[0])</strong>"
-            html += "<header>\n<p class=\"letterhead\">\(lines.joined(separator: "<br>\n"))</p>\n</header>\n"
-        }
-        html += "<main>\n"
+    /// The end of every HTML document.
+    let epilogue = "</body>\n</html>\n"
+
+    /// The start of an HTML document, up to and including `<body>`: its language and title are the document's.
+    func prologue(_ document: LetterDocument) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="\(document.language.bcp47)">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(document.title))</title>
+        <style>
+        body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 1rem; line-height: 1.5; color: #1a1a1a; background: #ffffff; max-width: 40em; margin: 1em auto; padding: 0 1em; }
+        .letterhead { text-align: right; }
+        h1 { font-size: 1.3rem; margin: 1.5em 0 1em; }
+        h2 { font-size: 1.15rem; margin: 1.5em 0 0.5em; }
+        \(accessibleStyle)</style>
+        </head>
+        <body>
+
+        """
+    }
+
+    /// The letterhead as a `<header>`, or nothing when the document has none.
+    func letterhead(_ document: LetterDocument) -> String {
+        guard !document.letterhead.isEmpty else { return "" }
+        var lines = document.letterhead.map(escape)
+        lines[0] = "<strong>\(lines[0])</strong>"
+        return "<header>\n<p class=\"letterhead\">\(lines.joined(separator: "<br>\n"))</p>\n</header>\n"
+    }
+
+    /// The letter from the address to the signature, the content of its `<main>`.
+    func content(_ document: LetterDocument) -> String {
+        var html = ""
         if !document.address.isEmpty {
             html += "<p class=\"address\">\(document.address.map(escape).joined(separator: "<br>\n"))</p>\n"
         }
@@ -67,7 +82,6 @@ package struct HTMLRenderer: Sendable {
         if !document.signature.isEmpty {
             html += "<p class=\"signature\">\(document.signature.map(escape).joined(separator: "<br>\n"))</p>\n"
         }
-        html += "</main>\n</body>\n</html>\n"
         return html
     }
 

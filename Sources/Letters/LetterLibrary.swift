@@ -189,12 +189,14 @@ package struct MergedLetter: Sendable, Hashable {
     package let isAutomatic: Bool
     /// The letter as a document.
     package let document: LetterDocument
+    /// For a bilingual letter, the English letter that follows the Welsh ``document`` (see BilingualLetter.swift).
+    package internal(set) var english: LetterDocument? = nil
 
     /// The letter as plain text wrapped at 72 columns, for an email's text part.
-    package var text: String { TextRenderer().render(document) }
+    package var text: String { bilingual.map { $0.text } ?? TextRenderer().render(document) }
 
     /// The letter as a complete HTML document, for an email's HTML part; every value is escaped.
-    package var html: String { HTMLRenderer().render(document) }
+    package var html: String { bilingual.map { $0.html } ?? HTMLRenderer().render(document) }
 
     /// The letter as an A4 PDF, with the address placed for a DL window envelope.
     /// - Parameters:
@@ -202,7 +204,9 @@ package struct MergedLetter: Sendable, Hashable {
     ///   - creationDate: the date stamped in the PDF; give one (e.g. when the letter was queued) so that
     ///     rendering again gives the same bytes, else cairo stamps the current time.
     package func pdf(largePrint: Bool = false, creationDate: Date? = nil) throws(LetterError) -> Data {
-        try PDFRenderer(options: .init(largePrint: largePrint, creationDate: creationDate)).render(document)
+        let renderer = PDFRenderer(options: .init(largePrint: largePrint, creationDate: creationDate))
+        if let bilingual { return try renderer.render(bilingual.parts) }
+        return try renderer.render(document)
     }
 
     /// The letter as an A4 PDF laid out with `options` (large print in a chosen size, easy read).

@@ -80,6 +80,13 @@ package struct PDFRenderer: Sendable {
     /// The document as PDF bytes.
     /// - Throws: ``LetterError/Code/pdfRendering`` if cairo reports an error.
     package func render(_ document: LetterDocument) throws(LetterError) -> Data {
+        try render([document])
+    }
+
+    /// Documents one after another in one PDF, each starting on a new page with its own page numbers (a
+    /// bilingual letter: the Welsh, then the English). The title, author and language come from the first.
+    package func render(_ documents: [LetterDocument]) throws(LetterError) -> Data {
+        guard let document = documents.first else { throw LetterError(.pdfRendering, note: "no document") }
         let sink = PDFSink()
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }
@@ -111,10 +118,12 @@ package struct PDFRenderer: Sendable {
         // Without this pango assumes 96 dpi and 11 pt comes out as 14.7 pt.
         pango_cairo_context_set_resolution(pango, 72)
 
-        var page = PageComposer(pango: pango, options: options, language: document.language)
-        defer { page.releaseLayouts() }
-        page.compose(document)
-        page.draw(on: cr)
+        for part in documents {
+            var page = PageComposer(pango: pango, options: options, language: part.language)
+            defer { page.releaseLayouts() }
+            page.compose(part)
+            page.draw(on: cr)
+        }
 
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)

@@ -120,7 +120,7 @@ struct CaseCommand: AsyncParsableCommand {
         var addressLine: [String] = []
         @Option(help: ArgumentHelp("The complainant's postcode.", valueName: "postcode")) var postcode: String?
         @Option(help: ArgumentHelp("email or post.", valueName: "how")) var preferredContact: String?
-        @Option(help: ArgumentHelp("en or cy.", valueName: "code")) var language: String?
+        @Option(help: ArgumentHelp("en, cy or cy-en (bilingual).", valueName: "code")) var language: String?
         @Option(
             help: ArgumentHelp(
                 "Accessible-information needs, comma-separated (large-print, easy-read, braille, audio, bsl, another-language; empty for none).",

@@ -144,6 +144,8 @@ struct LetterClaimsTests {
         let consent: ConsentRow
         let profileStage: ProfileStage
         let language: LetterLanguage
+        /// Whether the letter is one bilingual letter (Welsh, then English).
+        var isBilingual = false
         /// The plain text, paragraphs separated by blank lines.
         let text: String
         /// The enclosures the letter carries.
@@ -226,7 +228,10 @@ struct LetterClaimsTests {
         },
         Claim(name: "consent received or not needed: nothing asks for consent") { letter in
             guard [.received, .notNeeded].contains(letter.consent.state) else { return nil }
-            return letter.sentence(with: ["we need their written consent", "mae angen eu caniatâd ysgrifenedig"])
+            return letter.sentence(with: [
+                "we need their written consent", "mae angen eu caniatâd ysgrifenedig",
+                "mae angen caniatâd ysgrifenedig",
+            ])
         },
     ]
 
@@ -236,19 +241,24 @@ struct LetterClaimsTests {
     func claimsHold(_ profileStage: ProfileStage) async throws {
         let made = try await EngineWorkspace.make(now: profileStage.now ?? "2026-11-25T09:00:00Z")
         defer { made.folder.remove() }
-        let ws =
-            profileStage.profile == .northernIreland  // a trust not yet on NIPSO's model procedure
-            ? EngineWorkspace(
-                made,
-                workspace: try made.reconfigured {
-                    $0.replacingOccurrences(
-                        of: "jurisdiction:\n", with: "jurisdiction:\n  northernIrelandModelProcedureFrom: never\n")
-                }) : made
-        var outcomes:
-            [(row: ConsentRow, language: LetterLanguage, kind: LetterKind, result: Result<Rendered, any Error>)]
+        // Welsh letters print the Welsh forms of the organisation's texts; only the Welsh ombudsman has a Welsh
+        // name built in, so elsewhere the English name stands in.
+        let ws = EngineWorkspace(
+            made,
+            workspace: try made.reconfigured {
+                var text = BilingualLettersTests.withWelshForms($0)
+                if profileStage.profile != .wales {
+                    text = text.replacingOccurrences(
+                        of: "letters:\n", with: "letters:\n  welshFallbackToEnglish: true\n")
+                }
+                guard profileStage.profile == .northernIreland else { return text }  // a trust not yet on NIPSO's MCHP
+                return text.replacingOccurrences(
+                    of: "jurisdiction:\n", with: "jurisdiction:\n  northernIrelandModelProcedureFrom: never\n")
+            })
+        var outcomes: [(row: ConsentRow, language: Language, kind: LetterKind, result: Result<Rendered, any Error>)]
         outcomes = []
         for consent in Self.consents {
-            for language in LetterLanguage.allCases {
+            for language in Language.allCases {
                 let record = try await ws.log(Self.complaint(profileStage, consent, language))
                 let reference = record.reference
                 if profileStage.stage == 2 {  // escalated today, as an officer does
@@ -258,15 +268,16 @@ struct LetterClaimsTests {
                     let book = try ws.casebook()
                     let desk = try LetterDesk(casebook: book)
                     return Self.letters.compactMap { row -> (LetterKind, Result<Rendered, any Error>)? in
-                        guard desk.library.languages(for: row.kind).contains(language) else { return nil }
+                        let available = desk.library.languages(for: row.kind)
+                        guard language.letterLanguages.allSatisfy(available.contains) else { return nil }
                         let result = Result { () throws -> Rendered in
                             let letter = try desk.prepare(
                                 row.kind, reference: reference, inputs: Self.inputs(row, profileStage))
                             let composed = try desk.compose(letter, date: book.clock.now())
                             return Rendered(
                                 kind: row.kind, consent: consent, profileStage: profileStage,
-                                language: letter.merged.language, text: letter.merged.text,
-                                enclosures: letter.enclosures.map(\.kind),
+                                language: letter.merged.language, isBilingual: letter.merged.isBilingual,
+                                text: letter.merged.text, enclosures: letter.enclosures.map(\.kind),
                                 attachments: Self.attachmentNames(composed.data), reference: reference)
                         }
                         return (row.kind, result)
@@ -291,7 +302,10 @@ struct LetterClaimsTests {
                 #expect(
                     !Self.forbids(outcome.row, outcome.kind, profileStage),
                     "\(label): written, but the state forbids it")
-                #expect(letter.language == outcome.language, "\(label): written in \(letter.language.rawValue)")
+                #expect(
+                    letter.language == outcome.language.letterLanguages[0],
+                    "\(label): written in \(letter.language.rawValue)")
+                #expect(letter.isBilingual == (outcome.language == .bilingual), "\(label): bilingual or not as asked")
                 for claim in Self.claims {
                     guard let sentence = claim.broken(letter) else { continue }
                     Issue.record("\(label): \(claim.name): \"\(sentence)\"")
@@ -361,7 +375,7 @@ struct LetterClaimsTests {
     }
 
     /// An invented complaint for one row of the table, with an email address so its letters are composed.
-    static func complaint(_ profileStage: ProfileStage, _ consent: ConsentRow, _ language: LetterLanguage)
+    static func complaint(_ profileStage: ProfileStage, _ consent: ConsentRow, _ language: Language)
         -> Complaint
     {
         .with {

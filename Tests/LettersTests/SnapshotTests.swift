@@ -72,22 +72,24 @@ import Testing
     func welsh() throws {
         let context = Fixtures.context(.wales, language: .welsh)
         let letter = try Fixtures.library.merge(kind: .acknowledgement, language: .welsh, context: context)
-        #expect(letter.subject == "Eich cwyn PALS-2026-0042")
+        #expect(letter.subject == "Eich pryder PALS-2026-0042")
         #expect(letter.document.salutation == "Annwyl Mr Llŷr,")
         #expect(letter.document.closing == "Yn gywir,")
-        #expect(letter.text.contains("23 Tachwedd 2026"))
+        #expect(letter.text.replacingOccurrences(of: "\n", with: " ").contains("23 Tachwedd 2026"))
         #expect(letter.html.contains("<html lang=\"cy\">"))
     }
 
     @Test("a Welsh letter of a kind without a cy template falls back to English")
     func fallback() throws {
         let library = Fixtures.library
-        #expect(library.effectiveLanguage(kind: .consentRequest, requested: .welsh) == .english)
+        // The reminder digest is staff mail, in English only.
+        #expect(library.effectiveLanguage(kind: .reminderDigest, requested: .welsh) == .english)
         #expect(library.effectiveLanguage(kind: .holding, requested: .welsh) == .welsh)
         #expect(library.effectiveLanguage(kind: "no-such-letter", requested: .welsh) == nil)
-        let letter = try library.merge(kind: .consentRequest, language: .welsh, context: Fixtures.context())
+        let context = Fixtures.withInputs(Fixtures.context(), kind: .reminderDigest)
+        let letter = try library.merge(kind: .reminderDigest, language: .welsh, context: context)
         #expect(letter.language == .english)
-        #expect(letter.subject == "Your complaint PALS-2026-0042")
+        #expect(letter.subject == "Complaint deadlines for 25 November 2026")
     }
 
     @Test("the library lists its kinds, inputs and automatic letters")

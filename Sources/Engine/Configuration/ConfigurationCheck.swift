@@ -48,6 +48,7 @@ package struct ConfigurationCheck: Sendable {
         findings += mailboxFindings()
         findings += walesFindings()
         if let templates { findings += templateFindings(templates) }
+        if let templates { findings += welshFindings(templates) }
         return findings
     }
 

@@ -8,6 +8,7 @@ let starterConfiguration = """
     organisation:
       name: Example Valley NHS Trust (INVENTED - replace)
       # nameCy: …                  # the Welsh name, for Welsh letters (also ombudsman.<id>.nameCy, advocacy.nameCy)
+      # addressCy: […]             # the Welsh address lines (Welsh roles: manager.roleCy, officers[].roleCy …)
       address:
         - Patient Advice and Liaison Service
         - 1 Example Road
@@ -73,6 +74,7 @@ let starterConfiguration = """
     letters:
       signedBy: officer            # officer | manager signs every letter but the final response (the signatory's)
       largePrintSize: 16           # 16 | 20 | 24 pt, for complainants who need large print
+      # welshFallbackToEnglish: false  # true: a Welsh letter may print the English of a text with no Welsh form
     closures: []                   # local closure days, e.g. [2026-12-29, 2026-12-30]
 
     advocacy:                      # independent complaints advocacy named in acknowledgements

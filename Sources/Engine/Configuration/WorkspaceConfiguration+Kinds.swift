@@ -34,6 +34,9 @@ package struct LetterSettings: Sendable, Equatable {
     package var signedBy: Signer = .officer
     /// `letters.largePrintSize`: the point size of large print, 16 (default), 20 or 24; PDFs and HTML mail alike.
     package var largePrintSize: LargePrintSize = .default
+    /// `letters.welshFallbackToEnglish`: whether a Welsh letter may print the English form of a configured text
+    /// that has no Welsh form (default false: the letter is refused, naming each missing Welsh form).
+    package var welshFallbackToEnglish = false
 }
 
 extension WorkspaceConfiguration {
@@ -52,7 +55,7 @@ extension WorkspaceConfiguration {
             statements.chaseAfterWorkingDays =
                 section.integer("chaseAfterWorkingDays", in: 1...20) ?? statements.chaseAfterWorkingDays
         }
-        if let section = top.section("letters", allowed: ["signedBy", "largePrintSize"]) {
+        if let section = top.section("letters", allowed: ["signedBy", "largePrintSize", "welshFallbackToEnglish"]) {
             letters.signedBy = section.choice("signedBy") ?? letters.signedBy
             if let points = section.integer("largePrintSize", in: 1...100) {
                 if let size = LargePrintSize(rawValue: points) {
@@ -62,6 +65,7 @@ extension WorkspaceConfiguration {
                     section.problem("largePrintSize", "must be one of \(sizes) (points)")
                 }
             }
+            letters.welshFallbackToEnglish = section.bool("welshFallbackToEnglish") ?? letters.welshFallbackToEnglish
         }
     }
 }

@@ -58,11 +58,11 @@ extension WorkspaceConfiguration {
             "closures", "advocacy", "ombudsman", "mail", "reminders", "concerns", "statements", "letters", "intake",
             "wales",
         ]
-        static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
-        static let person: Set<String> = ["name", "role", "email"]
-        static let officer: Set<String> = ["id", "name", "email", "phone", "role"]
+        static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web", "addressCy"]
+        static let person: Set<String> = ["name", "role", "email", "roleCy"]
+        static let officer: Set<String> = ["id", "name", "email", "phone", "role", "roleCy"]
         static let contact: Set<String> = [
-            "name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web",
+            "name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web", "addressCy",
         ]
         static let deadlines: Set<String> = [
             "amberWorkingDays", "targets", "defaultComplexity", "profiles", "ruleSets", "keepInformedWorkingDays",
@@ -89,6 +89,7 @@ extension WorkspaceConfiguration {
             organisation.phone = section.string("phone") ?? ""
             organisation.email = section.string("email") ?? ""
             organisation.web = section.string("web") ?? ""
+            organisation.addressLinesCy = section.strings("addressCy")
         } else {
             top.problem("organisation", "is missing (the name and address that head every letter)")
         }
@@ -97,6 +98,7 @@ extension WorkspaceConfiguration {
                 self[keyPath: keyPath].name = section.requiredString("name") ?? ""
                 self[keyPath: keyPath].role = section.string("role") ?? self[keyPath: keyPath].role
                 self[keyPath: keyPath].email = section.string("email")
+                self[keyPath: keyPath].roleCy = section.string("roleCy")
             } else {
                 top.problem(key, "is missing")
             }
@@ -211,7 +213,8 @@ extension WorkspaceConfiguration {
             if let id, let name, let email {
                 officers.append(
                     Officer(
-                        id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role")))
+                        id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role"),
+                        roleCy: section.string("roleCy")))
             }
         }
         if list.isEmpty { top.problem("officers", "is empty (at least one officer: id, name, email)") }
@@ -312,6 +315,9 @@ extension WorkspaceConfiguration {
         contact.phone = section.string("phone") ?? base.phone
         contact.email = section.string("email") ?? base.email
         contact.web = section.string("web") ?? base.web
+        // A new address without its Welsh form leaves none, rather than the Welsh of the address it replaced.
+        contact.addressLinesCy =
+            section.strings("addressCy") ?? (section.strings("address") == nil ? base.addressLinesCy : nil)
         return contact
     }
 

@@ -78,6 +78,8 @@ package struct WorkspaceConfiguration: Sendable {
         package var phone = ""
         package var email = ""
         package var web = ""
+        /// `organisation.addressCy`: the address lines in Welsh, used in Welsh letters.
+        package var addressLinesCy: [String]? = nil
     }
 
     /// A named person with a role.
@@ -85,6 +87,8 @@ package struct WorkspaceConfiguration: Sendable {
         package var name: String
         package var role: String
         package var email: String?
+        /// `roleCy`: the role in Welsh, used in Welsh letters (built in for the default roles).
+        package var roleCy: String? = nil
     }
 
     /// A complaints officer.
@@ -96,6 +100,8 @@ package struct WorkspaceConfiguration: Sendable {
         package var phone: String?
         /// `officers[].role`: the role under the officer's signature (default "Complaints Officer").
         package var role: String? = nil
+        /// `officers[].roleCy`: the role in Welsh, used in Welsh letters (built in for the default role).
+        package var roleCy: String? = nil
     }
 
     /// Contact details of an organisation named in letters.
@@ -109,6 +115,8 @@ package struct WorkspaceConfiguration: Sendable {
         package var phone = ""
         package var email = ""
         package var web = ""
+        /// `addressCy`: the address lines in Welsh, used in Welsh letters.
+        package var addressLinesCy: [String]? = nil
     }
 
     /// Changes to the statutory deadline defaults.
@@ -178,7 +186,8 @@ package enum OmbudsmanID: String, Sendable, CaseIterable {
             name: "Public Services Ombudsman for Wales", shortName: "PSOW",
             nameCy: "Ombwdsmon Gwasanaethau Cyhoeddus Cymru", shortNameCy: "OGCC",
             addressLines: ["1 Ffordd yr Hen Gae", "Pencoed", "CF35 5LJ"], phone: "0300 790 0203",
-            email: "ask@ombudsman.wales", web: "www.ombudsman.wales"),
+            email: "ask@ombudsman.wales", web: "www.ombudsman.wales",
+            addressLinesCy: ["1 Ffordd yr Hen Gae", "Pencoed", "CF35 5LJ"]),
         .spso: .init(
             name: "Scottish Public Services Ombudsman", shortName: "SPSO",
             addressLines: ["Bridgeside House", "99 McDonald Road", "Edinburgh", "EH7 4NS"],
