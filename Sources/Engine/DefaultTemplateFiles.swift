@@ -39,10 +39,18 @@ Ein nod yw rhoi ein penderfyniad i chi erbyn {{deadlines.respondBy}}, o fewn {{d
 Mae eich pryder bellach yng ngham 2 o'n trefn gwyno, lle rydym yn ymchwilio iddo'n llawn. Ein nod yw anfon ein hymateb llawn atoch o fewn {{deadlines.stage2WorkingDays}} diwrnod gwaith, erbyn {{deadlines.respondBy}}. Os bydd angen mwy o amser arnom, byddwn yn ysgrifennu atoch i egluro pam ac i gytuno ar ddyddiad newydd gyda chi.
 {{/deadlines.atStage2}}
 {{^deadlines.staged}}
+{{^jurisdiction.wales}}
 Ein nod yw anfon ymateb ysgrifenedig llawn atoch erbyn {{deadlines.respondBy}}. Os bydd angen mwy o amser arnom, byddwn yn ysgrifennu atoch i egluro pam ac i gytuno ar ddyddiad newydd gyda chi.
 {{#deadlines.backstop}}
 Oni bai ein bod yn cytuno ar gyfnod hwy gyda chi, byddwn yn ymateb erbyn {{deadlines.backstop}} fan bellaf.
 {{/deadlines.backstop}}
+{{/jurisdiction.wales}}
+{{#jurisdiction.wales}}
+Ein nod yw anfon ymateb ysgrifenedig llawn atoch erbyn {{deadlines.respondBy}}. Os na allwn ymateb erbyn hynny, byddwn yn ysgrifennu atoch i ddweud pam a phryd y gallwch ddisgwyl ein hymateb.
+{{#deadlines.backstop}}
+Byddwn yn ymateb erbyn {{deadlines.backstop}} fan bellaf, oni bai bod amgylchiadau eithriadol; os felly, byddwn yn eu hegluro ac yn dweud wrthych pryd y gallwch ddisgwyl ein hymateb.
+{{/deadlines.backstop}}
+{{/jurisdiction.wales}}
 {{/deadlines.staged}}
 
 {{#jurisdiction.wales}}{{> wales-listening-duties}}{{/jurisdiction.wales}}
@@ -78,7 +86,9 @@ Gan nad yw {{patient.fullName}} yn gallu rhoi caniatâd, rydym yn deall eich bod
 
 {{/consent.lacksCapacity}}
 {{/hasPatient}}
+{{^wales.listeningToPeople}}
 {{> advocacy}}
+{{/wales.listeningToPeople}}
 Ni fydd codi pryder yn effeithio ar y gofal a gewch chi na'ch teulu.
 
 @closing Yn gywir,
