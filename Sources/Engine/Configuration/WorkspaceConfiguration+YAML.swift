@@ -56,8 +56,9 @@ extension WorkspaceConfiguration {
         static let top: Set<String> = [
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
             "closures", "advocacy", "ombudsman", "mail", "reminders", "concerns", "statements", "letters", "intake",
+            "coding",
         ]
-        static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
+        static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web", "type"]
         static let person: Set<String> = ["name", "role", "email"]
         static let officer: Set<String> = ["id", "name", "email", "phone", "role"]
         static let contact: Set<String> = [
@@ -142,6 +143,7 @@ extension WorkspaceConfiguration {
         }
         readMail(top)
         readKinds(top)
+        readCoding(top)
         readIntake(top)
         if let section = top.section("reminders", allowed: ["time"]), let time = section.string("time") {
             let parts = time.split(separator: ":").compactMap { Int($0) }
