@@ -164,8 +164,8 @@ private struct ReportComposer {
                 let size = level <= 1 ? 20.0 : level == 2 ? 14 : 11.5
                 let heading = layout(text, size: size, width: width, bold: true)
                 let headingHeight = height(heading)
-                // Keep a heading with what follows it.
-                ensure(headingHeight + (level <= 1 ? 0 : 80))
+                // Keep a heading with what follows it, up to and including the next chart or table.
+                ensure(headingHeight + (level <= 1 ? 0 : keepTogether(after: index, in: blocks)))
                 if level > 1, y > top { y += 8 }
                 emit(.begin("H\(min(max(level, 1), 6))"))
                 emit(.text(heading, x: left, y: y))
@@ -207,6 +207,23 @@ private struct ReportComposer {
             index += 1
         }
         emit(.end("Document"))
+    }
+
+    /// The height of the blocks after a heading up to and including the first chart or table (at most two thirds
+    /// of a page), so a heading and its introduction are not left at the foot of a page without their chart.
+    mutating func keepTogether(after index: Int, in blocks: [ReportBlock]) -> Double {
+        var needed = 0.0
+        for block in blocks.dropFirst(index + 1) {
+            switch block {
+            case .paragraph(let text): needed += height(layout(text, size: 10.5, width: width)) + 7
+            case .chart(let chart):
+                needed += ChartLayout.preferredHeight(of: chart, width: width) + 40
+                return min(needed, (bottom - top) * 2 / 3)
+            case .table: return min(needed + 80, (bottom - top) * 2 / 3)
+            default: return min(max(needed, 80), (bottom - top) * 2 / 3)
+            }
+        }
+        return min(max(needed, 80), (bottom - top) * 2 / 3)
     }
 
     mutating func paragraph(_ text: String, size: Double) {
@@ -320,13 +337,15 @@ private struct ReportComposer {
     /// The running footer: organisation and title on the left, "Page n of N" on the right.
     mutating func footer(on cr: OpaquePointer, page: Int, document: ReportDocument) {
         let size = 8.5
-        let where_ = layout("\(document.organisation) · \(document.title)", size: size, width: width * 0.7)
-        let number = layout("Page \(page) of \(pageCount)", size: size, width: width * 0.3, align: PANGO_ALIGN_RIGHT)
+        let where_ = layout("\(document.organisation) · \(document.title)", size: size, width: width * 0.78)
+        // One line: a long organisation name is shortened with an ellipsis rather than wrapped into the margin.
+        pango_layout_set_ellipsize(where_, PANGO_ELLIPSIZE_END)
+        let number = layout("Page \(page) of \(pageCount)", size: size, width: width * 0.22, align: PANGO_ALIGN_RIGHT)
         let baseline = ReportPDFRenderer.pageHeight - 13 * mm
         ink(cr)
         cairo_move_to(cr, left, baseline)
         pango_cairo_show_layout(cr, where_)
-        cairo_move_to(cr, left + width * 0.7, baseline)
+        cairo_move_to(cr, left + width * 0.78, baseline)
         pango_cairo_show_layout(cr, number)
     }
 
