@@ -13,6 +13,7 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Check the coding of complaints and make the returns and reports.",
         subcommands: [
             ReportCheckCommand.self,
+            ReportAnnualCommand.self, ReportPerformanceCommand.self,
             KO41Command.KO41a.self,
             KO41Command.KO41b.self,
         ]
