@@ -217,7 +217,8 @@ private struct ReportComposer {
             switch block {
             case .paragraph(let text): needed += height(layout(text, size: 10.5, width: width)) + 7
             case .chart(let chart):
-                needed += ChartLayout.preferredHeight(of: chart, width: width) + 40
+                let caption = layout(chart.summary, size: 8.5, width: width, italic: true)
+                needed += ChartLayout.preferredHeight(of: chart, width: width) + height(caption) + 20
                 return min(needed, (bottom - top) * 2 / 3)
             case .table: return min(needed + 80, (bottom - top) * 2 / 3)
             default: return min(max(needed, 80), (bottom - top) * 2 / 3)
