@@ -64,6 +64,8 @@ let package = Package(
             name: "Letters",
             dependencies: ["Primitives", "Casework", "CPangoCairo"]
         ),
+        // Charts and report documents (tagged PDF through cairo, HTML with inline SVG); no case knowledge.
+        .target(name: "Reports", dependencies: ["Primitives", "CPangoCairo"]),
         .target(
             name: "Mail",
             dependencies: ["Primitives", "CCurlShim", .product(name: "Logging", package: "swift-log")]
@@ -75,7 +77,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Primitives", "WorkingDays", "Casework", "Letters", "Mail", "Outbox",
+                "Primitives", "WorkingDays", "Casework", "Letters", "Mail", "Outbox", "Reports",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,6 +130,7 @@ let package = Package(
             // Received-mail corpus and its Python oracle, read from the source tree by the tests.
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Primitives", "PalsTestKit"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Primitives", "Mail", "PalsTestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Primitives", "Casework", "PalsTestKit"]),
         .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine", "PalsTestKit", "pals"]),

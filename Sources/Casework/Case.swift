@@ -58,6 +58,10 @@ package struct Case: Codable, Sendable, Equatable {
     package var lastLetterAt: Date? = nil
     /// Whether this is a formal complaint or a PALS concern (see ``CaseKind``); old rows are complaints.
     package var kind: CaseKind = .complaint
+    /// How the complaint is coded for the returns and reports (outcome, subjects, service, profession, …).
+    package var coding = CaseCoding()
+    /// The complaint's referrals to the ombudsman and their results, oldest first.
+    package var ombudsmanReferrals: [OmbudsmanReferral] = []
 
     /// The civil date of receipt in Europe/London, from which deadlines count.
     package var receivedDate: CivilDate { CivilDate(receivedAt) }

@@ -49,6 +49,10 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
     case triaged
     /// A message the mail server had accepted came back undelivered (a delivery-status report).
     case letterBounced
+    /// The complaint was coded for the returns (outcome, subjects, service, profession, complainant, age band).
+    case coded
+    /// A referral to the ombudsman, or its result, was recorded.
+    case ombudsman
     /// A kind this pals does not know (written by hand or by a later pals): read and shown, never written.
     case unrecognised(String)
 
@@ -57,6 +61,7 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
         .logged, .updated, .acknowledged, .extended, .responded, .closed, .reopened, .withdrawn, .escalated,
         .consent, .attention, .attentionCleared, .letterQueued, .letterPrinted, .letterSent, .letterDeferred,
         .letterFailed, .letterHeld, .agreed, .converted, .statement, .correspondenceReceived, .triaged, .letterBounced,
+        .coded, .ombudsman,
     ]
 
     package init(rawValue: String) {
@@ -90,6 +95,8 @@ package enum CaseEventKind: Sendable, Hashable, RawRepresentable, Codable, Custo
         case .correspondenceReceived: "correspondence-received"
         case .triaged: "triaged"
         case .letterBounced: "letter-bounced"
+        case .coded: "coded"
+        case .ombudsman: "ombudsman"
         case .unrecognised(let text): text
         }
     }

@@ -121,6 +121,12 @@ package struct CaseLifecycle: Sendable, Equatable {
         events.append(CaseEvent(at: at, kind: kind, detail: detail))
     }
 
+    /// Changes the case and records the event (for transitions written in other files, e.g. coding).
+    mutating func change(_ kind: CaseEventKind, _ detail: String, at: Date, _ body: (inout Case) -> Void) {
+        body(&record)
+        recordEvent(kind, detail, at: at)
+    }
+
     /// How a complaint was acknowledged.
     package enum Acknowledgement: Sendable, Equatable {
         /// By the acknowledgement intake queued by itself, for this stage.

@@ -223,6 +223,7 @@ package final class CaseRegister: CaseStore {
         }
         registerStatementMigration(&migrator)
         InboundLedger.registerMigrations(&migrator)
+        registerCodingMigration(&migrator)
         return migrator
     }
 
@@ -585,6 +586,7 @@ struct CaseRow: FetchableRecord, PersistableRecord {
             createdAt: row["createdAt"], updatedAt: row["updatedAt"],
             backstopAgreedDate: date("backstopAgreedDate"), lastLetterAt: row["lastLetterAt"], kind: kind
         )
+        try Self.decodeCoding(row, into: &record)
     }
 
     func encode(to container: inout PersistenceContainer) throws {
@@ -616,6 +618,7 @@ struct CaseRow: FetchableRecord, PersistableRecord {
         container["backstopAgreedDate"] = record.backstopAgreedDate?.iso
         container["lastLetterAt"] = record.lastLetterAt
         container["kind"] = record.kind.rawValue
+        try encodeCoding(to: &container)
     }
 }
 

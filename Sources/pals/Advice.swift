@@ -32,6 +32,10 @@ enum Advice {
             "Give each input with `--set NAME=VALUE`."
         case let error as RegisterError where error.code == .missing:
             "`pals init DIR` is only for a new workspace."
+        case let error as CaseCodingError where error.code == .outcomeNeeded:
+            "Give it with `pals case close \(error.reference) --outcome OUTCOME`."
+        case let error as KO41Error where error.code == .incomplete:
+            "`pals report check --year YYYY-YY` lists what each lacks; `pals case code` records it."
         default: nil
         }
     }

@@ -10,7 +10,10 @@ struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Log, show, list, update and close complaints.",
-        subcommands: [New.self, Show.self, List.self, Update.self, Close.self, Convert.self, Triage.self]
+        subcommands: [
+            New.self, Show.self, List.self, Update.self, Close.self, Convert.self, Triage.self, Code.self,
+            Ombudsman.self,
+        ]
     )
 
     struct New: AsyncParsableCommand {
@@ -180,13 +183,24 @@ struct CaseCommand: AsyncParsableCommand {
 
     struct Close: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Close a case (its correspondence is kept for the retention period).")
+            abstract: "Close a case (its correspondence is kept for the retention period).",
+            discussion: """
+                A complaint closes with its outcome (--outcome); a withdrawn complaint closes as withdrawn unless \
+                another is given. A PALS concern may close without one.
+                """)
 
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "The case reference.") var reference: String
+        @Option(
+            help: ArgumentHelp(
+                "How the complaint ended: \(CaseOutcome.allCases.map(\.rawValue).joined(separator: ", ")).",
+                valueName: "outcome"))
+        var outcome: String?
+
+        func validate() throws { _ = try optionChoice(outcome, "--outcome") as CaseOutcome? }
 
         func run() async throws {
-            let closed = try options.casebook().close(reference)
+            let closed = try options.casebook().close(reference, outcome: try optionChoice(outcome, "--outcome"))
             print("Closed \(closed.reference)")
         }
     }

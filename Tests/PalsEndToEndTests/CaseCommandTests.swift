@@ -91,7 +91,7 @@ struct CaseCommandTests {
         let closing = try await ws.pals(["case", "update", reference, "--status", "closed"])
         #expect(closing.status == 1, "\(closing)")
         #expect(closing.stderr.contains("Use `pals case close` to close a case."), "\(closing)")
-        let close = try await ws.pals(["case", "close", reference])
+        let close = try await ws.pals(["case", "close", reference, "--outcome", "not-upheld"])
         #expect(close.status == 0)
         let open = try await ws.pals(["case", "list", "--open"])
         #expect(open.stdout.contains("no cases"))

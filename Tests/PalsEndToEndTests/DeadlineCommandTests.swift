@@ -54,7 +54,7 @@ struct DeadlineCommandTests {
             let result = try await ws.pals(["case", "new", "--file", "-"], input: Data(data.utf8))
             #expect(result.status == 0, "\(result)")
         }
-        _ = try await ws.pals(["case", "close", "PALS-2026-0003"])
+        _ = try await ws.pals(["case", "close", "PALS-2026-0003", "--outcome", "upheld"])
         let result = try await ws.pals(["deadlines", "--json"], environment: ["PALS_NOW": "2026-11-25T09:00:00Z"])
         let items = try #require(try json(result) as? [[String: Any]])
         #expect(items.map { $0["reference"] as? String } == ["PALS-2026-0001", "PALS-2026-0002"])

@@ -112,7 +112,7 @@ struct OutboxSafetyTests {
         #expect(escaped.status != 0)
         #expect(!escaped.stdout.contains("outside the outbox"))
         #expect(escaped.stderr.contains("../../../x"), "the error names the refused path: \(escaped)")
-        #expect(try await ws.pals(["case", "close", reference]).status == 0)
+        #expect(try await ws.pals(["case", "close", reference, "--outcome", "upheld"]).status == 0)
         let purge = try await ws.pals(["archive", "purge", "--closed-before", "2026-11-26", "--force"])
         #expect(purge.status == 0, "\(purge)")
         #expect(

@@ -56,9 +56,11 @@ extension WorkspaceConfiguration {
         static let top: Set<String> = [
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
             "closures", "advocacy", "ombudsman", "mail", "reminders", "concerns", "statements", "letters", "intake",
-            "wales",
+            "wales", "coding",
         ]
-        static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web", "addressCy"]
+        static let organisation: Set<String> = [
+            "name", "nameCy", "address", "phone", "email", "web", "addressCy", "type",
+        ]
         static let person: Set<String> = ["name", "role", "email", "roleCy"]
         static let officer: Set<String> = ["id", "name", "email", "phone", "role", "roleCy"]
         static let contact: Set<String> = [
@@ -148,6 +150,7 @@ extension WorkspaceConfiguration {
         }
         readMail(top)
         readKinds(top)
+        readCoding(top)
         readIntake(top)
         readWales(top)
         if let section = top.section("reminders", allowed: ["time"]), let time = section.string("time") {

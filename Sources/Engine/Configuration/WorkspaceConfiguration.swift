@@ -66,6 +66,10 @@ package struct WorkspaceConfiguration: Sendable {
     package var letters = LetterSettings()
     /// `intake.mailbox`: the team mailbox read over IMAP; nil when mail is not read from a mailbox.
     package var mailbox: MailboxSettings?
+    /// `organisation.type`: the kind of body (`trust`, `gp-practice`, `dental-practice`), which picks its return.
+    package var organisationType: OrganisationType = .trust
+    /// `coding`: the subjects, service areas and professions cases are coded with (the KO41a lists by default).
+    package var coding = CodingCategories()
 
     package init() {}
 
