@@ -321,6 +321,10 @@ struct KO41ReturnTests {
         let logged = try await ws.log()
         let error = await failure(CaseCodingError.self) { try ws.casebook().code(logged.reference, change) }
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+        // The log form names the case, never a value someone typed.
+        #expect(error?.description.contains(logged.reference) == true)
+        #expect(error?.description.contains("DROP") == false)
+        #expect(error?.description.contains("Communications") == false)
         let stored = try await offPool { try ws.casebook().register.get(logged.reference) }
         #expect(stored.coding.isEmpty)
     }
