@@ -91,11 +91,20 @@ package struct CaseCodingError: PalsError, Equatable {
     /// The case concerned.
     package let reference: String
     package let message: String
+    /// The reason for a log: the message without any value someone typed.
+    private let safeReason: String?
+
+    private init(code: Code, reference: String, message: String, safeReason: String? = nil) {
+        self.code = code
+        self.reference = reference
+        self.message = message
+        self.safeReason = safeReason
+    }
 
     package var errorDescription: String? { message }
     package var description: String { logDescription }
     package var logContext: [(name: String, value: String)] { [("case", reference)] }
-    package var logReason: String? { message }
+    package var logReason: String? { safeReason ?? message }
 
     /// An outcome was given for a case still being worked.
     static func outcomeWhileOpen(_ reference: String, status: CaseStatus) -> Self {
@@ -151,7 +160,8 @@ package struct CaseCodingError: PalsError, Equatable {
         Self(
             code: .unknownCategory, reference: reference,
             message: "case \(reference): \(what) '\(value.escapingControls)' is not one of: "
-                + allowed.joined(separator: ", "))
+                + allowed.joined(separator: ", "),
+            safeReason: "a \(what) that is not a configured category")
     }
 
     /// Something else about the coding is wrong.

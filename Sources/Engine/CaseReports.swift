@@ -62,6 +62,7 @@ package enum CaseReports {
         add("Consent", record.consent == .notNeeded ? nil : record.consent.rawValue)
         add("Acknowledged", record.acknowledgedOutsidePals ? "outside pals (no letter)" : nil)
         add("Closed", record.closedAt.map { CivilDate($0).iso })
+        for (label, value) in record.codingLines { add(label, value) }
         add("Summary", record.summary)
         switch deadlines {
         case .success where record.kind == .concern:

@@ -113,3 +113,21 @@ extension Casebook {
         }
     }
 }
+
+extension Case {
+    /// The case's coding and ombudsman referrals as `pals case show` lines (label, value); none when uncoded.
+    var codingLines: [(String, String)] {
+        var lines: [(String, String)] = []
+        if let outcome = coding.outcome { lines.append(("Outcome", outcome.words)) }
+        if !coding.subjects.isEmpty { lines.append(("Subjects", coding.subjects.joined(separator: ", "))) }
+        if !coding.serviceAreas.isEmpty { lines.append(("Service areas", coding.serviceAreas.joined(separator: ", "))) }
+        if !coding.professions.isEmpty { lines.append(("Professions", coding.professions.joined(separator: ", "))) }
+        if let status = coding.complainantStatus { lines.append(("Complainant status", status.rawValue)) }
+        if let band = coding.ageBand { lines.append(("Age band", band.rawValue)) }
+        for referral in ombudsmanReferrals {
+            let result = referral.result.map { "\($0.words) on \(referral.resultOn?.iso ?? "?")" } ?? "awaiting result"
+            lines.append(("Ombudsman", "referred \(referral.referredOn.iso), \(result)"))
+        }
+        return lines
+    }
+}
