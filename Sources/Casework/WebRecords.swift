@@ -196,8 +196,10 @@ package struct WebRecords: Sendable {
     /// Stores a new token's hash under `name`; a working token of that name is an error.
     package func addToken(name: String, scope: TokenScope, hash: String, now: Date) throws(WebRecordError) {
         try write { db in
-            let taken = try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM api_tokens WHERE name = ? AND revokedAt IS NULL", arguments: [name]) ?? false
+            let taken =
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM api_tokens WHERE name = ? AND revokedAt IS NULL", arguments: [name])
+                ?? false
             if taken { throw WebRecordError.duplicateToken(name) }
             try db.execute(
                 sql: "INSERT INTO api_tokens (name, scope, hash, createdAt) VALUES (?, ?, ?, ?)",
@@ -217,7 +219,8 @@ package struct WebRecords: Sendable {
     package func token(hash: String) throws(WebRecordError) -> APITokenRecord? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT name, scope, createdAt, revokedAt FROM api_tokens WHERE hash = ? AND revokedAt IS NULL",
+                db,
+                sql: "SELECT name, scope, createdAt, revokedAt FROM api_tokens WHERE hash = ? AND revokedAt IS NULL",
                 arguments: [hash]
             ).map(Self.token)
         }
@@ -315,7 +318,8 @@ package struct WebRecords: Sendable {
             ).map { row in
                 AuditEntry(
                     at: row["at"], reference: row["reference"],
-                    actor: AuditActor(kind: AuditActor.Kind(rawValue: row["actorKind"]) ?? .cli, name: row["actorName"]),
+                    actor: AuditActor(
+                        kind: AuditActor.Kind(rawValue: row["actorKind"]) ?? .cli, name: row["actorName"]),
                     action: AuditAction(rawValue: row["action"]) ?? .viewed, detail: row["detail"])
             }
         }

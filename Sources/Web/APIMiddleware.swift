@@ -1,5 +1,6 @@
 import Casework
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import Primitives

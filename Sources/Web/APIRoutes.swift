@@ -1,7 +1,9 @@
 import Casework
 import Engine
 import Foundation
+import HTTPTypes
 package import Hummingbird
+import HummingbirdCore
 import Letters
 import NIOCore
 import Outbox
@@ -109,13 +111,18 @@ enum LetterRequest {
         var problems: [Problem.FieldProblem] = []
         let known: Set<String> = allowKind ? ["kind", "inputs"] : ["inputs"]
         for key in object.keys.sorted() where !known.contains(key) {
-            problems.append(.init(field: key, detail: "is not a field of this request (known: \(known.sorted().joined(separator: ", ")))"))
+            problems.append(
+                .init(
+                    field: key,
+                    detail: "is not a field of this request (known: \(known.sorted().joined(separator: ", ")))"))
         }
         var inputs: [String: String] = [:]
         if let raw = object["inputs"], !(raw is NSNull) {
             if let dictionary = raw as? [String: Any] {
                 for (key, value) in dictionary.sorted(by: { $0.key < $1.key }) {
-                    if let text = value as? String { inputs[key] = text } else {
+                    if let text = value as? String {
+                        inputs[key] = text
+                    } else {
                         problems.append(.init(field: "inputs.\(key)", detail: "must be a string"))
                     }
                 }
@@ -187,7 +194,8 @@ struct APIHandlers: Sendable {
         _ = try require(.readCases, context)
         let query = request.uri.queryParameters
         let officer = query["officer"].map(String.init)
-        let within: Int? = query["within"] == nil ? nil : try integer(query, "within", default: 0, in: 0...10_000)
+        var within: Int?
+        if query["within"] != nil { within = try integer(query, "within", default: 0, in: 0...10_000) }
         let overdue = try boolean(query, "overdue", default: false)
         let server = self.server
         return try await blocking {
@@ -221,13 +229,15 @@ struct APIHandlers: Sendable {
         let raw = request.uri.queryParameters["format"].map(String.init) ?? "text"
         guard let format = PreviewFormat(rawValue: raw) else {
             throw Problem.badRequest(
-                "format must be text, html or pdf", errors: [.init(field: "format", detail: "must be text, html or pdf")])
+                "format must be text, html or pdf",
+                errors: [.init(field: "format", detail: "must be text, html or pdf")])
         }
         let server = self.server
         return try await blocking {
             let letter = try server.postroom.letters.prepare(kind, reference: reference, inputs: inputs)
             let data = try LetterPreview.data(letter, format: format)
-            try server.audit.record(reference: reference, principal: principal, action: .previewed, detail: kind.rawValue)
+            try server.audit.record(
+                reference: reference, principal: principal, action: .previewed, detail: kind.rawValue)
             return APIAnswer(status: .ok, contentType: format.contentType, body: data)
         }.response
     }
@@ -313,7 +323,8 @@ struct APIHandlers: Sendable {
         let kinds = server.postroom.letters.library.caseLetterKinds
         guard let kind = kinds.first(where: { $0.rawValue == text }) else {
             throw Problem.notFound(
-                "'\(text.escapingControls)' is not a kind of letter (known: \(kinds.map(\.rawValue).joined(separator: ", ")))")
+                "'\(text.escapingControls)' is not a kind of letter (known: \(kinds.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         return kind
     }
@@ -346,7 +357,8 @@ struct APIHandlers: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Problem(
                 .unprocessableContent, kind: "invalid-fields", title: "The body is not a JSON object",
-                detail: "the body must be a JSON object", errors: [.init(field: "(body)", detail: "must be a JSON object")])
+                detail: "the body must be a JSON object",
+                errors: [.init(field: "(body)", detail: "must be a JSON object")])
         }
         return object
     }

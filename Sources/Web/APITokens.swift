@@ -22,7 +22,9 @@ package struct APITokens: Sendable {
     /// A name an administrator may give a token: 1 to 64 letters, digits, `.`, `_` or `-`.
     package static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.count)
-            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+            }
     }
 
     /// Makes a token named `name` with `scope`; returns it (shown once: only its hash is kept).

@@ -1,6 +1,7 @@
 package import Casework
 import Engine
 package import Foundation
+package import HTTPTypes
 package import Hummingbird
 import Letters
 import Primitives
@@ -83,8 +84,9 @@ package struct Problem: Error, Sendable, Encodable, HTTPResponseError {
     }
 
     static func badRequest(_ detail: String, errors: [FieldProblem]? = nil) -> Problem {
-        Problem(.badRequest, kind: "bad-request", title: "The request is not one the API takes", detail: detail,
-                errors: errors)
+        Problem(
+            .badRequest, kind: "bad-request", title: "The request is not one the API takes", detail: detail,
+            errors: errors)
     }
 
     static func notFound(_ detail: String) -> Problem {
@@ -112,13 +114,15 @@ package struct Problem: Error, Sendable, Encodable, HTTPResponseError {
 
     static func idempotencyMismatch() -> Problem {
         Problem(
-            .unprocessableContent, kind: "idempotency-key-reused", title: "The Idempotency-Key was used for another request",
+            .unprocessableContent, kind: "idempotency-key-reused",
+            title: "The Idempotency-Key was used for another request",
             detail: "this Idempotency-Key was first sent with a different body; use a new key for a new request")
     }
 
     static func idempotencyInProgress() -> Problem {
         Problem(
-            .conflict, kind: "idempotency-in-progress", title: "The first request with this key is still being answered",
+            .conflict, kind: "idempotency-in-progress",
+            title: "The first request with this key is still being answered",
             detail: "retry in a moment", headers: [(.retryAfter, "1")])
     }
 
@@ -155,7 +159,7 @@ package struct Problem: Error, Sendable, Encodable, HTTPResponseError {
             if letter.code == .unknownKind {
                 return .notFound(letter.errorDescription ?? "no such kind of letter")
             }
-            let fields = letter.problems.map { FieldProblem(field: $0.field ?? "letter", detail: $0.description) }
+            let fields = letter.problems.map { FieldProblem(field: $0.name ?? "letter", detail: $0.description) }
             return Problem(
                 .unprocessableContent, kind: "letter-refused", title: "The letter cannot be merged",
                 detail: letter.errorDescription ?? letter.code.name, errors: fields.isEmpty ? nil : fields)

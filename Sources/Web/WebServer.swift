@@ -1,11 +1,11 @@
 package import Casework
 package import Engine
 package import Foundation
+import HTTPTypes
 package import Hummingbird
-import HummingbirdTLS
+import HummingbirdCore
 package import Logging
 import NIOCore
-import NIOSSL
 import Primitives
 
 /// The web front door of a workspace: the JSON API (`/api/v1`) and the officers' web app, one Hummingbird
@@ -63,30 +63,18 @@ package struct WebServer: Sendable {
         return router
     }
 
-    /// The application listening on `address` (default: `http.listen`, else 127.0.0.1:8080), with TLS when
-    /// `http.tls` names a certificate and key. `onRunning` is told the port it listens on (useful with port 0).
+    /// The application listening on `address` (default: `http.listen`, else 127.0.0.1:8080), over plain HTTP: TLS
+    /// is a reverse proxy's job (see the README; `http.tls` is refused when the configuration is read).
+    /// `onRunning` is told the port it listens on (useful with port 0).
     package func application(
         address: HTTPListenAddress? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let address = address ?? settings.address
         return Application(
-            router: router(), server: try serverBuilder(),
+            router: router(), server: .http1(),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "pals"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
             logger: logger)
-    }
-
-    private func serverBuilder() throws -> HTTPServerBuilder {
-        guard let certificate = settings.tlsCertificate, let key = settings.tlsKey else { return .http1() }
-        do {
-            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
-            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
-            return try .tls(.http1(), tlsConfiguration: tls)
-        } catch {
-            throw WebServerError(
-                "the TLS certificate \(certificate) or key \(key) could not be loaded: \(error) (http.tls)")
-        }
     }
 }
 

@@ -12,8 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the JSON API (/api/v1) and the officers' web app over HTTP, until stopped.",
         discussion: """
             Listens on --listen, else http.listen in pals.yaml, else 127.0.0.1:8080 (loopback: put nginx or another \
-            TLS proxy in front, see the README). With http.tls.certificate and http.tls.key it serves HTTPS itself. \
-            `pals daemon` serves too when http.listen is set, so most installations run only the daemon.
+            TLS proxy in front, see the README: pals speaks plain HTTP). `pals daemon` serves too when http.listen is set, so most installations run only the daemon.
             """
     )
 
@@ -36,17 +35,16 @@ struct ServeCommand: AsyncParsableCommand {
         let address = try listen.map { try HTTPListenAddress.parse($0).get() }
         let postroom = try Postroom(casebook: try options.casebook(), logger: logger)
         let server = try WebServer(postroom: postroom, logger: logger)
-        let scheme = server.settings.tlsCertificate == nil ? "http" : "https"
+        let scheme = "http"
         let host = (address ?? server.settings.address).description.split(separator: ":").dropLast().joined(
             separator: ":")
         let application = try server.application(address: address) { port in
             // One line on standard output, so a script (or a test) learns the port of --listen …:0.
-            print("pals serve: listening on \(scheme)://\(host):\(port)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("pals serve: listening on \(scheme)://\(host):\(port)\n".utf8))
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

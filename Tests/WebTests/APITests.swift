@@ -10,7 +10,8 @@ func exampleBody(summary: String? = nil) throws -> Data {
     var text = try String(contentsOf: exampleComplaint, encoding: .utf8)
     if let summary {
         text = text.replacingOccurrences(
-            of: "INVENTED EXAMPLE: the patient waited six hours in the emergency department and felt the delay was not explained.",
+            of:
+                "INVENTED EXAMPLE: the patient waited six hours in the emergency department and felt the delay was not explained.",
             with: summary)
     }
     return Data(text.utf8)
@@ -61,7 +62,8 @@ struct APITests {
         #expect(answer.json["status"] as? Int == 422)
         #expect((answer.json["type"] as? String)?.hasPrefix("urn:pals:problem:") == true)
         let list = try await server.pals(["case", "list", "--json"])
-        #expect(list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || !list.stdout.contains("PALS-"))
+        #expect(
+            list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || !list.stdout.contains("PALS-"))
     }
 
     @Test("an Idempotency-Key makes a retry return the first case; the same key with another body is 422")
@@ -86,7 +88,8 @@ struct APITests {
         let page = try await server.get("/api/v1/cases", token: reader)
         #expect(page.json["total"] as? Int == 2, "two posts with one key made one case: \(page)")
         let badKey = try await server.post(
-            "/api/v1/cases", json: try exampleBody(), token: token, headers: ["Idempotency-Key": String(repeating: "k", count: 300)])
+            "/api/v1/cases", json: try exampleBody(), token: token,
+            headers: ["Idempotency-Key": String(repeating: "k", count: 300)])
         #expect(badKey.status == 400, "\(badKey)")
     }
 
@@ -103,7 +106,8 @@ struct APITests {
         #expect(none.status == 401)
         #expect(none.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
         #expect(none.headers["content-type"] == "application/problem+json")
-        #expect(try await server.request("GET", "/api/v1/board", headers: ["Authorization": "Basic YTpi"]).status == 401)
+        #expect(
+            try await server.request("GET", "/api/v1/board", headers: ["Authorization": "Basic YTpi"]).status == 401)
         #expect(try await server.get("/api/v1/board", token: "pals_not-a-real-token").status == 401)
         #expect(try await server.get("/api/v1/board", token: String(reader.dropLast())).status == 401)
         // Scopes.
@@ -112,7 +116,8 @@ struct APITests {
         #expect(try await server.get("/api/v1/board", token: reader).status == 200)
         #expect(try await server.post("/api/v1/cases", json: try exampleBody(), token: reader).status == 403)
         let letter = Data(#"{"kind": "acknowledgement"}"#.utf8)
-        #expect(try await server.post("/api/v1/cases/PALS-2026-0001/letters", json: letter, token: reader).status == 403)
+        #expect(
+            try await server.post("/api/v1/cases/PALS-2026-0001/letters", json: letter, token: reader).status == 403)
         // Revoked.
         #expect(try await server.pals(["token", "revoke", "dashboard"]).status == 0)
         #expect(try await server.get("/api/v1/board", token: reader).status == 401)
@@ -134,7 +139,8 @@ struct APITests {
         let huge = Data(repeating: UInt8(ascii: "a"), count: 2_000_000)
         let big = try await server.post("/api/v1/cases", json: huge, token: token)
         #expect(big.status == 413, "\(big)")
-        for path in ["/api/v1/cases/..", "/api/v1/cases/%2E%2E", "/api/v1/cases/..%2F..%2Fregister.sqlite",
+        for path in [
+            "/api/v1/cases/..", "/api/v1/cases/%2E%2E", "/api/v1/cases/..%2F..%2Fregister.sqlite",
             "/api/v1/cases/PALS%0A2026", "/api/v1/cases/PALS%002026", "/api/v1/cases/%1B%5B31m",
         ] {
             let answer = try await server.get(path, token: token)
@@ -226,11 +232,16 @@ struct APITests {
         let server = try await WebTestServer()
         defer { server.stop() }
         let token = try await server.token("officers", scope: "write")
-        for _ in 0..<3 { #expect(try await server.post("/api/v1/cases", json: try exampleBody(), token: token).status == 201) }
+        for _ in 0..<3 {
+            #expect(try await server.post("/api/v1/cases", json: try exampleBody(), token: token).status == 201)
+        }
         let board = try await server.get("/api/v1/board", token: token)
         #expect(board.status == 200)
         let items = board.json["items"] as? [[String: Any]] ?? []
-        #expect(Set(items.compactMap { $0["reference"] as? String }) == ["PALS-2026-0001", "PALS-2026-0002", "PALS-2026-0003"])
+        #expect(
+            Set(items.compactMap { $0["reference"] as? String }) == [
+                "PALS-2026-0001", "PALS-2026-0002", "PALS-2026-0003",
+            ])
         let cli = try await server.pals(["deadlines", "--json"])
         let cliItems = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [[String: Any]])
         #expect(cliItems.count == items.count, "the API's board is the CLI's")
@@ -248,7 +259,8 @@ struct APITests {
         let server = try await WebTestServer { ws in
             let config = ws.appending(path: "pals.yaml")
             let text = try String(contentsOf: config, encoding: .utf8)
-            try (text + "\nhttp:\n  rateLimit:\n    requestsPerMinute: 3\n").write(to: config, atomically: true, encoding: .utf8)
+            try (text + "\nhttp:\n  rateLimit:\n    requestsPerMinute: 3\n").write(
+                to: config, atomically: true, encoding: .utf8)
         }
         defer { server.stop() }
         let busy = try await server.token("busy", scope: "read")

@@ -12,12 +12,15 @@ struct AuditTests {
         defer { folder.remove() }
         let url = folder.appending("register.sqlite")
         let register = try CaseRegister(url: url)
-        let audit = Audit(records: WebRecords(register: register), clock: .fixed(Date(timeIntervalSince1970: 1_800_000_000)))
+        let audit = Audit(
+            records: WebRecords(register: register), clock: .fixed(Date(timeIntervalSince1970: 1_800_000_000)))
         try audit.record(reference: "PALS-2026-0001", principal: .user(name: "aled", role: .officer), action: .viewed)
         try audit.record(
             reference: "PALS-2026-0001", principal: .token(name: "website", scope: .write), action: .queuedLetter,
             detail: "holding")
-        try audit.record(references: ["PALS-2026-0002", "PALS-2026-0001"], principal: .user(name: "mo", role: .manager), action: .listed)
+        try audit.record(
+            references: ["PALS-2026-0002", "PALS-2026-0001"], principal: .user(name: "mo", role: .manager),
+            action: .listed)
         let trail = try audit.records.audit(reference: "PALS-2026-0001")
         #expect(trail.map(\.action) == [.viewed, .queuedLetter, .listed])
         #expect(trail.map(\.actor.description) == ["user:aled", "token:website", "user:mo"])

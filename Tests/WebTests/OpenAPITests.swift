@@ -32,7 +32,8 @@ struct OpenAPITests {
             contentsOf: WebTools.repository.appending(path: "Sources/Web/Resources/openapi.json"))
         #expect(served.body == checkedIn)
         let result = try await ProcessRunner.runOffPool(
-            WebTools.python, [WebTools.scripts.appending(path: "validate_openapi.py").path, server.base + "/api/v1/openapi.json"])
+            WebTools.python,
+            [WebTools.scripts.appending(path: "validate_openapi.py").path, server.base + "/api/v1/openapi.json"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.hasPrefix("OK 3.1.0"), "\(result)")
         // Every route the server has is described.
@@ -58,13 +59,16 @@ struct OpenAPITests {
         defer { server.stop() }
         let token = try await server.token("schemathesis", scope: "write")
         // Cases for the reference-taking routes to find.
-        for _ in 0..<2 { #expect(try await server.post("/api/v1/cases", json: try exampleBody(), token: token).status == 201) }
+        for _ in 0..<2 {
+            #expect(try await server.post("/api/v1/cases", json: try exampleBody(), token: token).status == 201)
+        }
         let result = try await ProcessRunner.runOffPool(
             WebTools.schemathesis,
             [
                 "run", server.base + "/api/v1/openapi.json", "--url", server.base,
                 "-H", "Authorization: Bearer \(token)",
-                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,"
                     + "response_schema_conformance,response_headers_conformance",
                 "--max-examples", "25", "--seed", "1", "--no-color",
             ],

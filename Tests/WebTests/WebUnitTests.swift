@@ -1,4 +1,5 @@
 import Casework
+import Engine
 import Foundation
 import PalsTestKit
 import Testing

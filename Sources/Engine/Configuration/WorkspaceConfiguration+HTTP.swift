@@ -61,10 +61,6 @@ package struct ListenAddressError: Error, Sendable, Equatable {
 package struct HTTPSettings: Sendable, Equatable {
     /// `http.listen`: where to listen (default 127.0.0.1:8080); set, it also makes the daemon serve.
     package var listen: HTTPListenAddress?
-    /// `http.tls.certificate`: a PEM certificate chain, to serve HTTPS directly (else put a proxy in front).
-    package var tlsCertificate: String?
-    /// `http.tls.key`: the PEM private key of the certificate (mode 600).
-    package var tlsKey: String?
     /// `http.rateLimit.requestsPerMinute`: requests one API token may make per minute (default 600).
     package var requestsPerMinute = 600
     /// `http.maxBodyBytes`: the largest request body taken (default 1 MiB); larger ones get 413.
@@ -89,9 +85,13 @@ extension WorkspaceConfiguration {
             case .failure(let error): section.problem("listen", error.reason)
             }
         }
-        if let tls = section.section("tls", allowed: ["certificate", "key"]) {
-            settings.tlsCertificate = tls.requiredString("certificate")
-            settings.tlsKey = tls.requiredString("key")
+        // pals serves plain HTTP: HummingbirdTLS would build a second copy of BoringSSL into pals. A TLS setting
+        // is refused rather than ignored, so nobody believes the server speaks HTTPS when it does not.
+        if section.node("tls") != nil {
+            section.problem(
+                "tls",
+                "pals does not serve HTTPS itself: put a TLS reverse proxy such as nginx in front (see the README) and"
+                    + " remove http.tls")
         }
         if let limit = section.section("rateLimit", allowed: ["requestsPerMinute"]) {
             settings.requestsPerMinute =
@@ -103,36 +103,15 @@ extension WorkspaceConfiguration {
 }
 
 extension ConfigurationCheck {
-    /// The checks of `http`: a listener off loopback without TLS, and TLS files that cannot be read.
+    /// The checks of `http`: a listener off loopback speaks plain HTTP to the network.
     func httpFindings() -> [ConfigurationFinding] {
-        guard let settings = configuration.http else { return [] }
-        var findings: [ConfigurationFinding] = []
-        let tls = settings.tlsCertificate != nil && settings.tlsKey != nil
-        if !settings.address.isLoopback {
-            findings.append(
-                .init(
-                    severity: .warning, key: "http.listen",
-                    message: "\(settings.address) is not loopback: other machines can connect"
-                        + (tls
-                            ? "; make sure a firewall allows only those that should"
-                            : " over plain HTTP, so tokens and case data cross the network unencrypted;"
-                                + " set http.tls or listen on 127.0.0.1 behind a TLS proxy (see the README)")))
-        }
-        for (key, path) in [("http.tls.certificate", settings.tlsCertificate), ("http.tls.key", settings.tlsKey)] {
-            guard let path else { continue }
-            if !FileManager.default.isReadableFile(atPath: path) {
-                findings.append(
-                    .init(severity: .error, key: key, message: "\(path) does not exist or cannot be read by this user"))
-            }
-        }
-        if let key = settings.tlsKey, let mode = try? FileManager.default.attributesOfItem(atPath: key)[
-            .posixPermissions] as? Int, mode & 0o077 != 0
-        {
-            findings.append(
-                .init(
-                    severity: .error, key: "http.tls.key",
-                    message: "\(key) can be read by others (mode \(String(mode, radix: 8))): chmod 600 it"))
-        }
-        return findings
+        guard let settings = configuration.http, !settings.address.isLoopback else { return [] }
+        return [
+            .init(
+                severity: .warning, key: "http.listen",
+                message: "\(settings.address) is not loopback: other machines can connect over plain HTTP, so tokens"
+                    + " and case data would cross the network unencrypted; listen on 127.0.0.1 behind a TLS proxy"
+                    + " (see the README) unless a proxy on another machine does TLS on a network you trust")
+        ]
     }
 }
