@@ -1,4 +1,4 @@
-import Hummingbird
+package import Hummingbird
 
 /// The officers' web app: server-rendered pages (owned by the web app; added after the API's routes).
 package enum AppRoutes {
