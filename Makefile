@@ -7,7 +7,8 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 # Debian packages the build, the tests and the demo need.
 DEBIAN_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libpango1.0-dev libcairo2-dev fonts-dejavu-core \
-	tzdata python3-aiosmtpd poppler-utils openssl ca-certificates pkg-config dovecot-imapd
+	tzdata python3-aiosmtpd poppler-utils openssl ca-certificates pkg-config dovecot-imapd \
+	curl sqlite3 python3-venv
 
 # `make install`: where, and from which build. DESTDIR stages the files for a package.
 PREFIX ?= /usr/local
@@ -22,6 +23,7 @@ PALS_BINARY ?= .build/$(CONFIGURATION)/pals
 BUILD_LOG = .build/make-build.log
 
 .PHONY: all deps build lint format test release install templates demo bench clean
+.PHONY: web-tools
 
 all: build
 
@@ -50,11 +52,24 @@ format:
 	$(SWIFT) format format --in-place --recursive --parallel $(FORMATTED)
 
 ## test: check the layout, build quietly (the log is shown only if the build fails), then run every test
-test: deps lint
+test: deps lint web-tools
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests $(BUILD_FLAGS) >$(BUILD_LOG) 2>&1; then \
 		cat $(BUILD_LOG); echo "make test: the build failed (log: $(BUILD_LOG))" >&2; exit 1; fi
 	@bash -o pipefail -c '$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS) 2>&1 | { grep --line-buffered -v -E "$(TEST_NOISE)" || true; }'
+
+# The web tests' PyPI tools, pinned, in a virtual environment under .build (never the system's Python).
+WEB_VENV = .build/venv-web
+WEB_PYPI = schemathesis==4.32.5 openapi-spec-validator==0.9.0
+
+## web-tools: install schemathesis and openapi-spec-validator for the API tests (part of `make test`)
+web-tools: $(WEB_VENV)/.installed
+
+$(WEB_VENV)/.installed:
+	@mkdir -p .build
+	@test -x $(WEB_VENV)/bin/python3 || python3 -m venv $(WEB_VENV)
+	$(WEB_VENV)/bin/pip install -q $(WEB_PYPI)
+	@touch $@
 
 ## release: compile an optimised pals (.build/release/pals) for `make install`
 release: deps

@@ -224,6 +224,7 @@ package final class CaseRegister: CaseStore {
         registerStatementMigration(&migrator)
         InboundLedger.registerMigrations(&migrator)
         registerCodingMigration(&migrator)
+        WebRecords.registerMigrations(&migrator)
         return migrator
     }
 

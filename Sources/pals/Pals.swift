@@ -19,6 +19,7 @@ struct Pals: AsyncParsableCommand {
             StatementCommand.self,
             IntakeCommand.self, ImapCommand.self,
             ReportCommand.self,
+            ServeCommand.self, TokenCommand.self, AuditCommand.self,
         ]
     )
 

@@ -47,6 +47,7 @@ package struct ConfigurationCheck: Sendable {
         var findings = mailFindings()
         findings += mailboxFindings()
         findings += walesFindings()
+        findings += httpFindings()
         if let templates { findings += templateFindings(templates) }
         if let templates { findings += welshFindings(templates) }
         return findings

@@ -57,6 +57,7 @@ extension WorkspaceConfiguration {
             "organisation", "manager", "signatory", "officers", "jurisdiction", "casework", "deadlines",
             "closures", "advocacy", "ombudsman", "mail", "reminders", "concerns", "statements", "letters", "intake",
             "wales", "coding",
+            "http",
         ]
         static let organisation: Set<String> = [
             "name", "nameCy", "address", "phone", "email", "web", "addressCy", "type",
@@ -153,6 +154,7 @@ extension WorkspaceConfiguration {
         readCoding(top)
         readIntake(top)
         readWales(top)
+        readHTTP(top)
         if let section = top.section("reminders", allowed: ["time"]), let time = section.string("time") {
             let parts = time.split(separator: ":").compactMap { Int($0) }
             if parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) {

@@ -70,6 +70,8 @@ package struct WorkspaceConfiguration: Sendable {
     package var organisationType: OrganisationType = .trust
     /// `coding`: the subjects, service areas and professions cases are coded with (the KO41a lists by default).
     package var coding = CodingCategories()
+    /// `http`: the web server; nil when the file has no `http` section (`pals serve` then uses the defaults).
+    package var http: HTTPSettings?
 
     package init() {}
 
