@@ -328,7 +328,7 @@ struct LetterClaimsTests {
         let profileStage = ProfileStage(profile: .england, stage: nil)
         let consent = ConsentRow(state: .notNeeded, hasPatient: false)
         for need in Self.needs {
-            var complaint = Self.complaint(profileStage, consent, .english)
+            var complaint = Self.complaint(profileStage, consent, .en)
             complaint.complainant["accessibleInformation"] = need.map { [$0.rawValue] } ?? []
             complaint.complainant["interpreterLanguage"] = need == .anotherLanguage ? "Polish" : nil
             let record = try await ws.log(complaint)
