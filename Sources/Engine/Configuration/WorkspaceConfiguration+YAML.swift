@@ -59,7 +59,7 @@ extension WorkspaceConfiguration {
         ]
         static let organisation: Set<String> = ["name", "nameCy", "address", "phone", "email", "web"]
         static let person: Set<String> = ["name", "role", "email"]
-        static let officer: Set<String> = ["id", "name", "email", "phone", "role"]
+        static let officer: Set<String> = ["id", "name", "email", "phone", "role", "team"]
         static let contact: Set<String> = [
             "name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web",
         ]
@@ -206,7 +206,8 @@ extension WorkspaceConfiguration {
             if let id, let name, let email {
                 officers.append(
                     Officer(
-                        id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role")))
+                        id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role"),
+                        team: section.string("team")))
             }
         }
         if list.isEmpty { top.problem("officers", "is empty (at least one officer: id, name, email)") }

@@ -90,6 +90,8 @@ package struct WorkspaceConfiguration: Sendable {
         package var phone: String?
         /// `officers[].role`: the role under the officer's signature (default "Complaints Officer").
         package var role: String? = nil
+        /// `officers[].team`: the team the officer works in; in the web app an officer sees their team's cases.
+        package var team: String? = nil
     }
 
     /// Contact details of an organisation named in letters.
