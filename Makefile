@@ -8,7 +8,7 @@ BUILD_FLAGS ?=
 # Debian packages the build, the tests and the demo need.
 DEBIAN_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libpango1.0-dev libcairo2-dev fonts-dejavu-core \
 	tzdata python3-aiosmtpd poppler-utils openssl ca-certificates pkg-config dovecot-imapd \
-	chromium chromium-driver python3-venv
+	curl sqlite3 python3-venv chromium chromium-driver
 
 # `make install`: where, and from which build. DESTDIR stages the files for a package.
 PREFIX ?= /usr/local
@@ -26,7 +26,8 @@ BROWSER_PYPI = selenium==4.51.0 selenium-axe-python==2.2.0
 # A build's output goes here and is shown only when the build fails.
 BUILD_LOG = .build/make-build.log
 
-.PHONY: all deps build lint format test release install templates demo bench clean test-browser browser-venv
+.PHONY: all deps build lint format test release install templates demo bench clean
+.PHONY: web-tools test-browser browser-venv
 
 all: build
 
@@ -55,7 +56,7 @@ format:
 	$(SWIFT) format format --in-place --recursive --parallel $(FORMATTED)
 
 ## test: check the layout, build quietly (the log is shown only if the build fails), then run every test
-test: deps lint
+test: deps lint web-tools
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests $(BUILD_FLAGS) >$(BUILD_LOG) 2>&1; then \
 		cat $(BUILD_LOG); echo "make test: the build failed (log: $(BUILD_LOG))" >&2; exit 1; fi
@@ -70,6 +71,19 @@ browser-venv:
 	@test -x $(BROWSER_VENV)/bin/python || /usr/bin/python3 -m venv $(BROWSER_VENV)
 	@$(BROWSER_VENV)/bin/python -c "import selenium, selenium_axe_python" 2>/dev/null \
 		|| $(BROWSER_VENV)/bin/pip install --quiet $(BROWSER_PYPI)
+
+# The web tests' PyPI tools, pinned, in a virtual environment under .build (never the system's Python).
+WEB_VENV = .build/venv-web
+WEB_PYPI = schemathesis==4.32.5 openapi-spec-validator==0.9.0
+
+## web-tools: install schemathesis and openapi-spec-validator for the API tests (part of `make test`)
+web-tools: $(WEB_VENV)/.installed
+
+$(WEB_VENV)/.installed:
+	@mkdir -p .build
+	@test -x $(WEB_VENV)/bin/python3 || python3 -m venv $(WEB_VENV)
+	$(WEB_VENV)/bin/pip install -q $(WEB_PYPI)
+	@touch $@
 
 ## release: compile an optimised pals (.build/release/pals) for `make install`
 release: deps

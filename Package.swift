@@ -28,6 +28,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // The daemon: a group of services with graceful shutdown on SIGTERM and SIGINT.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The web: the HTTP server and its router (`pals serve`), without swift-configuration (traits: []).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Bcrypt for the web app's local accounts.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // What the web target names of Hummingbird's own dependencies: header names, byte buffers.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: C interop
@@ -82,9 +89,25 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Engine", "Primitives", "Casework", "WorkingDays", "Letters", "Outbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The OpenAPI document of /api/v1, served as it is checked in.
+            resources: [.embedInCode("Resources/openapi.json")]
+        ),
         .executableTarget(
             name: "pals",
             dependencies: [
+                "Web",
                 "Engine", "Primitives", "Casework", "WorkingDays", "Letters", "Mail", "Outbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,6 +154,10 @@ let package = Package(
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Primitives", "Mail", "PalsTestKit"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Primitives", "Casework", "PalsTestKit"]),
         .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine", "PalsTestKit", "pals"]),
+        .testTarget(
+            name: "WebTests", dependencies: ["Web", "Engine", "Casework", "Primitives", "PalsTestKit", "pals"],
+            // The schemathesis and OpenAPI validator scripts, run from the source tree.
+            exclude: ["Scripts"]),
     ]
 )
 

@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import socket
@@ -68,6 +69,7 @@ WARM_RUNS = 10
 STARTED = time.monotonic()
 LOAD_AT_START = os.getloadavg()
 FIGURES = ["compose", "smtp", "deadlines", "latency", "memory", "durability", "idle", "mailbox"]
+FIGURES.append("web")
 
 
 # MARK: Output
@@ -368,6 +370,8 @@ def setup(figures):
         packages.append("python3-aiosmtpd")
     if "mailbox" in figures:
         packages += ["dovecot-imapd", "python3-aiosmtpd"]
+    if "web" in figures:
+        packages.append("wrk")
     installed = apt_install(packages)
     if installed:
         notes.append("installed Debian packages: %s" % ", ".join(installed))
@@ -1189,6 +1193,100 @@ def mailbox_receipt_latency(fx, server):
 # MARK: BENCHMARKS.md
 
 
+# MARK: Web (issue 16)
+
+# wrk's load: connections, threads and seconds per run.
+WEB_CONNECTIONS = 50
+WEB_THREADS = 2
+WEB_SECONDS = 10
+# The GET routes measured under load over the 100,000-case register: (what, path). The web app adds its pages here.
+WEB_GET_ROUTES = [
+    ("`GET /api/v1/board` (the deadline board as JSON)", "/api/v1/board"),
+    ("`GET /api/v1/cases/{ref}` (one case and its history; each view audited)", "/api/v1/cases/PALS-2026-0001"),
+]
+
+
+def wrk(url, token, seconds=WEB_SECONDS, script=None):
+    """Runs wrk (Debian) with 50 connections; returns requests/s, the 50% and 99% latencies in ms, errors."""
+    command = ["wrk", "-t%d" % WEB_THREADS, "-c%d" % WEB_CONNECTIONS, "-d%ds" % seconds, "--timeout", "60s",
+               "--latency", "-H", "Authorization: Bearer %s" % token]
+    if script:
+        command += ["-s", script]
+    output = run(command + [url], timeout=seconds + 120).stdout.decode()
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+    def latency(label):
+        match = re.search(r"^\s*%s\s+([\d.]+)(us|ms|s)\s*$" % re.escape(label), output, re.M)
+        return float(match.group(1)) * units[match.group(2)] if match else None
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return {"rate": float(rate.group(1)) if rate else 0.0, "p50": latency("50%"), "p99": latency("99%"),
+            "non2xx": int(errors.group(1)) if errors else 0, "output": output}
+
+
+def serve(fx, folder):
+    """Starts `pals serve` on a free loopback port with a write token and no practical rate limit."""
+    config = os.path.join(folder, "pals.yaml")
+    with open(config, encoding="utf-8") as f:
+        text = f.read()
+    if "\nhttp:" not in text:
+        with open(config, "a", encoding="utf-8") as f:
+            f.write("\nhttp:\n  rateLimit:\n    requestsPerMinute: 1000000\n")
+    name = "bench-%d" % int(time.time() * 1000)
+    token = run(fx.pals("token", "add", name, "--scope", "write"), env=pals_env(folder)).stdout.decode().strip()
+    port = free_port()
+    process = start(fx.pals("serve", "--listen", "127.0.0.1:%d" % port), env=pals_env(folder),
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, timeout=60)
+    return process, "http://127.0.0.1:%d" % port, token
+
+
+def figure_web(fx, table, rounds, python):
+    title = "9. The web API under load (wrk, %d connections)" % WEB_CONNECTIONS
+    log(title)
+    # Case creation: a new workspace, so the large register stays as the other figures know it.
+    intake = fx.new_workspace("web-intake")
+    process, base, token = serve(fx, intake)
+    script = os.path.join(fx.work, "post-case.lua")
+    with open(os.path.join(ROOT, "Examples", "complaint.json"), encoding="utf-8") as f:
+        body = f.read()
+    with open(script, "w", encoding="utf-8") as f:
+        f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = %s\n'
+                % json.dumps(body))
+    created, refused = [], 0
+    try:
+        for round_number in range(rounds):
+            log("  round %d/%d: POST /api/v1/cases" % (round_number + 1, rounds))
+            result = wrk(base + "/api/v1/cases", token, script=script)
+            created.append(result["rate"])
+            refused += result["non2xx"]
+    finally:
+        stop(process)
+    table.add(title, "`POST /api/v1/cases`: cases logged per second (case JSON validated, stored, audited)",
+              "cases/s", "higher", created,
+              note="no peer; %d s per round into a new register; %d answers were not 201" % (WEB_SECONDS, refused))
+
+    folder, _, _ = fx.large
+    process, base, token = serve(fx, folder)
+    try:
+        for what, path in WEB_GET_ROUTES:
+            medians, p99s, rates = [], [], []
+            for round_number in range(rounds):
+                log("  round %d/%d: GET %s" % (round_number + 1, rounds, path))
+                result = wrk(base + path, token)
+                if result["non2xx"]:
+                    raise RuntimeError("GET %s: %d answers were not 2xx" % (path, result["non2xx"]))
+                medians.append(result["p50"])
+                p99s.append(result["p99"])
+                rates.append(result["rate"])
+            table.add(title, what + ", 100,000-case register: median latency", "ms", "lower", medians,
+                      note="no peer; wrk's latency distribution; %s requests/s" % number(statistics.median(rates)))
+            table.add(title, "… p99", "ms", "lower", p99s, note="no peer")
+    finally:
+        stop(process)
+
+
 def write_markdown(path, table, info, notes, started_at, elapsed, rounds):
     lines = []
     add = lines.append
@@ -1255,9 +1353,11 @@ def main():
     runners = {"compose": figure_compose, "smtp": figure_smtp, "deadlines": figure_deadlines,
                "latency": figure_latency, "memory": figure_memory, "durability": figure_durability,
                "idle": figure_idle, "mailbox": figure_mailbox}
+    runners["web"] = figure_web
     # SMTP first writes the message file that figure 1 names; order the figures as the issue does.
     order = [f for f in ["smtp", "compose", "deadlines", "latency", "memory", "durability", "idle", "mailbox"]
              if f in figures]
+    order += [f for f in figures if f not in order]  # figures added later (web) run last
     try:
         for figure in order:
             try:

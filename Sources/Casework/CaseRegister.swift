@@ -223,6 +223,7 @@ package final class CaseRegister: CaseStore {
         }
         registerStatementMigration(&migrator)
         InboundLedger.registerMigrations(&migrator)
+        WebRecords.registerMigrations(&migrator)
         UserDirectory.registerMigrations(&migrator)
         return migrator
     }

@@ -68,11 +68,12 @@ struct DaemonCommand: AsyncParsableCommand {
             return
         }
         logger.info("daemon started", metadata: ["workspace": "\(book.workspace.root.path)", "pid": "\(getpid())"])
+        let web = try DaemonWeb.services(postroom: postroom, logger: logger)  // see ServeCommand.swift
         let group = ServiceGroup(
             configuration: .init(
-                services: daemon.services(
+                services: (daemon.services(
                     safetyInterval: .milliseconds(Int(interval * 1000)), hangups: hangups, wakeups: wakeups
-                ).map { .init(service: $0) },
+                ) + web).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -18,6 +18,8 @@ struct Pals: AsyncParsableCommand {
             OutboxCommand.self, ArchiveCommand.self, SmtpCommand.self, DaemonCommand.self, StatusCommand.self,
             StatementCommand.self,
             IntakeCommand.self, ImapCommand.self,
+            ServeCommand.self, TokenCommand.self, AuditCommand.self,
+            UserCommand.self,
         ]
     )
 

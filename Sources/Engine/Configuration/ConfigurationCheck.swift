@@ -46,6 +46,7 @@ package struct ConfigurationCheck: Sendable {
     package func findings(templates: LetterLibrary?) -> [ConfigurationFinding] {
         var findings = mailFindings()
         findings += mailboxFindings()
+        findings += httpFindings()
         if let templates { findings += templateFindings(templates) }
         return findings
     }

@@ -60,6 +60,8 @@ package struct WorkspaceConfiguration: Sendable {
     package var letters = LetterSettings()
     /// `intake.mailbox`: the team mailbox read over IMAP; nil when mail is not read from a mailbox.
     package var mailbox: MailboxSettings?
+    /// `http`: the web server; nil when the file has no `http` section (`pals serve` then uses the defaults).
+    package var http: HTTPSettings?
 
     package init() {}
 

@@ -78,7 +78,6 @@ package enum AppPaths {
     }
 }
 
-
 /// The frame of every page: skip link, header with navigation and sign-out, the main content.
 package enum AppLayout {
     /// A whole page.

@@ -53,7 +53,11 @@ extension AppPages {
             ("Consent", record.consent.rawValue.replacingOccurrences(of: "-", with: " ")),
         ]
         if let patient = record.patient {
-            details.insert(("Patient", [patient.title, patient.firstName, patient.lastName].compactMap { $0 }.joined(separator: " ")), at: 5)
+            details.insert(
+                (
+                    "Patient",
+                    [patient.title, patient.firstName, patient.lastName].compactMap { $0 }.joined(separator: " ")
+                ), at: 5)
         }
         if let attention = record.attention {
             details.insert(("Needs attention", "\(attention)"), at: 1)

@@ -23,7 +23,8 @@ extension AppPages {
                 id: NewCaseForm.fieldID(name), name: name, label: label, hint: hint, value: form.values[name],
                 error: error(name), type: type, width: width)
         }
-        func radios(_ name: String, _ legend: String, _ options: [(String, String)], default fallback: String?) -> HTML {
+        func radios(_ name: String, _ legend: String, _ options: [(String, String)], default fallback: String?) -> HTML
+        {
             FormFields.radios(
                 id: NewCaseForm.fieldID(name), name: name, legend: legend, options: options,
                 selected: form.values[name] ?? fallback, error: error(name))
@@ -76,7 +77,9 @@ extension AppPages {
     /// The outbox's messages that wait or stopped: held and failed first, with release, retry and cancel.
     package static func outbox(_ items: [OutboxItem], notice: String?, viewer: PageViewer) -> HTML {
         let order: [OutboxState] = [.hold, .failed, .deferred, .queued, .active]
-        let sorted = items.sorted { (order.firstIndex(of: $0.state) ?? 9, $0.id) < (order.firstIndex(of: $1.state) ?? 9, $1.id) }
+        let sorted = items.sorted {
+            (order.firstIndex(of: $0.state) ?? 9, $0.id) < (order.firstIndex(of: $1.state) ?? 9, $1.id)
+        }
         let rows = sorted.map { item -> HTML in
             let reference = item.labels["case"]
             let caseCell: HTML = reference.map { "<a href=\"\(AppPaths.casePage($0))\">\($0)</a>" } ?? "Staff message"

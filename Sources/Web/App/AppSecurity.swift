@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
@@ -77,7 +76,7 @@ enum AppSecurity {
 
     /// The SHA-256 of a token in hex: what the register keeps of a session id.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256Digest.hex(token.utf8)
     }
 
     /// Compares two tokens in time that does not depend on where they differ.

@@ -26,11 +26,16 @@ package struct NewCaseForm: Sendable, Equatable {
     /// Problems the form itself finds before the case rules see it: control characters and over-long text.
     package func problems() -> [FieldMessage] {
         var problems: [FieldMessage] = []
-        for (name, limit) in Self.lineFields.merging(Self.textFields, uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+        for (name, limit) in Self.lineFields.merging(Self.textFields, uniquingKeysWith: { $1 }).sorted(by: {
+            $0.key < $1.key
+        }) {
             guard let value = values[name] else { continue }
             let multiline = Self.textFields[name] != nil
             if value.count > limit {
-                problems.append(.init(fieldID: Self.fieldID(name), message: "\(Self.label(name)) must be \(limit) characters or fewer"))
+                problems.append(
+                    .init(
+                        fieldID: Self.fieldID(name), message: "\(Self.label(name)) must be \(limit) characters or fewer"
+                    ))
             } else if value.unicodeScalars.contains(where: { Self.isForbidden($0, multiline: multiline) }) {
                 problems.append(
                     .init(

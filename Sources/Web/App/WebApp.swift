@@ -4,7 +4,6 @@ package import Foundation
 package import Hummingbird
 import Letters
 import Logging
-import Mail
 import NIOCore
 import Outbox
 import Primitives
@@ -50,7 +49,8 @@ package struct WebApp: Sendable {
     /// The app of `server`, with sign-in `policy` (tests give a short lockout).
     package init(server: WebServer, policy: SignInPolicy = SignInPolicy(), signInsPerMinute: Int = 30) {
         self.server = server
-        accounts = AppAccounts(users: UserDirectory(register: server.records.register), policy: policy, clock: server.casebook.clock)
+        accounts = AppAccounts(
+            users: UserDirectory(register: server.records.register), policy: policy, clock: server.casebook.clock)
         signInLimiter = RateLimiter(perMinute: signInsPerMinute)
         draftStore = DraftStore()
     }
@@ -83,7 +83,9 @@ package struct WebApp: Sendable {
             guard let fields = try await readForm(request) else { return tooLarge(signed.viewer) }
             form = fields
             guard AppSecurity.tokensMatch(form["csrfToken"] ?? "", session.csrfToken) else {
-                logger.warning("web app: a post without the session's CSRF token was refused", metadata: ["user": "\(account.name)"])
+                logger.warning(
+                    "web app: a post without the session's CSRF token was refused",
+                    metadata: ["user": "\(account.name)"])
                 return AppSecurity.page(
                     AppPages.refusal(
                         title: "This form could not be accepted",
@@ -181,7 +183,8 @@ package struct WebApp: Sendable {
         if signInLimiter.take("all", now: now) != nil
             || signInLimiter.take("name:" + name.lowercased(), now: now) != nil
         {
-            return again("Too many sign-ins were tried just now. Wait a minute and try again.", status: .tooManyRequests)
+            return again(
+                "Too many sign-ins were tried just now. Wait a minute and try again.", status: .tooManyRequests)
         }
         let password = form["password"] ?? ""
         let outcome = try await blocking { try accounts.signIn(name: name, password: password) }
@@ -249,7 +252,9 @@ package struct WebApp: Sendable {
                     reference: reference, principal: signed.principal, action: action,
                     detail: "refused: not a case of this officer or their team")
             }
-            logger.notice("web app: a case of another team was refused", metadata: ["case": "\(reference)", "user": "\(signed.account.name)"])
+            logger.notice(
+                "web app: a case of another team was refused",
+                metadata: ["case": "\(reference)", "user": "\(signed.account.name)"])
             return nil
         }
         return record
@@ -298,12 +303,14 @@ package struct WebApp: Sendable {
         guard problems.isEmpty else {
             return AppSecurity.page(newCaseHTML(form, problems: problems, signed), status: .unprocessableContent)
         }
+        let json = form.json()
         do {
-            let logged = try await blocking { try casebook.log(json: form.json()) }
+            let logged = try await blocking { try casebook.log(json: json) }
             try await blocking {
                 try server.audit.record(reference: logged.reference, principal: signed.principal, action: .created)
             }
-            logger.info("web app: case logged", metadata: ["case": "\(logged.reference)", "user": "\(signed.account.name)"])
+            logger.info(
+                "web app: case logged", metadata: ["case": "\(logged.reference)", "user": "\(signed.account.name)"])
             return AppSecurity.redirect(AppPaths.casePage(logged.reference) + "?done=created")
         } catch let error as CaseFormError {
             return AppSecurity.page(
@@ -377,7 +384,8 @@ package struct WebApp: Sendable {
         let asked = request.uri.queryParameters["kind"].map(String.init)
         let chosen = kinds.first { $0.kind.rawValue == asked }?.kind
         let problems =
-            asked != nil && chosen == nil ? [FieldMessage(fieldID: "kind", message: "Choose a letter from the list")] : []
+            asked != nil && chosen == nil
+            ? [FieldMessage(fieldID: "kind", message: "Choose a letter from the list")] : []
         return AppSecurity.page(
             AppPages.compose(
                 reference: reference, kinds: kinds, chosen: chosen, inputs: [:], problems: problems,
@@ -399,11 +407,12 @@ package struct WebApp: Sendable {
                     viewer: signed.viewer),
                 status: .unprocessableContent)
         }
-        var inputs: [String: String] = [:]
+        var given: [String: String] = [:]
         for (name, value) in form where name.hasPrefix("input.") {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !trimmed.isEmpty { inputs[String(name.dropFirst("input.".count))] = trimmed }
+            if !trimmed.isEmpty { given[String(name.dropFirst("input.".count))] = trimmed }
         }
+        let inputs = given
         do {
             let draft = try await blocking { () -> Draft in
                 let letter = try desk.prepare(kind, reference: reference, inputs: inputs)
@@ -462,7 +471,10 @@ package struct WebApp: Sendable {
             return queued
         }
         logger.info(
-            "web app: letter queued", metadata: ["case": "\(draft.reference)", "kind": "\(draft.kind.rawValue)", "user": "\(signed.account.name)"])
+            "web app: letter queued",
+            metadata: [
+                "case": "\(draft.reference)", "kind": "\(draft.kind.rawValue)", "user": "\(signed.account.name)",
+            ])
         let done =
             switch queued {
             case .print: "printed"
