@@ -11,9 +11,9 @@ struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
     let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
+    @concurrent func handle(
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
@@ -39,9 +39,9 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let tokens: APITokens
     let rateLimiter: RateLimiter
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
+    @concurrent func handle(
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let header = request.headers[.authorization] else {
             throw Problem.unauthorized("send an API token as Authorization: Bearer pals_…")
         }

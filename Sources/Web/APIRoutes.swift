@@ -5,6 +5,7 @@ import HTTPTypes
 package import Hummingbird
 import HummingbirdCore
 import Letters
+import Logging
 import NIOCore
 import Outbox
 import Primitives
@@ -194,8 +195,7 @@ struct APIHandlers: Sendable {
         _ = try require(.readCases, context)
         let query = request.uri.queryParameters
         let officer = query["officer"].map(String.init)
-        var within: Int?
-        if query["within"] != nil { within = try integer(query, "within", default: 0, in: 0...10_000) }
+        let within: Int? = try query["within"] == nil ? nil : integer(query, "within", default: 0, in: 0...10_000)
         let overdue = try boolean(query, "overdue", default: false)
         let server = self.server
         return try await blocking {
@@ -366,7 +366,7 @@ struct APIHandlers: Sendable {
     func integer(
         _ query: FlatDictionary<Substring, Substring>, _ name: String, default value: Int, in range: ClosedRange<Int>
     ) throws -> Int {
-        guard let raw = query[name] else { return value }
+        guard let raw = query[Substring(name)] else { return value }
         guard let number = Int(raw), range.contains(number) else {
             let upper = range.upperBound == Int.max ? "or more" : "to \(range.upperBound)"
             throw Problem.badRequest(
@@ -377,7 +377,7 @@ struct APIHandlers: Sendable {
     }
 
     func boolean(_ query: FlatDictionary<Substring, Substring>, _ name: String, default value: Bool) throws -> Bool {
-        guard let raw = query[name] else { return value }
+        guard let raw = query[Substring(name)] else { return value }
         switch raw {
         case "true": return true
         case "false": return false

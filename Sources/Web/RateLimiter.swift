@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// A token bucket per API token: `perMinute` requests a minute, with bursts up to the same number.

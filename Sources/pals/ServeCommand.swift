@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import Web
 
 /// `pals serve`: the HTTP API and the officers' web app.

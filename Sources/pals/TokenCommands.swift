@@ -2,6 +2,7 @@ import ArgumentParser
 import Casework
 import Engine
 import Foundation
+import Primitives
 import Web
 
 /// `pals token …`: the bearer tokens of API clients.

@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import PalsTestKit
+import Primitives
 import Testing
 import Web
 

@@ -2,6 +2,7 @@ import Casework
 import Engine
 import Foundation
 import PalsTestKit
+import Primitives
 import Testing
 import Web
 

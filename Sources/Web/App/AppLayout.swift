@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Who is signed in, as the pages show it.
 package struct PageViewer: Sendable, Equatable {

@@ -1,9 +1,9 @@
-import Casework
-import Engine
-import Foundation
-import Letters
-import Outbox
-import Primitives
+package import Casework
+package import Engine
+package import Foundation
+package import Letters
+package import Outbox
+package import Primitives
 
 /// What the case page shows, gathered by the route (each part may be missing without hiding the others).
 package struct CasePageModel: Sendable {

@@ -1,7 +1,7 @@
-import Casework
-import Engine
-import Foundation
-import Outbox
+package import Casework
+package import Engine
+package import Foundation
+package import Outbox
 
 extension AppPages {
     // MARK: A new case

@@ -1,8 +1,8 @@
-import Casework
-import Engine
-import Foundation
-import Outbox
-import Primitives
+package import Casework
+package import Engine
+package import Foundation
+package import Outbox
+package import Primitives
 
 /// The pages of the officers' web app, as pure functions from model values to HTML (tested without a server).
 package enum AppPages {

@@ -1,12 +1,13 @@
-import Casework
-import Engine
-import Foundation
-import Hummingbird
-import Letters
-import Logging
-import NIOCore
-import Outbox
-import Primitives
+package import Casework
+package import Engine
+package import Foundation
+package import Hummingbird
+import HTTPTypes
+package import Letters
+package import Logging
+package import NIOCore
+package import Outbox
+package import Primitives
 
 /// The officers' web app: server-rendered pages under `/app` (added after the API's routes).
 package enum AppRoutes {

@@ -1,6 +1,7 @@
-import Foundation
-import Hummingbird
-import NIOCore
+package import Foundation
+package import Hummingbird
+import HTTPTypes
+package import NIOCore
 
 /// The web app's defences that do not depend on who is signed in: response headers, the cross-site check of every
 /// form post, cookies, random tokens and the form body reader.

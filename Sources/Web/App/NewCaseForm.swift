@@ -1,5 +1,5 @@
-import Casework
-import Foundation
+package import Casework
+package import Foundation
 
 /// The new-case form: the fields of the case JSON format (`pals case new`) as named form fields, turned into the
 /// same JSON so the same validation (``CaseForm``) judges them, with its messages placed beside the fields.

@@ -1,12 +1,13 @@
 package import Casework
-import Engine
+package import Engine
 package import Foundation
 package import Hummingbird
-import Letters
-import Logging
-import NIOCore
-import Outbox
-import Primitives
+import HTTPTypes
+package import Letters
+package import Logging
+package import NIOCore
+package import Outbox
+package import Primitives
 import Synchronization
 
 /// A person signed in, for one request: their session, account and how pages and the audit name them.
