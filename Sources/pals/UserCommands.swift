@@ -2,6 +2,7 @@ import ArgumentParser
 import Casework
 import Engine
 import Foundation
+import Primitives
 import Web
 
 /// `pals user …`: the accounts of the officers' web app (`pals serve`).

@@ -1,6 +1,7 @@
 import Casework
 import Engine
 import Foundation
+import Letters
 import Primitives
 import Testing
 import Web
