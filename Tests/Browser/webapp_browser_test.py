@@ -160,7 +160,7 @@ class Harness:
         self.shots += 1
         self.driver.save_screenshot(str(self.artefacts / f"{self.shots:02d}-{name}.png"))
         self.axe.inject()
-        results = self.axe.run(options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "iframes": False})
+        results = self.axe.run(options=json.dumps({"runOnly": {"type": "tag", "values": WCAG_TAGS}, "iframes": False}))
         self.axe_checked += 1
         violations = results["violations"]
         if violations:

@@ -1,6 +1,6 @@
 package import Foundation
-package import Hummingbird
 import HTTPTypes
+package import Hummingbird
 package import NIOCore
 
 /// The web app's defences that do not depend on who is signed in: response headers, the cross-site check of every
@@ -35,7 +35,8 @@ enum AppSecurity {
         fields[contentSecurityPolicy] = framed ? letterPolicy : pagePolicy
         fields[contentTypeOptions] = "nosniff"
         fields[frameOptions] = framed ? "SAMEORIGIN" : "DENY"
-        fields[referrerPolicy] = "no-referrer"
+        // same-origin: a form post keeps its Origin (no-referrer would send "null"); other sites get no referrer.
+        fields[referrerPolicy] = "same-origin"
         // Pages carry case data: never kept by a browser or a proxy.
         fields[.cacheControl] = "no-store"
         return fields
@@ -97,7 +98,7 @@ enum AppSecurity {
         if let site = request.headers[secFetchSite], site != "same-origin", site != "none" {
             return "it came from another site (\(site))"
         }
-        if let origin = request.headers[origin] {
+        if let origin = request.headers[origin], origin != "null" {
             let host = request.head.authority ?? ""
             guard let url = URL(string: origin), let originHost = url.host else {
                 return "its origin could not be read"

@@ -1,8 +1,8 @@
 package import Casework
 package import Engine
 package import Foundation
-package import Hummingbird
 import HTTPTypes
+package import Hummingbird
 package import Letters
 package import Logging
 package import NIOCore
