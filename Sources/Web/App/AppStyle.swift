@@ -64,6 +64,8 @@ package enum AppStyle {
         .error-summary__title { margin: 0 0 15px; font-size: 1.5rem; }
         .error-summary__list { margin: 0; padding-left: 0; list-style: none; }
         .error-summary__list a { color: #d4351c; font-weight: 700; }
+        .error-summary__list li { margin-bottom: 10px; }
+        .error-summary__list a, .list a { display: inline-block; min-height: 24px; min-width: 24px; }
         .error-summary__list a:focus { color: #0b0c0c; }
         .notice { border-left: 10px solid #00703c; background: #f3f2f1; padding: 15px 20px; margin-bottom: 30px; }
         .notice p { margin: 0; font-weight: 700; }
