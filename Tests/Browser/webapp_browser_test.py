@@ -153,7 +153,11 @@ class Harness:
         self.driver.get(self.base + path)
 
     def text(self):
-        return self.driver.find_element(By.TAG_NAME, "body").text
+        """The page's text; empty while the browser is between pages (a wait then polls again)."""
+        try:
+            return self.driver.find_element(By.TAG_NAME, "body").text
+        except Exception:
+            return ""
 
     def page(self, name):
         """Screenshots the page and checks it with axe (WCAG 2.2 AA and below): no violation is allowed."""
