@@ -301,6 +301,10 @@ package struct WebApp: Sendable {
         for name in NewCaseForm.lineFields.keys where fields[name] != nil { form.values[name] = fields[name] }
         for name in NewCaseForm.textFields.keys where fields[name] != nil { form.values[name] = fields[name] }
         let problems = form.problems()
+        // An over-long answer is shown back only up to its limit: the page never echoes a megabyte.
+        for (name, limit) in NewCaseForm.lineFields.merging(NewCaseForm.textFields, uniquingKeysWith: { $1 }) {
+            if let value = form.values[name], value.count > limit { form.values[name] = String(value.prefix(limit)) }
+        }
         guard problems.isEmpty else {
             return AppSecurity.page(newCaseHTML(form, problems: problems, signed), status: .unprocessableContent)
         }
