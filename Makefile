@@ -8,7 +8,7 @@ BUILD_FLAGS ?=
 # Debian packages the build, the tests and the demo need.
 DEBIAN_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libpango1.0-dev libcairo2-dev fonts-dejavu-core \
 	tzdata python3-aiosmtpd poppler-utils openssl ca-certificates pkg-config dovecot-imapd \
-	curl sqlite3 python3-venv
+	curl sqlite3 python3-venv chromium chromium-driver
 
 # `make install`: where, and from which build. DESTDIR stages the files for a package.
 PREFIX ?= /usr/local
@@ -19,11 +19,15 @@ DOCDIR ?= $(PREFIX)/share/doc/pals
 CONFIGURATION ?= release
 PALS_BINARY ?= .build/$(CONFIGURATION)/pals
 
+# The web app's browser tests: Selenium and axe-core (bundled by selenium-axe-python) from PyPI, in a venv.
+BROWSER_VENV = .build/browser-venv
+BROWSER_PYPI = selenium==4.51.0 selenium-axe-python==2.2.0
+
 # A build's output goes here and is shown only when the build fails.
 BUILD_LOG = .build/make-build.log
 
 .PHONY: all deps build lint format test release install templates demo bench clean
-.PHONY: web-tools
+.PHONY: web-tools test-browser browser-venv
 
 all: build
 
@@ -57,6 +61,16 @@ test: deps lint web-tools
 	@if ! $(SWIFT) build --build-tests $(BUILD_FLAGS) >$(BUILD_LOG) 2>&1; then \
 		cat $(BUILD_LOG); echo "make test: the build failed (log: $(BUILD_LOG))" >&2; exit 1; fi
 	@bash -o pipefail -c '$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS) 2>&1 | { grep --line-buffered -v -E "$(TEST_NOISE)" || true; }'
+	@$(MAKE) --no-print-directory test-browser
+
+## test-browser: the web app in Debian's chromium (Selenium), every page checked by axe (part of `make test`)
+test-browser: browser-venv
+	$(BROWSER_VENV)/bin/python Tests/Browser/webapp_browser_test.py --pals "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/pals"
+
+browser-venv:
+	@test -x $(BROWSER_VENV)/bin/python || /usr/bin/python3 -m venv $(BROWSER_VENV)
+	@$(BROWSER_VENV)/bin/python -c "import selenium, selenium_axe_python" 2>/dev/null \
+		|| $(BROWSER_VENV)/bin/pip install --quiet $(BROWSER_PYPI)
 
 # The web tests' PyPI tools, pinned, in a virtual environment under .build (never the system's Python).
 WEB_VENV = .build/venv-web

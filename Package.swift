@@ -158,7 +158,8 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Primitives", "Casework", "PalsTestKit"]),
         .testTarget(name: "PalsEndToEndTests", dependencies: ["Engine", "PalsTestKit", "pals"]),
         .testTarget(
-            name: "WebTests", dependencies: ["Web", "Engine", "Casework", "Primitives", "PalsTestKit", "pals"],
+            name: "WebTests",
+            dependencies: ["Web", "Engine", "Casework", "Letters", "Primitives", "PalsTestKit", "pals"],
             // The schemathesis and OpenAPI validator scripts, run from the source tree.
             exclude: ["Scripts"]),
     ]

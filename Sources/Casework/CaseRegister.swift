@@ -225,6 +225,7 @@ package final class CaseRegister: CaseStore {
         InboundLedger.registerMigrations(&migrator)
         registerCodingMigration(&migrator)
         WebRecords.registerMigrations(&migrator)
+        UserDirectory.registerMigrations(&migrator)
         return migrator
     }
 

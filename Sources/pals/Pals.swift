@@ -20,6 +20,7 @@ struct Pals: AsyncParsableCommand {
             IntakeCommand.self, ImapCommand.self,
             ReportCommand.self,
             ServeCommand.self, TokenCommand.self, AuditCommand.self,
+            UserCommand.self,
         ]
     )
 

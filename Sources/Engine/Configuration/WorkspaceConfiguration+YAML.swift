@@ -63,7 +63,7 @@ extension WorkspaceConfiguration {
             "name", "nameCy", "address", "phone", "email", "web", "addressCy", "type",
         ]
         static let person: Set<String> = ["name", "role", "email", "roleCy"]
-        static let officer: Set<String> = ["id", "name", "email", "phone", "role", "roleCy"]
+        static let officer: Set<String> = ["id", "name", "email", "phone", "role", "roleCy", "team"]
         static let contact: Set<String> = [
             "name", "shortName", "nameCy", "shortNameCy", "address", "phone", "email", "web", "addressCy",
         ]
@@ -219,7 +219,7 @@ extension WorkspaceConfiguration {
                 officers.append(
                     Officer(
                         id: id, name: name, email: email, phone: section.string("phone"), role: section.string("role"),
-                        roleCy: section.string("roleCy")))
+                        roleCy: section.string("roleCy"), team: section.string("team")))
             }
         }
         if list.isEmpty { top.problem("officers", "is empty (at least one officer: id, name, email)") }

@@ -108,6 +108,8 @@ package struct WorkspaceConfiguration: Sendable {
         package var role: String? = nil
         /// `officers[].roleCy`: the role in Welsh, used in Welsh letters (built in for the default role).
         package var roleCy: String? = nil
+        /// `officers[].team`: the team the officer works in; in the web app an officer sees their team's cases.
+        package var team: String? = nil
     }
 
     /// Contact details of an organisation named in letters.
