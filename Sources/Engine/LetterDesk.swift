@@ -62,7 +62,8 @@ package struct LetterDesk: Sendable {
         let access = try accessibleForm(of: kind, for: record, language: used, context: context)
         var merged = try access.easyRead ?? library.merge(kind: kind, language: language, context: context)
         // An easy-read letter is one language only (there is no bilingual easy-read set).
-        let english = access.easyRead == nil ? try englishPart(of: kind, for: record, written: used, inputs: inputs) : nil
+        let english =
+            access.easyRead == nil ? try englishPart(of: kind, for: record, written: used, inputs: inputs) : nil
         if let english { merged = .bilingual(welsh: merged, english: english.merged) }
         let largePrint = record.complainant.accessibleInformation.contains(.largePrint)
         var delivery: PreparedLetter.Delivery

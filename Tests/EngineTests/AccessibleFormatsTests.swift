@@ -108,7 +108,7 @@ struct AccessibleFormatsTests {
 
     @Test("easy read: a Welsh easy-read case without a Welsh easy-read template is held")
     func welshEasyReadHeld() async throws {
-        let ws = try await EngineWorkspace.make()
+        let ws = try await EngineWorkspace.make(welshForms: true)
         defer { ws.folder.remove() }
         let record = try await ws.log(
             .with {

@@ -11,32 +11,13 @@ import Testing
 /// case's language, the Welsh forms of configured texts, one bilingual letter with one set of attachments.
 @Suite("Welsh and bilingual letters for a case")
 struct BilingualLettersTests {
-    /// The Welsh forms the starter configuration lacks: the organisation's name and address, the advocacy service.
-    static func withWelshForms(_ text: String) -> String {
-        text.replacingOccurrences(
-            of: "  name: Example Valley NHS Trust (INVENTED - replace)\n",
-            with: """
-                  name: Example Valley NHS Trust (INVENTED - replace)
-                  nameCy: Ymddiriedolaeth GIG Cwm Enghraifft
-                  addressCy:
-                    - Gwasanaeth Cyngor a Chyswllt Cleifion
-                    - 1 Ffordd Enghraifft
-                    - Trefenghraifft
-                    - EX1 1AA
-
-                """
-        ).replacingOccurrences(
-            of: "  name: Example Advocacy Service (INVENTED - replace)\n",
-            with: "  name: Example Advocacy Service (INVENTED - replace)\n  nameCy: Gwasanaeth Eiriolaeth Enghraifft\n")
-    }
-
     /// A Welsh health board's workspace, with or without the Welsh forms of its texts.
     static func walesWorkspace(welshForms: Bool = true, fallback: Bool = false) async throws -> EngineWorkspace {
         let made = try await EngineWorkspace.make()
         let workspace = try await offPool {
             try made.reconfigured {
                 var text = $0.replacingOccurrences(of: "  profile: england ", with: "  profile: wales ")
-                if welshForms { text = withWelshForms(text) }
+                if welshForms { text = WelshFormsFixture.adding(to: text) }
                 if fallback {
                     text = text.replacingOccurrences(
                         of: "letters:\n", with: "letters:\n  welshFallbackToEnglish: true\n")

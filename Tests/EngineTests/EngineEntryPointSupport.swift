@@ -107,8 +107,13 @@ extension EngineWorkspace {
     }
 
     /// A fresh workspace made off the cooperative pool, its clock stopped at `now`.
-    static func make(now: String = "2026-11-25T09:00:00Z") async throws -> EngineWorkspace {
-        try await offPool { try EngineWorkspace(copyAt: now) }
+    /// With `welshForms`, the configuration also has the Welsh forms a Welsh letter needs.
+    static func make(now: String = "2026-11-25T09:00:00Z", welshForms: Bool = false) async throws -> EngineWorkspace {
+        try await offPool {
+            let made = try EngineWorkspace(copyAt: now)
+            guard welshForms else { return made }
+            return EngineWorkspace(made, workspace: try made.reconfigured(WelshFormsFixture.adding))
+        }
     }
 
     /// The same workspace seen at another instant (a second command run later).

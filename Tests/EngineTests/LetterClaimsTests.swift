@@ -246,7 +246,7 @@ struct LetterClaimsTests {
         let ws = EngineWorkspace(
             made,
             workspace: try made.reconfigured {
-                var text = BilingualLettersTests.withWelshForms($0)
+                var text = WelshFormsFixture.adding(to: $0)
                 if profileStage.profile != .wales {
                     text = text.replacingOccurrences(
                         of: "letters:\n", with: "letters:\n  welshFallbackToEnglish: true\n")

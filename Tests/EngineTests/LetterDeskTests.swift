@@ -79,7 +79,7 @@ struct LetterDeskTests {
         defer { ws.folder.remove() }
         let workspace = try await offPool {
             try ws.reconfigured {
-                BilingualLettersTests.withWelshForms($0).replacingOccurrences(
+                WelshFormsFixture.adding(to: $0).replacingOccurrences(
                     of: "  nameCy: Ymddiriedolaeth GIG Cwm Enghraifft\n",
                     with: "  nameCy: Ymddiriedolaeth Enghraifft\n")
             }

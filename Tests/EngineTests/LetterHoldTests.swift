@@ -181,7 +181,7 @@ struct LetterHoldTests {
 
     @Test("a Welsh case whose kind has a Welsh template is not held")
     func welshTemplatePresent() async throws {
-        let ws = try await EngineWorkspace.make()
+        let ws = try await EngineWorkspace.make(welshForms: true)
         defer { ws.folder.remove() }
         let record = try await ws.log(.with { $0.complainant["language"] = "cy" })
         let letter = try await offPool {

@@ -175,7 +175,7 @@ struct WalesListeningToPeopleTests {
 
     @Test("the Welsh acknowledgement carries the duties in Welsh from 1 April, with the patient's records")
     func welshAcknowledgement() async throws {
-        let ws = try await EngineWorkspace.make(now: Self.now)
+        let ws = try await EngineWorkspace.make(now: Self.now, welshForms: true)
         defer { ws.folder.remove() }
         let before = try await ws.log(Self.welsh("2026-03-31", language: "cy", patient: true))
         let after = try await ws.log(Self.welsh("2026-04-01", language: "cy", patient: true))

@@ -61,7 +61,8 @@ struct WalesCommandTests {
         defer { ws.folder.remove() }
         let file = URL(filePath: ws.workspace).appending(path: "pals.yaml")
         let starter = try String(contentsOf: file, encoding: .utf8)
-        let welsh = starter.replacingOccurrences(of: "  profile: england ", with: "  profile: wales ")
+        let welsh = WelshFormsFixture.adding(
+            to: starter.replacingOccurrences(of: "  profile: england ", with: "  profile: wales "))
         #expect(welsh != starter)
         try welsh.write(to: file, atomically: true, encoding: .utf8)
         let warned = try await ws.pals(["config", "check"])

@@ -15,7 +15,7 @@ package enum OrganisationType: String, Sendable, CaseIterable {
 }
 
 extension WorkspaceConfiguration {
-    /// Reads `organisation.type` and the `coding` section:
+    /// Reads the `coding` section (`organisation.type` is read with the rest of `organisation`):
     ///
     /// - `organisation.type`: `trust` (default), `gp-practice` or `dental-practice`.
     /// - `coding.subjects`, `coding.serviceAreas`, `coding.professions`: each a list of `{id, label, ko41}` that
@@ -23,9 +23,6 @@ extension WorkspaceConfiguration {
     ///   the words reports show, `ko41` the KO41 category it is counted under (default: the id, which must then be
     ///   a KO41 category).
     mutating func readCoding(_ top: ConfigurationReader.Section) {
-        if let section = top.section("organisation", allowed: Self.organisationKeys) {
-            organisationType = section.choice("type") ?? organisationType
-        }
         guard let section = top.section("coding", allowed: ["subjects", "serviceAreas", "professions"]) else { return }
         let defaults = CodingCategories()
         for (key, keyPath, standard) in [
@@ -61,9 +58,6 @@ extension WorkspaceConfiguration {
             coding[keyPath: keyPath] = categories
         }
     }
-
-    /// The keys of `organisation` (the letterhead, and the body's type).
-    static let organisationKeys: Set<String> = ["name", "nameCy", "address", "phone", "email", "web", "type"]
 
     private static func isCategoryID(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 60 && !id.hasPrefix("-")

@@ -87,6 +87,7 @@ extension WorkspaceConfiguration {
     private mutating func read(_ top: ConfigurationReader.Section) {
         if let section = top.section("organisation", allowed: Keys.organisation) {
             organisation.name = section.requiredString("name") ?? ""
+            organisationType = section.choice("type") ?? organisationType
             organisation.nameCy = section.string("nameCy")
             organisation.addressLines = section.strings("address") ?? []
             organisation.phone = section.string("phone") ?? ""
