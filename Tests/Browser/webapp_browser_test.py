@@ -219,7 +219,8 @@ class Harness:
         self.fill("name", "alex")
         self.fill("password", "not the password")
         self.click("form[action='/app/sign-in'] button")
-        expect("There is a problem" in self.text(), "a wrong password showed no error summary")
+        # The click only starts the post: wait for the answer's page before reading it.
+        wait_for(lambda: "There is a problem" in self.text(), what="the wrong password's error summary")
         expect("not right" in self.text(), "a wrong password did not say so")
         self.page("sign-in-error")
 
@@ -240,8 +241,8 @@ class Harness:
         self.page("new-case")
         self.fill("complainant-email", "not an address")
         self.click("form[action='/app/cases/new'] button[type=submit]")
-        body = self.text()
-        expect("There is a problem" in body, "a bad case showed no error summary")
+        body = wait_for(lambda: (lambda text: text if "There is a problem" in text else "")(self.text()),
+                        what="the bad case's error summary")
         for message in ["first name is missing", "last name is missing", "not a valid email address",
                         "summary is missing"]:
             expect(message in body, f"the bad case's errors do not include '{message}'")
