@@ -178,7 +178,8 @@ class Harness:
         element.send_keys(value)
 
     def click(self, css):
-        self.driver.find_element(By.CSS_SELECTOR, css).click()
+        """Clicks the element once the page that holds it has loaded (the last click may still be answering)."""
+        wait_for(lambda: self.driver.find_elements(By.CSS_SELECTOR, css), what=css)[0].click()
 
     def session_request(self, path):
         """A GET with the browser's session cookie (for the PDF, which the browser would download)."""
