@@ -35,8 +35,24 @@ package final class CurlSMTPTransport: MailTransport {
     }
 
     package func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
+        await deliver(batch, settle: nil)
+    }
+
+    package func deliver(
+        _ batch: [OutgoingMessage], settling settle: @escaping @Sendable (DeliveryResult) async -> Void
+    ) async -> [DeliveryResult] {
+        await deliver(batch, settle: settle)
+    }
+
+    /// Each lane takes the batch's next message only after settling its last: at most one message per lane is
+    /// in its transaction and not yet settled.
+    package var parallelism: Int { lanes.count }
+
+    private func deliver(
+        _ batch: [OutgoingMessage], settle: (@Sendable (DeliveryResult) async -> Void)?
+    ) async -> [DeliveryResult] {
         if batch.isEmpty { return [] }
-        let work = BatchWork(batch)
+        let work = BatchWork(batch, settle: settle)
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let group = DispatchGroup()
@@ -66,10 +82,25 @@ private final class BatchWork: Sendable {
 
     let messages: [OutgoingMessage]
     private let state: Mutex<State>
+    private let settle: (@Sendable (DeliveryResult) async -> Void)?
 
-    init(_ messages: [OutgoingMessage]) {
+    init(_ messages: [OutgoingMessage], settle: (@Sendable (DeliveryResult) async -> Void)? = nil) {
         self.messages = messages
         self.state = Mutex(State(outcomes: Array(repeating: nil, count: messages.count)))
+        self.settle = settle
+    }
+
+    /// Hands message `index`'s result to the caller's `settle` and waits for it on the lane's own thread (never
+    /// the cooperative pool), so the lane starts nothing before the caller has recorded the result.
+    func settle(_ outcome: DeliveryOutcome, at index: Int) {
+        guard let settle else { return }
+        let result = DeliveryResult(message: messages[index], outcome: outcome)
+        let settled = DispatchSemaphore(value: 0)
+        Task {
+            await settle(result)
+            settled.signal()
+        }
+        settled.wait()
     }
 
     /// The next message to send, or nil when all are taken (or the batch was cancelled).
@@ -148,6 +179,7 @@ private final class Lane: @unchecked Sendable {
             }
             Self.log(outcome, to: logger)
             work.record(outcome, at: index)
+            work.settle(outcome, at: index)
         }
     }
 

@@ -72,9 +72,44 @@ package protocol MailTransport: Sendable {
     /// per message, in the batch's order.
     /// - Important: never throws: every failure is an outcome of its message.
     func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult]
+
+    /// Delivers each message of the batch as ``deliver(_:)`` does, calling `settle` with each message's result as
+    /// soon as its SMTP transaction ends and before the next message starts, so a caller can record it durably.
+    func deliver(
+        _ batch: [OutgoingMessage], settling settle: @escaping @Sendable (DeliveryResult) async -> Void
+    ) async -> [DeliveryResult]
+
+    /// How many messages of one batch may be in their SMTP transactions at once (1 unless the transport has lanes).
+    ///
+    /// - Important: a caller that records each message as "being handed over" before it starts relies on this
+    ///   promise of ``deliver(_:settling:)``: messages start in the batch's order, the first `parallelism` at
+    ///   once, and every later one only after `settle` returned for a message of the same batch.
+    var parallelism: Int { get }
 }
 
 extension MailTransport {
+    /// One message at a time, each settled before the next starts: the promise holds for a transport that only
+    /// delivers whole batches (files, memory), at the cost of one call per message.
+    package func deliver(
+        _ batch: [OutgoingMessage], settling settle: @escaping @Sendable (DeliveryResult) async -> Void
+    ) async -> [DeliveryResult] {
+        var results: [DeliveryResult] = []
+        for message in batch {
+            let result =
+                Task.isCancelled
+                ? DeliveryResult(message: message, outcome: .temporaryFailure(code: nil, reply: Self.notAttempted))
+                : await deliver([message])[0]
+            await settle(result)
+            results.append(result)
+        }
+        return results
+    }
+
+    /// One message at a time.
+    package var parallelism: Int { 1 }
+
+    private static var notAttempted: String { "not attempted: the delivery was cancelled" }
+
     /// Delivers one message.
     package func deliver(_ message: OutgoingMessage) async -> DeliveryResult {
         await deliver([message])[0]
