@@ -45,7 +45,13 @@ final class ActiveLease: OutboxLease {
 
     func claim(_ due: [OutboxDue]) -> OutboxClaim { outbox.claim(due, into: self) }
 
-    func settle(_ settlements: [OutboxSettlement]) -> OutboxSettleResult { outbox.settle(settlements, from: self) }
+    func settle(_ settlements: [OutboxSettlement]) -> OutboxSettleResult {
+        outbox.commit(settlements, sending: [], from: self)
+    }
+
+    func commit(_ settlements: [OutboxSettlement], sending: [String]) -> OutboxSettleResult {
+        outbox.commit(settlements, sending: sending, from: self)
+    }
 }
 
 extension Outbox {
@@ -102,12 +108,13 @@ extension Outbox {
     // MARK: Claiming
 
     /// Claims messages for a sender by renaming each `.eml` into its `active/<owner>/` folder (whoever's rename
-    /// succeeds owns it), then writes their `active` sidecars; returns the claimed messages and their bytes, the
-    /// messages put on hold because they could not be read safely (a link, not a regular file, unsafe or
-    /// unreadable metadata: like Postfix with a bad queue file, never sent), and what could not be recorded.
+    /// succeeds owns it); returns the claimed messages and their bytes, the messages put on hold because they could
+    /// not be read safely (a link, not a regular file, unsafe or unreadable metadata: like Postfix with a bad queue
+    /// file, never sent), and what could not be recorded.
     ///
-    /// - Important: the `active` sidecars are durable before this returns, so recovery treats every claimed
-    ///   message as possibly handed to the server from here on.
+    /// Nothing is fsynced and no sidecar is written: a claim alone never lets a message be handed over. Their
+    /// sidecars stay in `queued/` or `deferred/` until they are settled, so a claim lost in a crash (the rename
+    /// not yet durable, or durable with no `.sending` marker) puts the message back where it waited.
     func claim(_ candidates: [OutboxDue], into lease: ActiveLease) -> OutboxClaim {
         var moved: [(String, String)] = []
         var claim = OutboxClaim()
@@ -126,9 +133,7 @@ extension Outbox {
                     metadata: ["outbox.id": "\(id)", "outbox.error": "\(error)"])
             }
         }
-        guard !moved.isEmpty else { return claim }
         let now = clock.now()
-        var claimed: [(OutboxItem, Data, String)] = []
         for (id, source) in moved {
             let item: OutboxItem
             let data: Data
@@ -155,20 +160,8 @@ extension Outbox {
             var active = item
             active.enter(.active, at: now, reason: nil)
             active.file = URL(fileURLWithPath: lease.folder + "/\(id).eml")
-            do throws(OutboxError) {
-                try write(try encode(active), to: lease.folder + "/\(id).json", id: id)
-                claimed.append((active, data, source))
-            } catch {
-                // Never handed to the transport: the next recovery puts it back where it came from.
-                claim.problems.append(
-                    .init(
-                        id: id, labels: item.labels, error: error, wasAccepted: false,
-                        consequence: "it was not sent; the next recovery puts it back in the queue"))
-            }
+            claim.claimed.append(OutboxClaim.Claimed(item: active, data: data))
         }
-        Files.syncFolder(lease.folder)
-        for (item, _, source) in claimed { Files.remove(source + "/\(item.id).json") }
-        claim.claimed = claimed.map { OutboxClaim.Claimed(item: $0.0, data: $0.1) }
         return claim
     }
 
@@ -203,41 +196,72 @@ extension Outbox {
 
     // MARK: Settling
 
-    /// Moves claimed messages to where their outcomes send them. Three phases, each made durable before the next:
-    /// destination sidecars (with the outcome), then the `.eml` renames, then removal of the `active` sidecars.
+    /// One group commit for a sender (see ``OutboxLease/commit(_:sending:)``): settles claimed messages and marks
+    /// others as being handed over, with one round of fsyncs for the whole group instead of one per message.
     ///
-    /// Returns the settlements fully made, and a problem for each that was not. A message whose outcome could not
-    /// be written stays in `active/` with its `active` sidecar, so the next recovery puts it on hold (it may have
-    /// been accepted: it is never queued again by itself); one whose outcome was written but whose `.eml` could not
-    /// be moved is moved on by the next recovery.
-    func settle(_ settlements: [OutboxSettlement], from lease: ActiveLease) -> OutboxSettleResult {
-        var metaFolders: Set<String> = []
-        var written: [OutboxSettlement] = []
+    /// The steps, and what a kill between them leaves (recovery reads the dead sender's folder):
+    /// 1. each message of `sending` gets an empty `<id>.sending` marker beside its `.eml`; each settlement's
+    ///    sidecar (with the outcome) is written in its destination folder, every file fsynced (in parallel);
+    /// 2. the destination folders are fsynced: every outcome is durable before any `.eml` moves;
+    /// 3. each settled `.eml` is renamed to its destination;
+    /// 4. the destination folders and the sender's folder are fsynced, once each: the moves and the markers are
+    ///    durable, and only now may the transport start a message of `sending`;
+    /// 5. stale files are removed (markers of settled messages, their old sidecars in `queued/`/`deferred/`);
+    ///    left by a crash they are harmless: recovery reads only what sits beside an `.eml`, newest revision first.
+    ///
+    /// Killed before 4, a marked message was never handed over yet it is held (the cost of one fsync per group);
+    /// a settled message whose outcome is durable but whose `.eml` did not move is moved on by recovery; one whose
+    /// outcome is not durable is held (marked) and never resent blindly. A message accepted by the server always
+    /// had its marker durable first, so it is in `sent/` or on hold, never back in the queue.
+    ///
+    /// Returns the settlements fully made and a problem for each settlement or mark that was not. A message whose
+    /// outcome could not be written stays in `active/`, marked, so the next recovery puts it on hold; one whose
+    /// outcome was written but whose `.eml` could not be moved is moved on by the next recovery.
+    func commit(_ settlements: [OutboxSettlement], sending: [String], from lease: ActiveLease) -> OutboxSettleResult {
         var problems: [OutboxSender.Problem] = []
+        for id in sending {
+            do throws(OutboxError) {
+                guard Files.exists(lease.folder + "/\(id).eml") else {
+                    throw OutboxError(.storage, id: id, reason: "the message is no longer claimed by this sender")
+                }
+                try markSending(lease.folder + "/\(id)" + Self.sendingSuffix, id: id)
+            } catch {
+                problems.append(
+                    .init(
+                        id: id, labels: [:], error: error, wasAccepted: false,
+                        consequence: "it could not be recorded as being sent, so it was not sent"))
+            }
+        }
+        var prepared: [OutboxSettlement] = []
         for var settlement in settlements {
             if settlement.item.state == .sent, settlement.item.archiveFile == nil {
                 let sentAt = settlement.item.history.last?.at ?? clock.now()
                 settlement.item.archiveFile = archiveName(for: settlement.item.id, at: sentAt)
             }
             settlement.item.file = URL(fileURLWithPath: emlPath(of: settlement.item))
-            let item = settlement.item
-            let folder = folderPath(item.state)
-            do throws(OutboxError) {
-                guard Files.exists(lease.folder + "/\(item.id).eml") else {
-                    throw OutboxError(.storage, id: item.id, reason: "the message is no longer claimed by this sender")
-                }
-                try write(try encode(item), to: folder + "/\(item.id).json", id: item.id)
-                metaFolders.insert(folder)
-                written.append(settlement)
-            } catch {
-                problems.append(
-                    .init(
-                        id: item.id, labels: item.labels, error: error, wasAccepted: item.state == .sent,
-                        consequence: "its move to \(item.state.rawValue) could not be recorded; it stays in active/ "
-                            + "and the next recovery puts it on hold (it is never sent again by itself)"))
-            }
+            prepared.append(settlement)
         }
-        for folder in metaFolders { Files.syncFolder(folder) }
+        let outcomes = Files.inParallel(prepared) { settlement throws(OutboxError) in
+            let item = settlement.item
+            guard Files.exists(lease.folder + "/\(item.id).eml") else {
+                throw OutboxError(.storage, id: item.id, reason: "the message is no longer claimed by this sender")
+            }
+            try self.write(try self.encode(item), to: self.folderPath(item.state) + "/\(item.id).json", id: item.id)
+        }
+        var written: [OutboxSettlement] = []
+        for (settlement, failure) in zip(prepared, outcomes) {
+            let item = settlement.item
+            guard let error = failure else {
+                written.append(settlement)
+                continue
+            }
+            problems.append(
+                .init(
+                    id: item.id, labels: item.labels, error: error, wasAccepted: item.state == .sent,
+                    consequence: "its move to \(item.state.rawValue) could not be recorded; it stays in active/ "
+                        + "and the next recovery puts it on hold (it is never sent again by itself)"))
+        }
+        Files.syncFolders(Set(written.map { folderPath($0.item.state) }))
         var emlFolders: Set<String> = [lease.folder]
         var settled: [OutboxSettlement] = []
         for settlement in written {
@@ -257,9 +281,34 @@ extension Outbox {
                             + "not be moved; the next recovery finishes the move"))
             }
         }
-        for folder in emlFolders { Files.syncFolder(folder) }
-        for settlement in settled { Files.remove(lease.folder + "/\(settlement.item.id).json") }
+        Files.syncFolders(emlFolders)
+        for settlement in settled {
+            let item = settlement.item
+            Files.remove(lease.folder + "/\(item.id)" + Self.sendingSuffix)
+            Files.remove(lease.folder + "/\(item.id).json")  // a sidecar of the layout before markers
+            removeWaitingSidecars(of: item.id, except: item.state)
+        }
         return OutboxSettleResult(settled: settled, problems: problems)
+    }
+
+    /// The marker beside a claimed `.eml` that says it may have been handed to the server.
+    static let sendingSuffix = ".sending"
+
+    /// Creates the empty marker at `path` (its name, not its content, is the record; the folder's fsync makes it
+    /// durable), unless a test injected a fault for it.
+    private func markSending(_ path: String, id: String) throws(OutboxError) {
+        if let code = faults.fail(.write, path) { throw Files.failure("write", path, id: id, code: code) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Files.failure("write", path, id: id) }
+        close(descriptor)
+    }
+
+    /// Removes the sidecars a message had while it waited (in `queued/` and `deferred/`), except in `state`'s
+    /// folder, where its new sidecar is.
+    func removeWaitingSidecars(of id: String, except state: OutboxState) {
+        for waiting in [OutboxState.queued, .deferred] where waiting != state {
+            Files.remove(folderPath(waiting) + "/\(id).json")
+        }
     }
 
     /// Where a settled message's `.eml` goes.
@@ -356,27 +405,37 @@ extension Outbox {
             active = nil
         }
         let others = copies(of: id).filter { $0.state != .active }
-        if let active {
+        let waiting = others.filter { $0.state == .queued || $0.state == .deferred }
+            .max(by: { $0.revision < $1.revision })
+        // Possibly handed to the server: an `active` sidecar (the layout before markers) or a `.sending` marker,
+        // whose record is then the sidecar it waited with (a settlement written after it has a higher revision).
+        let marked = Files.kind(folder + "/\(id)" + Self.sendingSuffix) != nil
+        if let handedOver = active ?? (marked ? waiting : nil) {
             // Was the outcome already written (the sender died between the sidecar and the rename)? Finish the move.
             let settled: Set<OutboxState> = [.sent, .deferred, .failed, .hold]
-            if var done = others.filter({ settled.contains($0.state) && $0.revision > active.revision })
+            if var done = others.filter({ settled.contains($0.state) && $0.revision > handedOver.revision })
                 .max(by: { $0.revision < $1.revision })
             {
                 try moveOwned(eml, to: emlPath(of: done), id: id)
                 Files.syncFolder((emlPath(of: done) as NSString).deletingLastPathComponent)
                 Files.remove(folder + "/\(id).json")
+                removeWaitingSidecars(of: id, except: done.state)
                 done.file = URL(fileURLWithPath: emlPath(of: done))
                 return OutboxEvent(done, at: clock.now())
             }
-            var item = active
+            var item = handedOver
             item.nextAttempt = nil
             item.enter(.hold, at: clock.now(), reason: Self.interruptedReason)
-            return try moveRecovered(item, from: folder)
+            let event = try moveRecovered(item, from: folder)
+            removeWaitingSidecars(of: id, except: .hold)
+            return event
         }
-        if let source = others.filter({ $0.state == .queued || $0.state == .deferred })
-            .max(by: { $0.revision < $1.revision })
-        {
-            // Claimed but never handed to the transport (its active sidecar was never written): put it back.
+        if marked {
+            // Marked, but the sidecar it waited with is gone: held with what the `.eml` says.
+            return try park(id: id, from: folder, reason: Self.interruptedReason + " (its metadata was lost)")
+        }
+        if let source = waiting {
+            // Claimed but never handed to the transport (no marker, no active sidecar): put it back.
             let target = folderPath(source.state)
             try moveOwned(eml, to: target + "/\(id).eml", id: id)
             Files.syncFolder(target)

@@ -94,13 +94,27 @@ package protocol OutboxStore: Sendable {
 package protocol OutboxLease: AnyObject, Sendable {
     /// Claims each message that is still where `due` found it (whoever claims first owns it; the rest are skipped).
     ///
-    /// - Important: once this returns, every claimed message counts as possibly handed to the server: if the
-    ///   lease dies before settling it, recovery puts it on hold.
+    /// - Important: a claimed message counts as possibly handed to the server once ``commit(_:sending:)`` named it
+    ///   (or, for a store without that step, once this returns): if the lease dies before settling it, recovery
+    ///   puts it on hold; one claimed but never named goes back to where it waited.
     func claim(_ due: [OutboxDue]) -> OutboxClaim
 
     /// Moves claimed messages to the state their outcome chose (the item of each settlement says it), filling in
     /// what the store keeps of a sent message. Returns the settlements made and a problem for each that was not.
     func settle(_ settlements: [OutboxSettlement]) -> OutboxSettleResult
+
+    /// One group commit: settles `settlements` (as ``settle(_:)``) and records the claimed messages `sending` as
+    /// about to be handed to the transport, all durable before it returns. A message of `sending` with a problem
+    /// in the result was not recorded and must not be handed over.
+    func commit(_ settlements: [OutboxSettlement], sending: [String]) -> OutboxSettleResult
+}
+
+extension OutboxLease {
+    /// For a store whose claim already counts every claimed message as handed over (``InMemoryOutbox``): the
+    /// settlements only.
+    package func commit(_ settlements: [OutboxSettlement], sending: [String]) -> OutboxSettleResult {
+        settle(settlements)
+    }
 }
 
 /// What ``OutboxStore/queue(message:key:labels:)`` did.

@@ -83,6 +83,7 @@ package final class OutboxSender: Sendable {
     private let afterPass: (@Sendable () async -> Void)?
     private let logger: Logger
     private let lease: any OutboxLease
+    private let committer: GroupCommit
 
     /// A sender; it opens its own lease on the store (for ``Outbox``, a folder in `active/` with a lock held until
     /// the sender is released).
@@ -92,7 +93,8 @@ package final class OutboxSender: Sendable {
     ///   - policy: when to retry a failure (Postfix-like by default).
     ///   - lanes: how many batches may be in flight at once (1 to 64).
     ///   - batchSize: how many messages go to the transport in one call (1 to 1000). A larger batch reuses a
-    ///     connection more, but if the process dies mid-batch every message of the batch goes on hold.
+    ///     connection more; if the process dies mid-batch, only the messages recorded as being handed over (at most
+    ///     the transport's ``MailTransport/parallelism``) go on hold, and the rest go back to the queue.
     ///   - observer: told of every move.
     ///   - afterPass: called at the end of every ``sendDue(while:)`` and ``recover()``, after the observer was told
     ///     of every move of the pass (to send what the pass gathered, such as one alert per officer).
@@ -110,7 +112,9 @@ package final class OutboxSender: Sendable {
         self.observer = observer
         self.afterPass = afterPass
         self.logger = logger
-        self.lease = try outbox.openLease()
+        let lease = try outbox.openLease()
+        self.lease = lease
+        self.committer = GroupCommit(lease: lease)
     }
 
     /// Something the sender could not record or do: a message whose move could not be written, or an outbox it
@@ -272,7 +276,12 @@ package final class OutboxSender: Sendable {
         }
     }
 
-    /// Claims one batch, hands it to the transport, and settles every message by its outcome.
+    /// Claims one batch, hands it to the transport, and settles each message as its SMTP transaction ends.
+    ///
+    /// Before the transport may start a message, a group commit records it as being handed over: the first
+    /// ``MailTransport/parallelism`` at once, then one more with each settlement (the transport starts a message
+    /// only after settling one). So at any moment at most one message per transport lane is recorded as handed
+    /// over and not yet settled: a kill holds only those, and the rest of the batch goes back to the queue.
     private func send(_ batch: [OutboxDue]) async -> Report {
         guard !Task.isCancelled else { return Report() }  // shutting down: claim nothing more
         let claim = lease.claim(batch)
@@ -293,35 +302,63 @@ package final class OutboxSender: Sendable {
             report.count(event)
             await observer?(event)
         }
-        let claimed = claim.claimed
-        guard !claimed.isEmpty else { return report }
-        var settlements: [OutboxSettlement] = []
+        guard !claim.claimed.isEmpty else { return report }
+        var unsendable: [OutboxSettlement] = []
         var outgoing: [OutgoingMessage] = []
         var sending: [OutboxItem] = []
-        for (item, data) in claimed.map({ ($0.item, $0.data) }) {
+        for (item, data) in claim.claimed.map({ ($0.item, $0.data) }) {
             do throws(OutboxError) {
                 outgoing.append(try item.outgoing(data: data))
                 sending.append(item)
             } catch {
-                settlements.append(settle(item, .permanentFailure(code: nil, reply: error.reason)))
+                unsendable.append(settle(item, .permanentFailure(code: nil, reply: error.reason)))
             }
         }
-        let results = outgoing.isEmpty ? [] : await transport.deliver(outgoing)
-        for (index, item) in sending.enumerated() {
-            let outcome =
-                index < results.count && results[index].label == item.id
-                ? results[index].outcome
-                : .uncertain(reason: "the transport returned no result for this message")
-            settlements.append(settle(item, outcome))
+        let run = BatchRun(sending)
+        let first = run.nextToMark(min(max(transport.parallelism, 1), sending.count))
+        let opening = await committer.commit(unsendable, sending: first)
+        run.record(opening)
+        if opening.problems.contains(where: { $0.id.map(first.contains) ?? false }) {
+            // The first messages could not be recorded as being handed over: send nothing of this batch.
+            logger.error("outbox: could not record a message as being sent; the batch waits for its next attempt")
+            run.stop()
+        } else if !outgoing.isEmpty {
+            let delivery = Task {
+                await transport.deliver(outgoing) { result in await self.settled(result, in: run) }
+            }
+            run.attach(delivery)
+            let results = await withTaskCancellationHandler {
+                await delivery.value
+            } onCancel: {
+                delivery.cancel()
+            }
+            run.returned(results)
         }
-        let result = lease.settle(settlements)
-        report.problems += result.problems
-        log(result.problems)
-        for settlement in result.settled {
+        // Whatever the transport did not settle (or was never started) is settled now, by its returned outcome.
+        var leftover: [OutboxSettlement] = []
+        for (item, outcome) in run.unsettled() { leftover.append(settle(item, outcome)) }
+        run.record(await committer.commit(leftover, sending: []))
+        let outcome = run.outcome()
+        report.problems += outcome.problems
+        log(outcome.problems)
+        for settlement in outcome.settled {
             report.count(settlement.event)
             await observer?(settlement.event)
         }
         return report
+    }
+
+    /// One message's result, as the transport settles it: recorded with the mark of the next message to start.
+    private func settled(_ result: DeliveryResult, in run: BatchRun) async {
+        guard let label = result.label, let item = run.beginSettling(label) else { return }
+        let next = run.nextToMark(1)
+        let committed = await committer.commit([settle(item, result.outcome)], sending: next)
+        run.record(committed)
+        if committed.problems.contains(where: { $0.id.map(next.contains) ?? false }) {
+            // The next message could not be recorded as being handed over: stop the batch before it starts.
+            logger.error("outbox: could not record a message as being sent; the rest of the batch waits")
+            run.stop()
+        }
     }
 
     /// Where one outcome sends a message, with the attempt recorded.
