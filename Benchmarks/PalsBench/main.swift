@@ -16,7 +16,7 @@
 //   pals-bench smtp URL EML COUNT LANES     CurlSMTPTransport: COUNT copies of EML (one envelope each, distinct
 //                                           recipients) in one batch over LANES connections; plain SMTP, loopback only
 //   pals-bench outbox-smtp FOLDER URL EML COUNT LANES
-//                                           queues COUNT copies of EML in a new Outbox at FOLDER (not timed), then
+//                                           queues COUNT copies of EML in a new Outbox at FOLDER (timed apart), then
 //                                           times OutboxSender(lanes: LANES, batchSize: 10).drain() over SMTP
 //   pals-bench register WORKSPACE COUNT NOW [FIRST]
 //                                           logs COUNT invented, acknowledged England cases through CaseRegister.create,
@@ -223,10 +223,13 @@ func outboxSMTP(_ arguments: [String]) async throws {
         fail("usage: pals-bench outbox-smtp FOLDER URL EML COUNT LANES")
     }
     let outbox = try Outbox(folder: URL(fileURLWithPath: arguments[0]), clock: .system)
-    for (index, message) in copies(of: readFile(arguments[2]), count: count).enumerated() {
+    let messages = copies(of: readFile(arguments[2]), count: count)
+    let queueing = monotonic.now
+    for (index, message) in messages.enumerated() {
         _ = try outbox.queue(
             message: message, key: "bench-\(index)", labels: MessageLabels(kind: "bench").dictionary)
     }
+    let queueSeconds = seconds(monotonic.now - queueing)
     let sender = try OutboxSender(
         outbox: outbox, transport: try CurlSMTPTransport(configuration: smtpConfiguration(arguments[1], lanes: lanes)),
         lanes: lanes, batchSize: 10)
@@ -236,6 +239,8 @@ func outboxSMTP(_ arguments: [String]) async throws {
     emit([
         "count": count, "delivered": report.delivered, "held": report.held, "deferred": report.deferred,
         "failed": report.failed, "lanes": lanes, "seconds": elapsed, "per_second": Double(report.delivered) / elapsed,
+        "queue_seconds": queueSeconds,
+        "queue_and_send_per_second": Double(report.delivered) / (queueSeconds + elapsed),
     ])
 }
 
