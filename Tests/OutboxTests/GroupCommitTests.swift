@@ -53,19 +53,24 @@ struct GroupCommitTests {
         (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     }
 
+    /// Queues `count` messages and sends them in one batch, copying the outbox as message `at` starts; returns
+    /// their ids and the outbox as a kill at that moment left it.
+    func killed(at: Int, of count: Int, in folder: URL) async throws -> ([String], Outbox) {
+        let live = folder.appendingPathComponent("Outbox")
+        let killed = folder.appendingPathComponent("Killed")
+        let outbox = try Outbox(folder: live, clock: TestClock().outboxClock)
+        let ids = try queue(count, in: outbox)
+        let transport = SnapshotTransport(outbox: live, snapshot: killed, at: at)
+        let sender = try OutboxSender(outbox: outbox, transport: transport, batchSize: count)
+        #expect(await sender.drain().delivered == count)
+        return (ids, try Outbox(folder: killed, clock: TestClock().outboxClock))
+    }
+
     @Test("killed while the third of eight is in flight: two sent, the third held, five back in the queue")
     func killMidBatch() async throws {
         try await withTemporaryFolder { folder in
-            let live = folder.appendingPathComponent("Outbox")
-            let killed = folder.appendingPathComponent("Killed")
-            let outbox = try Outbox(folder: live, clock: TestClock().outboxClock)
-            let ids = try queue(8, in: outbox)
-            let transport = SnapshotTransport(outbox: live, snapshot: killed, at: 3)
-            let sender = try OutboxSender(outbox: outbox, transport: transport, batchSize: 8)
-            #expect(await sender.drain().delivered == 8)
-
             // The disk as the kill left it, recovered and drained by the next run.
-            let after = try Outbox(folder: killed, clock: TestClock().outboxClock)
+            let (ids, after) = try await killed(at: 3, of: 8, in: folder)
             let recorder = InMemoryTransport()
             let report = try await OutboxSender(outbox: after, transport: recorder, batchSize: 8).drain()
             #expect(report.held == 1, "only the message in flight is held: \(report)")
@@ -81,14 +86,7 @@ struct GroupCommitTests {
     @Test("killed as the first message starts: it alone is held; a message settled as delivered is never resent")
     func killAtFirstMessage() async throws {
         try await withTemporaryFolder { folder in
-            let live = folder.appendingPathComponent("Outbox")
-            let killed = folder.appendingPathComponent("Killed")
-            let outbox = try Outbox(folder: live, clock: TestClock().outboxClock)
-            let ids = try queue(4, in: outbox)
-            let transport = SnapshotTransport(outbox: live, snapshot: killed, at: 1)
-            _ = try await OutboxSender(outbox: outbox, transport: transport, batchSize: 4).drain()
-
-            let after = try Outbox(folder: killed, clock: TestClock().outboxClock)
+            let (ids, after) = try await killed(at: 1, of: 4, in: folder)
             #expect(after.counts()[.active] == 4, "all four were claimed when the kill came")
             let recorder = InMemoryTransport()
             let report = try await OutboxSender(outbox: after, transport: recorder, batchSize: 4).drain()
