@@ -35,8 +35,22 @@ package final class CurlSMTPTransport: MailTransport {
     }
 
     package func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
+        await deliver(batch, settle: nil)
+    }
+
+    /// Delivers each message of the batch as ``deliver(_:)`` does, calling `settle` with each message's result as
+    /// soon as its SMTP transaction ends and before the next message starts, so a caller can record it durably.
+    package func deliver(
+        _ batch: [OutgoingMessage], settling settle: @escaping @Sendable (DeliveryResult) async -> Void
+    ) async -> [DeliveryResult] {
+        await deliver(batch, settle: settle)
+    }
+
+    private func deliver(
+        _ batch: [OutgoingMessage], settle: (@Sendable (DeliveryResult) async -> Void)?
+    ) async -> [DeliveryResult] {
         if batch.isEmpty { return [] }
-        let work = BatchWork(batch)
+        let work = BatchWork(batch, settle: settle)
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let group = DispatchGroup()
@@ -52,7 +66,12 @@ package final class CurlSMTPTransport: MailTransport {
         } onCancel: {
             work.cancel()
         }
-        return work.results()
+        let results = work.results()
+        if let settle {
+            // The messages a cancelled batch never attempted are settled too, once each, after the lanes stop.
+            for index in work.unattempted() { await settle(results[index]) }
+        }
+        return results
     }
 }
 
@@ -65,10 +84,13 @@ private final class BatchWork: Sendable {
     }
 
     let messages: [OutgoingMessage]
+    /// Called with each message's result as its transaction ends, before its lane takes the next message.
+    let settle: (@Sendable (DeliveryResult) async -> Void)?
     private let state: Mutex<State>
 
-    init(_ messages: [OutgoingMessage]) {
+    init(_ messages: [OutgoingMessage], settle: (@Sendable (DeliveryResult) async -> Void)?) {
         self.messages = messages
+        self.settle = settle
         self.state = Mutex(State(outcomes: Array(repeating: nil, count: messages.count)))
     }
 
@@ -83,6 +105,11 @@ private final class BatchWork: Sendable {
 
     func record(_ outcome: DeliveryOutcome, at index: Int) {
         state.withLock { $0.outcomes[index] = outcome }
+    }
+
+    /// The messages no lane attempted (the batch was cancelled first).
+    func unattempted() -> [Int] {
+        state.withLock { state in state.outcomes.indices.filter { state.outcomes[$0] == nil } }
     }
 
     func cancel() {
@@ -148,7 +175,21 @@ private final class Lane: @unchecked Sendable {
             }
             Self.log(outcome, to: logger)
             work.record(outcome, at: index)
+            if let settle = work.settle { Self.wait(for: settle, DeliveryResult(message: message, outcome: outcome)) }
         }
+    }
+
+    /// Runs `settle` for `result` and blocks this lane's thread (a Dispatch thread, never the cooperative pool)
+    /// until it returns: the next message starts only once this one's result is recorded.
+    private static func wait(
+        for settle: @escaping @Sendable (DeliveryResult) async -> Void, _ result: DeliveryResult
+    ) {
+        let settled = DispatchSemaphore(value: 0)
+        Task {
+            await settle(result)
+            settled.signal()
+        }
+        settled.wait()
     }
 
     /// Logs a transfer that did not deliver: its kind and reply code, never the reply's text (it may name the

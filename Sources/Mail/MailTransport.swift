@@ -72,6 +72,24 @@ package protocol MailTransport: Sendable {
     /// per message, in the batch's order.
     /// - Important: never throws: every failure is an outcome of its message.
     func deliver(_ batch: [OutgoingMessage]) async -> [DeliveryResult]
+
+    /// Delivers each message of the batch as ``deliver(_:)`` does, calling `settle` with each message's result as
+    /// soon as its SMTP transaction ends and before the next message starts, so a caller can record it durably.
+    func deliver(
+        _ batch: [OutgoingMessage], settling settle: @escaping @Sendable (DeliveryResult) async -> Void
+    ) async -> [DeliveryResult]
+}
+
+extension MailTransport {
+    /// For a transport that cannot settle message by message: delivers the whole batch, then settles each result
+    /// in the batch's order.
+    package func deliver(
+        _ batch: [OutgoingMessage], settling settle: @escaping @Sendable (DeliveryResult) async -> Void
+    ) async -> [DeliveryResult] {
+        let results = await deliver(batch)
+        for result in results { await settle(result) }
+        return results
+    }
 }
 
 extension MailTransport {
