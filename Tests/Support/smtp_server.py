@@ -12,7 +12,7 @@ Everything the server sees is saved under --mail-dir:
                         (written after the .eml, so its presence means the message is complete)
   connections           the number of connections accepted so far (rewritten atomically)
   events.jsonl          one JSON object a line: connect, rcpt (every RCPT address, accepted or
-                        not), message, drop
+                        not), mail (every MAIL FROM, before its reply), message, drop, shutdown
 
 Scripting (all optional):
   --greeting-reply "421 4.3.2 busy"   answer every connection with this line and close it
@@ -21,6 +21,11 @@ Scripting (all optional):
   --data-reply-times N                only for the first N messages, then accept (default: always)
   --size-limit BYTES                  refuse larger messages with 552 (aiosmtpd's data_size_limit)
   --drop-after-dot                    save the message, then close the connection without replying
+  --drop-after-dot-times N            only for the first N messages (DATA commands), then answer as usual
+  --shutdown-after-dot N              answer the N-th final dot (counted from 1) with 421 without keeping the
+                                      message, close that connection, then greet every new one with 421 and close it
+  --delay-data SECONDS                wait before answering DATA (before the 354)
+  --delay-data-times N                only for the first N DATA commands, then answer at once
   --delay-rcpt SECONDS                wait before answering RCPT TO
   --delay-after-dot SECONDS           wait before answering the final dot
   --delay-after-dot-times N           only for the first N messages (DATA commands), then answer at once
@@ -64,6 +69,7 @@ class Recorder:
         self.folder = folder
         self.connections = 0
         self.messages = 0
+        self.shut_down = False
         os.makedirs(folder, exist_ok=True)
         write_atomically(os.path.join(folder, "connections"), b"0\n")
 
@@ -106,6 +112,12 @@ class Handler:
             address, _, code = first.rpartition("=")
             self.rcpt_replies.append((address.lower(), (code + " " + rest).strip()))
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.recorder.event(event="mail", address=address, connection=server.connection_number)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.recorder.event(event="rcpt", address=address, connection=server.connection_number)
         if self.options.delay_rcpt:
@@ -123,6 +135,12 @@ class Handler:
         delay_limit = self.options.delay_after_dot_times
         if self.options.delay_after_dot and (delay_limit is None or number < delay_limit):
             await asyncio.sleep(self.options.delay_after_dot)
+        if self.options.shutdown_after_dot == number + 1:
+            # A server going down: 421 to this message (not kept), then the connection closes once the reply is out.
+            self.recorder.shut_down = True
+            self.recorder.event(event="shutdown", connection=server.connection_number)
+            asyncio.get_running_loop().call_later(0.2, server.transport.close)
+            return "421 4.3.2 Service shutting down, closing the connection"
         if self.options.data_reply:
             limit = self.options.data_reply_times
             if limit is None or number < limit:
@@ -131,7 +149,8 @@ class Handler:
                 return self.options.data_reply
         tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
         self.recorder.save(envelope, session, server.connection_number, tls)
-        if self.options.drop_after_dot:
+        drop_limit = self.options.drop_after_dot_times
+        if self.options.drop_after_dot and (drop_limit is None or number < drop_limit):
             self.recorder.event(event="drop", connection=server.connection_number)
             server.transport.abort()
             return "250 never sent"
@@ -143,12 +162,23 @@ class CountingSMTP(SMTP):
 
     recorder = None
     echoed_auth_reply = None
+    options = None
+    data_commands = 0
 
     def connection_made(self, transport):
         # aiosmtpd calls this again on the TLS transport after STARTTLS: still the same connection.
         if getattr(self, "connection_number", None) is None:
             self.connection_number = self.recorder.connected()
         super().connection_made(transport)
+
+    async def smtp_DATA(self, arg):
+        # Counted on arrival, across connections, like the handler's DATA count.
+        number = CountingSMTP.data_commands
+        CountingSMTP.data_commands += 1
+        limit = self.options.delay_data_times
+        if self.options.delay_data and (limit is None or number < limit):
+            await asyncio.sleep(self.options.delay_data)
+        return await super().smtp_DATA(arg)
 
     async def smtp_AUTH(self, arg):
         if not self.echoed_auth_reply or not self._tls_protocol or not arg:
@@ -195,6 +225,10 @@ def main():
     parser.add_argument("--data-reply-times", type=int)
     parser.add_argument("--size-limit", type=int, default=64 * 1024 * 1024)
     parser.add_argument("--drop-after-dot", action="store_true")
+    parser.add_argument("--drop-after-dot-times", type=int)
+    parser.add_argument("--shutdown-after-dot", type=int)
+    parser.add_argument("--delay-data", type=float, default=0)
+    parser.add_argument("--delay-data-times", type=int)
     parser.add_argument("--delay-rcpt", type=float, default=0)
     parser.add_argument("--delay-after-dot", type=float, default=0)
     parser.add_argument("--delay-after-dot-times", type=int)
@@ -229,6 +263,7 @@ def main():
 
     CountingSMTP.recorder = recorder
     CountingSMTP.echoed_auth_reply = options.auth_echo
+    CountingSMTP.options = options
     excluded = None
     if options.auth_mechanisms:
         wanted = set(options.auth_mechanisms.upper().split())
@@ -237,6 +272,8 @@ def main():
     def factory():
         if options.greeting_reply:
             return Refuser(options.greeting_reply, recorder)
+        if recorder.shut_down:
+            return Refuser("421 4.3.2 Service shutting down", recorder)
         return CountingSMTP(
             handler,
             data_size_limit=options.size_limit,
