@@ -9,11 +9,10 @@ extension Daemon {
     /// released and delivered but whose delivery never reached the case (a kill between the two) is recorded now.
     func heldAcknowledgementWaits(_ record: Case, key: String) throws -> Bool {
         let queue = postroom.letterQueue
+        // Any held acknowledgement of the case waits, the officer's (`pals letter`) as well as intake's own.
+        if try queue.heldLetter(.acknowledgement, reference: record.reference) != nil { return true }
         let heldPrint = queue.heldPrintFile(key: key, reference: record.reference, kind: .acknowledgement)
-        let note = LetterQueue.effectNote(of: heldPrint)
-        if FileManager.default.fileExists(atPath: heldPrint.path) || FileManager.default.fileExists(atPath: note.path) {
-            return true
-        }
+        if FileManager.default.fileExists(atPath: heldPrint.path) { return true }
         guard let item = try queue.outbox.item(forKey: key),
             let label = MessageLabels(item.labels).effect, let effect = HeldLetterEffect(label: label)
         else { return false }
