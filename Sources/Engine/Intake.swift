@@ -38,7 +38,10 @@ extension Daemon {
         // The automatic-mail slot taken for this try, given back if nothing was queued (a transient failure must
         // not use up the recipient's hourly cap and hold back the retries).
         var slot: (address: String, at: Date)?
+        // The case id makes the key this case's for ever, even if its reference were ever issued again.
+        let key = "acknowledgement/\(reference)/\(record.caseId)/stage-\(stage)"
         do {
+            if try heldAcknowledgementWaits(record, key: key) { return false }
             let letter = try postroom.letters.prepare(.acknowledgement, reference: reference, inputs: [:])
             if case .email(let address) = letter.delivery {
                 if let refusal = AutoReplyGuard.refusal(for: address) {
@@ -56,9 +59,13 @@ extension Daemon {
                 }
                 slot = (address, allowedAt)
             }
-            // The case id makes the key this case's for ever, even if its reference were ever issued again.
-            try postroom.letterQueue.queue(letter, key: "acknowledgement/\(reference)/\(record.caseId)/stage-\(stage)")
+            try postroom.letterQueue.queue(letter, key: key, effect: .acknowledge(automaticStage: stage))
             slot = nil
+            // A held acknowledgement has reached no one: the case is acknowledged when it is delivered.
+            if letter.isHeld {
+                intakeRetries.clear(reference)
+                return true
+            }
             let at = now
             try casebook.register.apply(reference, now: at) { lifecycle in
                 try lifecycle.acknowledge(.automatically(stage: stage), at: at)

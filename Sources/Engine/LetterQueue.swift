@@ -1,4 +1,4 @@
-import Casework
+package import Casework
 package import Foundation
 package import Letters
 import Logging
@@ -35,16 +35,18 @@ package struct LetterQueue: Sendable {
     }
 
     /// Queues a letter for a case: by email when the complainant prefers email, else as a PDF in the print
-    /// queue with the officer told. The key makes it happen once; the case history records it.
+    /// queue with the officer told. The key makes it happen once; the case history records it. A held letter
+    /// carries `effect` (what it does to the case) until it is released and delivered or recorded as sent.
     @discardableResult
-    package func queue(_ letter: PreparedLetter, key: String) throws -> Queued {
+    package func queue(_ letter: PreparedLetter, key: String, effect: HeldLetterEffect? = nil) throws -> Queued {
         let now = casebook.clock.now()
         switch letter.delivery {
         case .email:
             let composed = try letters.compose(letter, date: now)
             let caseId = try register.get(letter.reference).caseId
-            let labels = MessageLabels(
+            var labels = MessageLabels(
                 reference: letter.reference, caseId: caseId, kind: letter.kind.rawValue, subject: letter.merged.subject)
+            if letter.isHeld { labels.effect = effect?.label }
             // A held letter is queued already held, in one step: a crash can never leave it queued to be sent.
             let results = try composed.outgoing().map { message in
                 try outbox.queue(message: message, key: key, labels: labels.dictionary, heldReason: letter.heldReason)
@@ -66,7 +68,7 @@ package struct LetterQueue: Sendable {
                 next: "It is outbox message \(result.item.id): release it to send it, or cancel it.")
             return .email(result.item, isNew: result.isNew)
         case .post where letter.isHeld:
-            return try holdPrint(letter, key: key)
+            return try holdPrint(letter, key: key, effect: effect)
         case .post:
             let printFolder = casebook.workspace.outboxURL.appending(path: Postroom.printFolder)
             try PrivateFiles.makeFolder(printFolder)
@@ -108,6 +110,19 @@ package struct LetterQueue: Sendable {
         }
     }
 
+    /// What an officer's letter does to its case once it reaches the complainant, or nil for a letter that
+    /// changes no state (a withdrawn letter records the complainant's decision, sent or not).
+    static func effect(of letter: PreparedLetter) -> HeldLetterEffect? {
+        let kind = letter.kind
+        if let holding = letter.holding {
+            let notice = kind == .lateResponse ? "a late-response letter" : "a holding letter"
+            return .extend(newDate: holding.newDate, reason: holding.reason, notice: notice)
+        }
+        if kind == .acknowledgement { return .acknowledge(automaticStage: nil) }
+        if kind == .resolution || kind == .concernResolution || kind == .redressResponse { return .respond }
+        return nil
+    }
+
     /// A letter's file in the print queue: named by the reference, the kind and the key, never by a person.
     func printFile(key: String, reference: String, kind: LetterKind) -> URL {
         let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
@@ -130,7 +145,8 @@ package struct LetterQueue: Sendable {
         let heldPrint = heldPrintFile(key: key, reference: reference, kind: kind)
         if FileManager.default.fileExists(atPath: heldPrint.path) { return .print(heldPrint, isNew: false) }
         let letter = try letters.prepare(kind, reference: reference, inputs: inputs)
-        let result = try queue(letter, key: key)
+        let effect = Self.effect(of: letter)
+        let result = try queue(letter, key: key, effect: effect)
         staff.sendAlerts(force: true)  // a one-shot command: the print request cannot wait for a sender pass
         let isNew: Bool
         switch result {
@@ -139,14 +155,14 @@ package struct LetterQueue: Sendable {
         guard isNew else { return result }
         let now = casebook.clock.now()
         try register.apply(reference, now: now) { lifecycle in
-            if let holding = letter.holding {
-                try lifecycle.extend(
-                    to: holding.newDate, reason: holding.reason, at: now,
-                    notice: kind == .lateResponse ? "a late-response letter" : "a holding letter")
-            } else if kind == .acknowledgement {
-                try lifecycle.acknowledge(.byOfficerLetter, at: now)
-            } else if kind == .resolution || kind == .concernResolution || kind == .redressResponse {
-                try lifecycle.respond(at: now)
+            // A held letter has reached no one: it changes the case when it is delivered (``HeldLetterEffect``).
+            if let effect, !letter.isHeld {
+                switch effect {
+                case .extend(let newDate, let reason, let notice):
+                    try lifecycle.extend(to: newDate, reason: reason, at: now, notice: notice)
+                case .acknowledge: try lifecycle.acknowledge(.byOfficerLetter, at: now)
+                case .respond: try lifecycle.respond(at: now)
+                }
             } else if kind == .withdrawn, lifecycle.allows(.withdraw) {
                 try lifecycle.withdraw(at: now)
             }

@@ -19,6 +19,11 @@ extension LetterQueue {
         return file.deletingLastPathComponent().appending(path: "\(Self.heldPrintFolder)/\(file.lastPathComponent)")
     }
 
+    /// The note beside a held print file saying what the letter does to its case once it is posted.
+    static func effectNote(of heldFile: URL) -> URL {
+        heldFile.deletingPathExtension().appendingPathExtension("effect.json")
+    }
+
     /// Records on the case that a letter was queued held: a `letter-held` event with the reasons, and the
     /// attention flag naming the kind and the reasons. Nothing for a letter that is not held.
     static func recordHold(of letter: PreparedLetter, as id: String, in lifecycle: inout CaseLifecycle, at now: Date) {
@@ -49,7 +54,7 @@ extension LetterQueue {
 
     /// Puts a held postal letter (and its enclosures) in `print/held/`, never in the print queue, records the hold on
     /// the case and alerts the officer.
-    func holdPrint(_ letter: PreparedLetter, key: String) throws -> Queued {
+    func holdPrint(_ letter: PreparedLetter, key: String, effect: HeldLetterEffect? = nil) throws -> Queued {
         let now = casebook.clock.now()
         let printFolder = casebook.workspace.outboxURL.appending(path: Postroom.printFolder)
         let heldFolder = printFolder.appending(path: Self.heldPrintFolder)
@@ -64,6 +69,7 @@ extension LetterQueue {
                 let enclosed = heldPrintFile(key: key, reference: letter.reference, kind: enclosure.kind)
                 try PrivateFiles.write(try letter.pdf(of: enclosure), to: enclosed)
             }
+            if let effect { try PrivateFiles.write(Data(effect.label.utf8), to: Self.effectNote(of: file)) }
             try PrivateFiles.write(try letter.pdf(), to: file)
             try register.apply(letter.reference, now: now) { lifecycle in
                 Self.recordHold(of: letter, as: file.lastPathComponent, in: &lifecycle, at: now)

@@ -8,6 +8,7 @@ package struct MessageLabels: Sendable, Equatable, Hashable {
         case kind
         case subject
         case officer
+        case effect
     }
 
     /// The case reference (`case`), e.g. `PALS-2026-0042`.
@@ -20,6 +21,8 @@ package struct MessageLabels: Sendable, Equatable, Hashable {
     package var subject: String?
     /// The officer a staff message is for (`officer`), by id.
     package var officer: String?
+    /// What a held letter does to its case once delivered (`effect`): see ``HeldLetterEffect``.
+    package var effect: String?
 
     package init(
         reference: String? = nil, caseId: String? = nil, kind: String? = nil, subject: String? = nil,
@@ -39,6 +42,7 @@ package struct MessageLabels: Sendable, Equatable, Hashable {
         kind = labels[Key.kind.rawValue]
         subject = labels[Key.subject.rawValue]
         officer = labels[Key.officer.rawValue]
+        effect = labels[Key.effect.rawValue]
     }
 
     /// The labels as the outbox stores them: only the keys that have a value.
@@ -49,6 +53,7 @@ package struct MessageLabels: Sendable, Equatable, Hashable {
         labels[Key.kind.rawValue] = kind
         labels[Key.subject.rawValue] = subject
         labels[Key.officer.rawValue] = officer
+        labels[Key.effect.rawValue] = effect
         return labels
     }
 

@@ -92,6 +92,9 @@ package struct SendingSetup: Sendable {
         do {
             try casebook.register.apply(reference, now: now) { lifecycle in
                 lifecycle.record(move, kind: kind, at: now)
+                if event.kind == .delivered {
+                    Self.applyHeldEffect(labels, id: event.id, kind: kind, to: &lifecycle, at: now)
+                }
             }
             switch event.kind {
             case .delivered:

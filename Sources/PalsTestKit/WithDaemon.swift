@@ -222,7 +222,12 @@ extension TestClock {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while !(daemon.isIdle && sleeperCount >= DaemonActivity.Service.allCases.count) {
             guard ContinuousClock.now < deadline else {
-                throw HarnessError("the daemon was still busy after \(seconds) s: \(daemon.activity.snapshot)")
+                // What stayed false: a service awake or sleeping until a time already passed, a raised wake-up
+                // (idle false although all sleep), or a service sleeping on another clock (too few sleepers here).
+                throw HarnessError(
+                    "the daemon was still busy after \(seconds) s: \(daemon.activity.snapshot); idle \(daemon.isIdle), "
+                        + "\(sleeperCount) sleepers on the test clock (next wake \(nextWake.map { "\($0)" } ?? "none")), "
+                        + "clock at \(date)")
             }
             try await Task.sleep(for: .milliseconds(1))
         }

@@ -12,7 +12,7 @@ struct CaseCommand: AsyncParsableCommand {
         abstract: "Log, show, list, update and close complaints.",
         subcommands: [
             New.self, Show.self, List.self, Update.self, Close.self, Convert.self, Triage.self, Code.self,
-            Ombudsman.self,
+            Ombudsman.self, RecordSent.self,
         ]
     )
 
