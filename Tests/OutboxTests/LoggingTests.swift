@@ -57,6 +57,7 @@ struct LoggingTests {
             do {
                 let lease = try store.openLease()
                 #expect(lease.claim(try store.due(at: clock.now)).claimed.count == 1)
+                #expect(lease.commit([], sending: [id]).problems.isEmpty)
             }
             let sender = try OutboxSender(outbox: store, transport: .inMemory, logger: log.logger)
             #expect(await sender.recover().map(\.id) == [id])

@@ -126,9 +126,10 @@ struct SettleFailureTests {
             let outbox = try Outbox(folder: folder, clock: clock.outboxClock, faults: disk.faults)
             let id = try outbox.queue(message: try testMessage(), key: "k", labels: ["case": "C1"]).item.id
             do {
-                // A sender that claimed the message and stopped before settling it.
+                // A sender that claimed the message, marked it as being handed over and stopped before settling it.
                 let lease = try outbox.openLease()
                 #expect(lease.claim(try outbox.due(at: clock.now)).claimed.count == 1)
+                #expect(lease.commit([], sending: [id]).problems.isEmpty)
             }
             disk.fail(.write, pathsContaining: "hold/\(id)")
             let transport = InMemoryTransport()

@@ -227,6 +227,8 @@ struct StoreContractTests {
                 let lease = try store.openLease()
                 let claim = lease.claim(try store.due(at: clock.now))
                 #expect(claim.claimed.map(\.item.id) == [id])
+                // Marked as being handed over: from here a stopped sender's message is held, never resent.
+                #expect(lease.commit([], sending: [id]).problems.isEmpty)
                 #expect(try store.show(id).state == .active)
                 let second = try store.openLease()
                 #expect(second.claim(try store.due(at: clock.now)).claimed.isEmpty, "one owner per message")
