@@ -284,7 +284,11 @@ package final class CaseRegister: CaseStore {
     ) {
         var schedules: [CaseSchedule] = []
         var problems: [CaseProblem] = []
-        try forEachSchedule(filter) { schedules.append($0) } problem: { problems.append($0) }
+        try forEachSchedule(filter) {
+            schedules.append($0)
+        } problem: {
+            problems.append($0)
+        }
         return (schedules, problems)
     }
 

@@ -218,7 +218,11 @@ package struct DeadlineDesk: Sendable {
         overdueOnly: Bool = false
     ) throws(RegisterError) -> DeadlineBoard {
         var builder = DeadlineBoardBuilder(desk: self, today: today, within: within, overdueOnly: overdueOnly)
-        try register.forEachSchedule(filter) { builder.add($0) } problem: { builder.add($0) }
+        try register.forEachSchedule(filter) {
+            builder.add($0)
+        } problem: {
+            builder.add($0)
+        }
         return builder.board()
     }
 
@@ -250,9 +254,9 @@ struct DeadlineBoardBuilder {
         guard record.isOpen else { return }
         do {
             let item = try desk.nextDue(for: record, today: today)
-            if overdueOnly ? item.state == .red : (within.map { item.state == .red || item.workingDaysRemaining <= $0 } ?? true) {
-                items.append(item)
-            }
+            let shown =
+                overdueOnly ? item.state == .red : item.state == .red || item.workingDaysRemaining <= (within ?? .max)
+            if shown { items.append(item) }
         } catch {
             problems.append(DeadlineDesk.problem(record, error))
         }

@@ -24,7 +24,9 @@ extension Daemon {
             // Row by row from the register: the daemon holds the day's reminders, never every open case.
             var planning = planner.planning(today: today)
             var unreadable: [CaseProblem] = []
-            try casebook.register.forEachSchedule(CaseFilter(openOnly: true)) { planning.add($0) } problem: {
+            try casebook.register.forEachSchedule(CaseFilter(openOnly: true)) {
+                planning.add($0)
+            } problem: {
                 unreadable.append($0)
             }
             var planned = planning.plan()

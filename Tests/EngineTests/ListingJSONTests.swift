@@ -1,10 +1,11 @@
 import Casework
-@testable import Engine
 import Foundation
 import PalsTestKit
 import Primitives
 import Testing
 import WorkingDays
+
+@testable import Engine
 
 /// The streaming writer of `pals deadlines --json` (``DeadlineReports/writeJSON(_:to:)``) against the encoder it
 /// replaces: the same bytes for awkward boards, whatever the buffer size; and the board read row by row from the
@@ -62,7 +63,8 @@ struct ListingJSONTests {
             "stages, rule sets and every kind of deadline",
             [
                 item("S-1", stage: 1, ruleSet: "scotland 2021", deadline: .decision),
-                item("S-2", stage: 2, backstop: nil, ruleSet: "Wales: Putting Things Right", deadline: .acknowledgement),
+                item(
+                    "S-2", stage: 2, backstop: nil, ruleSet: "Wales: Putting Things Right", deadline: .acknowledgement),
                 item("C-1", remaining: 0, deadline: .concern, state: .amber),
             ]
         ),
@@ -119,7 +121,8 @@ struct ListingJSONTests {
         // other case is still on the board.
         let file = folder.appending("register.sqlite")
         try await sqlite(file, "UPDATE cases SET agreedResponseDate = 'soon' WHERE reference = '\(references[1])'")
-        try await sqlite(file, "UPDATE cases SET agreedResponseDate = '2200-01-01' WHERE reference = '\(references[3])'")
+        try await sqlite(
+            file, "UPDATE cases SET agreedResponseDate = '2200-01-01' WHERE reference = '\(references[3])'")
         let desk = DeadlineDesk(configuration: nil, holidayData: .shipped)
         let today = CivilDate(iso: "2026-11-25")!
         for (filter, within, overdue) in [
