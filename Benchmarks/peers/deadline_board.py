@@ -21,6 +21,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 TARGETS = {"standard": 25, "complex": 40, "very-complex": 60}
+RULE_SET = "england-2009"  # the name of the one rule set pals ships for England, listed with each item
 LONDON = ZoneInfo("Europe/London")
 UTC = datetime.timezone.utc
 
@@ -72,7 +73,7 @@ def main():
         remaining = cumulative[due - start] - cumulative[today - start]
         state = "red" if today > due else ("amber" if remaining <= 5 else "green")
         item = {"backstop": backstop.isoformat(), "deadline": kind, "due": datetime.date.fromordinal(due).isoformat(),
-                "officer": officer, "profile": profile, "reference": reference, "state": state,
+                "officer": officer, "profile": profile, "reference": reference, "ruleSet": RULE_SET, "state": state,
                 "workingDaysRemaining": remaining}
         if stage is not None:
             item["stage"] = stage

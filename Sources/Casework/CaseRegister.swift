@@ -282,23 +282,36 @@ package final class CaseRegister: CaseStore {
     package func scheduleScan(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> (
         schedules: [CaseSchedule], problems: [CaseProblem]
     ) {
+        var schedules: [CaseSchedule] = []
+        var problems: [CaseProblem] = []
+        try forEachSchedule(filter) {
+            schedules.append($0)
+        } problem: {
+            problems.append($0)
+        }
+        return (schedules, problems)
+    }
+
+    /// Visits the schedules of the cases matching `filter`, oldest first, one row at a time from a cursor, so a
+    /// listing of 100,000 cases never holds them all; a row that cannot be read goes to `problem`, naming its
+    /// reference, and the scan goes on.
+    package func forEachSchedule(
+        _ filter: CaseFilter = CaseFilter(), _ body: (CaseSchedule) -> Void, problem: (CaseProblem) -> Void
+    ) throws(RegisterError) {
         try read { db in
-            var schedules: [CaseSchedule] = []
-            var problems: [CaseProblem] = []
             let rows = try Row.fetchCursor(db, Self.request(ScheduleRow.all().select(ScheduleRow.columns), filter))
             while let row = try rows.next() {
                 do {
-                    schedules.append(try ScheduleRow(row: row).schedule)
+                    body(try ScheduleRow(row: row).schedule)
                 } catch {
                     let reference = (try? row.decode(String?.self, forColumn: "reference")) ?? nil
                     let officer = (try? row.decode(String?.self, forColumn: "officer")) ?? nil
-                    problems.append(
+                    problem(
                         CaseProblem(
                             reference: reference ?? "(no reference)", officer: officer,
                             reason: "cannot be read from the register: \(Self.reason(error))"))
                 }
             }
-            return (schedules, problems)
         }
     }
 

@@ -31,6 +31,12 @@ package protocol CaseStore: Sendable {
     func scheduleScan(_ filter: CaseFilter) throws(RegisterError)
         -> (schedules: [CaseSchedule], problems: [CaseProblem])
 
+    /// ``scheduleScan(_:)`` one case at a time: each schedule to `body`, each case that cannot be read to `problem`
+    /// (a store that can, reads row by row and holds none of them).
+    func forEachSchedule(
+        _ filter: CaseFilter, _ body: (CaseSchedule) -> Void, problem: (CaseProblem) -> Void
+    ) throws(RegisterError)
+
     /// The history of a case, oldest first.
     func events(for reference: String) throws(RegisterError) -> [CaseEvent]
 
@@ -58,6 +64,15 @@ extension CaseStore {
 
     /// Every case's schedule.
     package func schedules() throws(RegisterError) -> [CaseSchedule] { try schedules(CaseFilter()) }
+
+    /// ``forEachSchedule(_:_:problem:)`` over the whole ``scheduleScan(_:)`` (a store that holds its cases anyway).
+    package func forEachSchedule(
+        _ filter: CaseFilter, _ body: (CaseSchedule) -> Void, problem: (CaseProblem) -> Void
+    ) throws(RegisterError) {
+        let scan = try scheduleScan(filter)
+        scan.problems.forEach(problem)
+        scan.schedules.forEach(body)
+    }
 
     /// Logs a new case whose reference may be any the pattern gives.
     package func create(_ form: CaseForm, pattern: ReferencePattern, now: Date) throws(RegisterError) -> Case {

@@ -205,22 +205,25 @@ package struct DeadlineDesk: Sendable {
         _ cases: [CaseSchedule], unreadable: [CaseProblem] = [], today: CivilDate, within: Int? = nil,
         overdueOnly: Bool = false
     ) -> DeadlineBoard {
-        var items: [DueItem] = []
-        var problems = unreadable
-        for record in cases where record.isOpen {
-            do {
-                items.append(try nextDue(for: record, today: today))
-            } catch {
-                problems.append(Self.problem(record, error))
-            }
+        var builder = DeadlineBoardBuilder(desk: self, today: today, within: within, overdueOnly: overdueOnly)
+        unreadable.forEach { builder.add($0) }
+        cases.forEach { builder.add($0) }
+        return builder.board()
+    }
+
+    /// The board of the open cases of a register matching `filter`, read row by row: only the board's items are
+    /// held, never every case's schedule.
+    package func board(
+        of register: any CaseStore, _ filter: CaseFilter, today: CivilDate, within: Int? = nil,
+        overdueOnly: Bool = false
+    ) throws(RegisterError) -> DeadlineBoard {
+        var builder = DeadlineBoardBuilder(desk: self, today: today, within: within, overdueOnly: overdueOnly)
+        try register.forEachSchedule(filter) {
+            builder.add($0)
+        } problem: {
+            builder.add($0)
         }
-        items = items.filter { item in
-            if overdueOnly { return item.state == .red }
-            if let within { return item.state == .red || item.workingDaysRemaining <= within }
-            return true
-        }
-        return DeadlineBoard(
-            items: items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }, problems: problems)
+        return builder.board()
     }
 
     /// A case whose deadlines cannot be computed, named by reference, with the reason (dates and rules only).
@@ -229,6 +232,42 @@ package struct DeadlineDesk: Sendable {
         return CaseProblem(
             reference: record.reference, officer: record.officer,
             reason: "deadlines cannot be computed: \(reason)")
+    }
+}
+
+/// Gathers a board one case at a time: each open case's next deadline if it is shown, or the problem that keeps
+/// it off the board.
+struct DeadlineBoardBuilder {
+    let desk: DeadlineDesk
+    let today: CivilDate
+    let within: Int?
+    let overdueOnly: Bool
+    private var items: [DueItem] = []
+    private var problems: [CaseProblem] = []
+
+    init(desk: DeadlineDesk, today: CivilDate, within: Int?, overdueOnly: Bool) {
+        (self.desk, self.today, self.within, self.overdueOnly) = (desk, today, within, overdueOnly)
+    }
+
+    /// Puts an open case on the board (if it is due within the window asked for); a closed case is left out.
+    mutating func add(_ record: CaseSchedule) {
+        guard record.isOpen else { return }
+        do {
+            let item = try desk.nextDue(for: record, today: today)
+            let shown =
+                overdueOnly ? item.state == .red : item.state == .red || item.workingDaysRemaining <= (within ?? .max)
+            if shown { items.append(item) }
+        } catch {
+            problems.append(DeadlineDesk.problem(record, error))
+        }
+    }
+
+    /// Names a case that cannot be read or computed.
+    mutating func add(_ problem: CaseProblem) { problems.append(problem) }
+
+    /// The board: most urgent first (the soonest due, then by reference).
+    func board() -> DeadlineBoard {
+        DeadlineBoard(items: items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }, problems: problems)
     }
 }
 

@@ -21,9 +21,16 @@ extension Daemon {
         let configuration = casebook.workspace.configuration
         let plan: ReminderPlan
         do {
-            let open = try casebook.register.scheduleScan(CaseFilter(openOnly: true))
-            var planned = planner.plan(open.schedules, today: today)
-            planned.problems = open.problems + planned.problems
+            // Row by row from the register: the daemon holds the day's reminders, never every open case.
+            var planning = planner.planning(today: today)
+            var unreadable: [CaseProblem] = []
+            try casebook.register.forEachSchedule(CaseFilter(openOnly: true)) {
+                planning.add($0)
+            } problem: {
+                unreadable.append($0)
+            }
+            var planned = planning.plan()
+            planned.problems = unreadable + planned.problems
             plan = planned
         } catch {
             logger.error("deadline watcher cannot read the register", metadata: ["error": "\(error)"])

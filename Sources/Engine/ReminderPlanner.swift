@@ -49,35 +49,63 @@ package struct ReminderPlanner: Sendable {
     /// A case whose deadlines cannot be computed is skipped and named in ``ReminderPlan/problems``: every other
     /// case still gets its reminders.
     package func plan(_ cases: [CaseSchedule], today: CivilDate) -> ReminderPlan {
-        guard office.isWorkingDay(today) else { return ReminderPlan(reminders: [], problems: []) }
-        var reminders: [PlannedReminder] = []
-        var problems: [CaseProblem] = []
-        var digests: [String: [DueItem]] = [:]
-        for record in cases where record.isOpen {
-            let item: DueItem
-            do {
-                item = try desk.nextDue(for: record, today: today)
-            } catch {
-                problems.append(DeadlineDesk.problem(record, error))
-                continue
-            }
-            if item.state != .green { digests[record.officer, default: []].append(item) }
-            // The case id keeps the key this case's for ever, even if its reference were ever issued again.
-            let instance = "\(record.reference)/\(record.caseId)/\(item.deadline.rawValue)/\(item.due.iso)"
-            if item.due == today {
-                reminders.append(
-                    .init(
-                        kind: .dueToday, key: "due-today/\(instance)", recipient: .officer(record.officer),
-                        items: [item], caseId: record.caseId))
-            } else if item.due < today {
-                reminders.append(
-                    .init(
-                        kind: .escalation, key: "escalation/\(instance)", recipient: .manager, items: [item],
-                        caseId: record.caseId))
-            }
-            reminders += backstopReminders(record, item: item, today: today)
-            if let reminder = keepInformedReminder(record, item: item, today: today) { reminders.append(reminder) }
+        var plan = planning(today: today)
+        cases.forEach { plan.add($0) }
+        return plan.plan()
+    }
+
+    /// A plan for `today` made one case at a time (the watcher feeds it rows from a cursor over the register).
+    package func planning(today: CivilDate) -> ReminderPlanning {
+        ReminderPlanning(planner: self, today: today)
+    }
+}
+
+/// The reminders of a day gathered one case at a time: what ``ReminderPlanner/plan(_:today:)`` returns, without
+/// an array of every open case.
+package struct ReminderPlanning {
+    let planner: ReminderPlanner
+    let today: CivilDate
+    private let working: Bool
+    private var reminders: [PlannedReminder] = []
+    private var problems: [CaseProblem] = []
+    private var digests: [String: [DueItem]] = [:]
+
+    init(planner: ReminderPlanner, today: CivilDate) {
+        (self.planner, self.today) = (planner, today)
+        working = planner.office.isWorkingDay(today)
+    }
+
+    /// Plans the reminders of one case (none for a closed case, or on a day that is not a working day).
+    package mutating func add(_ record: CaseSchedule) {
+        guard working, record.isOpen else { return }
+        let item: DueItem
+        do {
+            item = try planner.desk.nextDue(for: record, today: today)
+        } catch {
+            problems.append(DeadlineDesk.problem(record, error))
+            return
         }
+        if item.state != .green { digests[record.officer, default: []].append(item) }
+        // The case id keeps the key this case's for ever, even if its reference were ever issued again.
+        let instance = "\(record.reference)/\(record.caseId)/\(item.deadline.rawValue)/\(item.due.iso)"
+        if item.due == today {
+            reminders.append(
+                .init(
+                    kind: .dueToday, key: "due-today/\(instance)", recipient: .officer(record.officer),
+                    items: [item], caseId: record.caseId))
+        } else if item.due < today {
+            reminders.append(
+                .init(
+                    kind: .escalation, key: "escalation/\(instance)", recipient: .manager, items: [item],
+                    caseId: record.caseId))
+        }
+        reminders += planner.backstopReminders(record, item: item, today: today)
+        if let reminder = planner.keepInformedReminder(record, item: item, today: today) { reminders.append(reminder) }
+    }
+
+    /// The day's plan: each case's reminders in the order added, then each officer's digest.
+    package func plan() -> ReminderPlan {
+        var reminders = self.reminders
         for (officer, items) in digests.sorted(by: { $0.key < $1.key }) {
             let sorted = items.sorted { ($0.due, $0.reference) < ($1.due, $1.reference) }
             reminders.append(

@@ -37,14 +37,14 @@ struct DeadlinesCommand: AsyncParsableCommand {
         func run() async throws {
             let book = try options.casebook(readOnly: true)
             let desk = try DeadlineDesk(workspace: book.workspace)
-            let scan = try book.register.scheduleScan(CaseFilter(openOnly: true, officer: officer))
-            let board = desk.board(
-                scan.schedules, unreadable: scan.problems, today: book.clock.today(), within: within,
-                overdueOnly: overdue)
+            // Row by row from the register: only the board's items are held, and JSON is written as it is laid out.
+            let board = try desk.board(
+                of: book.register, CaseFilter(openOnly: true, officer: officer), today: book.clock.today(),
+                within: within, overdueOnly: overdue)
             // A case that cannot be computed is named, never a reason to show nothing: on the table, and on
             // standard error for the machine formats (whose shape stays the same).
             if json {
-                try printJSON(board.items)
+                try DeadlineReports.writeJSON(board.items, to: BufferedOutput())
                 DeadlineReports.problemLines(board.problems).forEach(warn)
             } else if csv {
                 print(DeadlineReports.csv(board.items), terminator: "")
