@@ -272,7 +272,9 @@ package final class CaseRegister: CaseStore {
     }
 
     /// One page of the cases matching `filter`, oldest first, read with LIMIT/OFFSET, and how many match in all.
-    package func cases(_ filter: CaseFilter, offset: Int, limit: Int) throws(RegisterError) -> (cases: [Case], total: Int) {
+    package func cases(_ filter: CaseFilter, offset: Int, limit: Int) throws(RegisterError) -> (
+        cases: [Case], total: Int
+    ) {
         try read { db in
             let request = Self.request(CaseRow.all(), filter)
             return (try request.limit(limit, offset: offset).fetchAll(db).map(\.record), try request.fetchCount(db))

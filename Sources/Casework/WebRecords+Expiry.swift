@@ -6,7 +6,8 @@ import GRDB
 
 extension WebRecords {
     static func registerExpiryMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("web2: indexes for idempotency expiry, the paged case list and the board's change stamp") { db in
+        let name = "web2: indexes for idempotency expiry, the paged case list and the board's change stamp"
+        migrator.registerMigration(name) { db in
             // The sweep of expired keys is a range of this index, never a scan of the table.
             try db.create(index: "api_idempotency_on_createdAt", on: "api_idempotency", columns: ["createdAt"])
             // The case list's order (received, then reference), so a page is read from the index.

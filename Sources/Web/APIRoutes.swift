@@ -201,11 +201,7 @@ struct APIHandlers: Sendable {
         let overdue = try boolean(query, "overdue", default: false)
         let server = self.server
         return try await blocking {
-            let scan = try server.casebook.register.scheduleScan(CaseFilter(openOnly: true, officer: officer))
-            let board = server.deadlines.board(
-                scan.schedules, unreadable: scan.problems, today: server.casebook.clock.today(), within: within,
-                overdueOnly: overdue)
-            return try APIAnswer.json(board)
+            try APIAnswer.json(server.boardCache.board(officer: officer, within: within, overdueOnly: overdue))
         }.response
     }
 

@@ -1,7 +1,7 @@
-import Casework
-import Engine
+package import Casework
+package import Engine
 import Foundation
-import Primitives
+package import Primitives
 import Synchronization
 
 /// The deadline board of every open case, worked out once per change of the register (or of the day) and shared

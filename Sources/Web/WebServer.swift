@@ -27,6 +27,8 @@ package struct WebServer: Sendable {
     package let audit: Audit
     /// The deadline board's calculator.
     package let deadlines: DeadlineDesk
+    /// The board of every open case, worked out once per change of the register.
+    package let boardCache: BoardCache
     /// `http` from the configuration (defaults when it has none).
     package let settings: HTTPSettings
     /// Logs name case references, never a person.
@@ -49,6 +51,7 @@ package struct WebServer: Sendable {
         tokens = APITokens(records: records, clock: casebook.clock)
         audit = Audit(records: records, clock: casebook.clock)
         deadlines = try DeadlineDesk(workspace: casebook.workspace)
+        boardCache = BoardCache(register: register, deadlines: deadlines, clock: casebook.clock)
         settings = casebook.workspace.configuration.http ?? HTTPSettings()
         self.logger = logger
         let started = settings

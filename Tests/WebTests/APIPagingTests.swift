@@ -21,7 +21,8 @@ struct APIPagingTests {
         }
         #expect(seen == (1...5).map { "PALS-2026-000\($0)" })
         let past = try await server.get("/api/v1/cases?offset=99&limit=500", token: token)
-        #expect(past.status == 200 && (past.json["items"] as? [Any])?.isEmpty == true && past.json["total"] as? Int == 5)
+        #expect(past.status == 200 && (past.json["items"] as? [Any])?.isEmpty == true, "\(past)")
+        #expect(past.json["total"] as? Int == 5)
         let huge = try await server.get("/api/v1/cases?offset=\(Int.max)", token: token)
         #expect(huge.status == 200 && (huge.json["items"] as? [Any])?.isEmpty == true, "\(huge)")
         let open = try await server.get("/api/v1/cases?open=true&officer=alex&limit=1", token: token)

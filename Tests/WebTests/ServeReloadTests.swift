@@ -17,8 +17,10 @@ struct ServeReloadTests {
                 .write(to: ws.appending(path: "pals.yaml"), atomically: true, encoding: .utf8)
         }
         try configure(perMinute: 1000)
-        let token = try await ProcessRunner.palsOffPool(["token", "add", "site", "--scope", "read", "--workspace", ws.path])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let made = try await ProcessRunner.palsOffPool([
+            "token", "add", "site", "--scope", "read", "--workspace", ws.path,
+        ])
+        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let daemon = try ProcessRunner.start(
             ProcessRunner.palsBinary, ["daemon", "--workspace", ws.path], environment: ["PALS_NOW": WebTestServer.now])
         func status() async throws -> Int {

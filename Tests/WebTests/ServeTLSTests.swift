@@ -66,8 +66,11 @@ struct ServeTLSTests {
         let api = try await tls.curl(
             "https://127.0.0.1:\(port)/api/v1/cases?limit=1", ["-H", "Authorization: Bearer \(token)"])
         let plain = try await ProcessRunner.runOffPool(
-            "/usr/bin/curl", ["-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}",
-                "http://127.0.0.1:\(port)/healthz"])
+            "/usr/bin/curl",
+            [
+                "-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://127.0.0.1:\(port)/healthz",
+            ])
         let afterPlain = try await tls.curl("https://localhost:\(port)/healthz")
         kill(server.process.processIdentifier, SIGTERM)
         let stopped = await server.waitOffPool()

@@ -23,7 +23,8 @@ struct WebUnitIdempotencyTests {
         let retried = try claim("form-1", at: start.addingTimeInterval(day - 60))
         #expect(retried?.status == 201, "a retry within the hours gets the first answer")
         #expect(retried?.body == Data("{}".utf8))
-        #expect(try claim("form-1", hash: "other", at: start.addingTimeInterval(day + 60)) == nil,
+        #expect(
+            try claim("form-1", hash: "other", at: start.addingTimeInterval(day + 60)) == nil,
             "after the hours the same key (even with another body) is a new request")
         // form-2 was never finished; the sweep made it new again too.
         #expect(try claim("form-2", at: start.addingTimeInterval(day + 60)) == nil)

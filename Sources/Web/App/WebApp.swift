@@ -270,8 +270,7 @@ package struct WebApp: Sendable {
         let visible = visibleOfficers(signed.account)
         let askedPage = request.uri.queryParameters["page"].map(String.init)
         let (board, paging) = try await blocking {
-            let scan = try casebook.register.scheduleScan(CaseFilter(openOnly: true, officer: chosen))
-            var board = server.deadlines.board(scan.schedules, unreadable: scan.problems, today: casebook.clock.today())
+            var board = try server.boardCache.board(officer: chosen)  // see BoardCache.swift
             if let visible {
                 board.items = board.items.filter { visible.contains($0.officer) }
                 board.problems = board.problems.filter { $0.officer.map(visible.contains) ?? false }
