@@ -35,6 +35,8 @@ let package = Package(
         // What the web target names of Hummingbird's own dependencies: header names, byte buffers.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Direct TLS for `pals serve` when `http.tls` names a certificate and key (BoringSSL, no system OpenSSL).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // MARK: C interop
@@ -97,6 +99,8 @@ let package = Package(
                 "Engine", "Primitives", "Casework", "WorkingDays", "Letters", "Outbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1338,13 +1338,23 @@ WEB_SECONDS = 10
 WEB_GET_ROUTES = [
     ("`GET /api/v1/board` (the deadline board as JSON)", "/api/v1/board"),
     ("`GET /api/v1/cases/{ref}` (one case and its history; each view audited)", "/api/v1/cases/PALS-2026-0001"),
+    ("`GET /api/v1/cases?limit=50&offset=50000` (a page of the case list, read with LIMIT/OFFSET)",
+     "/api/v1/cases?limit=50&offset=50000"),
+]
+# The web app's pages, fetched by a signed-in manager (session cookie) over the same register.
+WEB_PAGE_ROUTES = [
+    ("`GET /app/board` (the board page, HTML: all open cases worked out, overdue first, 100 rows shown)",
+     "/app/board"),
+    ("`GET /app/cases/{ref}` (the case page, HTML; each view audited)", "/app/cases/PALS-2026-0001"),
 ]
 
 
-def wrk(url, token, seconds=WEB_SECONDS, script=None):
-    """Runs wrk (Debian) with 50 connections; returns requests/s, the 50% and 99% latencies in ms, errors."""
+def wrk(url, token, seconds=WEB_SECONDS, script=None, cookie=None):
+    """Runs wrk (Debian) with 50 connections; returns requests/s, the 50% and 99% latencies in ms, errors.
+    With `cookie`, requests carry it (a web app session) instead of the bearer token."""
+    credential = "Cookie: %s" % cookie if cookie else "Authorization: Bearer %s" % token
     command = ["wrk", "-t%d" % WEB_THREADS, "-c%d" % WEB_CONNECTIONS, "-d%ds" % seconds, "--timeout", "60s",
-               "--latency", "-H", "Authorization: Bearer %s" % token]
+               "--latency", "-H", credential]
     if script:
         command += ["-s", script]
     output = run(command + [url], timeout=seconds + 120).stdout.decode()
@@ -1377,6 +1387,48 @@ def serve(fx, folder):
     return process, "http://127.0.0.1:%d" % port, token
 
 
+def web_session(fx, folder, base):
+    """Adds a manager account (password from a file) and signs in once through the sign-in form, as a browser
+    does: returns the session cookie (`pals_session=…`) after checking the board answers 200 with it."""
+    import http.client
+    import urllib.parse
+    password_file = os.path.join(fx.work, "bench-manager-password")
+    with open(password_file, "w", encoding="utf-8") as f:
+        f.write("correct horse battery staple 42\n")
+    os.chmod(password_file, 0o600)
+    run(fx.pals("user", "add", "bench.manager", "--role", "manager", "--password-file", password_file),
+        env=pals_env(folder))
+    host = base.split("//", 1)[1]
+
+    def cookies(response):
+        return [v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie"]
+
+    connection = http.client.HTTPConnection(host, timeout=60)
+    connection.request("GET", "/app/sign-in")
+    page = connection.getresponse()
+    body = page.read().decode("utf-8")
+    csrf = re.search(r'name="csrfToken" value="([^"]+)"', body)
+    if page.status != 200 or not csrf:
+        raise RuntimeError("GET /app/sign-in: %d, no CSRF token" % page.status)
+    form = urllib.parse.urlencode({"csrfToken": csrf.group(1), "name": "bench.manager",
+                                   "password": "correct horse battery staple 42"})
+    connection.request("POST", "/app/sign-in", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": "; ".join(cookies(page)), "Origin": base})
+    signed = connection.getresponse()
+    signed.read()
+    session = [c for c in cookies(signed) if c.startswith("pals_session=")]
+    if not session:
+        raise RuntimeError("POST /app/sign-in: %d, no session cookie" % signed.status)
+    for _, path in WEB_PAGE_ROUTES:
+        connection.request("GET", path, headers={"Cookie": session[0]})
+        answer = connection.getresponse()
+        answer.read()
+        if answer.status != 200:  # wrk counts a redirect to the sign-in page as a success: check first
+            raise RuntimeError("GET %s with the session: %d" % (path, answer.status))
+    connection.close()
+    return session[0]
+
+
 def figure_web(fx, table, rounds, python):
     title = "9. The web API under load (wrk, %d connections)" % WEB_CONNECTIONS
     log(title)
@@ -1405,11 +1457,14 @@ def figure_web(fx, table, rounds, python):
     folder, _, _ = fx.large
     process, base, token = serve(fx, folder)
     try:
-        for what, path in WEB_GET_ROUTES:
+        cookie = web_session(fx, folder, base)
+        routes = [(what, path, None) for what, path in WEB_GET_ROUTES]
+        routes += [(what, path, cookie) for what, path in WEB_PAGE_ROUTES]
+        for what, path, session in routes:
             medians, p99s, rates = [], [], []
             for round_number in range(rounds):
                 log("  round %d/%d: GET %s" % (round_number + 1, rounds, path))
-                result = wrk(base + path, token)
+                result = wrk(base + path, token, cookie=session)
                 if result["non2xx"]:
                     raise RuntimeError("GET %s: %d answers were not 2xx" % (path, result["non2xx"]))
                 medians.append(result["p50"])

@@ -226,6 +226,7 @@ package final class CaseRegister: CaseStore {
         registerCodingMigration(&migrator)
         WebRecords.registerMigrations(&migrator)
         UserDirectory.registerMigrations(&migrator)
+        WebRecords.registerExpiryMigrations(&migrator)
         return migrator
     }
 
@@ -268,6 +269,16 @@ package final class CaseRegister: CaseStore {
     /// Cases matching `filter`, oldest first.
     package func cases(_ filter: CaseFilter = CaseFilter()) throws(RegisterError) -> [Case] {
         try read { db in try Self.request(CaseRow.all(), filter).fetchAll(db).map(\.record) }
+    }
+
+    /// One page of the cases matching `filter`, oldest first, read with LIMIT/OFFSET, and how many match in all.
+    package func cases(_ filter: CaseFilter, offset: Int, limit: Int) throws(RegisterError) -> (
+        cases: [Case], total: Int
+    ) {
+        try read { db in
+            let request = Self.request(CaseRow.all(), filter)
+            return (try request.limit(limit, offset: offset).fetchAll(db).map(\.record), try request.fetchCount(db))
+        }
     }
 
     /// The schedules of the cases matching `filter`, oldest first: the columns deadlines need, no personal data.

@@ -173,9 +173,11 @@ struct APIHandlers: Sendable {
         let officer = query["officer"].map(String.init)
         let server = self.server
         return try await blocking {
-            let cases = try server.casebook.register.cases(CaseFilter(openOnly: openOnly, officer: officer))
-            let page = cases.dropFirst(offset).prefix(limit).map(CaseSummary.init)
-            return try APIAnswer.json(CasePage(items: Array(page), offset: offset, limit: limit, total: cases.count))
+            // One page read with LIMIT/OFFSET, and a count: never the whole register in memory.
+            let page = try server.records.register.cases(
+                CaseFilter(openOnly: openOnly, officer: officer), offset: offset, limit: limit)
+            return try APIAnswer.json(
+                CasePage(items: page.cases.map(CaseSummary.init), offset: offset, limit: limit, total: page.total))
         }.response
     }
 
@@ -199,11 +201,7 @@ struct APIHandlers: Sendable {
         let overdue = try boolean(query, "overdue", default: false)
         let server = self.server
         return try await blocking {
-            let scan = try server.casebook.register.scheduleScan(CaseFilter(openOnly: true, officer: officer))
-            let board = server.deadlines.board(
-                scan.schedules, unreadable: scan.problems, today: server.casebook.clock.today(), within: within,
-                overdueOnly: overdue)
-            return try APIAnswer.json(board)
+            try APIAnswer.json(server.boardCache.board(officer: officer, within: within, overdueOnly: overdue))
         }.response
     }
 
@@ -390,7 +388,8 @@ struct APIHandlers: Sendable {
     // MARK: Idempotency
 
     /// Answers a POST once per `Idempotency-Key`: a retry with the same body gets the first answer again; the same
-    /// key with another body is 422; a retry while the first is still being answered is 409.
+    /// key with another body is 422; a retry while the first is still being answered is 409. A key is remembered
+    /// for `http.idempotencyHours`: after that it is a new request.
     func idempotent(
         _ request: Request, body: Data, principal: Principal, answer: @Sendable () async throws -> APIAnswer
     ) async throws -> APIAnswer {
@@ -408,8 +407,9 @@ struct APIHandlers: Sendable {
         let owner = principal.description
         let records = server.records
         let now = server.casebook.clock.now()
+        let cutoff = now.addingTimeInterval(-Double(server.settings.idempotencyHours) * 3600)
         if let stored = try await blocking({
-            try records.claimIdempotent(token: owner, key: key, requestHash: hash, now: now)
+            try records.claimIdempotent(token: owner, key: key, requestHash: hash, now: now, forgettingBefore: cutoff)
         }) {
             guard stored.requestHash == hash else { throw Problem.idempotencyMismatch() }
             guard let status = stored.status, let body = stored.body else { throw Problem.idempotencyInProgress() }

@@ -11,11 +11,20 @@ package final class RateLimiter: Sendable {
         var updated: Date
     }
 
-    package let perMinute: Int
+    /// The limit in force, asked at each request: the daemon's server follows `http.rateLimit` across reloads.
+    private let limit: @Sendable () -> Int
     private let buckets = Mutex<[String: Bucket]>([:])
 
+    /// Requests per minute per token, now.
+    package var perMinute: Int { limit() }
+
     package init(perMinute: Int) {
-        self.perMinute = perMinute
+        limit = { perMinute }
+    }
+
+    /// A limiter whose limit is read from `limit` at each request (a reloaded configuration).
+    package init(limit: @escaping @Sendable () -> Int) {
+        self.limit = limit
     }
 
     /// Takes one request from `key`'s bucket at `now`: nil when it may go ahead, else the seconds to wait.

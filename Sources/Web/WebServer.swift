@@ -4,6 +4,7 @@ package import Foundation
 import HTTPTypes
 package import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 package import Logging
 import NIOCore
 import Primitives
@@ -26,16 +27,21 @@ package struct WebServer: Sendable {
     package let audit: Audit
     /// The deadline board's calculator.
     package let deadlines: DeadlineDesk
+    /// The board of every open case, worked out once per change of the register.
+    package let boardCache: BoardCache
     /// `http` from the configuration (defaults when it has none).
     package let settings: HTTPSettings
     /// Logs name case references, never a person.
     package let logger: Logger
     /// Requests per API token.
     let rateLimiter: RateLimiter
+    /// `https` when `http.tls` is set, else `http`.
+    package var scheme: String { settings.tls == nil ? "http" : "https" }
 
     /// A server for the postroom's workspace; fails when its register is not the SQLite register (the web's tables
-    /// live there) or its deadline profiles cannot be read.
-    package init(postroom: Postroom, logger: Logger) throws {
+    /// live there) or its deadline profiles cannot be read. `reloaded`, when given, is asked for the `http` settings
+    /// in force at each request (the daemon's after a SIGHUP); only the rate limit follows it, the rest is read once.
+    package init(postroom: Postroom, logger: Logger, reloaded: (@Sendable () -> HTTPSettings?)? = nil) throws {
         self.postroom = postroom
         casebook = postroom.casebook
         guard let register = casebook.register as? CaseRegister else {
@@ -45,14 +51,17 @@ package struct WebServer: Sendable {
         tokens = APITokens(records: records, clock: casebook.clock)
         audit = Audit(records: records, clock: casebook.clock)
         deadlines = try DeadlineDesk(workspace: casebook.workspace)
+        boardCache = BoardCache(register: register, deadlines: deadlines, clock: casebook.clock)
         settings = casebook.workspace.configuration.http ?? HTTPSettings()
         self.logger = logger
-        rateLimiter = RateLimiter(perMinute: settings.requestsPerMinute)
+        let started = settings
+        rateLimiter = RateLimiter { (reloaded?() ?? started).requestsPerMinute }
     }
 
     /// The router: `/healthz`, the API, then the web app's pages.
     package func router() -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
+        if settings.tls != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
         router.get("healthz") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -63,15 +72,19 @@ package struct WebServer: Sendable {
         return router
     }
 
-    /// The application listening on `address` (default: `http.listen`, else 127.0.0.1:8080), over plain HTTP: TLS
-    /// is a reverse proxy's job (see the README; `http.tls` is refused when the configuration is read).
-    /// `onRunning` is told the port it listens on (useful with port 0).
+    /// The application listening on `address` (default: `http.listen`, else 127.0.0.1:8080): HTTPS with the
+    /// certificate and key of `http.tls` when it is set (checked here, so a bad pair stops the start), else plain
+    /// HTTP for a reverse proxy to face the network. `onRunning` is told the port it listens on (useful with port 0).
     package func application(
         address: HTTPListenAddress? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let address = address ?? settings.address
+        let server: HTTPServerBuilder =
+            try settings.tls.map { files in
+                try .tls(.http1(), tlsConfiguration: WebTLS.configuration(files, root: casebook.workspace.root))
+            } ?? .http1()
         return Application(
-            router: router(), server: .http1(),
+            router: router(), server: server,
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "pals"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
             logger: logger)

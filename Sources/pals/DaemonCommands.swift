@@ -68,7 +68,8 @@ struct DaemonCommand: AsyncParsableCommand {
             return
         }
         logger.info("daemon started", metadata: ["workspace": "\(book.workspace.root.path)", "pid": "\(getpid())"])
-        let web = try DaemonWeb.services(postroom: postroom, logger: logger)  // see ServeCommand.swift
+        let web = try DaemonWeb.services(  // see ServeCommand.swift
+            postroom: postroom, logger: logger, reloaded: { daemon.postroom.casebook.workspace.configuration.http })
         let group = ServiceGroup(
             configuration: .init(
                 services: (daemon.services(

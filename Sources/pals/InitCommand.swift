@@ -73,8 +73,9 @@ struct ConfigCommand: AsyncParsableCommand {
                         ))
                 }
             }
-            findings += ConfigurationCheck(configuration: configuration, environment: options.environment)
-                .findings(templates: library)
+            var check = ConfigurationCheck(configuration: configuration, environment: options.environment)
+            check.workspaceRoot = options.folder
+            findings += check.findings(templates: library)
             for finding in findings { FileHandle.standardError.write(Data("\(url.path): \(finding)\n".utf8)) }
             let errors = findings.filter { $0.severity == .error }.count
             if errors > 0 {

@@ -12,8 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the JSON API (/api/v1) and the officers' web app over HTTP, until stopped.",
         discussion: """
-            Listens on --listen, else http.listen in pals.yaml, else 127.0.0.1:8080 (loopback: put nginx or another \
-            TLS proxy in front, see the README: pals speaks plain HTTP). `pals daemon` serves too when http.listen is set, so most installations run only the daemon.
+            Listens on --listen, else http.listen in pals.yaml, else 127.0.0.1:8080. Speaks HTTPS when http.tls names a \
+            certificate and key, else plain HTTP for nginx or another TLS proxy in front (see the README). `pals daemon` serves too when http.listen is set, so most installations run only the daemon.
             """
     )
 
@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = try listen.map { try HTTPListenAddress.parse($0).get() }
         let postroom = try Postroom(casebook: try options.casebook(), logger: logger)
         let server = try WebServer(postroom: postroom, logger: logger)
-        let scheme = "http"
+        let scheme = server.scheme
         let host = (address ?? server.settings.address).description.split(separator: ":").dropLast().joined(
             separator: ":")
         let application = try server.application(address: address) { port in
@@ -52,10 +52,14 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// The web server as a service of `pals daemon`: there when `http.listen` is set, else none.
 enum DaemonWeb {
-    static func services(postroom: Postroom, logger: Logger) throws -> [any Service] {
+    /// `reloaded` gives the `http` settings after a SIGHUP: the rate limit follows them; the listener, TLS and
+    /// the rest need a restart.
+    static func services(
+        postroom: Postroom, logger: Logger, reloaded: (@Sendable () -> HTTPSettings?)? = nil
+    ) throws -> [any Service] {
         guard let listen = postroom.casebook.workspace.configuration.http?.listen else { return [] }
-        let server = try WebServer(postroom: postroom, logger: logger)
-        logger.info("serving HTTP", metadata: ["listen": "\(listen)"])
+        let server = try WebServer(postroom: postroom, logger: logger, reloaded: reloaded)
+        logger.info("serving HTTP", metadata: ["listen": "\(server.scheme)://\(listen)"])
         return [try server.application(address: listen)]
     }
 }

@@ -1,5 +1,5 @@
 import Casework
-import Foundation
+package import Foundation
 package import Letters
 import Mail
 
@@ -35,6 +35,8 @@ package struct ConfigurationCheck: Sendable {
     package let configuration: WorkspaceConfiguration
     /// The environment the daemon will run with (for `mail.smtp.passwordEnv`).
     package let environment: [String: String]
+    /// The workspace, against which relative paths in the configuration (`http.tls`) are checked.
+    package var workspaceRoot: URL?
 
     package init(configuration: WorkspaceConfiguration, environment: [String: String]) {
         self.configuration = configuration

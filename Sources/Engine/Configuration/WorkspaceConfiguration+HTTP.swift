@@ -65,6 +65,11 @@ package struct HTTPSettings: Sendable, Equatable {
     package var requestsPerMinute = 600
     /// `http.maxBodyBytes`: the largest request body taken (default 1 MiB); larger ones get 413.
     package var maxBodyBytes = 1_048_576
+    /// `http.tls`: set, pals speaks HTTPS itself with this certificate and key (else plain HTTP behind a proxy).
+    package var tls: HTTPTLSFiles?
+    /// `http.idempotencyHours`: how long an `Idempotency-Key` is remembered (default 24); after that the same key
+    /// is a new request.
+    package var idempotencyHours = 24
 
     package init() {}
 
@@ -73,7 +78,7 @@ package struct HTTPSettings: Sendable, Equatable {
 }
 
 extension WorkspaceConfiguration {
-    static let httpKeys: Set<String> = ["listen", "tls", "rateLimit", "maxBodyBytes"]
+    static let httpKeys: Set<String> = ["listen", "tls", "rateLimit", "maxBodyBytes", "idempotencyHours"]
 
     /// Reads `http`.
     mutating func readHTTP(_ top: ConfigurationReader.Section) {
@@ -85,33 +90,39 @@ extension WorkspaceConfiguration {
             case .failure(let error): section.problem("listen", error.reason)
             }
         }
-        // pals serves plain HTTP: HummingbirdTLS would build a second copy of BoringSSL into pals. A TLS setting
-        // is refused rather than ignored, so nobody believes the server speaks HTTPS when it does not.
-        if section.node("tls") != nil {
-            section.problem(
-                "tls",
-                "pals does not serve HTTPS itself: put a TLS reverse proxy such as nginx in front (see the README) and"
-                    + " remove http.tls")
+        if let tls = section.section("tls", allowed: ["certificate", "key"]) {
+            let certificate = tls.string("certificate")
+            let key = tls.string("key")
+            if certificate == nil { tls.problem("certificate", "is missing: the PEM file of the server's certificate") }
+            if key == nil { tls.problem("key", "is missing: the PEM file of the certificate's private key") }
+            if let certificate, let key { settings.tls = HTTPTLSFiles(certificate: certificate, key: key) }
         }
         if let limit = section.section("rateLimit", allowed: ["requestsPerMinute"]) {
             settings.requestsPerMinute =
                 limit.integer("requestsPerMinute", in: 1...1_000_000) ?? settings.requestsPerMinute
         }
         settings.maxBodyBytes = section.integer("maxBodyBytes", in: 1024...67_108_864) ?? settings.maxBodyBytes
+        settings.idempotencyHours = section.integer("idempotencyHours", in: 1...8760) ?? settings.idempotencyHours
         http = settings
     }
 }
 
 extension ConfigurationCheck {
-    /// The checks of `http`: a listener off loopback speaks plain HTTP to the network.
+    /// The checks of `http`: a listener off loopback without `http.tls` speaks plain HTTP to the network; with
+    /// `http.tls`, each file must be there and the key private (checked against ``workspaceRoot``).
     func httpFindings() -> [ConfigurationFinding] {
-        guard let settings = configuration.http, !settings.address.isLoopback else { return [] }
+        guard let settings = configuration.http else { return [] }
+        if let tls = settings.tls {
+            return tls.problems(in: workspaceRoot ?? URL(filePath: FileManager.default.currentDirectoryPath))
+        }
+        guard !settings.address.isLoopback else { return [] }
         return [
             .init(
                 severity: .warning, key: "http.listen",
                 message: "\(settings.address) is not loopback: other machines can connect over plain HTTP, so tokens"
                     + " and case data would cross the network unencrypted; listen on 127.0.0.1 behind a TLS proxy"
-                    + " (see the README) unless a proxy on another machine does TLS on a network you trust")
+                    + " (see the README), set http.tls, or be sure a proxy on another machine does TLS on a network"
+                    + " you trust")
         ]
     }
 }

@@ -41,7 +41,8 @@ package enum AppPages {
 
     /// The deadline board: open cases, what is due next, overdue first; red/amber/green always with a word.
     package static func board(
-        _ board: DeadlineBoard, viewer: PageViewer, officers: [(id: String, name: String)], officer: String?
+        _ board: DeadlineBoard, viewer: PageViewer, officers: [(id: String, name: String)], officer: String?,
+        paging: HTML = .empty
     ) -> HTML {
         let rows = board.items.map { item -> HTML in
             """
@@ -83,6 +84,7 @@ package enum AppPages {
             <button type="submit" class="button button--secondary">Show</button>
             </form>
             \(table)
+            \(paging)
             \(problems.isEmpty ? HTML.empty : "<h2 class=\"heading-m\">Cases whose deadlines cannot be worked out</h2><ul class=\"list\">\(problems)</ul>")
             """
         return AppLayout.page(title: "Deadlines", viewer: viewer, section: .board, main: main)

@@ -268,18 +268,23 @@ package struct WebApp: Sendable {
         let asked = request.uri.queryParameters["officer"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let chosen = asked.flatMap { id in choices.contains { $0.id == id } ? id : nil }
         let visible = visibleOfficers(signed.account)
-        let board = try await blocking {
-            let scan = try casebook.register.scheduleScan(CaseFilter(openOnly: true, officer: chosen))
-            var board = server.deadlines.board(scan.schedules, unreadable: scan.problems, today: casebook.clock.today())
+        let askedPage = request.uri.queryParameters["page"].map(String.init)
+        let (board, paging) = try await blocking {
+            var board = try server.boardCache.board(officer: chosen)  // see BoardCache.swift
             if let visible {
                 board.items = board.items.filter { visible.contains($0.officer) }
                 board.problems = board.problems.filter { $0.officer.map(visible.contains) ?? false }
             }
+            let paging = BoardPaging(asked: askedPage, total: board.items.count)  // see BoardPaging.swift
+            board.items = paging.slice(board.items)
             try server.audit.record(
                 references: board.items.map(\.reference), principal: signed.principal, action: .listed)
-            return board
+            return (board, paging)
         }
-        return AppSecurity.page(AppPages.board(board, viewer: signed.viewer, officers: choices, officer: chosen))
+        return AppSecurity.page(
+            AppPages.board(
+                board, viewer: signed.viewer, officers: choices, officer: chosen,
+                paging: paging.navigation(officer: chosen)))
     }
 
     // MARK: A new case
