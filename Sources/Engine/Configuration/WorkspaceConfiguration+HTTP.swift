@@ -65,6 +65,8 @@ package struct HTTPSettings: Sendable, Equatable {
     package var requestsPerMinute = 600
     /// `http.maxBodyBytes`: the largest request body taken (default 1 MiB); larger ones get 413.
     package var maxBodyBytes = 1_048_576
+    /// `http.sso`: sign-in by a trusted proxy's header, when configured.
+    package var singleSignOn: SingleSignOnSettings?
 
     package init() {}
 
@@ -73,7 +75,7 @@ package struct HTTPSettings: Sendable, Equatable {
 }
 
 extension WorkspaceConfiguration {
-    static let httpKeys: Set<String> = ["listen", "tls", "rateLimit", "maxBodyBytes"]
+    static let httpKeys: Set<String> = ["listen", "tls", "rateLimit", "maxBodyBytes", "sso"]
 
     /// Reads `http`.
     mutating func readHTTP(_ top: ConfigurationReader.Section) {
@@ -98,6 +100,7 @@ extension WorkspaceConfiguration {
                 limit.integer("requestsPerMinute", in: 1...1_000_000) ?? settings.requestsPerMinute
         }
         settings.maxBodyBytes = section.integer("maxBodyBytes", in: 1024...67_108_864) ?? settings.maxBodyBytes
+        settings.singleSignOn = Self.readSingleSignOn(section)
         http = settings
     }
 }
