@@ -396,6 +396,15 @@ package final class InboundLedger: Sendable {
         try messages(where: "id = ?", [id]).first
     }
 
+    /// The processed messages whose stored outcome contains `text` (a case reference in its JSON), oldest first:
+    /// a narrowing the caller confirms by decoding the outcome.
+    package func processed(outcomeContaining text: String) throws(InboundError) -> [InboundMessage] {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        return try messages(
+            where: "state = ? AND outcome LIKE ? ESCAPE '\\'", [InboundState.processed.rawValue, "%" + escaped + "%"])
+    }
+
     /// Marks a pending message processed with what it became; a message already processed keeps its outcome.
     /// - Returns: false when it was already processed (another processor got there first).
     @discardableResult

@@ -3,10 +3,7 @@ package import Foundation
 package import Primitives
 
 /// Making and checking API tokens: `pals_` then 32 random bytes in base64url; the register keeps only their
-/// SHA-256.
-///
-/// A plain SHA-256 (not bcrypt) is right here: a token is 256 random bits, so no dictionary or brute force can
-/// find one from its hash, and a fast hash lets every request be checked by one indexed lookup.
+/// SHA-256 (a ``HashedSecret``, as a session cookie is).
 package struct APITokens: Sendable {
     package let records: WebRecords
     package let clock: WallClock
@@ -30,27 +27,15 @@ package struct APITokens: Sendable {
     /// Makes a token named `name` with `scope`; returns it (shown once: only its hash is kept).
     package func add(name: String, scope: TokenScope) throws -> String {
         guard Self.isValidName(name) else { throw WebRecordError.badTokenName(name) }
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let token = Self.prefix + Self.base64url(Data(bytes))
-        try records.addToken(name: name, scope: scope, hash: Self.hash(token), now: clock.now())
+        let token = HashedSecret.make(prefix: Self.prefix)
+        try records.addToken(name: name, scope: scope, hash: HashedSecret.hash(token), now: clock.now())
         return token
     }
 
     /// The working token `presented` is, or nil.
     package func check(_ presented: String) throws -> APITokenRecord? {
-        guard presented.hasPrefix(Self.prefix), presented.utf8.count < 200 else { return nil }
-        return try records.token(hash: Self.hash(presented))
-    }
-
-    /// The SHA-256 of a token, in hex.
-    package static func hash(_ token: String) -> String {
-        SHA256Digest.hex(token.utf8)
-    }
-
-    static func base64url(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        guard let hash = HashedSecret.lookupHash(presented, prefix: Self.prefix, maxLength: 199) else { return nil }
+        return try records.token(hash: hash)
     }
 }
 

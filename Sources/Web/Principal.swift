@@ -19,10 +19,8 @@ package enum Principal: Sendable, Hashable, CustomStringConvertible {
     package var description: String { actor.description }
 }
 
-/// What a signed-in person may see and do: an officer their own and their team's cases, a manager all.
-package enum UserRole: String, Sendable, Hashable, CaseIterable, Codable {
-    case officer, manager
-}
+/// What a signed-in person may see and do: the role of their account (one type, kept under this name too).
+package typealias UserRole = AccountRole
 
 /// What an API request needs its token to allow.
 package enum APIPermission: Sendable, Hashable {

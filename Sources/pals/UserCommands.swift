@@ -10,7 +10,7 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Add, list and disable the accounts that sign in to the officers' web app.",
-        subcommands: [Add.self, List.self, Disable.self, Password.self]
+        subcommands: [Add.self, List.self, Disable.self, Password.self, SignInCode.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -89,7 +89,8 @@ struct UserCommand: AsyncParsableCommand {
                 print(
                     account.name.padding(toLength: width, withPad: " ", startingAt: 0)
                         + account.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                        + (account.officer ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0) + state)
+                        + (account.officer ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0) + state
+                        + (account.totpSecret == nil ? "" : ", sign-in codes"))
             }
         }
     }
@@ -123,6 +124,37 @@ struct UserCommand: AsyncParsableCommand {
             if let problem = Passwords.problem(password) { throw ValidationError(problem) }
             try UserDirectory(register: register).setPassword(name, hash: Passwords.hash(password))
             print("Set a new password for \(name)")
+        }
+    }
+
+    struct SignInCode: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "totp",
+            abstract: "Turn on sign-in codes from an authenticator app for an account (or --remove them).",
+            discussion: """
+                Prints the secret and an otpauth:// address once: give them to the person to add to their \
+                authenticator app (type the secret, or make a QR code of the address). From then on, signing in \
+                asks for the app's 6-digit code after the password. Running it again replaces the secret.
+                """
+        )
+        @OptionGroup var options: WorkspaceOptions
+        @Argument(help: "The sign-in name.") var name: String
+        @Flag(help: "Turn sign-in codes off for the account.") var remove = false
+
+        func run() async throws {
+            let book = try options.casebook()
+            guard let register = book.register as? CaseRegister else { return }
+            let directory = UserDirectory(register: register)
+            if remove {
+                try directory.setTOTP(name, secret: nil)
+                print("Sign-in codes are off for \(name): the password alone signs in.")
+                return
+            }
+            let secret = SignInCodes.newSecret()
+            try directory.setTOTP(name, secret: secret)
+            print("Sign-in codes are on for \(name). Add this to their authenticator app (shown only now):")
+            print("  secret: \(SignInCodes.base32(secret))")
+            print("  \(SignInCodes.enrolmentURI(secret: secret, account: name))")
         }
     }
 }

@@ -6,19 +6,26 @@ Run by `make test` (after `swift test`) as:
 
 It makes a workspace with two accounts, starts aiosmtpd (Tests/Support/smtp_server.py) and `pals serve`, then,
 as an officer would: signs in, logs a case through the form (seeing the field errors of a bad one first),
-previews and sends an acknowledgement that arrives at aiosmtpd, releases a held message, and signs out.
+previews and sends an acknowledgement that arrives at aiosmtpd, sees an email received for the case and
+downloads its attachment, releases a held message, and signs out; then a manager enrolled in sign-in codes
+signs in with the code on a second step.
 Every page is screenshotted into --artefacts (default .build/test-artefacts/web) and checked with axe-core
 (selenium-axe-python bundles it: nothing is fetched) for WCAG 2.0/2.1/2.2 A and AA violations.
 Prints "N passed, N failed" and exits non-zero when a check failed.
 """
 
 import argparse
+import base64
+import hashlib
+import hmac
 import json
 import os
 import pathlib
 import shutil
 import signal
 import socket
+import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -319,6 +326,85 @@ class Harness:
         self.run_pals("daemon", "--once")
         wait_for(lambda: self.delivered(second), what="the released message at aiosmtpd")
 
+    def receive_mail(self):
+        """Files an email from the complainant with a PDF to the case as mailbox intake does: the raw message kept
+        under Inbox/ (0600) and its processed row in the inbound ledger naming the case."""
+        uid = 1
+        pdf = b"%PDF-1.4\n% INVENTED: a letter from the ward\n"
+        raw = "\r\n".join([
+            "From: Eira Example <eira.example@example.org>", "To: pals@example.org",
+            f"Subject: Re: Your complaint {self.reference}", "Message-ID: <browser-1@example.org>",
+            "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b1"', "", "--b1",
+            "Content-Type: text/plain; charset=utf-8", "", "Thank you. I enclose the ward's letter <as promised>.",
+            "", "--b1", "Content-Type: application/pdf", 'Content-Disposition: attachment; filename="ward letter.pdf"',
+            "Content-Transfer-Encoding: base64", "", base64.b64encode(pdf).decode(), "", "--b1--", ""]).encode()
+        folder = self.workspace / "Inbox" / "7"
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.workspace / "Inbox", 0o700)
+        os.chmod(folder, 0o700)
+        path = folder / f"{uid}.eml"
+        path.write_bytes(raw)
+        os.chmod(path, 0o600)
+        now = time.strftime("%Y-%m-%d %H:%M:%S.000", time.gmtime())
+        outcome = json.dumps({"correspondence": {"reference": self.reference}}, separators=(",", ":"))
+        with sqlite3.connect(self.workspace / "register.sqlite", timeout=30) as db:
+            db.execute(
+                "INSERT INTO inbound_messages (mailbox, folder, uidValidity, uid, messageId, fingerprint, arrivedAt,"
+                " fetchedAt, size, rawPath, state, outcome, processedAt, settledAt)"
+                " VALUES (?, 'INBOX', 7, ?, '<browser-1@example.org>', ?, ?, ?, ?, ?, 'processed', ?, ?, ?)",
+                ("pals@127.0.0.1:1", uid, hashlib.sha256(raw).hexdigest(), now, now, len(raw),
+                 f"Inbox/7/{uid}.eml", outcome, now, now))
+        self.go("/app/cases/" + self.reference)
+        wait_for(lambda: "Correspondence received" in self.text(), what="the case page with received mail")
+        text = self.text()
+        expect(f"Re: Your complaint {self.reference}" in text and "eira.example@example.org" in text,
+               "the received email's subject or sender is not shown")
+        expect("<as promised>" in text, "the received text is not shown as text")
+        links = self.driver.find_elements(By.PARTIAL_LINK_TEXT, "Download ward letter.pdf")
+        expect(links, "the attachment has no download link")
+        href = links[0].get_attribute("href")
+        expect("ward" not in href and ".pdf" not in href, f"the download address names the file: {href}")
+        self.page("case-received")
+        status, headers, body = self.session_request(href.replace(self.base, ""))
+        expect(status == 200 and body == pdf, "the attachment did not download as sent")
+        expect(headers["Content-Disposition"] == 'attachment; filename="ward letter.pdf"',
+               f"the download is not an attachment with a safe name: {headers['Content-Disposition']}")
+        expect(headers["X-Content-Type-Options"] == "nosniff" and headers["Content-Security-Policy"] == "sandbox",
+               "the download lacks nosniff or the sandbox policy")
+
+    def totp_code(self, secret, offset=0):
+        """The RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) of the base-32 `secret` now."""
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        counter = int(time.time()) // 30 + offset
+        digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+        start = digest[-1] & 0x0F
+        value = (struct.unpack(">I", digest[start:start + 4])[0] & 0x7FFFFFFF) % 1_000_000
+        return f"{value:06d}"
+
+    def sign_in_with_code(self):
+        out = self.run_pals("user", "totp", "morgan")
+        secret = next(line.split()[-1] for line in out.splitlines() if "secret:" in line)
+        self.go("/app/sign-in")
+        wait_for(lambda: self.driver.find_elements(By.ID, "password"), what="the sign-in page")
+        self.fill("name", "morgan")
+        self.fill("password", PASSWORD)
+        self.click("form[action='/app/sign-in'] button")
+        wait_for(lambda: self.driver.current_url.endswith("/app/sign-in/code"), what="the code step")
+        self.page("sign-in-code")
+        codes = {self.totp_code(secret, offset) for offset in (-1, 0, 1)}
+        wrong = next(code for code in ("000000", "111111", "222222", "333333") if code not in codes)
+        self.fill("code", wrong)
+        self.click("form[action='/app/sign-in/code'] button")
+        wait_for(lambda: "There is a problem" in self.text(), what="the wrong code's error summary")
+        expect(self.driver.find_elements(By.ID, "code-error"), "no message beside the code field")
+        self.page("sign-in-code-error")
+        self.fill("code", self.totp_code(secret))
+        self.click("form[action='/app/sign-in/code'] button")
+        wait_for(lambda: self.driver.current_url.endswith("/app/board"), what="the board after the code")
+        expect("Signed in as morgan" in self.text(), "the board does not say morgan is signed in")
+        self.go("/app/cases/" + self.reference)
+        wait_for(lambda: "Correspondence received" in self.text(), what="the case page as the manager")
+
     def other_pages(self):
         for path, name in [("/app/triage", "triage"), ("/app/status", "status"), ("/app/board", "board-after")]:
             self.go(path)
@@ -347,8 +433,10 @@ def main():
         ("an acknowledgement is previewed as HTML and PDF", harness.preview_acknowledgement),
         ("the acknowledgement is sent and arrives at aiosmtpd", harness.send_acknowledgement),
         ("a held message is released and arrives", harness.release_held),
+        ("received mail and its attachment show on the case page", harness.receive_mail),
         ("triage, status and the board pass axe", harness.other_pages),
         ("sign out ends the session", harness.sign_out),
+        ("an enrolled manager signs in with a code on a second step", harness.sign_in_with_code),
     ]
     try:
         harness.start_smtp()

@@ -109,13 +109,14 @@ let appTestPassword = "correct horse battery staple"
 
 extension WebTestServer {
     /// A server whose workspace has two teams (alex in north, sam in south) and the accounts alex and sam
-    /// (officers) and morgan (manager).
-    static func withAccounts() async throws -> WebTestServer {
+    /// (officers) and morgan (manager); `configure` may change pals.yaml's text further.
+    static func withAccounts(configure: @escaping (String) -> String = { $0 }) async throws -> WebTestServer {
         let server = try await WebTestServer { folder in
             let config = folder.appending(path: "pals.yaml")
             var text = try String(contentsOf: config, encoding: .utf8)
             text = text.replacingOccurrences(of: "  - id: alex\n", with: "  - id: alex\n    team: north\n")
             text = text.replacingOccurrences(of: "  - id: sam\n", with: "  - id: sam\n    team: south\n")
+            text = configure(text)
             try text.write(to: config, atomically: true, encoding: .utf8)
             try Data((appTestPassword + "\n").utf8).write(to: folder.appending(path: "password"))
         }

@@ -29,10 +29,16 @@ package struct UserAccount: Sendable, Hashable {
     package var createdAt: Date
     /// When the person last signed in, if ever.
     package var lastSignIn: Date?
+    /// The shared secret of the person's authenticator app (RFC 6238), when they have enrolled one: sign-in then
+    /// asks for a code after the password. See ``UserDirectory/setTOTP(_:secret:)`` for why it is kept as it is.
+    package var totpSecret: String?
+    /// The last 30-second step whose code was accepted, so a code is never accepted twice (replay).
+    package var totpLastStep: Int64?
 
     package init(
         name: String, role: AccountRole, officer: String?, passwordHash: String, isDisabled: Bool = false,
-        failedSignIns: Int = 0, lockedUntil: Date? = nil, createdAt: Date, lastSignIn: Date? = nil
+        failedSignIns: Int = 0, lockedUntil: Date? = nil, createdAt: Date, lastSignIn: Date? = nil,
+        totpSecret: String? = nil, totpLastStep: Int64? = nil
     ) {
         self.name = name
         self.role = role
@@ -43,6 +49,8 @@ package struct UserAccount: Sendable, Hashable {
         self.lockedUntil = lockedUntil
         self.createdAt = createdAt
         self.lastSignIn = lastSignIn
+        self.totpSecret = totpSecret
+        self.totpLastStep = totpLastStep
     }
 
     /// Whether sign-in is refused at `now` because of repeated failures.

@@ -39,6 +39,12 @@ package final class UserDirectory: Sendable {
             }
             try db.create(index: "web_sessions_on_user", on: "web_sessions", columns: ["user"])
         }
+        migrator.registerMigration("v4-webapp2: totp") { db in
+            try db.alter(table: "web_users") { t in
+                t.add(column: "totpSecret", .text)
+                t.add(column: "totpLastStep", .integer)
+            }
+        }
     }
 
     // MARK: Accounts
@@ -90,6 +96,35 @@ package final class UserDirectory: Sendable {
             row.lockedUntil = nil
             try row.update(db)
             try db.execute(sql: "DELETE FROM web_sessions WHERE user = ?", arguments: [name])
+        }
+    }
+
+    /// Enrols `name` in sign-in codes with `secret`, or (nil) removes them; the last used step is forgotten.
+    ///
+    /// The secret is kept as it is, not hashed like a password: the server must compute each code from it, so a
+    /// one-way hash cannot serve. It lives in the register beside the accounts, which only pals's own user may
+    /// read (0600), and it is never shown again after enrolment. Its worth alone is small: a code also needs the
+    /// account's password.
+    package func setTOTP(_ name: String, secret: String?) throws(AccountError) {
+        try write { db in
+            guard var row = try UserRow.fetchOne(db, key: name) else { throw AccountError.notFound(name) }
+            row.totpSecret = secret
+            row.totpLastStep = nil
+            try row.update(db)
+        }
+    }
+
+    /// Takes `step` as the account's latest accepted code step, unless that step or a later one was already
+    /// accepted; the check and the write are one transaction, so two sign-ins cannot both use one code.
+    /// - Returns: false when the code's step was already used (a replay).
+    package func useTOTPStep(_ name: String, step: Int64) throws(AccountError) -> Bool {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE web_users SET totpLastStep = ? WHERE name = ? AND totpSecret IS NOT NULL \
+                    AND (totpLastStep IS NULL OR totpLastStep < ?)
+                    """, arguments: [step, name, step])
+            return db.changesCount > 0
         }
     }
 
@@ -208,6 +243,8 @@ private struct UserRow: Codable, FetchableRecord, PersistableRecord {
     var lockedUntil: Date?
     var createdAt: Date
     var lastSignIn: Date?
+    var totpSecret: String?
+    var totpLastStep: Int64?
 
     init(_ account: UserAccount) {
         name = account.name
@@ -219,6 +256,8 @@ private struct UserRow: Codable, FetchableRecord, PersistableRecord {
         lockedUntil = account.lockedUntil
         createdAt = account.createdAt
         lastSignIn = account.lastSignIn
+        totpSecret = account.totpSecret
+        totpLastStep = account.totpLastStep
     }
 
     var account: UserAccount {
@@ -226,7 +265,7 @@ private struct UserRow: Codable, FetchableRecord, PersistableRecord {
             // An unknown role (a newer pals) is read as the narrower one.
             name: name, role: AccountRole(rawValue: role) ?? .officer, officer: officer, passwordHash: passwordHash,
             isDisabled: isDisabled, failedSignIns: failedSignIns, lockedUntil: lockedUntil, createdAt: createdAt,
-            lastSignIn: lastSignIn)
+            lastSignIn: lastSignIn, totpSecret: totpSecret, totpLastStep: totpLastStep)
     }
 }
 

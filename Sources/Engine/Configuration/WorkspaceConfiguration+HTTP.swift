@@ -70,6 +70,8 @@ package struct HTTPSettings: Sendable, Equatable {
     /// `http.idempotencyHours`: how long an `Idempotency-Key` is remembered (default 24); after that the same key
     /// is a new request.
     package var idempotencyHours = 24
+    /// `http.sso`: sign-in by a trusted proxy's header, when configured.
+    package var singleSignOn: SingleSignOnSettings?
 
     package init() {}
 
@@ -78,7 +80,7 @@ package struct HTTPSettings: Sendable, Equatable {
 }
 
 extension WorkspaceConfiguration {
-    static let httpKeys: Set<String> = ["listen", "tls", "rateLimit", "maxBodyBytes", "idempotencyHours"]
+    static let httpKeys: Set<String> = ["listen", "tls", "rateLimit", "maxBodyBytes", "idempotencyHours", "sso"]
 
     /// Reads `http`.
     mutating func readHTTP(_ top: ConfigurationReader.Section) {
@@ -103,6 +105,7 @@ extension WorkspaceConfiguration {
         }
         settings.maxBodyBytes = section.integer("maxBodyBytes", in: 1024...67_108_864) ?? settings.maxBodyBytes
         settings.idempotencyHours = section.integer("idempotencyHours", in: 1...8760) ?? settings.idempotencyHours
+        settings.singleSignOn = Self.readSingleSignOn(section)
         http = settings
     }
 }

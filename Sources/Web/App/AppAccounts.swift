@@ -56,9 +56,17 @@ package struct AppAccounts: Sendable {
     package enum SignIn: Sendable, Equatable {
         /// Signed in: the cookie value (given to the browser once, stored only hashed) and the session.
         case signedIn(cookie: String, session: WebSession, account: UserAccount)
+        /// The password was right and the account is enrolled in sign-in codes: the code is asked for next.
+        case needsCode(account: UserAccount)
         /// Refused: the message for the person (never saying whether the name exists).
         case refused(String)
     }
+
+    /// The message for a wrong sign-in code.
+    package static let wrongCode = "The code is not right. Enter the 6-digit code your app shows now."
+    /// The message for a code already used.
+    package static let usedCode =
+        "That code has already been used. Wait for your app to show a new code, then enter it."
 
     /// The message for a wrong name or password.
     package static let wrongCredentials = "The user name or password is not right. Check them and try again."
@@ -81,10 +89,37 @@ package struct AppAccounts: Sendable {
             }
             return .refused(Self.wrongCredentials)
         }
+        // The failures are forgotten only once the code too is right: a known password gives no fresh tries.
+        if account.totpSecret != nil { return .needsCode(account: account) }
+        return try startSession(for: account, at: now)
+    }
+
+    /// Checks the sign-in code of `name` (who gave the right password a moment ago); a wrong or reused code counts
+    /// as a failed sign-in toward the lockout. Blocking: call it off the cooperative pool.
+    package func signIn(name: String, code: String) throws -> SignIn {
+        let now = clock.now()
+        guard let account = try users.account(named: name), !account.isDisabled, let secret = account.totpSecret
+        else {
+            return .refused(Self.wrongCredentials)
+        }
+        if account.isLocked(at: now) { return .refused(Self.lockedMessage(policy)) }
+        let step = SignInCodes.matchingStep(code, secret: secret, at: now)
+        let fresh = try step.map { try users.useTOTPStep(account.name, step: $0) } ?? false
+        guard fresh else {
+            if try users.recordFailure(account.name, at: now, policy: policy) != nil {
+                return .refused(Self.lockedMessage(policy))
+            }
+            return .refused(step == nil ? Self.wrongCode : Self.usedCode)
+        }
+        return try startSession(for: account, at: now)
+    }
+
+    /// Starts a session for `account`, who has proved who they are: failures are forgotten.
+    package func startSession(for account: UserAccount, at now: Date) throws -> SignIn {
         try users.recordSuccess(account.name, at: now)
         let cookie = AppSecurity.randomToken()
         let session = WebSession(
-            idHash: AppSecurity.hash(cookie), user: account.name, csrfToken: AppSecurity.randomToken(), createdAt: now,
+            idHash: HashedSecret.hash(cookie), user: account.name, csrfToken: AppSecurity.randomToken(), createdAt: now,
             expiresAt: now.addingTimeInterval(idle), absoluteExpiry: now.addingTimeInterval(absolute))
         try users.startSession(session)
         return .signedIn(cookie: cookie, session: session, account: account)
@@ -92,18 +127,19 @@ package struct AppAccounts: Sendable {
 
     static func lockedMessage(_ policy: SignInPolicy) -> String {
         let minutes = Int((policy.lockout / 60).rounded(.up))
-        return "Sign-in is locked after \(policy.maximumFailures) wrong passwords. Try again in \(minutes) minutes, "
+        return
+            "Sign-in is locked after \(policy.maximumFailures) wrong passwords or codes. Try again in \(minutes) minutes, "
             + "or ask your complaints manager to set a new password."
     }
 
     /// The live session whose cookie value is `cookie`, with its account.
     package func session(cookie: String) throws -> (WebSession, UserAccount)? {
-        guard !cookie.isEmpty, cookie.count <= 128 else { return nil }
-        return try users.session(idHash: AppSecurity.hash(cookie), at: clock.now(), idle: idle)
+        guard let idHash = HashedSecret.lookupHash(cookie, maxLength: 128) else { return nil }
+        return try users.session(idHash: idHash, at: clock.now(), idle: idle)
     }
 
     /// Ends the session whose cookie value is `cookie`.
     package func signOut(cookie: String) throws {
-        try users.endSession(idHash: AppSecurity.hash(cookie))
+        try users.endSession(idHash: HashedSecret.hash(cookie))
     }
 }

@@ -46,6 +46,8 @@ package enum AppPaths {
     package static let root = "/app"
     package static let signIn = "/app/sign-in"
     package static let signOut = "/app/sign-out"
+    /// The second step of signing in: the code from an authenticator app.
+    package static let signInCode = "/app/sign-in/code"
     package static let board = "/app/board"
     package static let newCase = "/app/cases/new"
     package static let outbox = "/app/outbox"
@@ -64,6 +66,10 @@ package enum AppPaths {
     /// An archived message of a case.
     package static func archived(_ reference: String, _ id: String) -> String {
         casePage(reference) + "/archive/\(component(id))"
+    }
+    /// A file that came with a message received for a case, by its opaque id.
+    package static func receivedFile(_ reference: String, _ id: String) -> String {
+        casePage(reference) + "/received/\(component(id))"
     }
     /// An action on an outbox message.
     package static func outboxAction(_ id: String, _ action: String) -> String {

@@ -19,10 +19,12 @@ package struct CasePageModel: Sendable {
     package var officerName: String
     /// A line to show after an action ("Letter queued").
     package var notice: String?
+    /// Email received for the case from the team mailbox, oldest first.
+    package var received: [ReceivedCorrespondence]
 
     package init(
         record: Case, history: [CaseEvent], deadlines: Result<CaseDeadlines, any Error>, sent: [OutboxItem],
-        waiting: [OutboxItem], officerName: String, notice: String? = nil
+        waiting: [OutboxItem], officerName: String, notice: String? = nil, received: [ReceivedCorrespondence] = []
     ) {
         self.record = record
         self.history = history
@@ -31,6 +33,7 @@ package struct CasePageModel: Sendable {
         self.waiting = waiting
         self.officerName = officerName
         self.notice = notice
+        self.received = received
     }
 }
 
@@ -130,6 +133,7 @@ extension AppPages {
             <h2 class="heading-m">Letters sent</h2>
             \(sentTable)
             \(waitingTable)
+            \(receivedSection(model.received, reference: record.reference))
             <h2 class="heading-m">Timeline</h2>
             <ol class="timeline">\(timeline)</ol>
             """

@@ -24,8 +24,10 @@ package enum AppRoutes {
             return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(string: AppStyle.css)))
         }
         router.get("app") { _, _ in AppSecurity.redirect(AppPaths.board) }
-        router.get("app/sign-in") { request, _ in try await app.signInPage(request) }
+        router.get("app/sign-in") { request, context in try await app.signInPage(request, context) }
         router.post("app/sign-in") { request, _ in try await app.signIn(request) }
+        router.get("app/sign-in/code") { request, _ in try await app.signInCodePage(request) }
+        router.post("app/sign-in/code") { request, _ in try await app.signInCode(request) }
         router.post("app/sign-out") { request, context in
             try await app.signedIn(request, context, post: true) { signed, _ in try await app.signOut(signed) }
         }
@@ -73,6 +75,12 @@ package enum AppRoutes {
         router.get("app/cases/:ref/archive/:id") { request, context in
             try await app.signedIn(request, context) { signed, _ in
                 try await app.archived(
+                    try context.parameters.require("ref"), try context.parameters.require("id"), signed)
+            }
+        }
+        router.get("app/cases/:ref/received/:id") { request, context in
+            try await app.signedIn(request, context) { signed, _ in
+                try await app.receivedFile(
                     try context.parameters.require("ref"), try context.parameters.require("id"), signed)
             }
         }

@@ -69,17 +69,7 @@ enum AppSecurity {
     static func clearCookie(_ name: String) -> String { cookie(name, "", maxAge: 0) }
 
     /// 32 random bytes as URL-safe base64 (256 bits): session ids and CSRF tokens.
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    /// The SHA-256 of a token in hex: what the register keeps of a session id.
-    static func hash(_ token: String) -> String {
-        SHA256Digest.hex(token.utf8)
-    }
+    static func randomToken() -> String { HashedSecret.make() }
 
     /// Compares two tokens in time that does not depend on where they differ.
     static func tokensMatch(_ a: String, _ b: String) -> Bool {

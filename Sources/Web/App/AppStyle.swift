@@ -91,6 +91,9 @@ package enum AppStyle {
         .filter { display: flex; flex-wrap: wrap; gap: 0 15px; align-items: flex-end; }
         .filter .form-group { margin-bottom: 22px; }
         .letter-preview { width: 100%; height: 700px; border: 2px solid #b1b4b6; margin-bottom: 20px; }
+        .heading-s { font-size: 1.2rem; margin: 20px 0 10px; }
+        .correspondence { border-left: 5px solid #b1b4b6; padding: 0 0 10px 15px; margin: 0 0 30px; }
+        .correspondence__text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0 0 20px; }
 
         """
 }

@@ -20,7 +20,7 @@ package struct SignedIn: Sendable {
     }
     /// How the audit trail names them.
     package var principal: Principal {
-        .user(name: account.name, role: account.role == .manager ? .manager : .officer)
+        .user(name: account.name, role: account.role)
     }
 }
 
@@ -46,6 +46,8 @@ package struct WebApp: Sendable {
     /// Sign-ins a minute, for everyone together and for each name (a second guard beside the lockout).
     let signInLimiter: RateLimiter
     private let draftStore: DraftStore
+    /// Sign-ins waiting for their code.
+    let pendingSignIns = PendingSignIns()
 
     /// The app of `server`, with sign-in `policy` (tests give a short lockout).
     package init(server: WebServer, policy: SignInPolicy = SignInPolicy(), signInsPerMinute: Int = 30) {
@@ -72,11 +74,21 @@ package struct WebApp: Sendable {
             logger.warning("web app: a cross-site post was refused", metadata: ["path": "\(request.uri.path)"])
             return crossSite(reason)
         }
-        guard let cookie = request.cookies[AppSecurity.sessionCookie]?.value,
-            let found = try await blocking({ try accounts.session(cookie: cookie) })
-        else {
-            return AppSecurity.redirect(AppPaths.signIn)
+        let cookie = request.cookies[AppSecurity.sessionCookie]?.value
+        let current = try await blocking { try cookie.flatMap { try accounts.session(cookie: $0) } }
+        // Behind a single sign-on proxy, its header decides who this is, whatever session the browser holds.
+        switch try await singleSignOn(request, context) {
+        case .none: break
+        case .refused:
+            if let current { try await blocking { try accounts.users.endSession(idHash: current.0.idHash) } }
+            return singleSignOnRefused()
+        case .account(let named) where named.name != current?.1.name:
+            if let current { try await blocking { try accounts.users.endSession(idHash: current.0.idHash) } }
+            let back = !post && request.uri.path.hasPrefix(AppPaths.root + "/") ? request.uri.path : AppPaths.board
+            return try await signInBySingleSignOn(named, then: back)
+        case .account: break
         }
+        guard let found = current else { return AppSecurity.redirect(AppPaths.signIn) }
         let (session, account) = found
         let signed = SignedIn(session: session, account: account)
         var form: [String: String] = [:]
@@ -153,7 +165,12 @@ package struct WebApp: Sendable {
 
     // MARK: Signing in
 
-    func signInPage(_ request: Request) async throws -> Response {
+    func signInPage(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        switch try await singleSignOn(request, context) {
+        case .none: break
+        case .refused: return singleSignOnRefused()
+        case .account(let account): return try await signInBySingleSignOn(account, then: AppPaths.board)
+        }
         if let cookie = request.cookies[AppSecurity.sessionCookie]?.value,
             try await blocking({ try accounts.session(cookie: cookie) }) != nil
         {
@@ -193,14 +210,10 @@ package struct WebApp: Sendable {
         case .refused(let message):
             logger.notice("web app: a sign-in was refused")
             return again(message, status: .ok)
+        case .needsCode(let account):
+            return askForCode(account)
         case .signedIn(let cookie, _, let account):
-            logger.info("web app: signed in", metadata: ["user": "\(account.name)"])
-            return AppSecurity.redirect(
-                AppPaths.board,
-                cookies: [
-                    AppSecurity.cookie(AppSecurity.sessionCookie, cookie, maxAge: Int(accounts.absolute)),
-                    AppSecurity.clearCookie(AppSecurity.signInCookie),
-                ])
+            return signedInRedirect(cookie, account)
         }
     }
 
@@ -342,11 +355,12 @@ package struct WebApp: Sendable {
             let outbox = server.postroom.outbox
             let sent = try outbox.archive.list(labels: labels)
             let waiting = try outbox.list(labels: labels).filter { $0.state != .sent && $0.state != .cancelled }
+            let received = try CaseCorrespondence(casebook: casebook).received(for: reference)
             try server.audit.record(reference: reference, principal: signed.principal, action: .viewed)
             return CasePageModel(
                 record: record, history: history, deadlines: deadlines, sent: sent, waiting: waiting,
                 officerName: configuration.officers.first { $0.id == record.officer }?.name ?? record.officer,
-                notice: Self.notice(done, reference: reference))
+                notice: Self.notice(done, reference: reference), received: received)
         }
         return AppSecurity.page(AppPages.casePage(model, viewer: signed.viewer))
     }
