@@ -42,6 +42,10 @@ build: deps
 # What `swift test --skip-build` prints before the tests: SwiftPM's planning line, and its note that
 # pkg-config's -pthread (pangocairo) is not passed on. Left out, with the empty XCTest run (every test is
 # Swift Testing: --disable-xctest), so the first lines are the test results.
+# The daemon suites that drive a whole daemon on a test clock and wait (60 s at most) for all its services to
+# sleep. Among 170 other suites on this 2-core machine they have been seen to starve past that wait (a service
+# still "working"; the cause is not found yet, see the issue notes), never when run on their own: they run second.
+DAEMON_CLOCK_SUITES = DaemonSenderTests|DaemonIntakeTests|DaemonReminderTests
 TEST_NOISE = ^(warning: prohibited flag\(s\): -pthread|\[[0-9]+/[0-9]+\] Planning build)
 
 # What swift format reads and writes (configuration: .swift-format; the generated template file opts out).
@@ -60,7 +64,8 @@ test: deps lint web-tools
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests $(BUILD_FLAGS) >$(BUILD_LOG) 2>&1; then \
 		cat $(BUILD_LOG); echo "make test: the build failed (log: $(BUILD_LOG))" >&2; exit 1; fi
-	@bash -o pipefail -c '$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS) 2>&1 | { grep --line-buffered -v -E "$(TEST_NOISE)" || true; }'
+	@bash -o pipefail -c '$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS) --skip "$(DAEMON_CLOCK_SUITES)" 2>&1 | { grep --line-buffered -v -E "$(TEST_NOISE)" || true; }'
+	@bash -o pipefail -c '$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS) --filter "$(DAEMON_CLOCK_SUITES)" 2>&1 | { grep --line-buffered -v -E "$(TEST_NOISE)" || true; }'
 	@$(MAKE) --no-print-directory test-browser
 
 ## test-browser: the web app in Debian's chromium (Selenium), every page checked by axe (part of `make test`)
